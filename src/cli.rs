@@ -1,0 +1,383 @@
+//! The command line (SPEC §4): clap definitions, then one function per command.
+//! Only this module reads the clock (the default as-of date). Exit codes: 0 clean,
+//! 1 violations or data errors, 2 the check could not run.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::i18n::Lang;
+use crate::load::encoding::TextEncoding;
+use crate::load::{self, ReadOptions};
+use crate::report::{self, Format, Report};
+use crate::rules::{self, RuleSet};
+
+/// peixun 培训 — checks union-cadre training records against a training plan.
+#[derive(Parser, Debug)]
+#[command(name = "peixun", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check the data against the rule set and report every finding
+    Check(CheckArgs),
+    /// Report data problems only (no rules are evaluated)
+    Validate(DataArgs),
+    /// List or explain the rules of a rule set
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// List the rules: id, kind, severity, title, clause
+    List {
+        /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Language of human-facing text
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
+    /// Explain what a rule checks, in words, with the plan clause it enforces
+    Explain {
+        /// The rule id
+        id: String,
+        /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Language of human-facing text
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
+}
+
+#[derive(Args, Debug)]
+struct DataArgs {
+    /// A folder with cadres, classes and attendance (.csv or .xlsx), or one workbook
+    #[arg(value_name = "DATA", default_value = ".")]
+    data: PathBuf,
+    /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// The cadres table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    cadres: Option<PathBuf>,
+    /// The classes table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    classes: Option<PathBuf>,
+    /// The attendance table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    attendance: Option<PathBuf>,
+    /// Encoding of CSV files (default: detected per file)
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    encoding: Option<TextEncoding>,
+    /// CSV separator: `,` `;` or `tab` (default: detected per file)
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the report to FILE (atomically) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Language of human-facing text (JSON keys never change)
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    lang: Lang,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Evaluate as of this date (default: today)
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    as_of: Option<NaiveDate>,
+}
+
+fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
+    load::values::parse_date(s).map_err(|_| format!("`{s}` is not a date; write it as 2021-03-01"))
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ => Err(format!(
+            "`{s}` is not a separator (accepted: `,` `;` `tab`)"
+        )),
+    }
+}
+
+/// Parses arguments, runs the command, and maps the outcome to an exit code.
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            match e.downcast_ref::<RuleFileError>() {
+                Some(r) => eprintln!("{r}"),
+                None => eprintln!("peixun: {}", error_text(&e)),
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The error chain, once, outermost first.
+fn error_text(e: &anyhow::Error) -> String {
+    let parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+    let mut out: Vec<String> = Vec::new();
+    for p in parts {
+        if !out.iter().any(|o| o.contains(&p)) {
+            out.push(p);
+        }
+    }
+    out.join(": ")
+}
+
+fn dispatch(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Check(a) => check(a),
+        Command::Validate(a) => validate(a),
+        Command::Rules(RulesCommand::List { rules, lang }) => rules_list(rules.as_deref(), lang),
+        Command::Rules(RulesCommand::Explain { id, rules, lang }) => {
+            rules_explain(&id, rules.as_deref(), lang)
+        }
+    }
+}
+
+/// A rule-file problem, already rendered with file:line:column.
+#[derive(Debug)]
+struct RuleFileError(String);
+
+impl std::fmt::Display for RuleFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.trim_end())
+    }
+}
+
+impl std::error::Error for RuleFileError {}
+
+/// Loads the rule set: a file, or the embedded default.
+pub fn load_rules(path: Option<&Path>) -> Result<RuleSet> {
+    let (name, text) = match path {
+        Some(p) => {
+            let bytes = std::fs::read(p)
+                .with_context(|| format!("cannot read rule file `{}`", p.display()))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("rule file `{}` is not UTF-8 text", p.display()))?;
+            (p.display().to_string(), text)
+        }
+        None => (
+            rules::DEFAULT_RULES_NAME.to_owned(),
+            rules::DEFAULT_RULES.to_owned(),
+        ),
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    rules::parse::parse(&name, &text)
+        .map_err(|diags| RuleFileError(crate::diag::render(&name, &text, &diags)).into())
+}
+
+fn width() -> u16 {
+    if std::io::stdout().is_terminal() {
+        comfy_table::Table::new().width().unwrap_or(100)
+    } else {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(80)
+    }
+}
+
+fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
+    let paths = load::locate(
+        &a.data,
+        [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
+    )?;
+    let opts = ReadOptions {
+        encoding: a.encoding,
+        delimiter: a.delimiter,
+    };
+    load::load(&paths, &opts, &rules.plan.levels)
+}
+
+fn check(a: CheckArgs) -> Result<u8> {
+    let as_of = a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut rules = load_rules(a.data.rules.as_deref())?;
+    let data = load_data(&a.data, &rules)?;
+    let diags = rules.bind(&data);
+    if !diags.is_empty() {
+        return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
+    }
+    let ev = crate::eval::run(&rules, &data, as_of);
+    let report = Report::new(&rules, &data, &ev, a.data.lang);
+    let text = match a.data.format {
+        Format::Json => report::json::render(&report),
+        Format::Table => report::table::render(&report, a.data.lang, width()),
+    };
+    report::write_output(a.data.output.as_deref(), text.as_bytes())?;
+    Ok(report.exit_code())
+}
+
+fn validate(a: DataArgs) -> Result<u8> {
+    let rules = load_rules(a.rules.as_deref())?;
+    let data = load_data(&a, &rules)?;
+    let errors = report::data_error_entries(&data, a.lang);
+    let tables = [&data.cadres_table, &data.classes_table];
+    let text = match a.format {
+        Format::Json => {
+            let mut files = serde_json::Map::new();
+            for e in &errors {
+                let key = match &e.sheet {
+                    Some(s) => format!("{}[{}]", e.file, s),
+                    None => e.file.clone(),
+                };
+                let n = files.get(&key).and_then(|v| v.as_u64()).unwrap_or(0);
+                files.insert(key, (n + 1).into());
+            }
+            let v = serde_json::json!({
+                "summary": { "data_errors": errors.len(), "by_file": files },
+                "data_errors": errors,
+            });
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Table => {
+            let mut out = String::new();
+            for t in tables {
+                let used: Vec<String> = t
+                    .columns
+                    .iter()
+                    .filter_map(|c| {
+                        let f = c.field?;
+                        let spec = crate::model::fields_of(t.kind)
+                            .iter()
+                            .find(|s| s.field == f)?;
+                        Some(format!("{}←{}", spec.name, c.header))
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "{}：{} {}；{}\n",
+                    t.source.display(),
+                    t.rows(),
+                    a.lang.pick("行有效", "valid rows"),
+                    used.join(", ")
+                ));
+            }
+            if errors.is_empty() {
+                out.push_str(a.lang.pick("没有数据错误。\n", "no data errors.\n"));
+            } else {
+                out.push_str(&report::table::data_errors(&errors, a.lang, width()));
+            }
+            out
+        }
+    };
+    report::write_output(a.output.as_deref(), text.as_bytes())?;
+    Ok(u8::from(!errors.is_empty()))
+}
+
+fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
+    let rs = load_rules(path)?;
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_width(width())
+        .set_header(vec![
+            lang.pick("规则", "id"),
+            lang.pick("类型", "kind"),
+            lang.pick("级别", "severity"),
+            lang.pick("标题", "title"),
+            lang.pick("条款", "clause"),
+        ]);
+    for r in &rs.rules {
+        t.add_row(vec![
+            r.meta.id.clone(),
+            r.meta.kind.to_owned(),
+            r.meta.severity.as_str().to_owned(),
+            r.meta.title.clone(),
+            r.meta.clause.clone(),
+        ]);
+    }
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{}（{}）{} ～ {}\n",
+        rs.plan.title.as_deref().unwrap_or(&rs.plan.id),
+        rs.plan.document.as_deref().unwrap_or(&rs.plan.id),
+        crate::load::values::fmt_date(rs.plan.start),
+        crate::load::values::fmt_date(rs.plan.end)
+    ));
+    out.push_str(&t.to_string());
+    out.push('\n');
+    report::write_output(None, out.as_bytes())?;
+    Ok(0)
+}
+
+fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
+    let rs = load_rules(path)?;
+    let Some(rule) = rs.find(id) else {
+        let ids: Vec<&str> = rs.rules.iter().map(|r| r.meta.id.as_str()).collect();
+        return Err(anyhow!(
+            "no rule `{id}` in {} (rules: {})",
+            rs.file,
+            ids.join(", ")
+        ));
+    };
+    let m = &rule.meta;
+    let entry = rules::registry::find_kind(m.kind);
+    let mut out = String::new();
+    out.push_str(&format!("{} — {}\n", m.id, m.title));
+    out.push_str(&format!(
+        "{}: {}{}\n",
+        lang.pick("条款", "clause"),
+        m.clause,
+        rs.plan
+            .document
+            .as_deref()
+            .map(|d| format!("，{d}"))
+            .unwrap_or_default()
+    ));
+    out.push_str(&format!(
+        "{}: {}    {}: {}\n\n",
+        lang.pick("类型", "kind"),
+        m.kind,
+        lang.pick("级别", "severity"),
+        m.severity.as_str()
+    ));
+    if let Some(d) = &m.description {
+        out.push_str(d.trim());
+        out.push_str("\n\n");
+    }
+    out.push_str(&rule.kind.describe(lang, &rs.plan));
+    out.push_str("\n\n");
+    if let Some(e) = entry {
+        out.push_str(lang.pick("规则类型说明：\n", "about this kind:\n"));
+        for line in e.explain.lines() {
+            out.push_str("  ");
+            out.push_str(line.trim());
+            out.push('\n');
+        }
+    }
+    report::write_output(None, out.as_bytes())?;
+    Ok(0)
+}

@@ -1,0 +1,432 @@
+//! Evaluation (SPEC §2): the as-of view of the data, built once, and the per-rule
+//! outcomes. Data dated after the as-of date does not exist yet: classes that start
+//! after it and their attendance are ignored, cadres appointed after it are ignored,
+//! and a `left_on` after it is treated as missing.
+
+use chrono::NaiveDate;
+
+use crate::i18n::Lang;
+use crate::load::values::fmt_date;
+use crate::model::{Cadre, Class, Dataset};
+use crate::rules::condition::Env;
+use crate::rules::{Measure, Plan, RuleSet, amount};
+
+/// A finding's status (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Violation,
+    Pending,
+    Waived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Violation => "violation",
+            Status::Pending => "pending",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+/// What a finding rests on; class references are indices into `Dataset::classes`.
+#[derive(Clone, Debug)]
+pub enum Evidence {
+    Deadline {
+        from: NaiveDate,
+        required: f64,
+        counted: f64,
+        late: Option<u32>,
+        measure: Measure,
+    },
+    Quota {
+        count: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+        classes: Vec<u32>,
+        measure: Measure,
+        period_start: NaiveDate,
+        period_end: NaiveDate,
+    },
+    Coverage {
+        required: f64,
+        count: f64,
+        classes: Vec<u32>,
+        measure: Measure,
+        reference: NaiveDate,
+    },
+    Forbid {
+        class: u32,
+        values: Vec<(String, Option<String>)>,
+    },
+}
+
+/// One requirement not met, or one prohibition broken.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: usize,
+    pub subject: String,
+    /// The cadre, when the subject is one (for name, unit, county in reports).
+    pub cadre: Option<u32>,
+    pub period: Option<i32>,
+    pub due: NaiveDate,
+    pub status: Status,
+    pub evidence: Evidence,
+}
+
+/// What one rule's evaluation recorded.
+#[derive(Debug, Default)]
+pub struct Outcomes {
+    pub met: u64,
+    pub findings: Vec<Finding>,
+    rule: usize,
+}
+
+impl Outcomes {
+    /// A subject that met the requirement.
+    pub fn met(&mut self) {
+        self.met += 1;
+    }
+
+    /// A subject that did not.
+    pub fn finding(
+        &mut self,
+        subject: String,
+        cadre: Option<u32>,
+        period: Option<i32>,
+        due: NaiveDate,
+        status: Status,
+        evidence: Evidence,
+    ) {
+        self.findings.push(Finding {
+            rule: self.rule,
+            subject,
+            cadre,
+            period,
+            due,
+            status,
+            evidence,
+        });
+    }
+}
+
+/// The as-of view every rule kind evaluates against.
+pub struct Context<'a> {
+    pub data: &'a Dataset,
+    pub plan: &'a Plan,
+    pub as_of: NaiveDate,
+    /// Cadres appointed on or before the as-of date (indices).
+    pub cadres: Vec<u32>,
+    /// Classes dated on or before the as-of date, in date order, ties by id.
+    pub classes: Vec<u32>,
+    att_offsets: Vec<u32>,
+    att_classes: Vec<u32>,
+}
+
+impl<'a> Context<'a> {
+    /// Builds the view: visible cadres and classes, completed attendance per cadre in
+    /// class date order.
+    pub fn new(data: &'a Dataset, plan: &'a Plan, as_of: NaiveDate) -> Self {
+        let cadres: Vec<u32> = (0..data.cadres.len() as u32)
+            .filter(|&i| data.cadres[i as usize].appointed_on <= as_of)
+            .collect();
+        let mut classes: Vec<u32> = (0..data.classes.len() as u32)
+            .filter(|&i| data.classes[i as usize].start_on <= as_of)
+            .collect();
+        classes.sort_by(|&a, &b| {
+            let (ca, cb) = (&data.classes[a as usize], &data.classes[b as usize]);
+            ca.start_on
+                .cmp(&cb.start_on)
+                .then_with(|| data.class_id(ca).cmp(data.class_id(cb)))
+        });
+        let mut rank = vec![u32::MAX; data.classes.len()];
+        for (r, &c) in classes.iter().enumerate() {
+            rank[c as usize] = r as u32;
+        }
+        // Counting sort of attendance by cadre, then by class rank within each cadre.
+        let mut counts = vec![0u32; data.cadres.len() + 1];
+        for &(c, k) in &data.attended {
+            if rank[k as usize] != u32::MAX {
+                counts[c as usize + 1] += 1;
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let mut fill = counts.clone();
+        let mut att = vec![0u32; *counts.last().unwrap_or(&0) as usize];
+        for &(c, k) in &data.attended {
+            if rank[k as usize] != u32::MAX {
+                att[fill[c as usize] as usize] = k;
+                fill[c as usize] += 1;
+            }
+        }
+        for i in 0..data.cadres.len() {
+            att[counts[i] as usize..counts[i + 1] as usize].sort_by_key(|&k| rank[k as usize]);
+        }
+        Context {
+            data,
+            plan,
+            as_of,
+            cadres,
+            classes,
+            att_offsets: counts,
+            att_classes: att,
+        }
+    }
+
+    /// Completed attendance of a cadre at visible classes, in class date order.
+    pub fn attended(&self, cadre: u32) -> &[u32] {
+        let (a, b) = (
+            self.att_offsets[cadre as usize],
+            self.att_offsets[cadre as usize + 1],
+        );
+        &self.att_classes[a as usize..b as usize]
+    }
+
+    pub fn cadre(&self, i: u32) -> &'a Cadre {
+        &self.data.cadres[i as usize]
+    }
+
+    pub fn class(&self, i: u32) -> &'a Class {
+        &self.data.classes[i as usize]
+    }
+
+    /// SPEC §2: a `left_on` after the as-of date is treated as missing.
+    pub fn left_on(&self, c: &Cadre) -> Option<NaiveDate> {
+        c.left_on.filter(|&d| d <= self.as_of)
+    }
+
+    /// The environment conditions are evaluated in.
+    pub fn env(&self, cadre: Option<&'a Cadre>, group: Option<&'a str>) -> Env<'a> {
+        Env {
+            data: self.data,
+            levels: &self.plan.levels,
+            plan: (self.plan.start, self.plan.end),
+            as_of: self.as_of,
+            cadre,
+            group,
+        }
+    }
+
+    /// A class's contribution to an amount: 1, or its days.
+    pub fn weight(&self, class: u32, measure: Measure) -> f64 {
+        match measure {
+            Measure::Classes => 1.0,
+            Measure::Days => self.class(class).days,
+        }
+    }
+}
+
+/// Per-rule counts (SPEC §4 `rules`).
+#[derive(Clone, Debug, Default)]
+pub struct RuleCounts {
+    pub checked: u64,
+    pub met: u64,
+    pub violation: u64,
+    pub pending: u64,
+    pub waived: u64,
+}
+
+/// The outcome of a check: every rule's counts and findings, sorted.
+pub struct Evaluation {
+    pub as_of: NaiveDate,
+    pub counts: Vec<RuleCounts>,
+    pub findings: Vec<Finding>,
+}
+
+/// Evaluates every rule against the as-of view.
+pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
+    let cx = Context::new(data, &rules.plan, as_of);
+    let mut counts = Vec::new();
+    let mut findings = Vec::new();
+    for (i, rule) in rules.rules.iter().enumerate() {
+        let mut out = Outcomes {
+            rule: i,
+            ..Outcomes::default()
+        };
+        rule.kind.evaluate(&rule.meta, &cx, &mut out);
+        let mut c = RuleCounts {
+            met: out.met,
+            ..RuleCounts::default()
+        };
+        for f in &out.findings {
+            match f.status {
+                Status::Violation => c.violation += 1,
+                Status::Pending => c.pending += 1,
+                Status::Waived => c.waived += 1,
+            }
+        }
+        c.checked = c.met + c.violation + c.pending + c.waived;
+        counts.push(c);
+        let mut fs = out.findings;
+        fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.period.cmp(&b.period)));
+        findings.extend(fs);
+    }
+    Evaluation {
+        as_of,
+        counts,
+        findings,
+    }
+}
+
+/// The status of an unmet requirement due on `due`: pending through the due date.
+pub fn unmet_status(as_of: NaiveDate, due: NaiveDate) -> Status {
+    if as_of > due {
+        Status::Violation
+    } else {
+        Status::Pending
+    }
+}
+
+/// A finding's one-line explanation.
+pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
+    let class = |i: u32| {
+        let c = &data.classes[i as usize];
+        (data.class_id(c).to_owned(), c.start_on)
+    };
+    let zh = lang == Lang::Zh;
+    match &f.evidence {
+        Evidence::Deadline {
+            from,
+            required,
+            counted,
+            late,
+            measure,
+        } => {
+            let window = format!("{}～{}", fmt_date(*from), fmt_date(f.due));
+            let have = if *counted > 0.0 {
+                if zh {
+                    format!(
+                        "期限内仅 {}，需 {}",
+                        amount(*counted, *measure, lang),
+                        amount(*required, *measure, lang)
+                    )
+                } else {
+                    format!(
+                        "only {} in the window, {} required",
+                        amount(*counted, *measure, lang),
+                        amount(*required, *measure, lang)
+                    )
+                }
+            } else if zh {
+                format!("{window} 期间没有已结业的符合条件培训")
+            } else {
+                format!("no completed qualifying class between {window}")
+            };
+            let late_note = late.map(|k| {
+                let (id, date) = class(k);
+                let days = (date - f.due).num_days();
+                if zh {
+                    format!(
+                        "；最近的符合条件培训 {id}（{}）晚于截止日 {days} 天",
+                        fmt_date(date)
+                    )
+                } else {
+                    format!(
+                        "; nearest qualifying class {id} on {}, {days} days after the deadline",
+                        fmt_date(date)
+                    )
+                }
+            });
+            let due_note = if f.status == Status::Pending {
+                if zh {
+                    format!("；截止日 {}", fmt_date(f.due))
+                } else {
+                    format!("; due {}", fmt_date(f.due))
+                }
+            } else {
+                String::new()
+            };
+            format!("{have}{}{due_note}", late_note.unwrap_or_default())
+        }
+        Evidence::Quota {
+            count,
+            min,
+            max,
+            classes,
+            measure,
+            ..
+        } => {
+            let held = if zh {
+                format!("已办 {}", amount(*count, *measure, lang))
+            } else {
+                format!("{} held", amount(*count, *measure, lang))
+            };
+            match (max, min) {
+                (Some(mx), _) if count > mx => {
+                    if zh {
+                        format!("{held}，至多 {}", amount(*mx, *measure, lang))
+                    } else {
+                        format!("{held}, at most {} allowed", amount(*mx, *measure, lang))
+                    }
+                }
+                (_, Some(mn)) => {
+                    let list = if classes.is_empty() {
+                        String::new()
+                    } else {
+                        let ids: Vec<String> = classes.iter().map(|&k| class(k).0).collect();
+                        format!("（{}）", ids.join(lang.pick("、", ", ")))
+                    };
+                    if zh {
+                        format!("{held}{list}，至少需 {}", amount(*mn, *measure, lang))
+                    } else {
+                        format!(
+                            "{held}{list}, at least {} required",
+                            amount(*mn, *measure, lang)
+                        )
+                    }
+                }
+                _ => held,
+            }
+        }
+        Evidence::Coverage {
+            required,
+            count,
+            classes,
+            measure,
+            reference,
+        } => {
+            if classes.is_empty() {
+                if zh {
+                    format!("规划期内至 {} 没有已结业的培训", fmt_date(*reference))
+                } else {
+                    format!(
+                        "no completed class in the plan period up to {}",
+                        fmt_date(*reference)
+                    )
+                }
+            } else if zh {
+                format!(
+                    "规划期内仅 {}，需 {}",
+                    amount(*count, *measure, lang),
+                    amount(*required, *measure, lang)
+                )
+            } else {
+                format!(
+                    "only {} in the plan period, {} required",
+                    amount(*count, *measure, lang),
+                    amount(*required, *measure, lang)
+                )
+            }
+        }
+        Evidence::Forbid { class: k, values } => {
+            let shown: Vec<String> = values
+                .iter()
+                .map(|(col, v)| {
+                    format!(
+                        "{col} = {}",
+                        v.as_deref().unwrap_or(lang.pick("（空）", "(empty)"))
+                    )
+                })
+                .collect();
+            let (id, date) = class(*k);
+            if zh {
+                format!("{id}（{}）：{}", fmt_date(date), shown.join("，"))
+            } else {
+                format!("{id} on {}: {}", fmt_date(date), shown.join(", "))
+            }
+        }
+    }
+}

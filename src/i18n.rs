@@ -1,0 +1,142 @@
+//! Human-facing language: Chinese by default, English with `--lang en` (SPEC §4).
+//! JSON keys, statuses and rule ids never change; only messages and reasons do.
+
+use chrono::NaiveDate;
+
+use crate::load::values::fmt_date;
+
+/// The language of human-facing text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// 中文
+    #[default]
+    Zh,
+    /// English
+    En,
+}
+
+impl Lang {
+    /// Picks the Chinese or the English text.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Why a row was rejected: the reason of a data error, rendered per language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    Missing,
+    BadDate,
+    AmbiguousDate,
+    NoSuchDate,
+    BareNumberDate { serial_date: Option<NaiveDate> },
+    Serial1900Feb29,
+    SerialOutOfRange,
+    NotANumber,
+    DaysNotPositive,
+    FeeNegative,
+    BadCompleted,
+    ScientificId,
+    IdLostDigits,
+    UnknownLevel { levels: Vec<String> },
+    DuplicateId { first_line: u32 },
+    EndBeforeStart { start: NaiveDate },
+    UnknownCadre,
+    UnknownClass,
+    RejectedCadre { file: String, line: u32 },
+    RejectedClass { file: String, line: u32 },
+    TooManyFields { expected: usize, found: usize },
+    UnclosedQuote,
+}
+
+impl Problem {
+    /// The reason in words, without the column.
+    pub fn render(&self, lang: Lang) -> String {
+        use Problem::*;
+        match (self, lang) {
+            (Missing, Lang::Zh) => "必填项为空".into(),
+            (Missing, Lang::En) => "required value is empty".into(),
+            (BadDate, Lang::Zh) => {
+                "不是可识别的日期（可写作 2018-09-12、2018/9/12、2018.9.12、2018年9月12日 或 20180912）".into()
+            }
+            (BadDate, Lang::En) => {
+                "not a date (accepted: 2018-09-12, 2018/9/12, 2018.9.12, 2018年9月12日, 20180912)".into()
+            }
+            (AmbiguousDate, Lang::Zh) => "日-月-年或月-日-年的写法有歧义，请写作 年-月-日（如 2018-09-12）".into(),
+            (AmbiguousDate, Lang::En) => {
+                "day-first and month-first dates are ambiguous; write year-month-day (2018-09-12)".into()
+            }
+            (NoSuchDate, Lang::Zh) => "日历上没有这一天".into(),
+            (NoSuchDate, Lang::En) => "no such calendar date".into(),
+            (BareNumberDate { serial_date }, lang) => match (serial_date, lang) {
+                (Some(d), Lang::Zh) => format!(
+                    "纯数字不是日期；若是 Excel 日期序列号则为 {}，请在表格中把该列设为日期格式后重新导出",
+                    fmt_date(*d)
+                ),
+                (Some(d), Lang::En) => format!(
+                    "a bare number is not a date; as an Excel serial number it would be {}: format the column as a date and export again",
+                    fmt_date(*d)
+                ),
+                (None, Lang::Zh) => "纯数字不是日期（8 位的 YYYYMMDD 除外）".into(),
+                (None, Lang::En) => "a bare number is not a date (except 8-digit YYYYMMDD)".into(),
+            },
+            (Serial1900Feb29, Lang::Zh) => "Excel 序列号 60 对应不存在的 1900-02-29".into(),
+            (Serial1900Feb29, Lang::En) => "Excel serial 60 is the non-existent 1900-02-29".into(),
+            (SerialOutOfRange, Lang::Zh) => "Excel 日期序列号超出范围".into(),
+            (SerialOutOfRange, Lang::En) => "Excel date serial number out of range".into(),
+            (NotANumber, Lang::Zh) => "不是有效数字".into(),
+            (NotANumber, Lang::En) => "not a finite number".into(),
+            (DaysNotPositive, Lang::Zh) => "培训天数必须大于 0".into(),
+            (DaysNotPositive, Lang::En) => "days must be greater than 0".into(),
+            (FeeNegative, Lang::Zh) => "收费不能为负数".into(),
+            (FeeNegative, Lang::En) => "fee must not be negative".into(),
+            (BadCompleted, Lang::Zh) => "无法识别是否结业（可填 是/否、已结业/未结业、yes/no、1/0）".into(),
+            (BadCompleted, Lang::En) => "not a yes/no value (accepted: 是/否, 已结业/未结业, yes/no, y/n, true/false, 1/0)".into(),
+            (ScientificId, Lang::Zh) => {
+                "编号被 Excel 改成了科学计数法，原编号已丢失；请把该列设为文本格式后重新导出".into()
+            }
+            (ScientificId, Lang::En) => {
+                "the id is in scientific notation: Excel lost the real id; format the column as text and export again".into()
+            }
+            (IdLostDigits, Lang::Zh) => "编号作为数字存储，超过 15 位的部分已被 Excel 丢失；请把该列设为文本格式".into(),
+            (IdLostDigits, Lang::En) => {
+                "the id was stored as a number and Excel kept only 15 digits; format the column as text".into()
+            }
+            (UnknownLevel { levels }, Lang::Zh) => format!("不是规则集中的层级（可填：{}）", levels.join("、")),
+            (UnknownLevel { levels }, Lang::En) => {
+                format!("not a level of the rule set (accepted: {})", levels.join(", "))
+            }
+            (DuplicateId { first_line }, Lang::Zh) => format!("编号重复，第 {first_line} 行已使用，以该行为准"),
+            (DuplicateId { first_line }, Lang::En) => {
+                format!("duplicate id: line {first_line} has it already and wins")
+            }
+            (EndBeforeStart { start }, Lang::Zh) => format!("结业日期早于开班日期 {}", fmt_date(*start)),
+            (EndBeforeStart { start }, Lang::En) => format!("end_on is before start_on {}", fmt_date(*start)),
+            (UnknownCadre, Lang::Zh) => "干部名册中没有这个人".into(),
+            (UnknownCadre, Lang::En) => "no cadre with this id in the roster".into(),
+            (UnknownClass, Lang::Zh) => "培训班表中没有这个班次".into(),
+            (UnknownClass, Lang::En) => "no class with this id".into(),
+            (RejectedCadre { file, line }, Lang::Zh) => format!("该干部所在的 {file} 第 {line} 行有数据错误，未被读入"),
+            (RejectedCadre { file, line }, Lang::En) => {
+                format!("this cadre's row, {file} line {line}, has a data error and was left out")
+            }
+            (RejectedClass { file, line }, Lang::Zh) => format!("该班次所在的 {file} 第 {line} 行有数据错误，未被读入"),
+            (RejectedClass { file, line }, Lang::En) => {
+                format!("this class's row, {file} line {line}, has a data error and was left out")
+            }
+            (TooManyFields { expected, found }, Lang::Zh) => {
+                format!("本行有 {found} 个字段，多于表头的 {expected} 列")
+            }
+            (TooManyFields { expected, found }, Lang::En) => {
+                format!("the row has {found} fields, more than the header's {expected} columns")
+            }
+            (UnclosedQuote, Lang::Zh) => "引号从本行开始没有闭合，文件其余部分无法读取".into(),
+            (UnclosedQuote, Lang::En) => {
+                "a quote opened on this line never closes: the rest of the file could not be read".into()
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! peixun checks union-cadre training records against a declarative training plan.
+//! See SPEC and README; `run` wires the stages: options → rules → data → evaluation →
+//! report → exit code.
+
+pub mod cli;
+pub mod diag;
+pub mod eval;
+pub mod i18n;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
+
+pub use cli::run;

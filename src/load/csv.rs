@@ -1,0 +1,202 @@
+//! Splits decoded CSV text into records, counting lines as a spreadsheet shows them
+//! (SPEC §1 "Lines"): the header is line 1, every line break outside quotes starts a
+//! new line (blank lines included), and a record whose quoted field holds line breaks
+//! is one line, as a spreadsheet shows it as one row. The csv crate's own line numbers are wrong on both counts, and it
+//! cannot report a quote that never closes, so this small RFC 4180 reader does it.
+
+/// One record's fields, concatenated, with the end of each field.
+#[derive(Default, Debug)]
+pub struct RecordBuf {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl RecordBuf {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn end_field(&mut self) {
+        self.ends.push(self.text.len());
+    }
+}
+
+/// A quote that opens on `line` never closes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UnclosedQuote {
+    pub line: u32,
+}
+
+/// Reads records from decoded text.
+pub struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    line: u32,
+    delimiter: u8,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(text: &'a str, delimiter: u8) -> Self {
+        Reader {
+            text,
+            pos: 0,
+            line: 1,
+            delimiter,
+        }
+    }
+
+    /// Reads the next record into `buf`; returns its line, or None at the end.
+    pub fn next_record(&mut self, buf: &mut RecordBuf) -> Result<Option<u32>, UnclosedQuote> {
+        buf.clear();
+        let bytes = self.text.as_bytes();
+        if self.pos >= bytes.len() {
+            return Ok(None);
+        }
+        let record_line = self.line;
+        loop {
+            // One field.
+            if bytes.get(self.pos) == Some(&b'"') {
+                let open_line = self.line;
+                self.pos += 1;
+                loop {
+                    let rest = &bytes[self.pos..];
+                    let Some(q) = rest.iter().position(|&b| b == b'"') else {
+                        return Err(UnclosedQuote { line: open_line });
+                    };
+                    // Breaks inside quotes start no new line: the record is one row.
+                    buf.text.push_str(&self.text[self.pos..self.pos + q]);
+                    self.pos += q + 1;
+                    if bytes.get(self.pos) == Some(&b'"') {
+                        buf.text.push('"');
+                        self.pos += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            // Unquoted text, or what follows a closing quote, up to a delimiter or break.
+            let rest = &bytes[self.pos..];
+            let stop = rest
+                .iter()
+                .position(|&b| b == self.delimiter || b == b'\n' || b == b'\r')
+                .unwrap_or(rest.len());
+            buf.text.push_str(&self.text[self.pos..self.pos + stop]);
+            self.pos += stop;
+            buf.end_field();
+            match bytes.get(self.pos) {
+                Some(&b) if b == self.delimiter => {
+                    self.pos += 1;
+                }
+                Some(b'\r') => {
+                    self.pos += 1;
+                    if bytes.get(self.pos) == Some(&b'\n') {
+                        self.pos += 1;
+                    }
+                    self.line += 1;
+                    return Ok(Some(record_line));
+                }
+                Some(b'\n') => {
+                    self.pos += 1;
+                    self.line += 1;
+                    return Ok(Some(record_line));
+                }
+                _ => return Ok(Some(record_line)),
+            }
+        }
+    }
+}
+
+/// Picks the delimiter from the header line: the most frequent of `,` `;` tab outside
+/// quotes; `,` when none appears.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut in_quotes = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' | b'\r' if !in_quotes => break,
+            b',' if !in_quotes => counts[0] += 1,
+            b';' if !in_quotes => counts[1] += 1,
+            b'\t' if !in_quotes => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Result<Vec<(u32, Vec<String>)>, UnclosedQuote> {
+        let mut r = Reader::new(text, sniff_delimiter(text));
+        let mut buf = RecordBuf::default();
+        let mut out = Vec::new();
+        while let Some(line) = r.next_record(&mut buf)? {
+            out.push((line, buf.iter().map(str::to_owned).collect()));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn lines_count_like_a_spreadsheet() {
+        let recs = all("a,b\n1,2\n\n3,\"x\ny\"\r\n4,\"q\"\"z\"\n").unwrap();
+        let lines: Vec<u32> = recs.iter().map(|r| r.0).collect();
+        assert_eq!(lines, vec![1, 2, 3, 4, 5]);
+        assert_eq!(recs[3].1, vec!["3", "x\ny"]);
+        assert_eq!(recs[4].1, vec!["4", "q\"z"]);
+        assert_eq!(recs[2].1, vec![""]);
+    }
+
+    #[test]
+    fn unclosed_quote_reports_its_line() {
+        assert_eq!(
+            all("a,b\n1,2\n3,\"open\n4,5\n"),
+            Err(UnclosedQuote { line: 3 })
+        );
+        assert_eq!(
+            all("a,b\n\"x\ny\",2\n3,\"open\n"),
+            Err(UnclosedQuote { line: 3 })
+        );
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter("a;b;c\n1,2;3"), b';');
+        assert_eq!(sniff_delimiter("a\tb\n"), b'\t');
+        assert_eq!(sniff_delimiter("\"a,b\";c\n"), b';');
+        assert_eq!(sniff_delimiter("a\n"), b',');
+        let recs = all("a\tb\n1\t2,3\n").unwrap();
+        assert_eq!(recs[1].1, vec!["1", "2,3"]);
+    }
+
+    #[test]
+    fn no_trailing_newline_and_cr_only() {
+        let recs = all("a,b\r1,2\r3,4").unwrap();
+        let lines: Vec<u32> = recs.iter().map(|r| r.0).collect();
+        assert_eq!(lines, vec![1, 2, 3]);
+    }
+}

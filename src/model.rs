@@ -1,0 +1,548 @@
+//! The loaded data (SPEC §1) and the date arithmetic of SPEC §2.
+//!
+//! A [`Table`] keeps every accepted row's cells as text, so rules can name any column,
+//! extra columns included; the typed values the rules compare by ([`Cadre`], [`Class`])
+//! sit beside it. Rows with data errors are not in the typed lists.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::i18n::{Lang, Problem};
+
+/// Which of the three input tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TableKind {
+    Cadres,
+    Classes,
+    Attendance,
+}
+
+impl TableKind {
+    pub const ALL: [TableKind; 3] = [TableKind::Cadres, TableKind::Classes, TableKind::Attendance];
+
+    /// The canonical name, also the English file and sheet name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Cadres => "cadres",
+            TableKind::Classes => "classes",
+            TableKind::Attendance => "attendance",
+        }
+    }
+
+    /// The Chinese file and sheet name.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            TableKind::Cadres => "干部名册",
+            TableKind::Classes => "培训班",
+            TableKind::Attendance => "参训记录",
+        }
+    }
+}
+
+/// How a column's values are compared by rule conditions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    Text,
+    Id,
+    Date,
+    Number,
+    Level,
+}
+
+/// A canonical column of SPEC §1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    CadreId,
+    Name,
+    Unit,
+    County,
+    UnitLevel,
+    Post,
+    Kind,
+    AppointedOn,
+    LeftOn,
+    ClassId,
+    ClassName,
+    Organizer,
+    OrganizerLevel,
+    ClassCounty,
+    Category,
+    StartOn,
+    EndOn,
+    Days,
+    Fee,
+    AttCadreId,
+    AttClassId,
+    Completed,
+}
+
+/// A canonical column with the headers accepted for it, in SPEC §1 order.
+#[derive(Debug)]
+pub struct FieldSpec {
+    pub field: Field,
+    pub name: &'static str,
+    pub required: bool,
+    pub aliases: &'static [&'static str],
+    pub value_type: ValueType,
+}
+
+const fn spec(
+    field: Field,
+    name: &'static str,
+    required: bool,
+    aliases: &'static [&'static str],
+    value_type: ValueType,
+) -> FieldSpec {
+    FieldSpec {
+        field,
+        name,
+        required,
+        aliases,
+        value_type,
+    }
+}
+
+use ValueType as V;
+
+/// SPEC §1, cadres.
+pub const CADRE_FIELDS: &[FieldSpec] = &[
+    spec(
+        Field::CadreId,
+        "id",
+        true,
+        &["身份证号", "人员编号", "工号", "编号"],
+        V::Id,
+    ),
+    spec(Field::Name, "name", true, &["姓名"], V::Text),
+    spec(
+        Field::Unit,
+        "unit",
+        false,
+        &["所在单位", "工会名称", "单位"],
+        V::Text,
+    ),
+    spec(
+        Field::County,
+        "county",
+        false,
+        &["县区", "县市区", "所属县区"],
+        V::Text,
+    ),
+    spec(
+        Field::UnitLevel,
+        "unit_level",
+        false,
+        &["单位层级", "层级"],
+        V::Level,
+    ),
+    spec(Field::Post, "post", true, &["职务"], V::Text),
+    spec(Field::Kind, "kind", false, &["专兼职", "人员类别"], V::Text),
+    spec(
+        Field::AppointedOn,
+        "appointed_on",
+        true,
+        &["任职日期", "任职时间"],
+        V::Date,
+    ),
+    spec(
+        Field::LeftOn,
+        "left_on",
+        false,
+        &["离任日期", "离任时间"],
+        V::Date,
+    ),
+];
+
+/// SPEC §1, classes.
+pub const CLASS_FIELDS: &[FieldSpec] = &[
+    spec(Field::ClassId, "id", true, &["班次编号", "编号"], V::Id),
+    spec(
+        Field::ClassName,
+        "name",
+        false,
+        &["班次名称", "培训班名称"],
+        V::Text,
+    ),
+    spec(
+        Field::Organizer,
+        "organizer",
+        false,
+        &["举办单位", "主办单位"],
+        V::Text,
+    ),
+    spec(
+        Field::OrganizerLevel,
+        "organizer_level",
+        true,
+        &["举办层级", "主办层级"],
+        V::Level,
+    ),
+    spec(
+        Field::ClassCounty,
+        "county",
+        false,
+        &["县区", "所属县区"],
+        V::Text,
+    ),
+    spec(
+        Field::Category,
+        "category",
+        true,
+        &["培训类别", "类别"],
+        V::Text,
+    ),
+    spec(
+        Field::StartOn,
+        "start_on",
+        true,
+        &["开班日期", "开始日期", "开始时间"],
+        V::Date,
+    ),
+    spec(
+        Field::EndOn,
+        "end_on",
+        false,
+        &["结业日期", "结束日期", "结束时间"],
+        V::Date,
+    ),
+    spec(Field::Days, "days", false, &["培训天数", "天数"], V::Number),
+    spec(
+        Field::Fee,
+        "fee",
+        false,
+        &["收费", "收费标准", "费用"],
+        V::Number,
+    ),
+];
+
+/// SPEC §1, attendance.
+pub const ATTENDANCE_FIELDS: &[FieldSpec] = &[
+    spec(
+        Field::AttCadreId,
+        "cadre_id",
+        true,
+        &["身份证号", "学员编号", "人员编号"],
+        V::Id,
+    ),
+    spec(Field::AttClassId, "class_id", true, &["班次编号"], V::Id),
+    spec(
+        Field::Completed,
+        "completed",
+        false,
+        &["是否结业", "结业"],
+        V::Text,
+    ),
+];
+
+/// The canonical columns of a table.
+pub fn fields_of(kind: TableKind) -> &'static [FieldSpec] {
+    match kind {
+        TableKind::Cadres => CADRE_FIELDS,
+        TableKind::Classes => CLASS_FIELDS,
+        TableKind::Attendance => ATTENDANCE_FIELDS,
+    }
+}
+
+/// Where a table came from: a CSV file, or a workbook and its sheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub file: String,
+    pub sheet: Option<String>,
+}
+
+impl Source {
+    /// `cadres.csv`, or `台账.xlsx[干部名册]` for a sheet.
+    pub fn display(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}[{}]", self.file, s),
+            None => self.file.clone(),
+        }
+    }
+}
+
+/// One column of a loaded table.
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// The header as written (trimmed).
+    pub header: String,
+    /// The canonical field it maps to, if it was the winning header for one.
+    pub field: Option<Field>,
+}
+
+/// A loaded table: its columns and every row's trimmed cells.
+#[derive(Debug)]
+pub struct Table {
+    pub kind: TableKind,
+    pub source: Source,
+    pub columns: Vec<Column>,
+    text: String,
+    cells: Vec<(u32, u32)>,
+    lines: Vec<u32>,
+}
+
+impl Table {
+    pub fn new(kind: TableKind, source: Source, columns: Vec<Column>) -> Self {
+        Table {
+            kind,
+            source,
+            columns,
+            text: String::new(),
+            cells: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Appends a row of cells (already trimmed), one per column; returns its index.
+    pub fn push_row<'a>(&mut self, line: u32, cells: impl IntoIterator<Item = &'a str>) -> u32 {
+        let n = self.columns.len();
+        let mut pushed = 0;
+        for c in cells.into_iter().take(n) {
+            let start = self.text.len() as u32;
+            self.text.push_str(c);
+            self.cells.push((start, c.len() as u32));
+            pushed += 1;
+        }
+        for _ in pushed..n {
+            self.cells.push((0, 0));
+        }
+        self.lines.push(line);
+        (self.lines.len() - 1) as u32
+    }
+
+    pub fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The spreadsheet line of a row.
+    pub fn line(&self, row: u32) -> u32 {
+        self.lines[row as usize]
+    }
+
+    /// A cell's trimmed text; "" when empty.
+    pub fn cell(&self, row: u32, col: usize) -> &str {
+        let (start, len) = self.cells[row as usize * self.columns.len() + col];
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    /// The column a canonical field was read from.
+    pub fn col_of(&self, field: Field) -> Option<usize> {
+        self.columns.iter().position(|c| c.field == Some(field))
+    }
+
+    /// The column named by a rule: a canonical name or alias, else an extra header.
+    pub fn resolve_column(&self, name: &str) -> Option<ColumnRef> {
+        let key = crate::load::headers::normalize(name);
+        for f in fields_of(self.kind) {
+            if crate::load::headers::normalize(f.name) == key
+                || f.aliases
+                    .iter()
+                    .any(|a| crate::load::headers::normalize(a) == key)
+            {
+                return Some(ColumnRef::Field(f.field, self.col_of(f.field)));
+            }
+        }
+        self.columns
+            .iter()
+            .position(|c| c.field.is_none() && crate::load::headers::normalize(&c.header) == key)
+            .map(ColumnRef::Extra)
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.text.capacity() + self.cells.capacity() * 8 + self.lines.capacity() * 4
+    }
+}
+
+/// A column as a rule names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnRef {
+    /// A canonical field, and the column it was read from (None: absent from the file).
+    Field(Field, Option<usize>),
+    /// A column that maps to no field, by position.
+    Extra(usize),
+}
+
+/// A cadre read without error.
+#[derive(Clone, Debug)]
+pub struct Cadre {
+    pub row: u32,
+    pub appointed_on: NaiveDate,
+    pub left_on: Option<NaiveDate>,
+    /// Index into the rule set's levels; a missing level is the lowest (0).
+    pub unit_level: u8,
+}
+
+/// A class read without error.
+#[derive(Clone, Debug)]
+pub struct Class {
+    pub row: u32,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub days: f64,
+    pub fee: f64,
+    pub organizer_level: u8,
+}
+
+/// A bad row, reported and left out of evaluation (SPEC §1 "Bad input").
+#[derive(Clone, Debug)]
+pub struct DataError {
+    pub table: TableKind,
+    pub source: Source,
+    pub line: u32,
+    /// Canonical field name; None for a problem with the whole row.
+    pub column: Option<&'static str>,
+    /// The header as written, for the reason.
+    pub header: Option<String>,
+    pub value: Option<String>,
+    pub problem: Problem,
+}
+
+impl DataError {
+    /// The reason in words, naming the header as written.
+    pub fn reason(&self, lang: Lang) -> String {
+        let text = self.problem.render(lang);
+        match &self.header {
+            Some(h) => match lang {
+                Lang::Zh => format!("列“{h}”：{text}"),
+                Lang::En => format!("column `{h}`: {text}"),
+            },
+            None => text,
+        }
+    }
+}
+
+/// Everything loaded: the tables, the typed rows, the completed attendance.
+#[derive(Debug)]
+pub struct Dataset {
+    pub cadres_table: Table,
+    pub classes_table: Table,
+    pub cadres: Vec<Cadre>,
+    pub classes: Vec<Class>,
+    /// (cadre index, class index) of completed attendance, each pair once.
+    pub attended: Vec<(u32, u32)>,
+    pub data_errors: Vec<DataError>,
+    pub id_cols: (usize, usize),
+}
+
+impl Dataset {
+    pub fn cadre_id(&self, c: &Cadre) -> &str {
+        self.cadres_table.cell(c.row, self.id_cols.0)
+    }
+    pub fn class_id(&self, c: &Class) -> &str {
+        self.classes_table.cell(c.row, self.id_cols.1)
+    }
+    /// A cadre field's text ("" when the column is absent or the cell empty).
+    pub fn cadre_text(&self, c: &Cadre, field: Field) -> &str {
+        match self.cadres_table.col_of(field) {
+            Some(col) => self.cadres_table.cell(c.row, col),
+            None => "",
+        }
+    }
+}
+
+/// A span of time after a date: `within = "1y" | "6m" | "90d"` (SPEC §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    Years(u32),
+    Months(u32),
+    Days(u32),
+}
+
+impl Span {
+    /// D + span: same month and day N years/months later, clamped to the month's end
+    /// (Feb 29 + 1 year = Feb 28); or N days later.
+    pub fn after(self, d: NaiveDate) -> NaiveDate {
+        match self {
+            Span::Years(n) => add_months(d, n.saturating_mul(12)),
+            Span::Months(n) => add_months(d, n),
+            Span::Days(n) => d
+                .checked_add_days(chrono::Days::new(u64::from(n)))
+                .unwrap_or(NaiveDate::MAX),
+        }
+    }
+
+    /// Parses `1y`, `6m`, `90d`.
+    pub fn parse(s: &str) -> Option<Span> {
+        let (num, unit) = s.split_at(s.len().checked_sub(1)?);
+        if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: u32 = num.parse().ok().filter(|n| (1..=100_000).contains(n))?;
+        match unit {
+            "y" => Some(Span::Years(n)),
+            "m" => Some(Span::Months(n)),
+            "d" => Some(Span::Days(n)),
+            _ => None,
+        }
+    }
+
+    pub fn describe(self, lang: Lang) -> String {
+        match (self, lang) {
+            (Span::Years(n), Lang::Zh) => format!("{n} 年"),
+            (Span::Months(n), Lang::Zh) => format!("{n} 个月"),
+            (Span::Days(n), Lang::Zh) => format!("{n} 天"),
+            (Span::Years(n), Lang::En) => format!("{n} year(s)"),
+            (Span::Months(n), Lang::En) => format!("{n} month(s)"),
+            (Span::Days(n), Lang::En) => format!("{n} day(s)"),
+        }
+    }
+}
+
+/// Same day N months later, clamped to the end of the month.
+pub fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
+    let total = d.year() as i64 * 12 + (d.month0() as i64) + n as i64;
+    let year = (total.div_euclid(12)) as i32;
+    let month = (total.rem_euclid(12)) as u32 + 1;
+    let mut day = d.day();
+    loop {
+        if let Some(x) = NaiveDate::from_ymd_opt(year, month, day) {
+            return x;
+        }
+        if day <= 28 {
+            return NaiveDate::MAX;
+        }
+        day -= 1;
+    }
+}
+
+/// The last day of a year.
+pub fn year_end(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// The first day of a year.
+pub fn year_start(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn spans() {
+        let cases = [
+            ("1y", d(2019, 3, 15), d(2020, 3, 15)),
+            ("1y", d(2020, 2, 29), d(2021, 2, 28)),
+            ("4y", d(2020, 2, 29), d(2024, 2, 29)),
+            ("6m", d(2021, 8, 31), d(2022, 2, 28)),
+            ("6m", d(2023, 8, 31), d(2024, 2, 29)),
+            ("1m", d(2021, 1, 31), d(2021, 2, 28)),
+            ("12m", d(2021, 12, 15), d(2022, 12, 15)),
+            ("90d", d(2021, 1, 1), d(2021, 4, 1)),
+            ("1d", d(2020, 12, 31), d(2021, 1, 1)),
+        ];
+        for (s, from, want) in cases {
+            assert_eq!(
+                Span::parse(s).unwrap().after(from),
+                want,
+                "{s} after {from}"
+            );
+        }
+        for bad in ["", "y", "0y", "1w", "-1d", "1.5m", "1 y"] {
+            assert_eq!(Span::parse(bad), None, "{bad}");
+        }
+    }
+}

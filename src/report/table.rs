@@ -1,0 +1,188 @@
+//! The default terminal report: for each rule a heading and a table of its findings,
+//! then the data errors, then a summary line. Wraps to the terminal (80 columns when
+//! output is not a terminal) and never truncates ids.
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+use super::{DataErrorEntry, Report};
+use crate::eval::Status;
+use crate::i18n::Lang;
+
+/// Makes text safe for a terminal: control characters (NUL included) are escaped.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn new_table(width: u16, header: Vec<&str>) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width)
+        .set_header(header);
+    t
+}
+
+fn status_word(s: Status, lang: Lang) -> &'static str {
+    match s {
+        Status::Violation => lang.pick("违规", "violation"),
+        Status::Pending => lang.pick("待办", "pending"),
+        Status::Waived => lang.pick("豁免", "waived"),
+    }
+}
+
+/// Renders the whole report.
+pub fn render(report: &Report, lang: Lang, width: u16) -> String {
+    let mut out = String::new();
+    if let Some(title) = &report.plan_title {
+        out.push_str(&clean(title));
+        if let Some(doc) = &report.plan_document {
+            out.push_str(&format!("（{}）", clean(doc)));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{} {}  ·  {} {}\n\n",
+        lang.pick("检查日", "as of"),
+        report.as_of,
+        lang.pick("规则集", "rule set"),
+        clean(&report.rule_set)
+    ));
+    for rule in &report.rules {
+        let sev = match rule.severity {
+            crate::rules::Severity::Error => "",
+            crate::rules::Severity::Warning => lang.pick("〔提示〕", "[warning] "),
+        };
+        out.push_str(&format!(
+            "■ {} {sev}{}（{}）\n",
+            rule.id,
+            clean(&rule.title),
+            clean(&rule.clause)
+        ));
+        out.push_str(&match lang {
+            Lang::Zh => format!(
+                "  检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}\n",
+                rule.checked, rule.met, rule.violation, rule.pending, rule.waived
+            ),
+            Lang::En => format!(
+                "  checked {}, met {}, violation {}, pending {}, waived {}\n",
+                rule.checked, rule.met, rule.violation, rule.pending, rule.waived
+            ),
+        });
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id)
+            .collect();
+        if findings.is_empty() {
+            out.push('\n');
+            continue;
+        }
+        let mut t = new_table(
+            width,
+            vec![
+                lang.pick("对象", "subject"),
+                lang.pick("期间", "period"),
+                lang.pick("截止日", "due"),
+                lang.pick("状态", "status"),
+                lang.pick("说明", "why"),
+            ],
+        );
+        for f in findings {
+            let mut subject = clean(&f.subject);
+            if let Some((name, unit, county)) = &f.who {
+                let extra: Vec<&str> = [name, unit, county]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.as_str())
+                    .collect();
+                if !extra.is_empty() {
+                    subject.push('\n');
+                    subject.push_str(&clean(&extra.join(" · ")));
+                }
+            }
+            t.add_row(vec![
+                subject,
+                f.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
+                f.due.clone(),
+                status_word(f.status, lang).to_owned(),
+                clean(&f.message),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push_str("\n\n");
+    }
+    if !report.data_errors.is_empty() {
+        out.push_str(&data_errors(&report.data_errors, lang, width));
+        out.push('\n');
+    }
+    out.push_str(&summary_line(report, lang));
+    out
+}
+
+/// The data-errors section (also the body of `validate`).
+pub fn data_errors(errors: &[DataErrorEntry], lang: Lang, width: u16) -> String {
+    let mut out = format!(
+        "■ {}（{}）\n",
+        lang.pick(
+            "数据错误：这些行未参与检查",
+            "data errors: these rows were left out of the check"
+        ),
+        errors.len()
+    );
+    let mut t = new_table(
+        width,
+        vec![
+            lang.pick("文件", "file"),
+            lang.pick("行", "line"),
+            lang.pick("列", "column"),
+            lang.pick("值", "value"),
+            lang.pick("原因", "reason"),
+        ],
+    );
+    for e in errors {
+        let file = match &e.sheet {
+            Some(s) => format!("{}[{}]", e.file, s),
+            None => e.file.clone(),
+        };
+        t.add_row(vec![
+            clean(&file),
+            e.line.to_string(),
+            e.column
+                .clone()
+                .unwrap_or_else(|| lang.pick("（整行）", "(row)").to_owned()),
+            clean(e.value.as_deref().unwrap_or("")),
+            clean(&e.reason),
+        ]);
+    }
+    out.push_str(&t.to_string());
+    out.push('\n');
+    out
+}
+
+fn summary_line(report: &Report, lang: Lang) -> String {
+    let s = &report.summary;
+    let verdict = match (report.exit_code(), lang) {
+        (0, Lang::Zh) => "结论：未发现错误级违规",
+        (_, Lang::Zh) => "结论：不合规",
+        (0, Lang::En) => "result: no error-severity violations",
+        (_, Lang::En) => "result: not compliant",
+    };
+    match lang {
+        Lang::Zh => format!(
+            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}。{verdict}\n",
+            s.violation, s.pending, s.waived, s.data_errors
+        ),
+        Lang::En => format!(
+            "total: {} violation(s), {} pending, {} waived, {} data error(s). {verdict}\n",
+            s.violation, s.pending, s.waived, s.data_errors
+        ),
+    }
+}

@@ -1,0 +1,444 @@
+//! Conditions (SPEC §5 "Conditions"): `who` on cadres, `class` on classes. A table of
+//! column = condition; all must hold; `{}` matches everything.
+//!
+//! A missing value satisfies no comparison (`"text"`, lists, `min`/`max`/`above`/
+//! `below`, `during`, `"$col"`); `not` holds for it; `missing` tests the cell as written.
+//! Defaults apply first: a missing `unit_level` is the lowest level, a missing `fee` is 0.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use crate::i18n::Lang;
+use crate::load::values::{fmt_date, trim};
+use crate::model::{Cadre, Class, ColumnRef, Dataset, Field, Table, TableKind, ValueType};
+
+/// A literal value of a condition, typed by the column it applies to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    Text(String),
+    Num(f64),
+    Date(NaiveDate),
+    Level(u8),
+}
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Min,
+    Max,
+    Above,
+    Below,
+}
+
+impl Op {
+    pub fn key(self) -> &'static str {
+        match self {
+            Op::Min => "min",
+            Op::Max => "max",
+            Op::Above => "above",
+            Op::Below => "below",
+        }
+    }
+
+    fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Op::Min => ord != Less,
+            Op::Max => ord != Greater,
+            Op::Above => ord == Greater,
+            Op::Below => ord == Less,
+        }
+    }
+}
+
+/// A column named in a rule file, bound to the loaded data before evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColName {
+    pub name: String,
+    pub span: Range<usize>,
+    pub table: TableKind,
+    pub value_type: ValueType,
+    pub cref: Option<ColumnRef>,
+}
+
+impl ColName {
+    pub fn new(name: &str, span: Range<usize>, table: TableKind) -> Self {
+        ColName {
+            name: name.to_owned(),
+            span,
+            table,
+            value_type: crate::rules::column_type(table, name),
+            cref: None,
+        }
+    }
+
+    /// Resolves the column in the loaded table; false when the data lacks it.
+    pub fn bind(&mut self, data: &Dataset) -> bool {
+        let table = match self.table {
+            TableKind::Cadres => &data.cadres_table,
+            _ => &data.classes_table,
+        };
+        self.cref = table.resolve_column(&self.name);
+        self.cref.is_some()
+    }
+}
+
+/// The right-hand side of a comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    Lit(Literal),
+    /// `"$unit_level"` and other `"$col"`: the cadre's column.
+    Cadre(ColName),
+}
+
+/// One test on one column.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    OneOf(Vec<Literal>),
+    NoneOf(Vec<Literal>),
+    /// `"$col"`: equal to the cadre's column.
+    EqCadre(ColName),
+    /// `"$group"`: equal to the quota subject.
+    EqGroup,
+    Cmp(Op, Operand),
+    DuringPlan,
+    Missing(bool),
+}
+
+/// A column's tests, as written in the rule file.
+#[derive(Clone, Debug)]
+pub struct Clause {
+    pub column: ColName,
+    pub tests: Vec<Test>,
+}
+
+/// A `who` or `class` table.
+#[derive(Clone, Debug, Default)]
+pub struct Conditions {
+    pub clauses: Vec<Clause>,
+}
+
+/// What a condition is evaluated against: a cadre or a class, and the context of
+/// `$col` (the cadre) and `$group` (the subject).
+pub struct Env<'a> {
+    pub data: &'a Dataset,
+    pub levels: &'a [String],
+    pub plan: (NaiveDate, NaiveDate),
+    pub as_of: NaiveDate,
+    pub cadre: Option<&'a Cadre>,
+    pub group: Option<&'a str>,
+}
+
+/// A value read from a row, after defaults.
+#[derive(Clone, Copy, Debug)]
+enum Val<'a> {
+    Missing,
+    Text(&'a str, bool),
+    Num(f64),
+    Date(NaiveDate),
+    Level(u8),
+}
+
+/// A row being tested.
+#[derive(Clone, Copy)]
+pub enum Row<'a> {
+    Cadre(&'a Cadre),
+    Class(&'a Class),
+}
+
+impl Conditions {
+    /// Binds every column named (also `$col` references); returns those the data lacks.
+    pub fn bind(&mut self, data: &Dataset) -> Vec<ColName> {
+        let mut missing = Vec::new();
+        for c in &mut self.clauses {
+            if !c.column.bind(data) {
+                missing.push(c.column.clone());
+            }
+            for t in &mut c.tests {
+                if let Test::EqCadre(col) | Test::Cmp(_, Operand::Cadre(col)) = t
+                    && !col.bind(data)
+                {
+                    missing.push(col.clone());
+                }
+            }
+        }
+        missing
+    }
+
+    /// True when the table is `{}`.
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    pub fn uses_group(&self) -> bool {
+        self.clauses
+            .iter()
+            .any(|c| c.tests.contains(&Test::EqGroup))
+    }
+
+    /// Does every clause hold for the row?
+    pub fn matches(&self, row: Row<'_>, env: &Env<'_>) -> bool {
+        self.clauses.iter().all(|c| clause_holds(c, row, env))
+    }
+
+    /// The clauses without `$group`, and whether a `$group` one was dropped.
+    pub fn without_group(&self) -> Conditions {
+        Conditions {
+            clauses: self
+                .clauses
+                .iter()
+                .filter(|c| !c.tests.contains(&Test::EqGroup))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Only the clauses with `$group`.
+    pub fn only_group(&self) -> Conditions {
+        Conditions {
+            clauses: self
+                .clauses
+                .iter()
+                .filter(|c| c.tests.contains(&Test::EqGroup))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// The condition in words.
+    pub fn describe(&self, lang: Lang, levels: &[String]) -> String {
+        if self.clauses.is_empty() {
+            return lang.pick("不限", "any").to_owned();
+        }
+        let parts: Vec<String> = self
+            .clauses
+            .iter()
+            .map(|c| describe_clause(c, lang, levels))
+            .collect();
+        parts.join(lang.pick("，且 ", ", and "))
+    }
+}
+
+fn table_of<'a>(row: Row<'_>, data: &'a Dataset) -> &'a Table {
+    match row {
+        Row::Cadre(_) => &data.cadres_table,
+        Row::Class(_) => &data.classes_table,
+    }
+}
+
+fn row_index(row: Row<'_>) -> u32 {
+    match row {
+        Row::Cadre(c) => c.row,
+        Row::Class(c) => c.row,
+    }
+}
+
+/// The raw cell as written ("" when empty or absent).
+pub fn raw_cell<'a>(row: Row<'_>, column: &ColName, data: &'a Dataset) -> &'a str {
+    let table = table_of(row, data);
+    match column.cref {
+        Some(ColumnRef::Field(_, Some(col))) | Some(ColumnRef::Extra(col)) => {
+            table.cell(row_index(row), col)
+        }
+        _ => "",
+    }
+}
+
+fn value<'a>(row: Row<'_>, column: &ColName, env: &Env<'a>) -> Val<'a> {
+    let table = table_of(row, env.data);
+    let vt = column.value_type;
+    let Some(cref) = column.cref else {
+        return Val::Missing;
+    };
+    let text = |col: Option<usize>| -> Val<'a> {
+        match col {
+            Some(col) => {
+                let t = table.cell(row_index(row), col);
+                if t.is_empty() {
+                    Val::Missing
+                } else {
+                    Val::Text(t, vt == ValueType::Id)
+                }
+            }
+            None => Val::Missing,
+        }
+    };
+    match (cref, row) {
+        (ColumnRef::Extra(col), _) => text(Some(col)),
+        (ColumnRef::Field(f, col), Row::Cadre(c)) => match f {
+            Field::AppointedOn => Val::Date(c.appointed_on),
+            // SPEC §2: a left_on after the as-of date is treated as missing.
+            Field::LeftOn => match c.left_on {
+                Some(d) if d <= env.as_of => Val::Date(d),
+                _ => Val::Missing,
+            },
+            Field::UnitLevel => Val::Level(c.unit_level),
+            _ => text(col),
+        },
+        (ColumnRef::Field(f, col), Row::Class(c)) => match f {
+            Field::StartOn => Val::Date(c.start_on),
+            Field::EndOn => Val::Date(c.end_on),
+            Field::Days => Val::Num(c.days),
+            Field::Fee => Val::Num(c.fee),
+            Field::OrganizerLevel => Val::Level(c.organizer_level),
+            _ => text(col),
+        },
+    }
+}
+
+fn level_name(levels: &[String], i: u8) -> &str {
+    levels.get(i as usize).map_or("", String::as_str)
+}
+
+fn eq_lit(v: Val<'_>, lit: &Literal, levels: &[String]) -> bool {
+    match (v, lit) {
+        (Val::Missing, _) => false,
+        (Val::Text(t, id), Literal::Text(s)) => {
+            if id {
+                t.eq_ignore_ascii_case(trim(s))
+            } else {
+                t == trim(s)
+            }
+        }
+        (Val::Num(n), Literal::Num(m)) => n == *m,
+        (Val::Date(d), Literal::Date(e)) => d == *e,
+        (Val::Level(a), Literal::Level(b)) => a == *b,
+        (Val::Level(a), Literal::Text(s)) => level_name(levels, a) == s,
+        _ => false,
+    }
+}
+
+fn eq_vals(a: Val<'_>, b: Val<'_>, levels: &[String]) -> bool {
+    match (a, b) {
+        (Val::Missing, _) | (_, Val::Missing) => false,
+        (Val::Text(x, i1), Val::Text(y, i2)) => {
+            if i1 || i2 {
+                x.eq_ignore_ascii_case(y)
+            } else {
+                x == y
+            }
+        }
+        (Val::Num(x), Val::Num(y)) => x == y,
+        (Val::Date(x), Val::Date(y)) => x == y,
+        (Val::Level(x), Val::Level(y)) => x == y,
+        (Val::Level(x), Val::Text(y, _)) | (Val::Text(y, _), Val::Level(x)) => {
+            level_name(levels, x) == y
+        }
+        (Val::Date(d), Val::Text(t, _)) | (Val::Text(t, _), Val::Date(d)) => fmt_date(d) == t,
+        (Val::Num(n), Val::Text(t, _)) | (Val::Text(t, _), Val::Num(n)) => {
+            crate::load::values::parse_number(t).is_ok_and(|m| m == n)
+        }
+        _ => false,
+    }
+}
+
+fn compare(a: Val<'_>, b: Val<'_>) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Val::Num(x), Val::Num(y)) => x.partial_cmp(&y),
+        (Val::Date(x), Val::Date(y)) => Some(x.cmp(&y)),
+        (Val::Level(x), Val::Level(y)) => Some(x.cmp(&y)),
+        _ => None,
+    }
+}
+
+fn lit_val(l: &Literal) -> Val<'_> {
+    match l {
+        Literal::Text(s) => Val::Text(s, false),
+        Literal::Num(n) => Val::Num(*n),
+        Literal::Date(d) => Val::Date(*d),
+        Literal::Level(l) => Val::Level(*l),
+    }
+}
+
+fn clause_holds(c: &Clause, row: Row<'_>, env: &Env<'_>) -> bool {
+    let v = value(row, &c.column, env);
+    c.tests.iter().all(|t| match t {
+        Test::OneOf(lits) => lits.iter().any(|l| eq_lit(v, l, env.levels)),
+        Test::NoneOf(lits) => !lits.iter().any(|l| eq_lit(v, l, env.levels)),
+        Test::EqCadre(col) => match env.cadre {
+            Some(cadre) => eq_vals(v, value(Row::Cadre(cadre), col, env), env.levels),
+            None => false,
+        },
+        Test::EqGroup => match (v, env.group) {
+            (Val::Missing, _) | (_, None) => false,
+            (v, Some(g)) => eq_vals(v, Val::Text(g, false), env.levels),
+        },
+        Test::Cmp(op, operand) => {
+            let rhs = match operand {
+                Operand::Lit(l) => lit_val(l),
+                Operand::Cadre(col) => match env.cadre {
+                    Some(cadre) => value(Row::Cadre(cadre), col, env),
+                    None => Val::Missing,
+                },
+            };
+            compare(v, rhs).is_some_and(|o| op.holds(o))
+        }
+        Test::DuringPlan => matches!(v, Val::Date(d) if d >= env.plan.0 && d <= env.plan.1),
+        Test::Missing(want) => raw_cell(row, &c.column, env.data).is_empty() == *want,
+    })
+}
+
+fn lit_text(l: &Literal, levels: &[String]) -> String {
+    match l {
+        Literal::Text(s) => format!("“{s}”"),
+        Literal::Num(n) => crate::load::number_text(*n),
+        Literal::Date(d) => fmt_date(*d),
+        Literal::Level(i) => format!("“{}”", level_name(levels, *i)),
+    }
+}
+
+fn describe_clause(c: &Clause, lang: Lang, levels: &[String]) -> String {
+    let col = &c.column.name;
+    let parts: Vec<String> = c
+        .tests
+        .iter()
+        .map(|t| {
+            let list = |ls: &[Literal]| {
+                ls.iter()
+                    .map(|l| lit_text(l, levels))
+                    .collect::<Vec<_>>()
+                    .join(lang.pick("、", ", "))
+            };
+            match (t, lang) {
+                (Test::OneOf(ls), Lang::Zh) if ls.len() == 1 => format!("{col} 为 {}", list(ls)),
+                (Test::OneOf(ls), Lang::Zh) => format!("{col} 为 {} 之一", list(ls)),
+                (Test::OneOf(ls), Lang::En) if ls.len() == 1 => format!("{col} is {}", list(ls)),
+                (Test::OneOf(ls), Lang::En) => format!("{col} is one of {}", list(ls)),
+                (Test::NoneOf(ls), Lang::Zh) => format!("{col} 不为 {}", list(ls)),
+                (Test::NoneOf(ls), Lang::En) => format!("{col} is none of {}", list(ls)),
+                (Test::EqCadre(x), Lang::Zh) => format!("{col} 与该干部的 {} 相同", x.name),
+                (Test::EqCadre(x), Lang::En) => format!("{col} equals the cadre's {}", x.name),
+                (Test::EqGroup, Lang::Zh) => format!("{col} 为被检查的对象"),
+                (Test::EqGroup, Lang::En) => format!("{col} is the subject being checked"),
+                (Test::Cmp(op, rhs), _) => {
+                    let r = match rhs {
+                        Operand::Lit(l) => lit_text(l, levels),
+                        Operand::Cadre(x) => match lang {
+                            Lang::Zh => format!("该干部的 {}", x.name),
+                            Lang::En => format!("the cadre's {}", x.name),
+                        },
+                    };
+                    let word = match (op, lang) {
+                        (Op::Min, Lang::Zh) => "不低于",
+                        (Op::Max, Lang::Zh) => "不高于",
+                        (Op::Above, Lang::Zh) => "高于",
+                        (Op::Below, Lang::Zh) => "低于",
+                        (Op::Min, Lang::En) => "is at least",
+                        (Op::Max, Lang::En) => "is at most",
+                        (Op::Above, Lang::En) => "is above",
+                        (Op::Below, Lang::En) => "is below",
+                    };
+                    format!("{col} {word} {r}")
+                }
+                (Test::DuringPlan, Lang::Zh) => format!("{col} 在规划期内"),
+                (Test::DuringPlan, Lang::En) => format!("{col} is within the plan period"),
+                (Test::Missing(true), Lang::Zh) => format!("{col} 为空"),
+                (Test::Missing(false), Lang::Zh) => format!("{col} 不为空"),
+                (Test::Missing(true), Lang::En) => format!("{col} is empty"),
+                (Test::Missing(false), Lang::En) => format!("{col} is not empty"),
+            }
+        })
+        .collect();
+    parts.join(lang.pick("，且 ", ", and "))
+}

@@ -1,0 +1,178 @@
+//! `deadline`: each cadre must attend enough qualifying classes within a window after
+//! one of their dates (SPEC §5).
+
+use super::condition::{ColName, Conditions, Row};
+use super::parse::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
+use super::{Measure, Plan, RuleKind, RuleMeta};
+use crate::diag::Diagnostic;
+use crate::eval::{Context, Evidence, Outcomes, unmet_status};
+use crate::i18n::Lang;
+use crate::model::{Field, Span, TableKind, ValueType};
+
+crate::explained_kind! {
+    /// deadline — each cadre matching `who` must attend at least `min` (default 1)
+    /// classes matching `class`, dated within [D, D + `within`], where D is the cadre's
+    /// date named by `from`. `within` is `Ny`, `Nm` (same day N months later, clamped to
+    /// the month's end) or `Nd`. Due date: D + `within`. Cadres whose D is missing or
+    /// after the as-of date are not checked; nor are cadres who left on or before the due
+    /// date. `measure = "days"` counts days instead of classes. Not met: pending through
+    /// the due date, a violation after it. Subject: the cadre.
+    pub struct Deadline {
+        who: Conditions,
+        from: ColName,
+        within: Span,
+        class: Conditions,
+        min: f64,
+        measure: Measure,
+    }
+}
+
+pub fn parse(
+    k: &mut Keys<'_, '_>,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Box<dyn RuleKind>> {
+    let who = conditions_key(k, "who", TableKind::Cadres, Refs::None, plan, diags);
+    let class = conditions_key(k, "class", TableKind::Classes, Refs::Cadre, plan, diags);
+    let measure = measure(k, diags);
+    let min = amount(k, "min", measure, false, diags).map_or(1.0, |(n, _)| n);
+    let span = k.span.clone();
+    let from = match cadre_column(k, "from", Some(ValueType::Date), diags) {
+        Some(c) => Some(c),
+        None => {
+            if !diags.iter().any(|d| d.message.contains("`from`")) {
+                diags.push(Diagnostic::new(
+                    span.clone(),
+                    format!("{} needs `from` (e.g. \"appointed_on\")", k.what),
+                ));
+            }
+            None
+        }
+    };
+    let within = match k.take("within") {
+        Some(v) => match string(v, "`within`", diags) {
+            Some(s) => match Span::parse(&s) {
+                Some(sp) => Some(sp),
+                None => {
+                    diags.push(Diagnostic::new(
+                        v.span(),
+                        format!("`within = \"{s}\"` is not a span: write Ny, Nm or Nd with N a whole number ≥ 1 (e.g. \"1y\", \"6m\", \"90d\")"),
+                    ));
+                    None
+                }
+            },
+            None => None,
+        },
+        None => {
+            diags.push(Diagnostic::new(
+                span,
+                format!("{} needs `within` (e.g. \"1y\")", k.what),
+            ));
+            None
+        }
+    };
+    Some(Box::new(Deadline {
+        who,
+        from: from?,
+        within: within?,
+        class,
+        min,
+        measure,
+    }))
+}
+
+impl RuleKind for Deadline {
+    fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
+        let from_field = match self.from.cref {
+            Some(crate::model::ColumnRef::Field(f, _)) => f,
+            _ => Field::AppointedOn,
+        };
+        for &ci in &cx.cadres {
+            let cadre = cx.cadre(ci);
+            let env = cx.env(Some(cadre), None);
+            if !self.who.matches(Row::Cadre(cadre), &env) {
+                continue;
+            }
+            let left = cx.left_on(cadre);
+            let d = match from_field {
+                Field::LeftOn => left,
+                _ => Some(cadre.appointed_on),
+            };
+            let Some(d) = d.filter(|&d| d <= cx.as_of) else {
+                continue;
+            };
+            let due = self.within.after(d);
+            if left.is_some_and(|l| l <= due) {
+                continue;
+            }
+            let mut counted = 0.0;
+            let mut late = None;
+            for &k in cx.attended(ci) {
+                let class = cx.class(k);
+                if class.start_on < d || (class.start_on > due && late.is_some()) {
+                    continue;
+                }
+                if !self.class.matches(Row::Class(class), &env) {
+                    continue;
+                }
+                if class.start_on <= due {
+                    counted += cx.weight(k, self.measure);
+                } else {
+                    late = Some(k);
+                }
+            }
+            if counted >= self.min {
+                out.met();
+            } else {
+                let subject = cx.data.cadre_id(cadre).to_owned();
+                let evidence = Evidence::Deadline {
+                    from: d,
+                    required: self.min,
+                    counted,
+                    late,
+                    measure: self.measure,
+                };
+                out.finding(
+                    subject,
+                    Some(ci),
+                    None,
+                    due,
+                    unmet_status(cx.as_of, due),
+                    evidence,
+                );
+            }
+        }
+    }
+
+    fn describe(&self, lang: Lang, plan: &Plan) -> String {
+        let need = super::amount(self.min, self.measure, lang);
+        match lang {
+            Lang::Zh => format!(
+                "对象：{}的干部。要求：自 {} 起 {} 内（含首尾两日）参加并结业至少 {need}符合条件的培训；培训须满足：{}。截止日为 {} 加 {}。",
+                self.who.describe(lang, &plan.levels),
+                self.from.name,
+                self.within.describe(lang),
+                self.class.describe(lang, &plan.levels),
+                self.from.name,
+                self.within.describe(lang),
+            ),
+            Lang::En => format!(
+                "Who: cadres where {}. Requirement: at least {need} completed within {} of {} (both ends included), from classes where {}. Due: {} + {}.",
+                self.who.describe(lang, &plan.levels),
+                self.within.describe(lang),
+                self.from.name,
+                self.class.describe(lang, &plan.levels),
+                self.from.name,
+                self.within.describe(lang),
+            ),
+        }
+    }
+
+    fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
+        vec![&mut self.who, &mut self.class]
+    }
+
+    fn columns_mut(&mut self) -> Vec<&mut ColName> {
+        vec![&mut self.from]
+    }
+}

@@ -1,0 +1,94 @@
+//! `forbid`: every class matching the condition, dated within the plan, is a
+//! violation (SPEC §5).
+
+use super::condition::{Conditions, Row, raw_cell};
+use super::parse::{Keys, Refs, conditions};
+use super::{Plan, RuleKind, RuleMeta};
+use crate::diag::Diagnostic;
+use crate::eval::{Context, Evidence, Outcomes, Status};
+use crate::i18n::Lang;
+use crate::model::TableKind;
+
+crate::explained_kind! {
+    /// forbid — each class matching `class` and dated within the plan (and on or before
+    /// the as-of date) is a violation, due on the class's date. Every class dated within
+    /// the plan is checked. The evidence shows, for each column the condition names, the
+    /// cell as written. Subject: the class.
+    pub struct Forbid {
+        class: Conditions,
+    }
+}
+
+pub fn parse(
+    k: &mut Keys<'_, '_>,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Box<dyn RuleKind>> {
+    match k.take("class") {
+        Some(v) => Some(Box::new(Forbid {
+            class: conditions(v, TableKind::Classes, Refs::None, plan, "`class`", diags),
+        })),
+        None => {
+            diags.push(Diagnostic::new(
+                k.span.clone(),
+                format!("{} needs `class`: the classes it forbids", k.what),
+            ));
+            None
+        }
+    }
+}
+
+impl RuleKind for Forbid {
+    fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
+        let env = cx.env(None, None);
+        for &k in &cx.classes {
+            let class = cx.class(k);
+            if class.start_on < cx.plan.start || class.start_on > cx.plan.end {
+                continue;
+            }
+            if !self.class.matches(Row::Class(class), &env) {
+                out.met();
+                continue;
+            }
+            let values = self
+                .class
+                .clauses
+                .iter()
+                .map(|c| {
+                    let v = raw_cell(Row::Class(class), &c.column, cx.data);
+                    (c.column.name.clone(), (!v.is_empty()).then(|| v.to_owned()))
+                })
+                .collect();
+            let subject = cx.data.class_id(class).to_owned();
+            out.finding(
+                subject,
+                None,
+                None,
+                class.start_on,
+                Status::Violation,
+                Evidence::Forbid { class: k, values },
+            );
+        }
+    }
+
+    fn describe(&self, lang: Lang, plan: &Plan) -> String {
+        match lang {
+            Lang::Zh => format!(
+                "规划期内（{}～{}）满足以下条件的每个培训班都是一条违规：{}。",
+                crate::load::values::fmt_date(plan.start),
+                crate::load::values::fmt_date(plan.end),
+                self.class.describe(lang, &plan.levels)
+            ),
+            Lang::En => format!(
+                "Every class dated within the plan ({} to {}) where {} is a violation.",
+                crate::load::values::fmt_date(plan.start),
+                crate::load::values::fmt_date(plan.end),
+                self.class.describe(lang, &plan.levels)
+            ),
+        }
+    }
+
+    fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
+        vec![&mut self.class]
+    }
+}

@@ -1,0 +1,191 @@
+//! Rule sets (SPEC §5): the plan, its rules, and the trait every rule kind implements.
+//! A rule file is parsed once ([`parse::parse`]); its columns are bound to the loaded
+//! data ([`RuleSet::bind`]) before evaluation, so a column the data lacks is an exit-2
+//! error naming the rule and the column.
+
+pub mod condition;
+pub mod coverage;
+pub mod deadline;
+pub mod forbid;
+pub mod parse;
+pub mod quota;
+pub mod registry;
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use crate::diag::Diagnostic;
+use crate::eval::{Context, Outcomes};
+use crate::i18n::Lang;
+use crate::model::{Dataset, TableKind, ValueType, fields_of};
+use condition::{ColName, Conditions};
+
+/// The embedded default rule set.
+pub const DEFAULT_RULES: &str = include_str!("../../rules/mianyang-2018-2020.toml");
+/// The name the default rule set is shown under.
+pub const DEFAULT_RULES_NAME: &str = "mianyang-2018-2020.toml";
+
+/// `[plan]`.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub id: String,
+    pub title: Option<String>,
+    pub document: Option<String>,
+    pub authority: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Lowest first.
+    pub levels: Vec<String>,
+}
+
+/// `severity`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// What counts toward a requirement: classes, or their days (`measure = "days"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    Classes,
+    Days,
+}
+
+/// The keys every rule has.
+#[derive(Clone, Debug)]
+pub struct RuleMeta {
+    pub id: String,
+    pub kind: &'static str,
+    pub title: String,
+    pub clause: String,
+    pub severity: Severity,
+    pub description: Option<String>,
+    pub span: Range<usize>,
+}
+
+/// One rule kind's behaviour (SPEC §5 "Kinds").
+pub trait RuleKind: Send + Sync + std::fmt::Debug {
+    /// Records every subject checked: met, or a finding with its evidence.
+    fn evaluate(&self, rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes);
+    /// This rule's parameters in words.
+    fn describe(&self, lang: Lang, plan: &Plan) -> String;
+    /// The condition tables, for binding columns to the data.
+    fn conditions_mut(&mut self) -> Vec<&mut Conditions>;
+    /// Cadre columns named outside conditions (`from`, `group_by`).
+    fn columns_mut(&mut self) -> Vec<&mut ColName> {
+        Vec::new()
+    }
+}
+
+/// A rule: its common keys and its kind.
+#[derive(Debug)]
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub kind: Box<dyn RuleKind>,
+}
+
+/// A parsed rule file.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// The file name, for messages.
+    pub file: String,
+    pub source: String,
+    pub plan: Plan,
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Binds every column the rules name to the loaded data; a column the data lacks
+    /// is an error naming the rule and the column (SPEC §5 "Conditions, precisely").
+    pub fn bind(&mut self, data: &Dataset) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        for rule in &mut self.rules {
+            let mut missing = Vec::new();
+            for c in rule.kind.conditions_mut() {
+                missing.extend(c.bind(data));
+            }
+            for c in rule.kind.columns_mut() {
+                if !c.bind(data) {
+                    missing.push(c.clone());
+                }
+            }
+            for m in missing {
+                let (table, src) = match m.table {
+                    TableKind::Cadres => (&data.cadres_table, "cadres"),
+                    _ => (&data.classes_table, "classes"),
+                };
+                let have: Vec<&str> = table
+                    .columns
+                    .iter()
+                    .filter(|c| c.field.is_none() && !c.header.is_empty())
+                    .map(|c| c.header.as_str())
+                    .collect();
+                diags.push(Diagnostic::new(
+                    m.span.clone(),
+                    format!(
+                        "rule `{}` names column `{}`, which {} ({}) does not have (extra columns there: {})",
+                        rule.meta.id,
+                        m.name,
+                        src,
+                        table.source.display(),
+                        if have.is_empty() { "none".to_owned() } else { have.join(", ") }
+                    ),
+                ));
+            }
+        }
+        diags
+    }
+
+    pub fn find(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.meta.id == id)
+    }
+}
+
+/// The value type of a column a rule names: canonical fields (or their aliases) by
+/// SPEC §1, any other column text.
+pub fn column_type(table: TableKind, name: &str) -> ValueType {
+    let key = crate::load::headers::normalize(name);
+    fields_of(table)
+        .iter()
+        .find(|f| {
+            crate::load::headers::normalize(f.name) == key
+                || f.aliases
+                    .iter()
+                    .any(|a| crate::load::headers::normalize(a) == key)
+        })
+        .map_or(ValueType::Text, |f| f.value_type)
+}
+
+/// Is this a canonical column (or alias) of the table?
+pub fn is_canonical(table: TableKind, name: &str) -> bool {
+    let key = crate::load::headers::normalize(name);
+    fields_of(table).iter().any(|f| {
+        crate::load::headers::normalize(f.name) == key
+            || f.aliases
+                .iter()
+                .any(|a| crate::load::headers::normalize(a) == key)
+    })
+}
+
+/// Words for a measure and an amount: "2 期" / "1.5 天".
+pub fn amount(n: f64, measure: Measure, lang: Lang) -> String {
+    let num = crate::load::number_text(n);
+    match (measure, lang) {
+        (Measure::Classes, Lang::Zh) => format!("{num} 期"),
+        (Measure::Days, Lang::Zh) => format!("{num} 天"),
+        (Measure::Classes, Lang::En) => format!("{num} class(es)"),
+        (Measure::Days, Lang::En) => format!("{num} day(s)"),
+    }
+}

@@ -1,0 +1,328 @@
+//! `quota`: per subject and period, the classes held (or their days) must be within
+//! `min`..`max` (SPEC §5).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+
+use super::condition::{ColName, Conditions, Row};
+use super::parse::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
+use super::{Measure, Plan, RuleKind, RuleMeta};
+use crate::diag::Diagnostic;
+use crate::eval::{Context, Evidence, Outcomes, Status, unmet_status};
+use crate::i18n::Lang;
+use crate::model::{ColumnRef, TableKind, year_end, year_start};
+
+/// `every`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Every {
+    Year,
+    Plan,
+}
+
+crate::explained_kind! {
+    /// quota — for each subject and period, the classes matching `class` and dated in
+    /// the period are counted (or, with `measure = "days"`, their days summed). Subjects:
+    /// with `group_by = COLUMN`, every distinct non-empty value of that cadres column,
+    /// whatever its dates, plus any names in `groups`; `$group` in `class` stands for the
+    /// subject. Without `group_by`, one subject: the plan's authority. Periods:
+    /// `every = "year"` (each calendar year of the plan up to the as-of year, due the
+    /// period's last day) or `every = "plan"` (one period, due the plan's end). Above
+    /// `max`: a violation at once, dated by the class that went over. Below `min`:
+    /// pending until due, a violation after.
+    pub struct Quota {
+        group_by: Option<ColName>,
+        groups: Vec<String>,
+        every: Every,
+        class: Conditions,
+        min: Option<f64>,
+        max: Option<f64>,
+        measure: Measure,
+    }
+}
+
+pub fn parse(
+    k: &mut Keys<'_, '_>,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Box<dyn RuleKind>> {
+    let span = k.span.clone();
+    let group_by = cadre_column(k, "group_by", None, diags);
+    let groups = match k.take("groups") {
+        Some(v) => match v.get_ref() {
+            toml::de::DeValue::Array(items) => items
+                .iter()
+                .filter_map(|it| string(it, "each of `groups`", diags))
+                .map(|s| s.trim().to_owned())
+                .collect(),
+            other => {
+                diags.push(super::parse::type_error(
+                    v.span(),
+                    "`groups`",
+                    "an array of strings",
+                    other,
+                ));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let every = match k.take("every") {
+        Some(v) => match string(v, "`every`", diags).as_deref() {
+            Some("year") => Some(Every::Year),
+            Some("plan") => Some(Every::Plan),
+            Some(other) => {
+                diags.push(Diagnostic::new(
+                    v.span(),
+                    format!("unknown period `{other}` for `every` (accepted: year, plan)"),
+                ));
+                None
+            }
+            None => None,
+        },
+        None => {
+            diags.push(Diagnostic::new(
+                span.clone(),
+                format!("{} needs `every` (\"year\" or \"plan\")", k.what),
+            ));
+            None
+        }
+    };
+    let class = conditions_key(k, "class", TableKind::Classes, Refs::Group, plan, diags);
+    let measure = measure(k, diags);
+    let min = amount(k, "min", measure, true, diags);
+    let max = amount(k, "max", measure, true, diags);
+    if min.is_none()
+        && max.is_none()
+        && !diags
+            .iter()
+            .any(|d| d.message.contains("`min`") || d.message.contains("`max`"))
+    {
+        diags.push(Diagnostic::new(
+            span,
+            format!("{} needs `min` or `max` or both", k.what),
+        ));
+    }
+    if let (Some((a, _)), Some((b, s))) = (&min, &max)
+        && a > b
+    {
+        diags.push(Diagnostic::new(s.clone(), "`min` is more than `max`"));
+    }
+    if !groups.is_empty() && group_by.is_none() {
+        diags.push(Diagnostic::new(k.span.clone(), "`groups` needs `group_by`"));
+    }
+    if class.uses_group() && group_by.is_none() {
+        diags.push(Diagnostic::new(k.span.clone(), "`$group` needs `group_by`"));
+    }
+    Some(Box::new(Quota {
+        group_by,
+        groups,
+        every: every?,
+        class,
+        min: min.map(|m| m.0),
+        max: max.map(|m| m.0),
+        measure,
+    }))
+}
+
+impl Quota {
+    /// The periods up to the as-of date: (period number, start, end).
+    fn periods(&self, plan: &Plan, as_of: NaiveDate) -> Vec<(Option<i32>, NaiveDate, NaiveDate)> {
+        match self.every {
+            Every::Plan => vec![(None, plan.start, plan.end)],
+            Every::Year => (plan.start.year()..=plan.end.year().min(as_of.year()))
+                .map(|y| {
+                    (
+                        Some(y),
+                        year_start(y).max(plan.start),
+                        year_end(y).min(plan.end),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The subjects: distinct values of `group_by` over every cadre read, plus `groups`.
+    fn subjects(&self, cx: &Context<'_>) -> Vec<String> {
+        let Some(col) = &self.group_by else {
+            return vec![cx.plan.authority.clone()];
+        };
+        let mut set: BTreeSet<String> = self
+            .groups
+            .iter()
+            .filter(|g| !g.is_empty())
+            .cloned()
+            .collect();
+        let col = match col.cref {
+            Some(ColumnRef::Field(_, c)) => c,
+            Some(ColumnRef::Extra(c)) => Some(c),
+            None => None,
+        };
+        if let Some(col) = col {
+            let table = &cx.data.cadres_table;
+            for cadre in &cx.data.cadres {
+                let v = table.cell(cadre.row, col);
+                if !v.is_empty() && !set.contains(v) {
+                    set.insert(v.to_owned());
+                }
+            }
+        }
+        set.into_iter().collect()
+    }
+}
+
+impl RuleKind for Quota {
+    fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
+        let periods = self.periods(cx.plan, cx.as_of);
+        if periods.is_empty() {
+            return;
+        }
+        let subjects = self.subjects(cx);
+        // Classes that match everything but `$group`, in date order.
+        let general = self.class.without_group();
+        let grouped = self.class.only_group();
+        let env = cx.env(None, None);
+        let (first, last) = (periods[0].1, periods[periods.len() - 1].2);
+        let candidates: Vec<u32> = cx
+            .classes
+            .iter()
+            .copied()
+            .filter(|&k| {
+                let c = cx.class(k);
+                c.start_on >= first && c.start_on <= last && general.matches(Row::Class(c), &env)
+            })
+            .collect();
+        let mut by_subject: HashMap<&str, Vec<u32>> = HashMap::new();
+        for s in &subjects {
+            let env = cx.env(None, Some(s));
+            let list: Vec<u32> = if grouped.is_empty() {
+                candidates.clone()
+            } else {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|&k| grouped.matches(Row::Class(cx.class(k)), &env))
+                    .collect()
+            };
+            by_subject.insert(s, list);
+        }
+        for s in &subjects {
+            let list = by_subject.get(s.as_str()).map_or(&[][..], Vec::as_slice);
+            for &(period, start, end) in &periods {
+                let classes: Vec<u32> = list
+                    .iter()
+                    .copied()
+                    .filter(|&k| {
+                        let d = cx.class(k).start_on;
+                        d >= start && d <= end
+                    })
+                    .collect();
+                let mut count = 0.0;
+                let mut over = None;
+                for &k in &classes {
+                    count += cx.weight(k, self.measure);
+                    if over.is_none() && self.max.is_some_and(|m| count > m) {
+                        over = Some(k);
+                    }
+                }
+                let evidence = Evidence::Quota {
+                    count,
+                    min: self.min,
+                    max: self.max,
+                    classes: classes.clone(),
+                    measure: self.measure,
+                    period_start: start,
+                    period_end: end,
+                };
+                if let Some(k) = over {
+                    out.finding(
+                        s.clone(),
+                        None,
+                        period,
+                        cx.class(k).start_on,
+                        Status::Violation,
+                        evidence,
+                    );
+                } else if self.min.is_some_and(|m| count < m) {
+                    out.finding(
+                        s.clone(),
+                        None,
+                        period,
+                        end,
+                        unmet_status(cx.as_of, end),
+                        evidence,
+                    );
+                } else {
+                    out.met();
+                }
+            }
+        }
+    }
+
+    fn describe(&self, lang: Lang, plan: &Plan) -> String {
+        let who = match (&self.group_by, lang) {
+            (Some(c), Lang::Zh) => {
+                let extra = if self.groups.is_empty() {
+                    String::new()
+                } else {
+                    format!("（另加 {}）", self.groups.join("、"))
+                };
+                format!("干部名册 {} 列中的每个值{extra}", c.name)
+            }
+            (Some(c), Lang::En) => {
+                let extra = if self.groups.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (plus {})", self.groups.join(", "))
+                };
+                format!("every value of the cadres' {} column{extra}", c.name)
+            }
+            (None, _) => plan.authority.clone(),
+        };
+        let period = match (self.every, lang) {
+            (Every::Year, Lang::Zh) => "规划期内每一年（截止当年12月31日）",
+            (Every::Plan, Lang::Zh) => "整个规划期（截止规划结束日）",
+            (Every::Year, Lang::En) => "each year of the plan (due Dec 31)",
+            (Every::Plan, Lang::En) => "the whole plan period (due at its end)",
+        };
+        let range = match (self.min, self.max, lang) {
+            (Some(a), Some(b), Lang::Zh) => format!(
+                "{} 至 {}",
+                super::amount(a, self.measure, lang),
+                super::amount(b, self.measure, lang)
+            ),
+            (Some(a), None, Lang::Zh) => format!("至少 {}", super::amount(a, self.measure, lang)),
+            (None, Some(b), Lang::Zh) => format!("至多 {}", super::amount(b, self.measure, lang)),
+            (Some(a), Some(b), Lang::En) => format!(
+                "{} to {}",
+                super::amount(a, self.measure, lang),
+                super::amount(b, self.measure, lang)
+            ),
+            (Some(a), None, Lang::En) => {
+                format!("at least {}", super::amount(a, self.measure, lang))
+            }
+            (None, Some(b), Lang::En) => {
+                format!("at most {}", super::amount(b, self.measure, lang))
+            }
+            (None, None, _) => String::new(),
+        };
+        match lang {
+            Lang::Zh => format!(
+                "对象：{who}。期间：{period}。要求：举办 {range}符合条件的培训班；培训班须满足：{}。",
+                self.class.describe(lang, &plan.levels)
+            ),
+            Lang::En => format!(
+                "Subjects: {who}. Period: {period}. Requirement: {range} of classes where {}.",
+                self.class.describe(lang, &plan.levels)
+            ),
+        }
+    }
+
+    fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
+        vec![&mut self.class]
+    }
+
+    fn columns_mut(&mut self) -> Vec<&mut ColName> {
+        self.group_by.iter_mut().collect()
+    }
+}

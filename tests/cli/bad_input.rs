@@ -1,0 +1,1 @@
+//! Bad input: exit 2 messages and data errors.

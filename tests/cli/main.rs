@@ -1,0 +1,12 @@
+//! Integration tests: the real `peixun` binary on the fixtures and on bad input.
+//! One test binary, a module per area.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
+
+mod bad_input;
+mod fixtures;
+mod rules_cmd;
+mod util;
