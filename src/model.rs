@@ -50,6 +50,7 @@ pub enum ValueType {
 
 /// A canonical column of SPEC §1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
 pub enum Field {
     CadreId,
     Name,
@@ -73,6 +74,15 @@ pub enum Field {
     AttCadreId,
     AttClassId,
     Completed,
+}
+
+impl Field {
+    /// How many fields there are, for arrays indexed by field.
+    pub const COUNT: usize = 22;
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// A canonical column with the headers accepted for it, in SPEC §1 order.
@@ -268,16 +278,23 @@ pub struct Column {
     pub field: Option<Field>,
 }
 
-/// A loaded table: its columns and every row's trimmed cells.
+/// A loaded table: its columns and every accepted row's trimmed cells.
+///
+/// Cells are spans: into `text` (the decoded CSV file itself, so nothing is copied) or,
+/// with the top bit of the start set, into `extra` (unescaped quoted fields, workbook
+/// cells).
 #[derive(Debug)]
 pub struct Table {
     pub kind: TableKind,
     pub source: Source,
     pub columns: Vec<Column>,
-    text: String,
+    text: std::sync::Arc<String>,
+    extra: String,
     cells: Vec<(u32, u32)>,
     lines: Vec<u32>,
 }
+
+const EXTRA: u32 = 1 << 31;
 
 impl Table {
     pub fn new(kind: TableKind, source: Source, columns: Vec<Column>) -> Self {
@@ -285,27 +302,42 @@ impl Table {
             kind,
             source,
             columns,
-            text: String::new(),
+            text: std::sync::Arc::new(String::new()),
+            extra: String::new(),
             cells: Vec::new(),
             lines: Vec::new(),
         }
     }
 
-    /// Appends a row of cells (already trimmed), one per column; returns its index.
-    pub fn push_row<'a>(&mut self, line: u32, cells: impl IntoIterator<Item = &'a str>) -> u32 {
+    /// Appends a row; `span` gives each cell's place in `text`, or None to copy it.
+    pub fn push_row<'a>(
+        &mut self,
+        line: u32,
+        cells: impl IntoIterator<Item = (&'a str, Option<u32>)>,
+    ) -> u32 {
         let n = self.columns.len();
         let mut pushed = 0;
-        for c in cells.into_iter().take(n) {
-            let start = self.text.len() as u32;
-            self.text.push_str(c);
-            self.cells.push((start, c.len() as u32));
+        for (c, at) in cells.into_iter().take(n) {
+            match at {
+                Some(start) => self.cells.push((start, c.len() as u32)),
+                None => {
+                    let start = self.extra.len() as u32 | EXTRA;
+                    self.extra.push_str(c);
+                    self.cells.push((start, c.len() as u32));
+                }
+            }
             pushed += 1;
         }
         for _ in pushed..n {
-            self.cells.push((0, 0));
+            self.cells.push((EXTRA, 0));
         }
         self.lines.push(line);
         (self.lines.len() - 1) as u32
+    }
+
+    /// Shares the text that `push_row` spans point into.
+    pub fn set_text(&mut self, text: std::sync::Arc<String>) {
+        self.text = text;
     }
 
     pub fn rows(&self) -> usize {
@@ -320,7 +352,12 @@ impl Table {
     /// A cell's trimmed text; "" when empty.
     pub fn cell(&self, row: u32, col: usize) -> &str {
         let (start, len) = self.cells[row as usize * self.columns.len() + col];
-        &self.text[start as usize..(start + len) as usize]
+        let (buf, start) = if start & EXTRA != 0 {
+            (&self.extra, (start & !EXTRA) as usize)
+        } else {
+            (self.text.as_ref(), start as usize)
+        };
+        buf.get(start..start + len as usize).unwrap_or("")
     }
 
     /// The column a canonical field was read from.
@@ -344,10 +381,6 @@ impl Table {
             .iter()
             .position(|c| c.field.is_none() && crate::load::headers::normalize(&c.header) == key)
             .map(ColumnRef::Extra)
-    }
-
-    pub fn memory_bytes(&self) -> usize {
-        self.text.capacity() + self.cells.capacity() * 8 + self.lines.capacity() * 4
     }
 }
 

@@ -4,40 +4,9 @@
 //! is one line, as a spreadsheet shows it as one row. The csv crate's own line numbers are wrong on both counts, and it
 //! cannot report a quote that never closes, so this small RFC 4180 reader does it.
 
-/// One record's fields, concatenated, with the end of each field.
-#[derive(Default, Debug)]
-pub struct RecordBuf {
-    text: String,
-    ends: Vec<usize>,
-}
+use std::borrow::Cow;
 
-impl RecordBuf {
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).map(|i| self.get(i))
-    }
-
-    fn clear(&mut self) {
-        self.text.clear();
-        self.ends.clear();
-    }
-
-    fn end_field(&mut self) {
-        self.ends.push(self.text.len());
-    }
-}
+use super::Cell;
 
 /// A quote that opens on `line` never closes.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,7 +14,8 @@ pub struct UnclosedQuote {
     pub line: u32,
 }
 
-/// Reads records from decoded text.
+/// Reads records from decoded text. Fields borrow from the text unless they hold an
+/// escaped quote (`""`) or text after a closing quote.
 pub struct Reader<'a> {
     text: &'a str,
     pos: usize,
@@ -63,46 +33,68 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads the next record into `buf`; returns its line, or None at the end.
-    pub fn next_record(&mut self, buf: &mut RecordBuf) -> Result<Option<u32>, UnclosedQuote> {
-        buf.clear();
-        let bytes = self.text.as_bytes();
+    /// Reads the next record into `out`; returns its line, or None at the end.
+    pub fn next_record(&mut self, out: &mut Vec<Cell<'a>>) -> Result<Option<u32>, UnclosedQuote> {
+        out.clear();
+        let text = self.text;
+        let bytes = text.as_bytes();
         if self.pos >= bytes.len() {
             return Ok(None);
         }
         let record_line = self.line;
+        let delim = self.delimiter;
         loop {
-            // One field.
+            let mut owned: Option<String> = None;
+            let mut borrowed: &'a str = "";
             if bytes.get(self.pos) == Some(&b'"') {
                 let open_line = self.line;
                 self.pos += 1;
                 loop {
-                    let rest = &bytes[self.pos..];
-                    let Some(q) = rest.iter().position(|&b| b == b'"') else {
+                    let Some(q) = bytes[self.pos..].iter().position(|&b| b == b'"') else {
                         return Err(UnclosedQuote { line: open_line });
                     };
                     // Breaks inside quotes start no new line: the record is one row.
-                    buf.text.push_str(&self.text[self.pos..self.pos + q]);
+                    let chunk = &text[self.pos..self.pos + q];
                     self.pos += q + 1;
                     if bytes.get(self.pos) == Some(&b'"') {
-                        buf.text.push('"');
+                        let o = owned.get_or_insert_with(String::new);
+                        o.push_str(chunk);
+                        o.push('"');
                         self.pos += 1;
                     } else {
+                        match owned.as_mut() {
+                            Some(o) => o.push_str(chunk),
+                            None => borrowed = chunk,
+                        }
                         break;
                     }
                 }
+                // Text after the closing quote, up to the delimiter, is kept too.
+                let rest = &bytes[self.pos..];
+                let stop = rest
+                    .iter()
+                    .position(|&b| b == delim || b == b'\n' || b == b'\r')
+                    .unwrap_or(rest.len());
+                if stop > 0 {
+                    let o = owned.get_or_insert_with(|| borrowed.to_owned());
+                    o.push_str(&text[self.pos..self.pos + stop]);
+                }
+                self.pos += stop;
+            } else {
+                let rest = &bytes[self.pos..];
+                let stop = rest
+                    .iter()
+                    .position(|&b| b == delim || b == b'\n' || b == b'\r')
+                    .unwrap_or(rest.len());
+                borrowed = &text[self.pos..self.pos + stop];
+                self.pos += stop;
             }
-            // Unquoted text, or what follows a closing quote, up to a delimiter or break.
-            let rest = &bytes[self.pos..];
-            let stop = rest
-                .iter()
-                .position(|&b| b == self.delimiter || b == b'\n' || b == b'\r')
-                .unwrap_or(rest.len());
-            buf.text.push_str(&self.text[self.pos..self.pos + stop]);
-            self.pos += stop;
-            buf.end_field();
+            out.push(Cell::Text(match owned {
+                Some(o) => Cow::Owned(o),
+                None => Cow::Borrowed(borrowed),
+            }));
             match bytes.get(self.pos) {
-                Some(&b) if b == self.delimiter => {
+                Some(&b) if b == delim => {
                     self.pos += 1;
                 }
                 Some(b'\r') => {
@@ -153,10 +145,17 @@ mod tests {
 
     fn all(text: &str) -> Result<Vec<(u32, Vec<String>)>, UnclosedQuote> {
         let mut r = Reader::new(text, sniff_delimiter(text));
-        let mut buf = RecordBuf::default();
+        let mut buf = Vec::new();
         let mut out = Vec::new();
         while let Some(line) = r.next_record(&mut buf)? {
-            out.push((line, buf.iter().map(str::to_owned).collect()));
+            let fields = buf
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(t) => t.to_string(),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            out.push((line, fields));
         }
         Ok(out)
     }
@@ -169,6 +168,8 @@ mod tests {
         assert_eq!(recs[3].1, vec!["3", "x\ny"]);
         assert_eq!(recs[4].1, vec!["4", "q\"z"]);
         assert_eq!(recs[2].1, vec![""]);
+        let recs = all("a,b\n\"x\"y,2\n").unwrap();
+        assert_eq!(recs[1].1, vec!["xy", "2"]);
     }
 
     #[test]

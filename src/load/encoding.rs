@@ -34,8 +34,32 @@ pub struct BadBytes {
     pub encoding: &'static str,
 }
 
-/// Decodes a whole file, sniffing the encoding unless one is forced.
+/// Decodes a whole file, sniffing the encoding unless one is forced. Valid UTF-8
+/// without a BOM is taken as it is, without a copy.
 pub fn decode(
+    bytes: Vec<u8>,
+    forced: Option<TextEncoding>,
+) -> Result<(String, TextEncoding), BadBytes> {
+    let plain_utf8 = !bytes.starts_with(b"\xEF\xBB\xBF")
+        && !bytes.starts_with(b"\xFF\xFE")
+        && !bytes.starts_with(b"\xFE\xFF")
+        && matches!(forced, None | Some(TextEncoding::Utf8));
+    if plain_utf8 {
+        return match String::from_utf8(bytes) {
+            Ok(s) => Ok((s, TextEncoding::Utf8)),
+            Err(e) => {
+                let bytes = e.into_bytes();
+                match forced {
+                    Some(_) => utf8(&bytes, 0).map(|s| (s, TextEncoding::Utf8)),
+                    None => strict(GB18030, &bytes, 0, &bytes).map(|s| (s, TextEncoding::Gb18030)),
+                }
+            }
+        };
+    }
+    decode_slice(&bytes, forced)
+}
+
+fn decode_slice(
     bytes: &[u8],
     forced: Option<TextEncoding>,
 ) -> Result<(String, TextEncoding), BadBytes> {
@@ -124,23 +148,23 @@ mod tests {
 
     #[test]
     fn sniffs() {
-        let (s, e) = decode("姓名,id\n".as_bytes(), None).unwrap();
+        let (s, e) = decode("姓名,id\n".as_bytes().to_vec(), None).unwrap();
         assert_eq!((s.as_str(), e), ("姓名,id\n", TextEncoding::Utf8));
         let (gbk, _, _) = GB18030.encode("姓名,职务\n张三,工会主席\n");
-        let (s, e) = decode(&gbk, None).unwrap();
+        let (s, e) = decode(gbk.to_vec(), None).unwrap();
         assert_eq!(
             (s.as_str(), e),
             ("姓名,职务\n张三,工会主席\n", TextEncoding::Gb18030)
         );
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice("编号\n".as_bytes());
-        assert_eq!(decode(&bom, None).unwrap().0, "编号\n");
+        assert_eq!(decode(bom, None).unwrap().0, "编号\n");
         let mut u16 = vec![0xFF, 0xFE];
         for unit in "编号\tid\n".encode_utf16() {
             u16.extend_from_slice(&unit.to_le_bytes());
         }
         assert_eq!(
-            decode(&u16, None).unwrap(),
+            decode(u16, None).unwrap(),
             ("编号\tid\n".to_owned(), TextEncoding::Utf16)
         );
     }
@@ -148,7 +172,7 @@ mod tests {
     #[test]
     fn bad_bytes_are_located() {
         let bytes = b"a,b\nc,d\n\xFF\xFF,e\n";
-        let err = decode(bytes, None).unwrap_err();
+        let err = decode(bytes.to_vec(), None).unwrap_err();
         assert_eq!(err.line, 3);
         assert_eq!(err.offset, 8);
     }

@@ -3,6 +3,7 @@
 //! header is the first of the first 10 rows that holds known headers); line numbers are
 //! the row numbers Excel shows.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
@@ -114,8 +115,8 @@ fn cell_is_blank(c: &Data) -> bool {
 /// A calamine cell as the loader sees it.
 pub fn cell(d: &Data) -> Cell<'_> {
     match d {
-        Data::Empty => Cell::Text(""),
-        Data::String(s) => Cell::Text(s),
+        Data::Empty => Cell::Text(Cow::Borrowed("")),
+        Data::String(s) => Cell::Text(Cow::Borrowed(s)),
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Bool(*b),
@@ -124,8 +125,8 @@ pub fn cell(d: &Data) -> Cell<'_> {
             let date = chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(day));
             Cell::Date(dt.as_f64(), date)
         }
-        Data::DateTimeIso(s) => Cell::Text(s),
-        Data::DurationIso(s) => Cell::Text(s),
+        Data::DateTimeIso(s) => Cell::Text(Cow::Borrowed(s)),
+        Data::DurationIso(s) => Cell::Text(Cow::Borrowed(s)),
         Data::Error(e) => Cell::Error(format!("#{e:?}")),
     }
 }

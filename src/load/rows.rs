@@ -1,0 +1,612 @@
+//! From rows of cells to typed cadres and classes, resolved attendance and data
+//! errors (SPEC §1 "Reading, precisely" and "Bad input"). A bad row is reported with
+//! every problem found in it and left out; the run goes on.
+
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+
+use chrono::NaiveDate;
+use hashbrown::HashTable;
+
+use super::Cell;
+use super::values::{check_id, parse_completed, parse_date, parse_number, parse_serial_date};
+use crate::i18n::Problem;
+use crate::model::{Cadre, Class, Column, DataError, Field, Source, Table, TableKind, fields_of};
+
+/// What an id maps to: an accepted row's index, or the line of a rejected row.
+#[derive(Clone, Copy, Debug)]
+pub enum Slot {
+    Accepted(u32),
+    Rejected(u32),
+}
+
+/// Ids seen in a table, compared after trimming with ASCII letters case-insensitive.
+/// Keys are not stored: an entry points at its text in the table (accepted rows) or in
+/// `rejected` (the few rows left out).
+#[derive(Default)]
+pub struct IdMap {
+    table: HashTable<(Slot, u32)>,
+    rejected: Vec<String>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+/// Where an entry's id text is: a table row, or `rejected[i]`.
+const REJECTED: u32 = 1 << 31;
+
+impl IdMap {
+    fn hash(&self, id: &str) -> u64 {
+        if id.bytes().any(|b| b.is_ascii_lowercase()) {
+            self.hasher.hash_one(id.to_ascii_uppercase().as_bytes())
+        } else {
+            self.hasher.hash_one(id.as_bytes())
+        }
+    }
+
+    fn text<'t>(&'t self, r: u32, table: &'t Table, id_col: usize) -> &'t str {
+        if r & REJECTED != 0 {
+            self.rejected
+                .get((r & !REJECTED) as usize)
+                .map_or("", String::as_str)
+        } else {
+            table.cell(r, id_col)
+        }
+    }
+
+    /// Looks an id up.
+    pub fn get(&self, id: &str, table: &Table, id_col: usize) -> Option<Slot> {
+        let h = self.hash(id);
+        self.table
+            .find(h, |&(_, r)| {
+                self.text(r, table, id_col).eq_ignore_ascii_case(id)
+            })
+            .map(|&(s, _)| s)
+    }
+}
+
+/// Turns the rows of one table into typed rows and data errors.
+pub struct Builder<'l> {
+    pub kind: TableKind,
+    pub table: Table,
+    pub errors: Vec<DataError>,
+    levels: &'l [String],
+    cols: [Option<usize>; Field::COUNT],
+    pub cadres: Vec<Cadre>,
+    pub classes: Vec<Class>,
+    pub ids: IdMap,
+    /// Hashes of accepted ids by row, for rehashing the id table as it grows.
+    hashes: Vec<u64>,
+    /// The text cells may borrow from: (address, length) of the decoded file.
+    text_range: (usize, usize),
+}
+
+impl<'l> Builder<'l> {
+    pub fn new(
+        kind: TableKind,
+        source: Source,
+        columns: Vec<Column>,
+        levels: &'l [String],
+    ) -> Self {
+        let mut cols = [None; Field::COUNT];
+        for (i, c) in columns.iter().enumerate() {
+            if let Some(f) = c.field {
+                cols[f.index()] = Some(i);
+            }
+        }
+        Builder {
+            kind,
+            table: Table::new(kind, source, columns),
+            errors: Vec::new(),
+            levels,
+            cols,
+            cadres: Vec::new(),
+            classes: Vec::new(),
+            ids: IdMap::default(),
+            hashes: Vec::new(),
+            text_range: (0, 0),
+        }
+    }
+
+    /// Cells that borrow from `text` are stored as spans into it, which the table keeps.
+    pub fn borrow_from(&mut self, text: &std::sync::Arc<String>) {
+        self.text_range = (text.as_ptr() as usize, text.len());
+        self.table.set_text(text.clone());
+    }
+
+    pub fn col(&self, f: Field) -> Option<usize> {
+        self.cols[f.index()]
+    }
+
+    /// Records a data error on a line.
+    pub fn error(
+        &mut self,
+        line: u32,
+        field: Option<Field>,
+        value: Option<String>,
+        problem: Problem,
+    ) {
+        let column = field.and_then(|f| {
+            fields_of(self.kind)
+                .iter()
+                .find(|s| s.field == f)
+                .map(|s| s.name)
+        });
+        let header = field
+            .and_then(|f| self.col(f))
+            .map(|c| self.table.columns[c].header.clone());
+        self.errors.push(DataError {
+            table: self.kind,
+            source: self.table.source.clone(),
+            line,
+            column,
+            header,
+            value,
+            problem,
+        });
+    }
+
+    /// The span of a cell's text in the borrowed file text, if it lies there.
+    fn span_in_text(&self, s: &str) -> Option<u32> {
+        let (base, len) = self.text_range;
+        let p = s.as_ptr() as usize;
+        (p >= base && p + s.len() <= base + len && len > 0).then(|| (p - base) as u32)
+    }
+
+    /// The trimmed text and the cell of a field ("" and an empty cell when absent).
+    fn get<'c>(&self, cells: &'c [Cell<'c>], f: Field) -> (Option<&'c Cell<'c>>, Cow<'c, str>) {
+        match self.col(f).and_then(|c| cells.get(c)) {
+            Some(cell) => (Some(cell), cell.text()),
+            None => (None, Cow::Borrowed("")),
+        }
+    }
+
+    /// One data row. Blank rows are skipped; a row with extra non-empty fields is an error.
+    pub fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
+        if cells.iter().all(Cell::is_blank) {
+            return;
+        }
+        let ncols = self.table.columns.len();
+        if cells.len() > ncols && cells[ncols..].iter().any(|c| !c.is_blank()) {
+            let found = cells
+                .iter()
+                .rposition(|c| !c.is_blank())
+                .map_or(0, |i| i + 1);
+            self.error(
+                line,
+                None,
+                None,
+                Problem::TooManyFields {
+                    expected: ncols,
+                    found,
+                },
+            );
+            self.claim_rejected_id(line, cells);
+            return;
+        }
+        let mut problems: Vec<(Field, String, Problem)> = Vec::new();
+        match self.kind {
+            TableKind::Cadres => self.cadre_row(line, cells, &mut problems),
+            TableKind::Classes => self.class_row(line, cells, &mut problems),
+            TableKind::Attendance => {}
+        }
+    }
+
+    fn report(&mut self, line: u32, problems: Vec<(Field, String, Problem)>) {
+        for (f, text, p) in problems {
+            self.error(line, Some(f), Some(text), p);
+        }
+    }
+
+    /// Stores an accepted row's cells, returning its table row.
+    fn store(&mut self, line: u32, cells: &[Cell<'_>]) -> u32 {
+        let texts: Vec<(Cow<'_, str>, Option<u32>)> = cells
+            .iter()
+            .map(|c| {
+                let t = c.text();
+                let at = match &t {
+                    Cow::Borrowed(s) => self.span_in_text(s),
+                    Cow::Owned(_) => None,
+                };
+                (t, at)
+            })
+            .collect();
+        self.table
+            .push_row(line, texts.iter().map(|(t, at)| (t.as_ref(), *at)))
+    }
+
+    /// Checks an id against those seen; a later row with a seen id is a duplicate.
+    fn is_duplicate(&mut self, line: u32, f: Field, id: &str) -> bool {
+        let id_col = self.col(f).unwrap_or(0);
+        let first_line = match self.ids.get(id, &self.table, id_col) {
+            Some(Slot::Accepted(i)) => {
+                let row = match self.kind {
+                    TableKind::Cadres => self.cadres[i as usize].row,
+                    _ => self.classes[i as usize].row,
+                };
+                self.table.line(row)
+            }
+            Some(Slot::Rejected(l)) => l,
+            None => return false,
+        };
+        self.error(
+            line,
+            Some(f),
+            Some(id.to_owned()),
+            Problem::DuplicateId { first_line },
+        );
+        true
+    }
+
+    fn insert_id(&mut self, id: &str, slot: Slot, row: Option<u32>) {
+        if id.is_empty() {
+            return;
+        }
+        let h = self.ids.hash(id);
+        if let Some(r) = row {
+            if self.hashes.len() <= r as usize {
+                self.hashes.resize(r as usize + 1, 0);
+            }
+            self.hashes[r as usize] = h;
+        }
+        let r = match row {
+            Some(r) => r,
+            None => {
+                self.ids.rejected.push(id.to_owned());
+                (self.ids.rejected.len() as u32 - 1) | REJECTED
+            }
+        };
+        let IdMap {
+            table,
+            rejected,
+            hasher,
+        } = &mut self.ids;
+        let hashes = &self.hashes;
+        table.insert_unique(h, (slot, r), |&(_, r)| {
+            if r & REJECTED != 0 {
+                let text = rejected
+                    .get((r & !REJECTED) as usize)
+                    .map_or("", String::as_str);
+                if text.bytes().any(|b| b.is_ascii_lowercase()) {
+                    hasher.hash_one(text.to_ascii_uppercase().as_bytes())
+                } else {
+                    hasher.hash_one(text.as_bytes())
+                }
+            } else {
+                hashes.get(r as usize).copied().unwrap_or(0)
+            }
+        });
+    }
+
+    /// A row rejected before its fields were read still claims its id.
+    fn claim_rejected_id(&mut self, line: u32, cells: &[Cell<'_>]) {
+        let f = match self.kind {
+            TableKind::Cadres => Field::CadreId,
+            TableKind::Classes => Field::ClassId,
+            TableKind::Attendance => return,
+        };
+        let (_, text) = self.get(cells, f);
+        let id_col = self.col(f).unwrap_or(0);
+        if !text.is_empty() && self.ids.get(&text, &self.table, id_col).is_none() {
+            self.insert_id(&text, Slot::Rejected(line), None);
+        }
+    }
+
+    fn cadre_row(
+        &mut self,
+        line: u32,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<(Field, String, Problem)>,
+    ) {
+        let (id_cell, id_text) = self.get(cells, Field::CadreId);
+        let id_ok = id_field(Field::CadreId, id_cell, &id_text, problems);
+        for f in [Field::Name, Field::Post] {
+            let (_, t) = self.get(cells, f);
+            if t.is_empty() {
+                problems.push((f, String::new(), Problem::Missing));
+            }
+        }
+        let (c, t) = self.get(cells, Field::AppointedOn);
+        let appointed = date_field(Field::AppointedOn, c, &t, true, problems);
+        let (c, t) = self.get(cells, Field::LeftOn);
+        let left = date_field(Field::LeftOn, c, &t, false, problems);
+        let (_, t) = self.get(cells, Field::UnitLevel);
+        let level = level_field(self.levels, Field::UnitLevel, &t, false, problems);
+        let ok = problems.is_empty();
+        self.report(line, std::mem::take(problems));
+        if id_ok && self.is_duplicate(line, Field::CadreId, &id_text) {
+            return;
+        }
+        match (ok, appointed) {
+            (true, Some(appointed_on)) => {
+                let row = self.store(line, cells);
+                let idx = self.cadres.len() as u32;
+                self.cadres.push(Cadre {
+                    row,
+                    appointed_on,
+                    left_on: left,
+                    unit_level: level.unwrap_or(0),
+                });
+                self.insert_id(&id_text, Slot::Accepted(idx), Some(row));
+            }
+            _ if id_ok => self.insert_id(&id_text, Slot::Rejected(line), None),
+            _ => {}
+        }
+    }
+
+    fn class_row(
+        &mut self,
+        line: u32,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<(Field, String, Problem)>,
+    ) {
+        let (id_cell, id_text) = self.get(cells, Field::ClassId);
+        let id_ok = id_field(Field::ClassId, id_cell, &id_text, problems);
+        let (_, t) = self.get(cells, Field::OrganizerLevel);
+        let level = level_field(self.levels, Field::OrganizerLevel, &t, true, problems);
+        let (_, t) = self.get(cells, Field::Category);
+        if t.is_empty() {
+            problems.push((Field::Category, String::new(), Problem::Missing));
+        }
+        let (c, t) = self.get(cells, Field::StartOn);
+        let start = date_field(Field::StartOn, c, &t, true, problems);
+        let (c, end_text) = self.get(cells, Field::EndOn);
+        let end = date_field(Field::EndOn, c, &end_text, false, problems);
+        let (c, t) = self.get(cells, Field::Days);
+        let days = number_field(Field::Days, c, &t, problems);
+        if days.is_some_and(|d| d <= 0.0) {
+            problems.push((Field::Days, t.to_string(), Problem::DaysNotPositive));
+        }
+        let (c, t) = self.get(cells, Field::Fee);
+        let fee = number_field(Field::Fee, c, &t, problems);
+        if fee.is_some_and(|f| f < 0.0) {
+            problems.push((Field::Fee, t.to_string(), Problem::FeeNegative));
+        }
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            problems.push((
+                Field::EndOn,
+                end_text.to_string(),
+                Problem::EndBeforeStart { start: s },
+            ));
+        }
+        let ok = problems.is_empty();
+        self.report(line, std::mem::take(problems));
+        if id_ok && self.is_duplicate(line, Field::ClassId, &id_text) {
+            return;
+        }
+        match (ok, start, level) {
+            (true, Some(start_on), Some(organizer_level)) => {
+                let end_on = end.unwrap_or(start_on);
+                let days = days.unwrap_or_else(|| ((end_on - start_on).num_days() + 1) as f64);
+                let row = self.store(line, cells);
+                let idx = self.classes.len() as u32;
+                self.classes.push(Class {
+                    row,
+                    start_on,
+                    end_on,
+                    days,
+                    fee: fee.unwrap_or(0.0),
+                    organizer_level,
+                });
+                self.insert_id(&id_text, Slot::Accepted(idx), Some(row));
+            }
+            _ if id_ok => self.insert_id(&id_text, Slot::Rejected(line), None),
+            _ => {}
+        }
+    }
+}
+
+/// Resolves attendance rows against the cadres and classes as they are read.
+pub struct Attendance<'a> {
+    pub b: Builder<'a>,
+    cadres: &'a Builder<'a>,
+    classes: &'a Builder<'a>,
+    /// (cadre index, class index) of completed attendance.
+    pub attended: Vec<(u32, u32)>,
+}
+
+impl<'a> super::RowSink<'a> for Attendance<'a> {
+    fn builder(&mut self) -> &mut Builder<'a> {
+        &mut self.b
+    }
+    fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
+        Attendance::row(self, line, cells);
+    }
+}
+
+impl<'a> Attendance<'a> {
+    pub fn new(b: Builder<'a>, cadres: &'a Builder<'a>, classes: &'a Builder<'a>) -> Self {
+        Attendance {
+            b,
+            cadres,
+            classes,
+            attended: Vec::new(),
+        }
+    }
+
+    /// One attendance row (SPEC §1 "References").
+    pub fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
+        if cells.iter().all(Cell::is_blank) {
+            return;
+        }
+        let ncols = self.b.table.columns.len();
+        if cells.len() > ncols && cells[ncols..].iter().any(|c| !c.is_blank()) {
+            let found = cells
+                .iter()
+                .rposition(|c| !c.is_blank())
+                .map_or(0, |i| i + 1);
+            self.b.error(
+                line,
+                None,
+                None,
+                Problem::TooManyFields {
+                    expected: ncols,
+                    found,
+                },
+            );
+            return;
+        }
+        let mut problems = Vec::new();
+        let (c, cadre_text) = self.b.get(cells, Field::AttCadreId);
+        let cadre_ok = id_field(Field::AttCadreId, c, &cadre_text, &mut problems);
+        let (c, class_text) = self.b.get(cells, Field::AttClassId);
+        let class_ok = id_field(Field::AttClassId, c, &class_text, &mut problems);
+        let (c, t) = self.b.get(cells, Field::Completed);
+        let completed = match c {
+            Some(Cell::Bool(b)) => Some(*b),
+            _ => match parse_completed(&t) {
+                Ok(b) => Some(b),
+                Err(p) => {
+                    problems.push((Field::Completed, t.to_string(), p));
+                    None
+                }
+            },
+        };
+        self.b.report(line, problems);
+        let cadre = if cadre_ok {
+            self.resolve(&cadre_text, Field::AttCadreId, line)
+        } else {
+            None
+        };
+        let class = if class_ok {
+            self.resolve(&class_text, Field::AttClassId, line)
+        } else {
+            None
+        };
+        if let (Some(c), Some(k), Some(true)) = (cadre, class, completed) {
+            self.attended.push((c, k));
+        }
+    }
+
+    fn resolve(&mut self, text: &str, f: Field, line: u32) -> Option<u32> {
+        let (target, id_field) = match f {
+            Field::AttCadreId => (self.cadres, Field::CadreId),
+            _ => (self.classes, Field::ClassId),
+        };
+        let id_col = target.col(id_field).unwrap_or(0);
+        match target.ids.get(text, &target.table, id_col) {
+            Some(Slot::Accepted(i)) => Some(i),
+            Some(Slot::Rejected(l)) => {
+                let file = target.table.source.display();
+                let problem = match f {
+                    Field::AttCadreId => Problem::RejectedCadre { file, line: l },
+                    _ => Problem::RejectedClass { file, line: l },
+                };
+                self.b.error(line, Some(f), Some(text.to_owned()), problem);
+                None
+            }
+            None => {
+                let problem = if f == Field::AttCadreId {
+                    Problem::UnknownCadre
+                } else {
+                    Problem::UnknownClass
+                };
+                self.b.error(line, Some(f), Some(text.to_owned()), problem);
+                None
+            }
+        }
+    }
+}
+
+fn id_field(
+    f: Field,
+    cell: Option<&Cell<'_>>,
+    text: &str,
+    problems: &mut Vec<(Field, String, Problem)>,
+) -> bool {
+    if text.is_empty() {
+        problems.push((f, String::new(), Problem::Missing));
+        return false;
+    }
+    let problem = match cell {
+        // SPEC §1: a numeric id cell of 10^15 or more has lost digits.
+        Some(Cell::Number(n)) if n.abs() >= 1e15 || n.fract() != 0.0 => Some(Problem::IdLostDigits),
+        Some(Cell::Number(_)) => None,
+        _ => check_id(text).err(),
+    };
+    match problem {
+        Some(p) => {
+            problems.push((f, text.to_owned(), p));
+            false
+        }
+        None => true,
+    }
+}
+
+fn level_field(
+    levels: &[String],
+    f: Field,
+    text: &str,
+    required: bool,
+    problems: &mut Vec<(Field, String, Problem)>,
+) -> Option<u8> {
+    if text.is_empty() {
+        if required {
+            problems.push((f, String::new(), Problem::Missing));
+        }
+        return None;
+    }
+    match levels.iter().position(|l| l == text) {
+        Some(i) => Some(i as u8),
+        None => {
+            problems.push((
+                f,
+                text.to_owned(),
+                Problem::UnknownLevel {
+                    levels: levels.to_vec(),
+                },
+            ));
+            None
+        }
+    }
+}
+
+fn date_field(
+    f: Field,
+    cell: Option<&Cell<'_>>,
+    text: &str,
+    required: bool,
+    problems: &mut Vec<(Field, String, Problem)>,
+) -> Option<NaiveDate> {
+    if text.is_empty() {
+        if required {
+            problems.push((f, String::new(), Problem::Missing));
+        }
+        return None;
+    }
+    let parsed = match cell {
+        Some(Cell::Date(_, Some(d))) => Ok(*d),
+        Some(Cell::Date(_, None)) => Err(Problem::Serial1900Feb29),
+        Some(Cell::Number(n)) => parse_serial_date(*n),
+        _ => parse_date(text),
+    };
+    match parsed {
+        Ok(d) => Some(d),
+        Err(p) => {
+            problems.push((f, text.to_owned(), p));
+            None
+        }
+    }
+}
+
+fn number_field(
+    f: Field,
+    cell: Option<&Cell<'_>>,
+    text: &str,
+    problems: &mut Vec<(Field, String, Problem)>,
+) -> Option<f64> {
+    if text.is_empty() {
+        return None;
+    }
+    let parsed = match cell {
+        Some(Cell::Number(n)) if n.is_finite() => Ok(*n),
+        _ => parse_number(text),
+    };
+    match parsed {
+        Ok(n) => Some(n),
+        Err(p) => {
+            problems.push((f, text.to_owned(), p));
+            None
+        }
+    }
+}
