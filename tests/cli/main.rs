@@ -8,5 +8,6 @@
 
 mod bad_input;
 mod fixtures;
+mod inputs;
 mod rules_cmd;
 mod util;

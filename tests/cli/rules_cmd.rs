@@ -1,1 +1,78 @@
-//! `rules list` and `rules explain`.
+//! `rules list` and `rules explain`: generated from the rule file.
+
+use crate::util::{fixture, run};
+
+#[test]
+fn list_shows_every_rule_with_kind_severity_and_clause() {
+    let (code, out, err) = run(&["rules", "list"], None);
+    assert_eq!(code, 0, "{err}");
+    for (id, kind, clause) in [
+        ("new-chair-training", "deadline", "三、(二) 1"),
+        ("county-annual-class", "quota", "三、(二) 2"),
+        ("full-rotation", "coverage", "一、(三)"),
+        ("city-topic-classes", "quota", "三、(二) 2"),
+        ("city-class-free", "forbid", "四、(四)"),
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("{id} missing:\n{out}"));
+        assert!(line.contains(kind) && line.contains(clause), "{line}");
+    }
+    assert!(
+        out.contains("warning"),
+        "city-topic-classes is a warning:\n{out}"
+    );
+    assert!(out.contains("绵工发〔2018〕48号"));
+}
+
+#[test]
+fn list_reads_another_rule_file() {
+    let rules = fixture("second-plan").join("rules.toml");
+    let (code, out, _) = run(&["rules", "list", "--rules", rules.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(!out.contains("new-chair-training"));
+    let text = std::fs::read_to_string(&rules).unwrap();
+    let doc: toml::Table = text.parse().unwrap();
+    for r in doc["rules"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        assert!(out.contains(id), "{id} missing:\n{out}");
+    }
+}
+
+#[test]
+fn explain_prints_title_clause_description_and_parameters() {
+    let (code, out, _) = run(&["rules", "explain", "new-chair-training"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("确保新任工会主席在任职1年内参加上级工会组织的业务培训"));
+    assert!(out.contains("三、(二) 1"));
+    assert!(out.contains("1 年"), "the window in words:\n{out}");
+    assert!(out.contains("业务培训") && out.contains("初任培训") && out.contains("任职培训"));
+    assert!(out.contains("unit_level"), "the level comparison:\n{out}");
+    assert!(
+        out.contains("deadline —"),
+        "the kind's documentation:\n{out}"
+    );
+
+    let (code, out, _) = run(
+        &["rules", "explain", "city-topic-classes", "--lang", "en"],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("1 class(es) to 2 class(es)"), "{out}");
+    assert!(
+        out.contains("the whole plan period") || out.contains("each year of the plan"),
+        "{out}"
+    );
+}
+
+#[test]
+fn explain_unknown_rule_exits_2_naming_the_rules() {
+    let (code, out, err) = run(&["rules", "explain", "no-such-rule"], None);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("no-such-rule") && err.contains("full-rotation"),
+        "{err}"
+    );
+}

@@ -1,0 +1,350 @@
+//! Real exports as clerks have them: GBK, BOM and UTF-16 CSV, `;` separators, xlsx
+//! workbooks (one per table, or one with three sheets, with a title row above the
+//! header, date cells, serial numbers and numeric ids). Each must give the same
+//! findings as the plain UTF-8 demo. Also `-o`, `--lang en` and `validate`.
+
+use std::fs;
+use std::path::Path;
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use serde_json::Value;
+
+use crate::util::{comparable, fixture, run};
+
+const TABLES: [(&str, &str); 3] = [
+    ("cadres", "干部名册"),
+    ("classes", "培训班"),
+    ("attendance", "参训记录"),
+];
+
+fn demo_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![
+        "check",
+        dir.to_str().unwrap(),
+        "--as-of",
+        "2021-03-01",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(&args, None);
+    assert!(err.is_empty(), "{err}");
+    (
+        code,
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}")),
+    )
+}
+
+fn demo_text(table: &str) -> String {
+    let s = fs::read_to_string(fixture("demo").join(format!("{table}.csv"))).unwrap();
+    s.strip_prefix('\u{feff}').unwrap_or(&s).to_owned()
+}
+
+/// Findings and rule counts, which must not depend on how the data was stored.
+fn findings(v: &Value) -> (Value, Value, Value) {
+    let c = comparable(v.clone());
+    (
+        c["summary"].clone(),
+        c["rules"].clone(),
+        c["findings"].clone(),
+    )
+}
+
+#[test]
+fn gbk_bom_and_utf16_csv_read_like_utf8() {
+    let (code, plain) = demo_json(&fixture("demo"), &[]);
+    assert_eq!(code, 1);
+    for variant in ["gbk", "bom", "utf16", "semicolon"] {
+        let dir = tempfile::tempdir().unwrap();
+        for (table, _) in TABLES {
+            let text = demo_text(table);
+            let bytes: Vec<u8> = match variant {
+                "gbk" => encoding_rs::GB18030.encode(&text).0.into_owned(),
+                "bom" => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+                "utf16" => {
+                    // Excel's "Unicode text": UTF-16LE with BOM, tab-separated.
+                    let tsv = text.replace(',', "\t");
+                    let mut b = vec![0xFF, 0xFE];
+                    for u in tsv.encode_utf16() {
+                        b.extend_from_slice(&u.to_le_bytes());
+                    }
+                    b
+                }
+                _ => text.replace(',', ";").into_bytes(),
+            };
+            let name = if variant == "utf16" {
+                format!("{table}.txt")
+            } else {
+                format!("{table}.csv")
+            };
+            fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let (code2, v) = demo_json(dir.path(), &[]);
+        assert_eq!(code2, code, "{variant}");
+        assert!(
+            findings(&v) == findings(&plain),
+            "{variant} gives other results"
+        );
+        let lines = |v: &Value| -> Vec<(Value, Value, Value)> {
+            v["data_errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| (e["line"].clone(), e["column"].clone(), e["value"].clone()))
+                .collect()
+        };
+        assert_eq!(lines(&v), lines(&plain), "{variant}: data errors");
+        let out = serde_json::to_string(&v).unwrap();
+        assert!(!out.contains('\u{fffd}'), "{variant}: mojibake in output");
+    }
+}
+
+#[test]
+fn chinese_file_names_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    for (table, zh) in TABLES {
+        fs::copy(
+            fixture("demo").join(format!("{table}.csv")),
+            dir.path().join(format!("{zh}.CSV")),
+        )
+        .unwrap();
+    }
+    let (_, v) = demo_json(dir.path(), &[]);
+    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    assert_eq!(findings(&v), findings(&plain));
+}
+
+/// Writes the demo tables into one workbook; `title` puts a title row and a blank row
+/// above each header, as many exports do.
+fn demo_workbook(path: &Path, title: bool, sheet_names: [&str; 3]) {
+    let mut wb = Workbook::new();
+    for ((table, _), sheet) in TABLES.iter().zip(sheet_names) {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        let offset = if title {
+            ws.write_string(0, 0, format!("绵阳市{sheet}（导出）"))
+                .unwrap();
+            2
+        } else {
+            0
+        };
+        for (r, line) in demo_text(table).lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                ws.write_string(r as u32 + offset, c as u16, cell).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn one_workbook_with_three_sheets() {
+    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("台账.xlsx");
+    demo_workbook(&book, false, ["干部名册", "培训班", "参训记录"]);
+    let (code, v) = demo_json(&book, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&v), findings(&plain));
+    // Data errors keep their lines and name the workbook and sheet.
+    let errs = v["data_errors"].as_array().unwrap();
+    let plain_errs = plain["data_errors"].as_array().unwrap();
+    assert_eq!(errs.len(), plain_errs.len());
+    for (e, p) in errs.iter().zip(plain_errs) {
+        assert_eq!(e["file"], "台账.xlsx");
+        assert_eq!(e["line"], p["line"]);
+        assert_eq!(e["column"], p["column"]);
+        assert_eq!(e["value"], p["value"]);
+    }
+    assert_eq!(errs[0]["sheet"], "干部名册");
+
+    // The folder holding only that workbook reads the same.
+    let (_, v2) = demo_json(dir.path(), &[]);
+    assert_eq!(findings(&v2), findings(&plain));
+}
+
+#[test]
+fn title_rows_above_the_header_shift_excel_row_numbers() {
+    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("export.xlsx");
+    demo_workbook(&book, true, ["cadres", "classes", "attendance"]);
+    let (_, v) = demo_json(&book, &[]);
+    assert_eq!(findings(&v), findings(&plain));
+    let lines: Vec<u64> = v["data_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    let plain_lines: Vec<u64> = plain["data_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap() + 2)
+        .collect();
+    assert_eq!(lines, plain_lines, "the row numbers Excel shows");
+}
+
+#[test]
+fn workbook_cells_dates_serials_numeric_ids_and_booleans() {
+    let dir = tempfile::tempdir().unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("cadres").unwrap();
+    for (c, h) in ["工号", "姓名", "职务", "任职日期", "专兼职", "县区"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // Row 2: numeric id, a real date cell.
+    ws.write_number(1, 0, 1001.0).unwrap();
+    ws.write_string(1, 1, "王一").unwrap();
+    ws.write_string(1, 2, "工会主席").unwrap();
+    ws.write_datetime_with_format(1, 3, &ExcelDateTime::from_ymd(2019, 3, 15).unwrap(), &date)
+        .unwrap();
+    ws.write_string(1, 4, "专职").unwrap();
+    ws.write_string(1, 5, "涪城区").unwrap();
+    // Row 3: a serial number typed as a number (43355 = 2018-09-12).
+    ws.write_number(2, 0, 1002.0).unwrap();
+    ws.write_string(2, 1, "王二").unwrap();
+    ws.write_string(2, 2, "委员").unwrap();
+    ws.write_number(2, 3, 43355.0).unwrap();
+    ws.write_string(2, 4, "兼职").unwrap();
+    ws.write_string(2, 5, "涪城区").unwrap();
+    // Row 4: an 18-digit id stored as a number has lost digits; serial 60 is no date.
+    ws.write_number(3, 0, 510703198001010011.0).unwrap();
+    ws.write_string(3, 1, "王三").unwrap();
+    ws.write_string(3, 2, "委员").unwrap();
+    ws.write_number(3, 3, 60.0).unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("classes").unwrap();
+    for (c, h) in ["编号", "举办层级", "培训类别", "开班日期", "县区"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "K1").unwrap();
+    ws.write_string(1, 1, "市").unwrap();
+    ws.write_string(1, 2, "业务培训").unwrap();
+    ws.write_datetime_with_format(1, 3, &ExcelDateTime::from_ymd(2019, 6, 1).unwrap(), &date)
+        .unwrap();
+    ws.write_string(1, 4, "涪城区").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("attendance").unwrap();
+    for (c, h) in ["cadre_id", "class_id", "completed"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_number(1, 0, 1001.0).unwrap();
+    ws.write_string(1, 1, "K1").unwrap();
+    ws.write_boolean(1, 2, true).unwrap();
+    ws.write_number(2, 0, 1002.0).unwrap();
+    ws.write_string(2, 1, "K1").unwrap();
+    ws.write_boolean(2, 2, false).unwrap();
+    let book = dir.path().join("book.xlsx");
+    wb.save(&book).unwrap();
+
+    let (code, v) = demo_json(&book, &[]);
+    assert_eq!(code, 1);
+    let errs = comparable(serde_json::json!({ "data_errors": v["data_errors"].clone() }));
+    assert_eq!(
+        errs["data_errors"],
+        comparable(serde_json::json!({ "data_errors": [
+            {"file": "book.xlsx", "sheet": "cadres", "line": 4, "column": "appointed_on", "value": "60"},
+            {"file": "book.xlsx", "sheet": "cadres", "line": 4, "column": "id", "value": "510703198001010000"},
+        ]}))["data_errors"]
+    );
+    // 1001, a chair appointed 2019-03-15, attended K1 (市, 2019-06-01): met.
+    let chair = &v["rules"][0];
+    assert_eq!(
+        (chair["checked"].as_u64(), chair["met"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // 1002 (兼职, appointed 2018-09-12 from the serial) did not complete K1: the only
+    // rotation finding, with subject "1002" (integer text, not "1002.0").
+    let rotation: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "full-rotation")
+        .collect();
+    assert_eq!(rotation.len(), 1);
+    assert_eq!(rotation[0]["subject"], "1002");
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let (code, stdout, _) = run(
+        &[
+            "check",
+            fixture("demo").to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "--format",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    let v: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    assert_eq!(v, plain);
+    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn english_changes_texts_only() {
+    let (_, zh) = demo_json(&fixture("demo"), &[]);
+    let (_, en) = demo_json(&fixture("demo"), &["--lang", "en"]);
+    assert_eq!(comparable(zh.clone()), comparable(en.clone()));
+    let msg = en["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.is_ascii() || msg.contains("class"), "{msg}");
+    assert_ne!(zh["findings"][0]["message"], en["findings"][0]["message"]);
+    let (_, text, _) = run(
+        &[
+            "check",
+            fixture("demo").to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "--lang",
+            "en",
+        ],
+        None,
+    );
+    assert!(
+        text.contains("data errors") && text.contains("not compliant"),
+        "{text}"
+    );
+}
+
+#[test]
+fn validate_reports_data_problems_only() {
+    let (code, out, _) = run(
+        &[
+            "validate",
+            fixture("demo").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    assert_eq!(v["data_errors"], plain["data_errors"]);
+    assert!(v.get("findings").is_none());
+    let (code, out, _) = run(
+        &["validate", fixture("quota-boundaries").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 0, "{out}");
+}
