@@ -203,7 +203,7 @@ fn workbook_cells_dates_serials_numeric_ids_and_booleans() {
     ws.write_number(1, 0, 1001.0).unwrap();
     ws.write_string(1, 1, "王一").unwrap();
     ws.write_string(1, 2, "工会主席").unwrap();
-    ws.write_datetime_with_format(1, 3, &ExcelDateTime::from_ymd(2019, 3, 15).unwrap(), &date)
+    ws.write_datetime_with_format(1, 3, ExcelDateTime::from_ymd(2019, 3, 15).unwrap(), &date)
         .unwrap();
     ws.write_string(1, 4, "专职").unwrap();
     ws.write_string(1, 5, "涪城区").unwrap();
@@ -230,7 +230,7 @@ fn workbook_cells_dates_serials_numeric_ids_and_booleans() {
     ws.write_string(1, 0, "K1").unwrap();
     ws.write_string(1, 1, "市").unwrap();
     ws.write_string(1, 2, "业务培训").unwrap();
-    ws.write_datetime_with_format(1, 3, &ExcelDateTime::from_ymd(2019, 6, 1).unwrap(), &date)
+    ws.write_datetime_with_format(1, 3, ExcelDateTime::from_ymd(2019, 6, 1).unwrap(), &date)
         .unwrap();
     ws.write_string(1, 4, "涪城区").unwrap();
     let ws = wb.add_worksheet();
