@@ -34,6 +34,14 @@ enum Command {
     /// List or explain the rules of a rule set
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write empty templates with Chinese headers for clerks to fill
+    Init {
+        /// The folder to write into (created if missing)
+        dir: PathBuf,
+        /// One workbook (干部名册, 培训班, 参训记录 and a 说明 sheet) instead of three CSV files
+        #[arg(long)]
+        xlsx: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,6 +88,10 @@ struct DataArgs {
     /// Encoding of CSV files (default: detected per file)
     #[arg(long, value_enum, value_name = "ENCODING")]
     encoding: Option<TextEncoding>,
+    /// Map local headers to fields: a TOML file with [cadres], [classes], [attendance]
+    /// tables of "header" = "field"
+    #[arg(long, value_name = "FILE")]
+    columns: Option<PathBuf>,
     /// CSV separator: `,` `;` or `tab` (default: detected per file)
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     delimiter: Option<u8>,
@@ -160,6 +172,13 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Rules(RulesCommand::Explain { id, rules, lang }) => {
             rules_explain(&id, rules.as_deref(), lang)
         }
+        Command::Init { dir, xlsx } => {
+            let names = crate::init::init(&dir, xlsx)?;
+            for n in names {
+                eprintln!("wrote {}", dir.join(n).display());
+            }
+            Ok(0)
+        }
     }
 }
 
@@ -214,9 +233,14 @@ fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
         &a.data,
         [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
     )?;
+    let columns = match &a.columns {
+        Some(p) => load::read_column_map(p)?,
+        None => Default::default(),
+    };
     let opts = ReadOptions {
         encoding: a.encoding,
         delimiter: a.delimiter,
+        columns,
     };
     load::load(&paths, &opts, &rules.plan.levels)
 }
@@ -243,20 +267,44 @@ fn validate(a: DataArgs) -> Result<u8> {
     let rules = load_rules(a.rules.as_deref())?;
     let data = load_data(&a, &rules)?;
     let errors = report::data_error_entries(&data, a.lang);
+    // Counts per file and per kind of problem, in a stable order.
+    let mut by_file: Vec<(String, u64)> = Vec::new();
+    let mut by_kind: Vec<(&'static str, u64)> = Vec::new();
+    for e in &data.data_errors {
+        let file = e.source.display();
+        match by_file.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, n)) => *n += 1,
+            None => by_file.push((file, 1)),
+        }
+        let code = e.problem.code();
+        match by_kind.iter_mut().find(|(k, _)| *k == code) {
+            Some((_, n)) => *n += 1,
+            None => by_kind.push((code, 1)),
+        }
+    }
+    by_kind.sort();
     let tables = [&data.cadres_table, &data.classes_table];
     let text = match a.format {
         Format::Json => {
-            let mut files = serde_json::Map::new();
-            for e in &errors {
-                let key = match &e.sheet {
-                    Some(s) => format!("{}[{}]", e.file, s),
-                    None => e.file.clone(),
-                };
-                let n = files.get(&key).and_then(|v| v.as_u64()).unwrap_or(0);
-                files.insert(key, (n + 1).into());
-            }
+            let files: serde_json::Map<String, serde_json::Value> = by_file
+                .iter()
+                .map(|(f, n)| (f.clone(), (*n).into()))
+                .collect();
+            let kinds: serde_json::Map<String, serde_json::Value> = by_kind
+                .iter()
+                .map(|(k, n)| ((*k).to_owned(), (*n).into()))
+                .collect();
+            let rows: serde_json::Map<String, serde_json::Value> = tables
+                .iter()
+                .map(|t| (t.source.display(), t.rows().into()))
+                .collect();
             let v = serde_json::json!({
-                "summary": { "data_errors": errors.len(), "by_file": files },
+                "summary": {
+                    "data_errors": errors.len(),
+                    "valid_rows": rows,
+                    "by_file": files,
+                    "by_kind": kinds,
+                },
                 "data_errors": errors,
             });
             let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -288,7 +336,20 @@ fn validate(a: DataArgs) -> Result<u8> {
             if errors.is_empty() {
                 out.push_str(a.lang.pick("没有数据错误。\n", "no data errors.\n"));
             } else {
+                out.push('\n');
                 out.push_str(&report::table::data_errors(&errors, a.lang, width()));
+                let files: Vec<String> = by_file.iter().map(|(f, n)| format!("{f} {n}")).collect();
+                let kinds: Vec<String> = by_kind
+                    .iter()
+                    .map(|(k, n)| format!("{} {n}", crate::i18n::Problem::code_words(k, a.lang)))
+                    .collect();
+                out.push_str(&format!(
+                    "{}{}\n{}{}\n",
+                    a.lang.pick("按文件：", "by file: "),
+                    files.join(a.lang.pick("，", ", ")),
+                    a.lang.pick("按问题：", "by problem: "),
+                    kinds.join(a.lang.pick("，", ", "))
+                ));
             }
             out
         }

@@ -53,6 +53,61 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// A stable short name for the kind of problem, for counts in `validate`.
+    pub fn code(&self) -> &'static str {
+        use Problem::*;
+        match self {
+            Missing => "missing_value",
+            BadDate
+            | AmbiguousDate
+            | NoSuchDate
+            | BareNumberDate { .. }
+            | Serial1900Feb29
+            | SerialOutOfRange => "bad_date",
+            NotANumber | DaysNotPositive | FeeNegative => "bad_number",
+            BadCompleted => "bad_completed",
+            ScientificId | IdLostDigits => "mangled_id",
+            UnknownLevel { .. } => "unknown_level",
+            DuplicateId { .. } => "duplicate_id",
+            EndBeforeStart { .. } => "end_before_start",
+            UnknownCadre | UnknownClass => "unknown_reference",
+            RejectedCadre { .. } | RejectedClass { .. } => "rejected_reference",
+            TooManyFields { .. } => "too_many_fields",
+            UnclosedQuote => "unclosed_quote",
+        }
+    }
+
+    /// The kind of problem in words.
+    pub fn code_words(code: &str, lang: Lang) -> &'static str {
+        match (code, lang) {
+            ("missing_value", Lang::Zh) => "必填项为空",
+            ("bad_date", Lang::Zh) => "日期无法识别",
+            ("bad_number", Lang::Zh) => "数字无效",
+            ("bad_completed", Lang::Zh) => "结业情况无法识别",
+            ("mangled_id", Lang::Zh) => "编号被 Excel 破坏",
+            ("unknown_level", Lang::Zh) => "层级无效",
+            ("duplicate_id", Lang::Zh) => "编号重复",
+            ("end_before_start", Lang::Zh) => "结业早于开班",
+            ("unknown_reference", Lang::Zh) => "引用了不存在的人或班次",
+            ("rejected_reference", Lang::Zh) => "引用了有错误的行",
+            ("too_many_fields", Lang::Zh) => "字段多于表头",
+            ("unclosed_quote", Lang::Zh) => "引号未闭合",
+            ("missing_value", _) => "missing value",
+            ("bad_date", _) => "unreadable date",
+            ("bad_number", _) => "bad number",
+            ("bad_completed", _) => "unreadable completed",
+            ("mangled_id", _) => "id mangled by Excel",
+            ("unknown_level", _) => "unknown level",
+            ("duplicate_id", _) => "duplicate id",
+            ("end_before_start", _) => "end before start",
+            ("unknown_reference", _) => "unknown cadre or class",
+            ("rejected_reference", _) => "reference to a rejected row",
+            ("too_many_fields", _) => "too many fields",
+            ("unclosed_quote", _) => "unclosed quote",
+            _ => "",
+        }
+    }
+
     /// The reason in words, without the column.
     pub fn render(&self, lang: Lang) -> String {
         use Problem::*;

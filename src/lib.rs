@@ -6,6 +6,7 @@ pub mod cli;
 pub mod diag;
 pub mod eval;
 pub mod i18n;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -2,7 +2,7 @@
 //! surrounding white space and a BOM. The first-listed header wins a field; the others
 //! stay as extra columns that rules name by their header as written.
 
-use crate::model::{Column, FieldSpec, TableKind, fields_of};
+use crate::model::{Column, Field, FieldSpec, TableKind, fields_of};
 
 /// The form headers are compared in.
 pub fn normalize(h: &str) -> String {
@@ -27,6 +27,16 @@ pub enum HeaderError {
 
 /// Maps a header row to columns; a field's winning header is the first in SPEC order.
 pub fn map_headers(kind: TableKind, headers: &[String]) -> Result<Vec<Column>, Vec<HeaderError>> {
+    map_headers_with(kind, headers, &[])
+}
+
+/// Like [`map_headers`], with a clerk's own mapping (`--columns`): header → field,
+/// which wins over the built-in names.
+pub fn map_headers_with(
+    kind: TableKind,
+    headers: &[String],
+    custom: &[(String, Field)],
+) -> Result<Vec<Column>, Vec<HeaderError>> {
     let norm: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
     let mut errors = Vec::new();
     for (i, h) in norm.iter().enumerate() {
@@ -48,7 +58,18 @@ pub fn map_headers(kind: TableKind, headers: &[String]) -> Result<Vec<Column>, V
             field: None,
         })
         .collect();
+    for (header, field) in custom {
+        let key = normalize(header);
+        if let Some(i) = norm.iter().position(|h| *h == key)
+            && !columns.iter().any(|c| c.field == Some(*field))
+        {
+            columns[i].field = Some(*field);
+        }
+    }
     for spec in fields_of(kind) {
+        if columns.iter().any(|c| c.field == Some(spec.field)) {
+            continue;
+        }
         let candidates = std::iter::once(spec.name).chain(spec.aliases.iter().copied());
         let found = candidates.map(normalize).find_map(|cand| {
             norm.iter()
@@ -130,7 +151,6 @@ pub fn column_letter(mut n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Field;
 
     fn h(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -169,6 +189,26 @@ mod tests {
         .unwrap();
         assert_eq!(cols[1].field, Some(Field::CadreId));
         assert_eq!(cols[0].field, None);
+    }
+
+    #[test]
+    fn custom_mapping_wins() {
+        let custom = vec![
+            ("任职时期".to_owned(), Field::AppointedOn),
+            ("证件号".to_owned(), Field::CadreId),
+        ];
+        let cols = map_headers_with(
+            TableKind::Cadres,
+            &h(&["证件号", "姓名", "职务", "任职时期", "id"]),
+            &custom,
+        )
+        .unwrap();
+        assert_eq!(cols[0].field, Some(Field::CadreId));
+        assert_eq!(cols[3].field, Some(Field::AppointedOn));
+        assert_eq!(
+            cols[4].field, None,
+            "the mapped header wins over the canonical one"
+        );
     }
 
     #[test]

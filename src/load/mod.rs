@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use crate::i18n::Problem;
 use crate::model::{Dataset, Field, Source, TableKind, ValueType, fields_of};
 use encoding::TextEncoding;
-use headers::{HeaderError, column_letter, map_headers};
+use headers::{HeaderError, column_letter, map_headers_with};
 use rows::Builder;
 use values::trim;
 
@@ -38,11 +38,71 @@ impl TablePath {
     }
 }
 
-/// Reading options that apply to every CSV file.
+/// Reading options that apply to every file.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
     pub encoding: Option<TextEncoding>,
     pub delimiter: Option<u8>,
+    /// `--columns`: per table (cadres, classes, attendance), header → field.
+    pub columns: [Vec<(String, Field)>; 3],
+}
+
+/// Reads a `--columns` file: a TOML table per table name, mapping a local header to a
+/// field, e.g. `[cadres]` `"任职时期" = "appointed_on"`.
+pub fn read_column_map(path: &Path) -> Result<[Vec<(String, Field)>; 3]> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read column map `{}`", path.display()))?;
+    let name = path.display().to_string();
+    let doc = toml::de::DeTable::parse(&text).map_err(|e| {
+        let (line, col) = crate::diag::line_col(&text, e.span().map_or(0, |s| s.start));
+        anyhow::anyhow!(
+            "{name}:{line}:{col}: not valid TOML: {}",
+            e.message().trim()
+        )
+    })?;
+    let mut out: [Vec<(String, Field)>; 3] = Default::default();
+    let mut problems = Vec::new();
+    for (k, v) in doc.get_ref().iter() {
+        let table_name: &str = k.get_ref().as_ref();
+        let Some(i) = TableKind::ALL
+            .iter()
+            .position(|t| t.name() == table_name || t.chinese() == table_name)
+        else {
+            let (line, col) = crate::diag::line_col(&text, k.span().start);
+            problems.push(format!(
+                "{name}:{line}:{col}: unknown table `{table_name}` (accepted: cadres, classes, attendance)"
+            ));
+            continue;
+        };
+        let kind = TableKind::ALL[i];
+        let toml::de::DeValue::Table(t) = v.get_ref() else {
+            let (line, col) = crate::diag::line_col(&text, v.span().start);
+            problems.push(format!(
+                "{name}:{line}:{col}: `{table_name}` must be a table of header = field"
+            ));
+            continue;
+        };
+        for (hk, hv) in t.iter() {
+            let field_name = hv.get_ref().as_str().unwrap_or("");
+            match fields_of(kind).iter().find(|f| f.name == field_name) {
+                Some(f) => out[i].push((hk.get_ref().to_string(), f.field)),
+                None => {
+                    let (line, col) = crate::diag::line_col(&text, hv.span().start);
+                    let names: Vec<&str> = fields_of(kind).iter().map(|f| f.name).collect();
+                    problems.push(format!(
+                        "{name}:{line}:{col}: `{field_name}` is not a field of {} (accepted: {})",
+                        kind.name(),
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        bail!("{}", problems.join("\n"))
+    }
 }
 
 /// Finds the three tables: explicit paths win, then DATA (a folder or a workbook).
@@ -247,14 +307,22 @@ fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>) -> 
                         found.join(", ")
                     }
                 );
-                if let Some(h) = headers::closest(field, &found) {
-                    msg.push_str(&format!(" — did you mean `{h}`?"));
+                match headers::closest(field, &found) {
+                    Some(h) => msg.push_str(&format!(
+                        " — did you mean `{h}`? map it with --columns (e.g. [{}] \"{h}\" = \"{}\")",
+                        kind.name(),
+                        field.name
+                    )),
+                    None => msg.push_str(&format!(
+                        "; if the column has another name, map it with --columns (e.g. [{}] \"表头\" = \"{}\")",
+                        kind.name(),
+                        field.name
+                    )),
                 }
                 lines.push(msg);
             }
         }
     }
-    let _ = kind;
     anyhow::anyhow!(lines.join("\n"))
 }
 
@@ -338,6 +406,7 @@ fn read_rows<'l, S: RowSink<'l>>(
     kind: TableKind,
     rows: Rows,
     levels: &'l [String],
+    custom: &[(String, Field)],
     make: impl FnOnce(Builder<'l>) -> S,
 ) -> Result<S> {
     match rows {
@@ -367,8 +436,8 @@ fn read_rows<'l, S: RowSink<'l>>(
                     ),
                 }
             };
-            let columns =
-                map_headers(kind, &header).map_err(|e| header_errors(&source, kind, e))?;
+            let columns = map_headers_with(kind, &header, custom)
+                .map_err(|e| header_errors(&source, kind, e))?;
             let mut b = make(Builder::new(kind, source, columns, levels));
             b.builder().borrow_from(&text);
             loop {
@@ -389,8 +458,8 @@ fn read_rows<'l, S: RowSink<'l>>(
             header,
             rows,
         } => {
-            let columns =
-                map_headers(kind, &header).map_err(|e| header_errors(&source, kind, e))?;
+            let columns = map_headers_with(kind, &header, custom)
+                .map_err(|e| header_errors(&source, kind, e))?;
             let mut b = make(Builder::new(kind, source, columns, levels));
             let mut cells: Vec<Cell<'_>> = Vec::new();
             for (line, r) in &rows {
@@ -411,11 +480,11 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     let (cadres, classes, att_rows) = std::thread::scope(|s| {
         let c = s.spawn(|| {
             open_table(TableKind::Cadres, &paths[0], opts)
-                .and_then(|r| read_rows(TableKind::Cadres, r, levels, |b| b))
+                .and_then(|r| read_rows(TableKind::Cadres, r, levels, &opts.columns[0], |b| b))
         });
         let k = s.spawn(|| {
             open_table(TableKind::Classes, &paths[1], opts)
-                .and_then(|r| read_rows(TableKind::Classes, r, levels, |b| b))
+                .and_then(|r| read_rows(TableKind::Classes, r, levels, &opts.columns[1], |b| b))
         });
         let a = open_table(TableKind::Attendance, &paths[2], opts);
         let cadres = c
@@ -430,9 +499,13 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     let classes = classes?;
     let att_rows = att_rows?;
 
-    let att = read_rows(TableKind::Attendance, att_rows, levels, |b| {
-        rows::Attendance::new(b, &cadres, &classes)
-    })?;
+    let att = read_rows(
+        TableKind::Attendance,
+        att_rows,
+        levels,
+        &opts.columns[2],
+        |b| rows::Attendance::new(b, &cadres, &classes),
+    )?;
     let mut attended = att.attended;
     let att_errors = att.b.errors;
     attended.sort_unstable();

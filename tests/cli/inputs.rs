@@ -348,3 +348,114 @@ fn validate_reports_data_problems_only() {
     );
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn validate_counts_per_file_and_kind() {
+    let (code, out, _) = run(
+        &[
+            "validate",
+            fixture("data-errors").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let errors = v["data_errors"].as_array().unwrap();
+    let by_file = v["summary"]["by_file"].as_object().unwrap();
+    let total: u64 = by_file.values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(total as usize, errors.len());
+    for (file, n) in by_file {
+        let count = errors.iter().filter(|e| e["file"] == file.as_str()).count();
+        assert_eq!(n.as_u64(), Some(count as u64), "{file}");
+    }
+    let by_kind = v["summary"]["by_kind"].as_object().unwrap();
+    assert_eq!(
+        by_kind.values().map(|n| n.as_u64().unwrap()).sum::<u64>() as usize,
+        errors.len()
+    );
+    assert_eq!(by_kind["duplicate_id"], 2);
+}
+
+#[test]
+fn column_map_names_unusual_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    for (table, _) in TABLES {
+        let mut text = demo_text(table);
+        if table == "cadres" {
+            text = text.replacen("任职日期", "任职时期", 1);
+        }
+        fs::write(dir.path().join(format!("{table}.csv")), text).unwrap();
+    }
+    let (code, _, err) = run(
+        &[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("missing column `appointed_on`") && err.contains("did you mean `任职时期`"),
+        "{err}"
+    );
+    assert!(err.contains("--columns"), "{err}");
+
+    let map = dir.path().join("columns.toml");
+    fs::write(&map, "[cadres]\n\"任职时期\" = \"appointed_on\"\n").unwrap();
+    let (_, v) = demo_json(dir.path(), &["--columns", map.to_str().unwrap()]);
+    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    assert_eq!(findings(&v), findings(&plain));
+
+    fs::write(&map, "[cadres]\n\"任职时期\" = \"appointed\"\n").unwrap();
+    let (code, out, err) = run(
+        &[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--columns",
+            map.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("columns.toml:2:") && err.contains("`appointed` is not a field of cadres"),
+        "{err}"
+    );
+}
+
+#[test]
+fn init_writes_templates_that_validate_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("new");
+    let (code, _, _) = run(&["init", d.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    let cadres = fs::read(d.join("干部名册.csv")).unwrap();
+    assert!(
+        cadres.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with BOM for Excel"
+    );
+    assert!(String::from_utf8(cadres).unwrap().contains("身份证号,姓名"));
+    let (code, out, _) = run(&["validate", d.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{out}");
+    // Never overwrites.
+    let (code, _, err) = run(&["init", d.to_str().unwrap()], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("already exists"), "{err}");
+
+    let x = dir.path().join("book");
+    let (code, _, _) = run(&["init", x.to_str().unwrap(), "--xlsx"], None);
+    assert_eq!(code, 0);
+    let book = x.join("台账.xlsx");
+    let (code, out, _) = run(&["validate", book.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{out}");
+    use calamine::Reader;
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    assert_eq!(wb.sheet_names(), ["干部名册", "培训班", "参训记录", "说明"]);
+}
