@@ -13,3 +13,16 @@ pub mod report;
 pub mod rules;
 
 pub use cli::run;
+
+/// With `PEIXUN_TRACE` set, prints how long each stage took to stderr (for the
+/// benchmark script); otherwise does nothing.
+pub fn trace(stage: &str) {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Option<Instant>> = OnceLock::new();
+    if let Some(start) =
+        START.get_or_init(|| std::env::var_os("PEIXUN_TRACE").map(|_| Instant::now()))
+    {
+        eprintln!("[trace] {:>8.3} s  {stage}", start.elapsed().as_secs_f64());
+    }
+}

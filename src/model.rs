@@ -335,6 +335,33 @@ impl Table {
         (self.lines.len() - 1) as u32
     }
 
+    /// Appends a row of `n` cells; `cell(i, push)` calls `push(text, span)` for cell i.
+    pub fn push_row_with(
+        &mut self,
+        line: u32,
+        n: usize,
+        mut cell: impl FnMut(usize, &mut dyn FnMut(&str, Option<u32>)),
+    ) -> u32 {
+        let ncols = self.columns.len();
+        let (cells, extra) = (&mut self.cells, &mut self.extra);
+        let mut push = |c: &str, at: Option<u32>| match at {
+            Some(start) => cells.push((start, c.len() as u32)),
+            None => {
+                let start = extra.len() as u32 | EXTRA;
+                extra.push_str(c);
+                cells.push((start, c.len() as u32));
+            }
+        };
+        for i in 0..n.min(ncols) {
+            cell(i, &mut push);
+        }
+        for _ in n.min(ncols)..ncols {
+            self.cells.push((EXTRA, 0));
+        }
+        self.lines.push(line);
+        (self.lines.len() - 1) as u32
+    }
+
     /// Shares the text that `push_row` spans point into.
     pub fn set_text(&mut self, text: std::sync::Arc<String>) {
         self.text = text;

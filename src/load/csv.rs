@@ -33,6 +33,21 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A reader that starts at byte `pos` (the start of a line), numbered `line`.
+    pub fn starting_at(text: &'a str, delimiter: u8, pos: usize, line: u32) -> Self {
+        Reader {
+            text,
+            pos,
+            line,
+            delimiter,
+        }
+    }
+
+    /// The byte position and line number of the next record.
+    pub fn position(&self) -> (usize, u32) {
+        (self.pos, self.line)
+    }
+
     /// Reads the next record into `out`; returns its line, or None at the end.
     pub fn next_record(&mut self, out: &mut Vec<Cell<'a>>) -> Result<Option<u32>, UnclosedQuote> {
         out.clear();

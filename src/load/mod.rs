@@ -401,14 +401,29 @@ impl<'l> RowSink<'l> for Builder<'l> {
     }
 }
 
-/// Feeds every data row of a table to the sink `make` builds around its builder.
-fn read_rows<'l, S: RowSink<'l>>(
+/// Reads every data row of a table into a [`Builder`].
+fn read_rows<'l>(
     kind: TableKind,
     rows: Rows,
     levels: &'l [String],
     custom: &[(String, Field)],
-    make: impl FnOnce(Builder<'l>) -> S,
-) -> Result<S> {
+) -> Result<Builder<'l>> {
+    read_rows_in_parts(kind, rows, levels, custom, 1, |b| b)?
+        .pop()
+        .context("no rows were read")
+}
+
+/// Like [`read_rows`], splitting a large CSV file into up to `parts` pieces read in
+/// parallel, each by its own sink (in file order). Only files without quotes are split,
+/// since a quoted field may hold a line break.
+fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
+    kind: TableKind,
+    rows: Rows,
+    levels: &'l [String],
+    custom: &[(String, Field)],
+    parts: usize,
+    mut make: impl FnMut(Builder<'l>) -> S,
+) -> Result<Vec<S>> {
     match rows {
         Rows::Csv {
             source,
@@ -438,20 +453,42 @@ fn read_rows<'l, S: RowSink<'l>>(
             };
             let columns = map_headers_with(kind, &header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
-            let mut b = make(Builder::new(kind, source, columns, levels));
-            b.builder().borrow_from(&text);
-            loop {
-                match reader.next_record(&mut cells) {
-                    Ok(Some(line)) => b.row(line, &cells),
-                    Ok(None) => break,
-                    Err(e) => {
-                        b.builder()
-                            .error(e.line, None, None, Problem::UnclosedQuote);
-                        break;
+            let (start, line) = reader.position();
+            let bounds = split_points(&text, start, line, parts);
+            let mut sinks: Vec<S> = bounds
+                .iter()
+                .map(|_| {
+                    let mut s = make(Builder::new(kind, source.clone(), columns.clone(), levels));
+                    s.builder().borrow_from(&text);
+                    s
+                })
+                .collect();
+            let read_part = |sink: &mut S, (from, to, line): (usize, usize, u32)| {
+                let mut reader = csv::Reader::starting_at(&text[..to], delimiter, from, line);
+                let mut cells: Vec<Cell<'_>> = Vec::new();
+                loop {
+                    match reader.next_record(&mut cells) {
+                        Ok(Some(line)) => sink.row(line, &cells),
+                        Ok(None) => break,
+                        Err(e) => {
+                            sink.builder()
+                                .error(e.line, None, None, Problem::UnclosedQuote);
+                            break;
+                        }
                     }
                 }
+            };
+            if sinks.len() == 1 {
+                read_part(&mut sinks[0], bounds[0]);
+            } else {
+                std::thread::scope(|s| {
+                    for (sink, b) in sinks.iter_mut().zip(bounds.iter().copied()) {
+                        let read_part = &read_part;
+                        s.spawn(move || read_part(sink, b));
+                    }
+                });
             }
-            Ok(b)
+            Ok(sinks)
         }
         Rows::Sheet {
             source,
@@ -467,9 +504,44 @@ fn read_rows<'l, S: RowSink<'l>>(
                 cells.extend(r.iter().map(xlsx::cell));
                 b.row(*line, &cells);
             }
-            Ok(b)
+            Ok(vec![b])
         }
     }
+}
+
+/// Where to split the data rows `text[start..]` (first line `line`) into `parts`
+/// pieces: (from, to, first line) each, cut after a `\n`. A file with quotes or lone
+/// `\r` line ends is not split.
+fn split_points(text: &str, start: usize, line: u32, parts: usize) -> Vec<(usize, usize, u32)> {
+    let body = &text.as_bytes()[start..];
+    let splittable = parts > 1
+        && body.len() > (1 << 20)
+        && !body.contains(&b'"')
+        && !body.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n');
+    if !splittable {
+        return vec![(start, text.len(), line)];
+    }
+    let mut out = Vec::new();
+    let (mut from, mut from_line) = (start, line);
+    for i in 1..parts {
+        let target = start + body.len() * i / parts;
+        let Some(nl) = text.as_bytes()[target.max(from)..]
+            .iter()
+            .position(|&b| b == b'\n')
+        else {
+            break;
+        };
+        let cut = target.max(from) + nl + 1;
+        let breaks = text.as_bytes()[from..cut]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32;
+        out.push((from, cut, from_line));
+        from = cut;
+        from_line += breaks;
+    }
+    out.push((from, text.len(), from_line));
+    out
 }
 
 /// Loads the three tables and resolves attendance (SPEC §1 "References").
@@ -480,11 +552,11 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     let (cadres, classes, att_rows) = std::thread::scope(|s| {
         let c = s.spawn(|| {
             open_table(TableKind::Cadres, &paths[0], opts)
-                .and_then(|r| read_rows(TableKind::Cadres, r, levels, &opts.columns[0], |b| b))
+                .and_then(|r| read_rows(TableKind::Cadres, r, levels, &opts.columns[0]))
         });
         let k = s.spawn(|| {
             open_table(TableKind::Classes, &paths[1], opts)
-                .and_then(|r| read_rows(TableKind::Classes, r, levels, &opts.columns[1], |b| b))
+                .and_then(|r| read_rows(TableKind::Classes, r, levels, &opts.columns[1]))
         });
         let a = open_table(TableKind::Attendance, &paths[2], opts);
         let cadres = c
@@ -498,18 +570,27 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     let cadres = cadres?;
     let classes = classes?;
     let att_rows = att_rows?;
+    crate::trace("cadres and classes read, attendance decoded");
 
-    let att = read_rows(
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let atts = read_rows_in_parts(
         TableKind::Attendance,
         att_rows,
         levels,
         &opts.columns[2],
+        parts,
         |b| rows::Attendance::new(b, &cadres, &classes),
     )?;
-    let mut attended = att.attended;
-    let att_errors = att.b.errors;
+    crate::trace("attendance read");
+    let mut attended = Vec::new();
+    let mut att_errors = Vec::new();
+    for a in atts {
+        attended.extend(a.attended);
+        att_errors.extend(a.b.errors);
+    }
     attended.sort_unstable();
     attended.dedup();
+    crate::trace("attendance sorted");
 
     let id_cols = (
         cadres.col(Field::CadreId).unwrap_or(0),

@@ -21,45 +21,99 @@ pub enum Slot {
 }
 
 /// Ids seen in a table, compared after trimming with ASCII letters case-insensitive.
-/// Keys are not stored: an entry points at its text in the table (accepted rows) or in
-/// `rejected` (the few rows left out).
+///
+/// Each entry carries its id packed into a `u128` (ids of up to 15 bytes, and
+/// 身份证号-like ids of digits and `X` up to 34 characters), so a lookup touches only
+/// the hash table itself. Other ids keep only a hash and are compared against their
+/// text in the table (accepted rows) or in `rejected`.
 #[derive(Default)]
 pub struct IdMap {
-    table: HashTable<(Slot, u32)>,
+    table: HashTable<IdEntry>,
     rejected: Vec<String>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
+#[derive(Clone, Copy, Debug)]
+struct IdEntry {
+    key: u128,
+    slot: Slot,
+    /// The table row (accepted) or `rejected` index with the top bit set.
+    at: u32,
+}
+
 /// Where an entry's id text is: a table row, or `rejected[i]`.
 const REJECTED: u32 = 1 << 31;
+/// The top byte of a key that holds only a hash.
+const HASHED: u128 = 0xFF << 120;
+
+/// Packs an id (already trimmed) into a key; ASCII letters count as upper case.
+fn pack(id: &str, hasher: &hashbrown::DefaultHashBuilder) -> u128 {
+    let b = id.as_bytes();
+    if !b.is_empty() && b.len() <= 15 {
+        let mut k: u128 = (b.len() as u128) << 120;
+        for (i, &c) in b.iter().enumerate() {
+            k |= u128::from(c.to_ascii_uppercase()) << (8 * i);
+        }
+        return k;
+    }
+    if b.len() <= 34
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || *c == b'x' || *c == b'X')
+    {
+        let mut v: u128 = 0;
+        for &c in b {
+            let d = if c.is_ascii_digit() { c - b'0' } else { 10 };
+            v = v * 11 + u128::from(d);
+        }
+        return ((0x80 | b.len() as u128) << 120) | v;
+    }
+    let h = if b.iter().any(u8::is_ascii_lowercase) {
+        hasher.hash_one(id.to_ascii_uppercase().as_bytes())
+    } else {
+        hasher.hash_one(b)
+    };
+    HASHED | u128::from(h)
+}
 
 impl IdMap {
-    fn hash(&self, id: &str) -> u64 {
-        if id.bytes().any(|b| b.is_ascii_lowercase()) {
-            self.hasher.hash_one(id.to_ascii_uppercase().as_bytes())
-        } else {
-            self.hasher.hash_one(id.as_bytes())
-        }
-    }
-
-    fn text<'t>(&'t self, r: u32, table: &'t Table, id_col: usize) -> &'t str {
-        if r & REJECTED != 0 {
+    fn text<'t>(&'t self, at: u32, table: &'t Table, id_col: usize) -> &'t str {
+        if at & REJECTED != 0 {
             self.rejected
-                .get((r & !REJECTED) as usize)
+                .get((at & !REJECTED) as usize)
                 .map_or("", String::as_str)
         } else {
-            table.cell(r, id_col)
+            table.cell(at, id_col)
         }
     }
 
     /// Looks an id up.
     pub fn get(&self, id: &str, table: &Table, id_col: usize) -> Option<Slot> {
-        let h = self.hash(id);
+        let key = pack(id, &self.hasher);
+        let h = self.hasher.hash_one(key);
         self.table
-            .find(h, |&(_, r)| {
-                self.text(r, table, id_col).eq_ignore_ascii_case(id)
+            .find(h, |e| {
+                e.key == key
+                    && (key & HASHED != HASHED
+                        || self.text(e.at, table, id_col).eq_ignore_ascii_case(id))
             })
-            .map(|&(s, _)| s)
+            .map(|e| e.slot)
+    }
+
+    /// Records an id seen for the first time, at an accepted table row or not.
+    fn insert(&mut self, id: &str, slot: Slot, row: Option<u32>) {
+        let key = pack(id, &self.hasher);
+        let at = match row {
+            Some(r) => r,
+            None => {
+                self.rejected.push(id.to_owned());
+                (self.rejected.len() as u32 - 1) | REJECTED
+            }
+        };
+        let hasher = &self.hasher;
+        self.table
+            .insert_unique(hasher.hash_one(key), IdEntry { key, slot, at }, |e| {
+                hasher.hash_one(e.key)
+            });
     }
 }
 
@@ -73,8 +127,6 @@ pub struct Builder<'l> {
     pub cadres: Vec<Cadre>,
     pub classes: Vec<Class>,
     pub ids: IdMap,
-    /// Hashes of accepted ids by row, for rehashing the id table as it grows.
-    hashes: Vec<u64>,
     /// The text cells may borrow from: (address, length) of the decoded file.
     text_range: (usize, usize),
 }
@@ -101,7 +153,6 @@ impl<'l> Builder<'l> {
             cadres: Vec::new(),
             classes: Vec::new(),
             ids: IdMap::default(),
-            hashes: Vec::new(),
             text_range: (0, 0),
         }
     }
@@ -142,13 +193,6 @@ impl<'l> Builder<'l> {
             value,
             problem,
         });
-    }
-
-    /// The span of a cell's text in the borrowed file text, if it lies there.
-    fn span_in_text(&self, s: &str) -> Option<u32> {
-        let (base, len) = self.text_range;
-        let p = s.as_ptr() as usize;
-        (p >= base && p + s.len() <= base + len && len > 0).then(|| (p - base) as u32)
     }
 
     /// The trimmed text and the cell of a field ("" and an empty cell when absent).
@@ -198,19 +242,18 @@ impl<'l> Builder<'l> {
 
     /// Stores an accepted row's cells, returning its table row.
     fn store(&mut self, line: u32, cells: &[Cell<'_>]) -> u32 {
-        let texts: Vec<(Cow<'_, str>, Option<u32>)> = cells
-            .iter()
-            .map(|c| {
-                let t = c.text();
-                let at = match &t {
-                    Cow::Borrowed(s) => self.span_in_text(s),
-                    Cow::Owned(_) => None,
-                };
-                (t, at)
-            })
-            .collect();
-        self.table
-            .push_row(line, texts.iter().map(|(t, at)| (t.as_ref(), *at)))
+        let (base, len) = self.text_range;
+        let in_text = |s: &str| {
+            let p = s.as_ptr() as usize;
+            (p >= base && p + s.len() <= base + len && len > 0).then(|| (p - base) as u32)
+        };
+        self.table.push_row_with(line, cells.len(), |i, push| {
+            let t = cells[i].text();
+            match &t {
+                Cow::Borrowed(s) => push(s, in_text(s)),
+                Cow::Owned(s) => push(s, None),
+            }
+        })
     }
 
     /// Checks an id against those seen; a later row with a seen id is a duplicate.
@@ -237,43 +280,9 @@ impl<'l> Builder<'l> {
     }
 
     fn insert_id(&mut self, id: &str, slot: Slot, row: Option<u32>) {
-        if id.is_empty() {
-            return;
+        if !id.is_empty() {
+            self.ids.insert(id, slot, row);
         }
-        let h = self.ids.hash(id);
-        if let Some(r) = row {
-            if self.hashes.len() <= r as usize {
-                self.hashes.resize(r as usize + 1, 0);
-            }
-            self.hashes[r as usize] = h;
-        }
-        let r = match row {
-            Some(r) => r,
-            None => {
-                self.ids.rejected.push(id.to_owned());
-                (self.ids.rejected.len() as u32 - 1) | REJECTED
-            }
-        };
-        let IdMap {
-            table,
-            rejected,
-            hasher,
-        } = &mut self.ids;
-        let hashes = &self.hashes;
-        table.insert_unique(h, (slot, r), |&(_, r)| {
-            if r & REJECTED != 0 {
-                let text = rejected
-                    .get((r & !REJECTED) as usize)
-                    .map_or("", String::as_str);
-                if text.bytes().any(|b| b.is_ascii_lowercase()) {
-                    hasher.hash_one(text.to_ascii_uppercase().as_bytes())
-                } else {
-                    hasher.hash_one(text.as_bytes())
-                }
-            } else {
-                hashes.get(r as usize).copied().unwrap_or(0)
-            }
-        });
     }
 
     /// A row rejected before its fields were read still claims its id.
@@ -608,5 +617,28 @@ fn number_field(
             problems.push((f, text.to_owned(), p));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_keys_ignore_ascii_case_and_keep_length() {
+        let h = hashbrown::DefaultHashBuilder::default();
+        assert_eq!(
+            pack("51070319800101001x", &h),
+            pack("51070319800101001X", &h)
+        );
+        assert_ne!(pack("0510703", &h), pack("510703", &h));
+        assert_ne!(
+            pack("510703198001010011", &h),
+            pack("510703198001010012", &h)
+        );
+        assert_eq!(pack("e02", &h), pack("E02", &h));
+        assert_ne!(pack("123456789012345", &h), pack("1234567890123456", &h));
+        let long = "某某单位-2019-第一期-专题培训班";
+        assert_eq!(pack(long, &h) & HASHED, HASHED);
     }
 }

@@ -11,6 +11,13 @@ use crate::i18n::Problem;
 
 /// Trims all Unicode white space (U+3000 and NBSP included), as SPEC §1 asks.
 pub fn trim(s: &str) -> &str {
+    // Fast path: most cells start and end with a visible ASCII character.
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (None, _) => return s,
+        (Some(&f), Some(&l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => return s,
+        _ => {}
+    }
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
@@ -169,7 +176,13 @@ pub fn parse_number(text: &str) -> Result<f64, Problem> {
 
 /// Reads the `completed` column: SPEC §1 lists the accepted words.
 pub fn parse_completed(text: &str) -> Result<bool, Problem> {
-    let s = trim(text).to_lowercase();
+    let s = trim(text);
+    match s {
+        "是" | "" => return Ok(true),
+        "否" => return Ok(false),
+        _ => {}
+    }
+    let s = s.to_lowercase();
     match s.as_str() {
         "" | "是" | "已结业" | "结业" | "yes" | "y" | "true" | "1" => Ok(true),
         "否" | "未结业" | "no" | "n" | "false" | "0" => Ok(false),
