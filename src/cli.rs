@@ -143,9 +143,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
+            // Messages quote file contents: escape control characters (NUL included).
             match e.downcast_ref::<RuleFileError>() {
-                Some(r) => eprintln!("{r}"),
-                None => eprintln!("peixun: {}", error_text(&e)),
+                Some(r) => eprintln!("{}", crate::report::table::clean(&r.to_string())),
+                None => eprintln!("peixun: {}", crate::report::table::clean(&error_text(&e))),
             }
             ExitCode::from(2)
         }

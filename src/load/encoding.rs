@@ -94,7 +94,7 @@ fn utf8(bytes: &[u8], skip: usize) -> Result<String, BadBytes> {
             let offset = e.valid_up_to();
             Err(BadBytes {
                 offset: offset + skip,
-                line: line_at(bytes, offset),
+                line: row_at_end(std::str::from_utf8(&bytes[..offset]).unwrap_or("")),
                 encoding: "UTF-8",
             })
         }
@@ -119,7 +119,7 @@ fn strict(
             let offset = read.saturating_sub(bad as usize + after as usize);
             Err(BadBytes {
                 offset: offset + skip,
-                line: line_at(bytes, offset),
+                line: row_at_end(&out),
                 encoding: enc.name(),
             })
         }
@@ -127,19 +127,28 @@ fn strict(
             // The buffer was sized for the worst case; treat as unreadable rather than panic.
             Err(BadBytes {
                 offset: read + skip,
-                line: line_at(bytes, read),
+                line: row_at_end(&out),
                 encoding: enc.name(),
             })
         }
     }
 }
 
-/// 1-based line of a byte offset. For UTF-16 this counts the `\n` code unit's low byte,
-/// which is close enough only for ASCII-compatible encodings; UTF-16 files are checked
-/// by code units instead.
-fn line_at(bytes: &[u8], offset: usize) -> usize {
-    let upto = &bytes[..offset.min(bytes.len())];
-    upto.iter().filter(|&&b| b == b'\n').count() + 1
+/// The spreadsheet line (SPEC §1 "Lines") on which decoded text ends: line breaks
+/// inside quotes do not start a new line.
+fn row_at_end(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut line = 1;
+    let mut in_quotes = false;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => line += 1,
+            b'\r' if !in_quotes && b.get(i + 1) != Some(&b'\n') => line += 1,
+            _ => {}
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -171,9 +180,9 @@ mod tests {
 
     #[test]
     fn bad_bytes_are_located() {
-        let bytes = b"a,b\nc,d\n\xFF\xFF,e\n";
+        let bytes = b"a,b\n\"c\nc\",d\n\xFF\xFF,e\n";
         let err = decode(bytes.to_vec(), None).unwrap_err();
         assert_eq!(err.line, 3);
-        assert_eq!(err.offset, 8);
+        assert_eq!(err.offset, 12);
     }
 }

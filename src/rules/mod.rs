@@ -73,6 +73,8 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub description: Option<String>,
     pub span: Range<usize>,
+    /// Where the `id` value is written.
+    pub id_span: Range<usize>,
 }
 
 /// One rule kind's behaviour (SPEC §5 "Kinds").

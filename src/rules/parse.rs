@@ -54,9 +54,10 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
                             if let Some(prev) =
                                 rules.iter().find(|p: &&Rule| p.meta.id == r.meta.id)
                             {
-                                let (line, _) = crate::diag::line_col(source, prev.meta.span.start);
+                                let (line, _) =
+                                    crate::diag::line_col(source, prev.meta.id_span.start);
                                 diags.push(Diagnostic::new(
-                                    r.meta.span.clone(),
+                                    r.meta.id_span.clone(),
                                     format!(
                                         "rule id `{}` is used twice (first on line {line})",
                                         r.meta.id
@@ -341,6 +342,10 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
         return None;
     };
     let before = diags.len();
+    let id_span = t
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "id")
+        .map_or(v.span(), |(_, iv)| iv.span());
     let id = match t.iter().find(|(k, _)| k.get_ref().as_ref() == "id") {
         Some((_, v)) => string(v, "rule `id`", diags),
         None => {
@@ -440,6 +445,7 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
             severity,
             description,
             span: v.span(),
+            id_span,
         },
         kind: kind?,
     })
