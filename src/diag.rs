@@ -64,7 +64,7 @@ pub fn render(file: &str, source: &str, diags: &[Diagnostic]) -> String {
 }
 
 /// Display width: CJK characters take two columns.
-fn char_width(c: char) -> usize {
+pub fn char_width(c: char) -> usize {
     if ('\u{1100}'..='\u{115F}').contains(&c)
         || ('\u{2E80}'..='\u{A4CF}').contains(&c)
         || ('\u{AC00}'..='\u{D7A3}').contains(&c)

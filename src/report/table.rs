@@ -21,6 +21,22 @@ pub fn clean(s: &str) -> String {
     out
 }
 
+/// Keeps a column at least as wide as its longest unbreakable value (ids, dates), up to
+/// `cap`, so narrow terminals wrap the other columns instead of splitting an id.
+fn keep_whole(t: &mut Table, col: usize, values: impl Iterator<Item = usize>, cap: usize) {
+    let w = values.max().unwrap_or(0).min(cap) as u16 + 2; // + the padding
+    if let Some(c) = t.column_mut(col) {
+        c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(w),
+        ));
+    }
+}
+
+/// Display width: CJK characters take two columns.
+fn width_of(s: &str) -> usize {
+    s.chars().map(crate::diag::char_width).sum()
+}
+
 fn new_table(width: u16, header: Vec<&str>) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
@@ -116,6 +132,17 @@ pub fn render(report: &Report, lang: Lang, width: u16) -> String {
                 clean(&f.message),
             ]);
         }
+        keep_whole(
+            &mut t,
+            0,
+            report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule.id)
+                .map(|f| width_of(&f.subject)),
+            24,
+        );
+        keep_whole(&mut t, 2, std::iter::once(10), 10);
         out.push_str(&t.to_string());
         out.push_str("\n\n");
     }
@@ -162,6 +189,14 @@ pub fn data_errors(errors: &[DataErrorEntry], lang: Lang, width: u16) -> String 
             clean(&e.reason),
         ]);
     }
+    keep_whole(
+        &mut t,
+        3,
+        errors
+            .iter()
+            .map(|e| e.value.as_deref().map_or(0, width_of)),
+        20,
+    );
     out.push_str(&t.to_string());
     out.push('\n');
     out

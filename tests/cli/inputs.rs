@@ -459,3 +459,23 @@ fn init_writes_templates_that_validate_clean() {
     let wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
     assert_eq!(wb.sheet_names(), ["干部名册", "培训班", "参训记录", "说明"]);
 }
+
+/// The committed exports (written by `examples/export_fixtures.rs`) read like the demo.
+#[test]
+fn committed_exports_read_like_the_demo() {
+    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    for dir in [
+        "exports/gbk",
+        "exports/bom",
+        "exports/unicode-text",
+        "exports/workbook/台账.xlsx",
+    ] {
+        let (code, v) = demo_json(&fixture(dir), &[]);
+        assert_eq!(code, 1, "{dir}");
+        assert!(
+            findings(&v) == findings(&plain),
+            "{dir} gives other findings"
+        );
+        assert_eq!(v["data_errors"].as_array().unwrap().len(), 4, "{dir}");
+    }
+}
