@@ -95,9 +95,9 @@ struct DataArgs {
     /// CSV separator: `,` `;` or `tab` (default: detected per file)
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     delimiter: Option<u8>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format (default: from the -o file's extension, else table)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write the report to FILE (atomically) instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -259,12 +259,14 @@ fn check(a: CheckArgs) -> Result<u8> {
     crate::trace("evaluated");
     let report = Report::new(&rules, &data, &ev, a.data.lang);
     crate::trace("report built");
-    let text = match a.data.format {
-        Format::Json => report::json::render(&report),
-        Format::Table => report::table::render(&report, a.data.lang, width()),
-    };
+    let format = a
+        .data
+        .format
+        .or_else(|| a.data.output.as_deref().and_then(Format::from_extension))
+        .unwrap_or(Format::Table);
+    let text = report::render(&report, format, a.data.lang, width());
     crate::trace("report rendered");
-    report::write_output(a.data.output.as_deref(), text.as_bytes())?;
+    report::write_output(a.data.output.as_deref(), &text)?;
     crate::trace("written");
     let code = report.exit_code();
     // The process ends next: freeing millions of rows one by one would only add
@@ -294,7 +296,7 @@ fn validate(a: DataArgs) -> Result<u8> {
     }
     by_kind.sort();
     let tables = [&data.cadres_table, &data.classes_table];
-    let text = match a.format {
+    let text = match a.format.unwrap_or(Format::Table) {
         Format::Json => {
             let files: serde_json::Map<String, serde_json::Value> = by_file
                 .iter()
@@ -321,7 +323,7 @@ fn validate(a: DataArgs) -> Result<u8> {
             s.push('\n');
             s
         }
-        Format::Table => {
+        _ => {
             let mut out = String::new();
             for t in tables {
                 let used: Vec<String> = t

@@ -80,13 +80,32 @@ pub struct Finding {
 pub struct Outcomes {
     pub met: u64,
     pub findings: Vec<Finding>,
+    /// Cadres that met the requirement (deadline, coverage).
+    pub met_cadres: Vec<u32>,
+    /// Classes checked and allowed (forbid).
+    pub met_classes: Vec<u32>,
+    /// Subjects and periods that met the requirement (quota).
+    pub met_subjects: Vec<(String, Option<i32>)>,
     rule: usize,
 }
 
 impl Outcomes {
-    /// A subject that met the requirement.
-    pub fn met(&mut self) {
+    /// A cadre that met the requirement.
+    pub fn met_cadre(&mut self, cadre: u32) {
         self.met += 1;
+        self.met_cadres.push(cadre);
+    }
+
+    /// A class that broke no prohibition.
+    pub fn met_class(&mut self, class: u32) {
+        self.met += 1;
+        self.met_classes.push(class);
+    }
+
+    /// A subject and period that met the requirement.
+    pub fn met_subject(&mut self, subject: &str, period: Option<i32>) {
+        self.met += 1;
+        self.met_subjects.push((subject.to_owned(), period));
     }
 
     /// A subject that did not.
@@ -234,6 +253,8 @@ pub struct Evaluation {
     pub as_of: NaiveDate,
     pub counts: Vec<RuleCounts>,
     pub findings: Vec<Finding>,
+    /// Per rule, what met the requirement (for per-county summaries in reports).
+    pub met: Vec<Outcomes>,
 }
 
 /// Evaluates every rule against the as-of view.
@@ -241,6 +262,7 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
     let cx = Context::new(data, &rules.plan, as_of);
     let mut counts = Vec::new();
     let mut findings = Vec::new();
+    let mut met = Vec::new();
     for (i, rule) in rules.rules.iter().enumerate() {
         let mut out = Outcomes {
             rule: i,
@@ -260,14 +282,16 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
         }
         c.checked = c.met + c.violation + c.pending + c.waived;
         counts.push(c);
-        let mut fs = out.findings;
+        let mut fs = std::mem::take(&mut out.findings);
         fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.period.cmp(&b.period)));
         findings.extend(fs);
+        met.push(out);
     }
     Evaluation {
         as_of,
         counts,
         findings,
+        met,
     }
 }
 

@@ -17,6 +17,20 @@ use crate::load::values::fmt_date;
 use crate::model::Dataset;
 use crate::rules::{RuleSet, Severity};
 
+/// What makes `check` exit 1 (`--fail-on`); data errors always do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Violations at error severity (default)
+    #[default]
+    Error,
+    /// Violations at any severity
+    Warning,
+    /// Violations and pending findings at any severity
+    Pending,
+    /// No finding (only data errors)
+    None,
+}
+
 /// Output formats of `check` and `validate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -33,12 +47,21 @@ pub struct Summary {
     pub pending: u64,
     pub waived: u64,
     pub data_errors: u64,
+    /// With `--baseline`: findings not in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<u64>,
+    /// With `--baseline`: baseline findings that are gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<u64>,
 }
 
 /// One entry of `rules`.
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleEntry {
     pub id: String,
+    /// The rule's kind, for people-facing formats.
+    #[serde(skip)]
+    pub kind: &'static str,
     pub severity: Severity,
     pub title: String,
     pub clause: String,
@@ -53,6 +76,8 @@ pub struct RuleEntry {
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingEntry {
     pub rule: String,
+    /// Stable across runs: rule, subject and period.
+    pub id: String,
     pub severity: Severity,
     pub status: Status,
     pub subject: String,
@@ -60,9 +85,86 @@ pub struct FindingEntry {
     pub due: String,
     pub message: String,
     pub evidence: Value,
+    /// The waiver that covers this finding (`status` is then `waived`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverEntry>,
+    /// With `--baseline`: `new` or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<&'static str>,
+    /// With `--due-within`: a pending finding due within the window.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub due_soon: bool,
     /// For people-facing formats: the cadre's name, unit and county. Not in JSON.
     #[serde(skip)]
     pub who: Option<(String, String, String)>,
+}
+
+/// A recorded exemption (`--waivers`).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct WaiverEntry {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires_on: Option<String>,
+}
+
+/// Something worth knowing that is neither a finding nor a data error (an expired or
+/// unused waiver).
+#[derive(Clone, Debug, Serialize)]
+pub struct WarningEntry {
+    pub kind: &'static str,
+    pub file: String,
+    pub line: u32,
+    pub rule: String,
+    pub subject: String,
+    pub period: Option<i32>,
+    pub message: String,
+}
+
+/// A baseline finding that is gone (`--baseline`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ResolvedEntry {
+    pub id: String,
+    pub rule: String,
+    pub subject: String,
+    pub period: Option<i32>,
+    pub status: String,
+}
+
+/// The plan, for people-facing formats.
+#[derive(Clone, Debug, Default)]
+pub struct PlanInfo {
+    pub title: Option<String>,
+    pub document: Option<String>,
+    pub authority: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// Per-rule summaries for auditors' formats (HTML, xlsx).
+#[derive(Clone, Debug, Default)]
+pub struct RuleDetail {
+    /// Quota rules: every subject × period, with its status.
+    pub grid: Vec<GridCell>,
+    /// Coverage and deadline rules: per county and unit, cadres checked and met.
+    pub coverage: Vec<CoverageRow>,
+}
+
+/// One subject and period of a quota rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GridCell {
+    pub subject: String,
+    pub period: Option<i32>,
+    /// `met`, `violation`, `pending` or `waived`.
+    pub status: &'static str,
+}
+
+/// Cadres checked and met by a rule, for one county and unit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CoverageRow {
+    pub county: String,
+    pub unit: String,
+    pub checked: u64,
+    pub met: u64,
 }
 
 /// One entry of `data_errors`.
@@ -86,11 +188,18 @@ pub struct Report {
     pub rules: Vec<RuleEntry>,
     pub findings: Vec<FindingEntry>,
     pub data_errors: Vec<DataErrorEntry>,
-    /// Plan title and document number, for people-facing formats.
+    /// Expired or unused waivers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<WarningEntry>,
+    /// With `--baseline`: baseline findings that are gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Vec<ResolvedEntry>>,
+    /// The plan, for people-facing formats.
     #[serde(skip)]
-    pub plan_title: Option<String>,
+    pub plan: PlanInfo,
+    /// Per rule, in rule order: summaries for auditors' formats.
     #[serde(skip)]
-    pub plan_document: Option<String>,
+    pub details: Vec<RuleDetail>,
 }
 
 impl Report {
@@ -102,6 +211,7 @@ impl Report {
             .zip(&ev.counts)
             .map(|(r, c)| RuleEntry {
                 id: r.meta.id.clone(),
+                kind: r.meta.kind,
                 severity: r.meta.severity,
                 title: r.meta.title.clone(),
                 clause: r.meta.clause.clone(),
@@ -118,31 +228,86 @@ impl Report {
             .map(|f| finding_entry(f, rules, data, lang))
             .collect();
         let data_errors = data_error_entries(data, lang);
-        let count = |s: Status| findings.iter().filter(|f| f.status == s).count() as u64;
-        Report {
+        let details = rules
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, _)| rule_detail(i, ev, data))
+            .collect();
+        let mut report = Report {
             as_of: fmt_date(ev.as_of),
             rule_set: rules.plan.id.clone(),
             summary: Summary {
-                violation: count(Status::Violation),
-                pending: count(Status::Pending),
-                waived: count(Status::Waived),
-                data_errors: data_errors.len() as u64,
+                violation: 0,
+                pending: 0,
+                waived: 0,
+                data_errors: 0,
+                new: None,
+                resolved: None,
             },
             rules: entries,
             findings,
             data_errors,
-            plan_title: rules.plan.title.clone(),
-            plan_document: rules.plan.document.clone(),
+            warnings: Vec::new(),
+            resolved: None,
+            plan: PlanInfo {
+                title: rules.plan.title.clone(),
+                document: rules.plan.document.clone(),
+                authority: rules.plan.authority.clone(),
+                start: fmt_date(rules.plan.start),
+                end: fmt_date(rules.plan.end),
+            },
+            details,
+        };
+        report.recount();
+        report
+    }
+
+    /// Recomputes `summary` and the per-rule status counts from the findings (after
+    /// waivers or a baseline changed them); `checked` and `met` stay.
+    pub fn recount(&mut self) {
+        for r in &mut self.rules {
+            let of = |s: Status| {
+                self.findings
+                    .iter()
+                    .filter(|f| f.rule == r.id && f.status == s)
+                    .count() as u64
+            };
+            r.violation = of(Status::Violation);
+            r.pending = of(Status::Pending);
+            r.waived = of(Status::Waived);
+        }
+        let count = |s: Status| self.findings.iter().filter(|f| f.status == s).count() as u64;
+        self.summary.violation = count(Status::Violation);
+        self.summary.pending = count(Status::Pending);
+        self.summary.waived = count(Status::Waived);
+        self.summary.data_errors = self.data_errors.len() as u64;
+        if self.resolved.is_some() {
+            self.summary.new = Some(
+                self.findings
+                    .iter()
+                    .filter(|f| f.change == Some("new"))
+                    .count() as u64,
+            );
+            self.summary.resolved = self.resolved.as_ref().map(|r| r.len() as u64);
         }
     }
 
-    /// SPEC §4: 1 when a violation at error severity or a data error, else 0.
-    pub fn exit_code(&self) -> u8 {
-        let failing = self
-            .findings
-            .iter()
-            .any(|f| f.status == Status::Violation && f.severity == Severity::Error);
+    /// SPEC §4: 1 when a violation at error severity or a data error, else 0;
+    /// `--fail-on` chooses which findings fail. Data errors always do.
+    pub fn exit_code_with(&self, fail_on: FailOn) -> u8 {
+        let failing = self.findings.iter().any(|f| match fail_on {
+            FailOn::Error => f.status == Status::Violation && f.severity == Severity::Error,
+            FailOn::Warning => f.status == Status::Violation,
+            FailOn::Pending => matches!(f.status, Status::Violation | Status::Pending),
+            FailOn::None => false,
+        });
         u8::from(failing || self.summary.data_errors > 0)
+    }
+
+    /// The default exit code (`--fail-on error`).
+    pub fn exit_code(&self) -> u8 {
+        self.exit_code_with(FailOn::Error)
     }
 }
 
@@ -229,6 +394,7 @@ fn finding_entry(f: &Finding, rules: &RuleSet, data: &Dataset, lang: Lang) -> Fi
     });
     FindingEntry {
         rule: rule.meta.id.clone(),
+        id: finding_id(&rule.meta.id, &f.subject, f.period),
         severity: rule.meta.severity,
         status: f.status,
         subject: f.subject.clone(),
@@ -236,7 +402,100 @@ fn finding_entry(f: &Finding, rules: &RuleSet, data: &Dataset, lang: Lang) -> Fi
         due: fmt_date(f.due),
         message: message(f, data, lang),
         evidence,
+        waiver: None,
+        change: None,
+        due_soon: false,
         who,
+    }
+}
+
+/// A finding's stable id: `rule:subject`, or `rule:subject:period`.
+pub fn finding_id(rule: &str, subject: &str, period: Option<i32>) -> String {
+    match period {
+        Some(p) => format!("{rule}:{subject}:{p}"),
+        None => format!("{rule}:{subject}"),
+    }
+}
+
+/// Per-county summaries of one rule's outcome.
+fn rule_detail(rule: usize, ev: &Evaluation, data: &Dataset) -> RuleDetail {
+    use crate::model::Field;
+    let met = &ev.met[rule];
+    let findings = ev.findings.iter().filter(|f| f.rule == rule);
+    let mut detail = RuleDetail::default();
+    if !met.met_subjects.is_empty()
+        || findings
+            .clone()
+            .any(|f| f.period.is_some() || f.cadre.is_none())
+    {
+        let mut grid: Vec<GridCell> = met
+            .met_subjects
+            .iter()
+            .map(|(s, p)| GridCell {
+                subject: s.clone(),
+                period: *p,
+                status: "met",
+            })
+            .collect();
+        grid.extend(
+            findings
+                .clone()
+                .filter(|f| !matches!(f.evidence, Evidence::Forbid { .. }))
+                .map(|f| GridCell {
+                    subject: f.subject.clone(),
+                    period: f.period,
+                    status: f.status.as_str(),
+                }),
+        );
+        grid.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.period.cmp(&b.period)));
+        detail.grid = grid;
+    }
+    let cadre_findings: Vec<u32> = findings.filter_map(|f| f.cadre).collect();
+    if !met.met_cadres.is_empty() || !cadre_findings.is_empty() {
+        let mut rows: std::collections::BTreeMap<(String, String), CoverageRow> =
+            std::collections::BTreeMap::new();
+        let mut add = |i: u32, ok: bool| {
+            let c = &data.cadres[i as usize];
+            let county = data.cadre_text(c, Field::County).to_owned();
+            let unit = data.cadre_text(c, Field::Unit).to_owned();
+            let row = rows
+                .entry((county.clone(), unit.clone()))
+                .or_insert_with(|| CoverageRow {
+                    county,
+                    unit,
+                    ..CoverageRow::default()
+                });
+            row.checked += 1;
+            row.met += u64::from(ok);
+        };
+        for &i in &met.met_cadres {
+            add(i, true);
+        }
+        for &i in &cadre_findings {
+            add(i, false);
+        }
+        detail.coverage = rows.into_values().collect();
+    }
+    detail
+}
+
+/// Renders a report in a format: the bytes to write.
+pub fn render(report: &Report, format: Format, lang: Lang, width: u16) -> Vec<u8> {
+    match format {
+        Format::Json => json::render(report).into_bytes(),
+        Format::Table => table::render(report, lang, width).into_bytes(),
+    }
+}
+
+impl Format {
+    /// The format a report file's extension asks for (`-o report.html`).
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
     }
 }
 

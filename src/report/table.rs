@@ -57,9 +57,9 @@ fn status_word(s: Status, lang: Lang) -> &'static str {
 /// Renders the whole report.
 pub fn render(report: &Report, lang: Lang, width: u16) -> String {
     let mut out = String::new();
-    if let Some(title) = &report.plan_title {
+    if let Some(title) = &report.plan.title {
         out.push_str(&clean(title));
-        if let Some(doc) = &report.plan_document {
+        if let Some(doc) = &report.plan.document {
             out.push_str(&format!("（{}）", clean(doc)));
         }
         out.push('\n');

@@ -66,7 +66,7 @@ impl RuleKind for Coverage {
                 }
             }
             if count >= self.min {
-                out.met();
+                out.met_cadre(ci);
             } else {
                 let evidence = Evidence::Coverage {
                     required: self.min,

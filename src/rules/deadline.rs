@@ -122,7 +122,7 @@ impl RuleKind for Deadline {
                 }
             }
             if counted >= self.min {
-                out.met();
+                out.met_cadre(ci);
             } else {
                 let subject = cx.data.cadre_id(cadre).to_owned();
                 let evidence = Evidence::Deadline {

@@ -47,7 +47,7 @@ impl RuleKind for Forbid {
                 continue;
             }
             if !self.class.matches(Row::Class(class), &env) {
-                out.met();
+                out.met_class(k);
                 continue;
             }
             let values = self

@@ -253,7 +253,7 @@ impl RuleKind for Quota {
                         evidence,
                     );
                 } else {
-                    out.met();
+                    out.met_subject(s, period);
                 }
             }
         }
