@@ -113,6 +113,23 @@ struct CheckArgs {
     /// Evaluate as of this date (default: today)
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     as_of: Option<NaiveDate>,
+    /// Recorded exemptions (CSV or xlsx: rule, subject, period, reason, approved_by, expires_on)
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// An earlier JSON report: mark findings new or unchanged and list the resolved ones
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Which findings make the exit status 1 (data errors always do)
+    #[arg(long, value_enum, default_value_t = report::FailOn::Error)]
+    fail_on: report::FailOn,
+    /// Mark pending findings due within this span (e.g. 30d, 2m) as due soon and list them first
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    due_within: Option<crate::model::Span>,
+}
+
+fn parse_span(s: &str) -> Result<crate::model::Span, String> {
+    crate::model::Span::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a span: write Nd, Nm or Ny (e.g. 30d)"))
 }
 
 fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
@@ -257,7 +274,38 @@ fn check(a: CheckArgs) -> Result<u8> {
     }
     let ev = crate::eval::run(&rules, &data, as_of);
     crate::trace("evaluated");
-    let report = Report::new(&rules, &data, &ev, a.data.lang);
+    let mut report = Report::new(&rules, &data, &ev, a.data.lang);
+    if let Some(path) = &a.waivers {
+        let opts = ReadOptions {
+            encoding: a.data.encoding,
+            delimiter: a.data.delimiter,
+            columns: Default::default(),
+        };
+        let (rows, errors) = load::read_waivers(path, &opts)?;
+        let source = crate::model::Source {
+            file: load::display_name(path),
+            sheet: errors.first().and_then(|e| e.source.sheet.clone()),
+        };
+        crate::waivers::apply(
+            &mut report,
+            &rules,
+            &source,
+            rows,
+            errors,
+            as_of,
+            a.data.lang,
+        );
+    }
+    if let Some(path) = &a.baseline {
+        crate::baseline::apply(&mut report, path)?;
+    }
+    if let Some(span) = a.due_within {
+        let horizon = span.after(as_of);
+        for f in &mut report.findings {
+            f.due_soon = f.status == crate::eval::Status::Pending
+                && crate::load::values::parse_date(&f.due).is_ok_and(|d| d <= horizon);
+        }
+    }
     crate::trace("report built");
     let format = a
         .data
@@ -268,7 +316,7 @@ fn check(a: CheckArgs) -> Result<u8> {
     crate::trace("report rendered");
     report::write_output(a.data.output.as_deref(), &text)?;
     crate::trace("written");
-    let code = report.exit_code();
+    let code = report.exit_code_with(a.fail_on);
     // The process ends next: freeing millions of rows one by one would only add
     // time (about a third of a second for a million cadres), so leave it to the OS.
     std::mem::forget((data, ev, report, text));

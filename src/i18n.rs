@@ -50,6 +50,8 @@ pub enum Problem {
     RejectedClass { file: String, line: u32 },
     TooManyFields { expected: usize, found: usize },
     UnclosedQuote,
+    BadPeriod,
+    UnknownRule { rules: Vec<String> },
 }
 
 impl Problem {
@@ -74,6 +76,8 @@ impl Problem {
             RejectedCadre { .. } | RejectedClass { .. } => "rejected_reference",
             TooManyFields { .. } => "too_many_fields",
             UnclosedQuote => "unclosed_quote",
+            BadPeriod => "bad_period",
+            UnknownRule { .. } => "unknown_rule",
         }
     }
 
@@ -92,6 +96,10 @@ impl Problem {
             ("rejected_reference", Lang::Zh) => "引用了有错误的行",
             ("too_many_fields", Lang::Zh) => "字段多于表头",
             ("unclosed_quote", Lang::Zh) => "引号未闭合",
+            ("bad_period", Lang::Zh) => "期间无效",
+            ("unknown_rule", Lang::Zh) => "规则不存在",
+            ("bad_period", _) => "bad period",
+            ("unknown_rule", _) => "unknown rule",
             ("missing_value", _) => "missing value",
             ("bad_date", _) => "unreadable date",
             ("bad_number", _) => "bad number",
@@ -188,6 +196,10 @@ impl Problem {
             (TooManyFields { expected, found }, Lang::En) => {
                 format!("the row has {found} fields, more than the header's {expected} columns")
             }
+            (BadPeriod, Lang::Zh) => "期间应为年份（如 2019），或留空".into(),
+            (BadPeriod, Lang::En) => "the period is a year (e.g. 2019) or empty".into(),
+            (UnknownRule { rules }, Lang::Zh) => format!("规则集中没有这条规则（规则：{}）", rules.join("、")),
+            (UnknownRule { rules }, Lang::En) => format!("no such rule in the rule set (rules: {})", rules.join(", ")),
             (UnclosedQuote, Lang::Zh) => "引号从本行开始没有闭合，文件其余部分无法读取".into(),
             (UnclosedQuote, Lang::En) => {
                 "a quote opened on this line never closes: the rest of the file could not be read".into()

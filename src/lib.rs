@@ -2,6 +2,7 @@
 //! See SPEC and README; `run` wires the stages: options → rules → data → evaluation →
 //! report → exit code.
 
+pub mod baseline;
 pub mod cli;
 pub mod diag;
 pub mod eval;
@@ -11,6 +12,7 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod waivers;
 
 pub use cli::run;
 

@@ -14,6 +14,8 @@ pub enum TableKind {
     Cadres,
     Classes,
     Attendance,
+    /// Recorded exemptions (`--waivers`); not part of DATA.
+    Waivers,
 }
 
 impl TableKind {
@@ -25,6 +27,7 @@ impl TableKind {
             TableKind::Cadres => "cadres",
             TableKind::Classes => "classes",
             TableKind::Attendance => "attendance",
+            TableKind::Waivers => "waivers",
         }
     }
 
@@ -34,6 +37,7 @@ impl TableKind {
             TableKind::Cadres => "干部名册",
             TableKind::Classes => "培训班",
             TableKind::Attendance => "参训记录",
+            TableKind::Waivers => "豁免",
         }
     }
 }
@@ -74,11 +78,17 @@ pub enum Field {
     AttCadreId,
     AttClassId,
     Completed,
+    WaiverRule,
+    WaiverSubject,
+    WaiverPeriod,
+    WaiverReason,
+    WaiverApprovedBy,
+    WaiverExpiresOn,
 }
 
 impl Field {
     /// How many fields there are, for arrays indexed by field.
-    pub const COUNT: usize = 22;
+    pub const COUNT: usize = 28;
 
     pub fn index(self) -> usize {
         self as usize
@@ -243,12 +253,59 @@ pub const ATTENDANCE_FIELDS: &[FieldSpec] = &[
     ),
 ];
 
+/// A waivers file (`--waivers`): which finding is exempt, why, by whom, until when.
+pub const WAIVER_FIELDS: &[FieldSpec] = &[
+    spec(
+        Field::WaiverRule,
+        "rule",
+        true,
+        &["规则", "规则编号"],
+        V::Text,
+    ),
+    spec(
+        Field::WaiverSubject,
+        "subject",
+        true,
+        &["对象", "检查对象"],
+        V::Id,
+    ),
+    spec(
+        Field::WaiverPeriod,
+        "period",
+        false,
+        &["期间", "年度"],
+        V::Text,
+    ),
+    spec(
+        Field::WaiverReason,
+        "reason",
+        true,
+        &["理由", "原因", "豁免理由"],
+        V::Text,
+    ),
+    spec(
+        Field::WaiverApprovedBy,
+        "approved_by",
+        true,
+        &["批准人", "审批人"],
+        V::Text,
+    ),
+    spec(
+        Field::WaiverExpiresOn,
+        "expires_on",
+        false,
+        &["有效期至", "到期日期"],
+        V::Date,
+    ),
+];
+
 /// The canonical columns of a table.
 pub fn fields_of(kind: TableKind) -> &'static [FieldSpec] {
     match kind {
         TableKind::Cadres => CADRE_FIELDS,
         TableKind::Classes => CLASS_FIELDS,
         TableKind::Attendance => ATTENDANCE_FIELDS,
+        TableKind::Waivers => WAIVER_FIELDS,
     }
 }
 

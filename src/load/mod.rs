@@ -626,3 +626,14 @@ pub fn value_type(f: Field) -> ValueType {
         .find(|s| s.field == f)
         .map_or(ValueType::Text, |s| s.value_type)
 }
+
+/// Reads a waivers file (`--waivers`, CSV or xlsx): the waivers read without error,
+/// and data errors for the rest.
+pub fn read_waivers(
+    path: &Path,
+    opts: &ReadOptions,
+) -> Result<(Vec<rows::WaiverRow>, Vec<crate::model::DataError>)> {
+    let rows = open_table(TableKind::Waivers, &path_kind(path, None), opts)?;
+    let b = read_rows(TableKind::Waivers, rows, &[], &[])?;
+    Ok((b.waivers, b.errors))
+}

@@ -126,6 +126,7 @@ pub struct Builder<'l> {
     cols: [Option<usize>; Field::COUNT],
     pub cadres: Vec<Cadre>,
     pub classes: Vec<Class>,
+    pub waivers: Vec<WaiverRow>,
     pub ids: IdMap,
     /// The text cells may borrow from: (address, length) of the decoded file.
     text_range: (usize, usize),
@@ -152,6 +153,7 @@ impl<'l> Builder<'l> {
             cols,
             cadres: Vec::new(),
             classes: Vec::new(),
+            waivers: Vec::new(),
             ids: IdMap::default(),
             text_range: (0, 0),
         }
@@ -230,6 +232,7 @@ impl<'l> Builder<'l> {
         match self.kind {
             TableKind::Cadres => self.cadre_row(line, cells, &mut problems),
             TableKind::Classes => self.class_row(line, cells, &mut problems),
+            TableKind::Waivers => self.waiver_row(line, cells, &mut problems),
             TableKind::Attendance => {}
         }
     }
@@ -290,7 +293,7 @@ impl<'l> Builder<'l> {
         let f = match self.kind {
             TableKind::Cadres => Field::CadreId,
             TableKind::Classes => Field::ClassId,
-            TableKind::Attendance => return,
+            TableKind::Attendance | TableKind::Waivers => return,
         };
         let (_, text) = self.get(cells, f);
         let id_col = self.col(f).unwrap_or(0);
@@ -401,6 +404,66 @@ impl<'l> Builder<'l> {
             }
             _ if id_ok => self.insert_id(&id_text, Slot::Rejected(line), None),
             _ => {}
+        }
+    }
+}
+
+/// A waiver read without error (`--waivers`).
+#[derive(Clone, Debug)]
+pub struct WaiverRow {
+    pub line: u32,
+    pub rule: String,
+    pub subject: String,
+    pub period: Option<i32>,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires_on: Option<NaiveDate>,
+}
+
+impl Builder<'_> {
+    fn waiver_row(
+        &mut self,
+        line: u32,
+        cells: &[Cell<'_>],
+        problems: &mut Vec<(Field, String, Problem)>,
+    ) {
+        let text = |f: Field, required: bool, problems: &mut Vec<(Field, String, Problem)>| {
+            let (_, t) = self.get(cells, f);
+            if required && t.is_empty() {
+                problems.push((f, String::new(), Problem::Missing));
+            }
+            t.into_owned()
+        };
+        let rule = text(Field::WaiverRule, true, problems);
+        let subject = text(Field::WaiverSubject, true, problems);
+        let period_text = text(Field::WaiverPeriod, false, problems);
+        let reason = text(Field::WaiverReason, true, problems);
+        let approved_by = text(Field::WaiverApprovedBy, true, problems);
+        let period = if period_text.is_empty() {
+            None
+        } else {
+            match period_text.trim_end_matches('年').parse::<i32>() {
+                Ok(y) if (1..=9999).contains(&y) => Some(y),
+                _ => {
+                    problems.push((Field::WaiverPeriod, period_text.clone(), Problem::BadPeriod));
+                    None
+                }
+            }
+        };
+        let (c, t) = self.get(cells, Field::WaiverExpiresOn);
+        let expires_on = date_field(Field::WaiverExpiresOn, c, &t, false, problems);
+        let ok = problems.is_empty();
+        self.report(line, std::mem::take(problems));
+        if ok {
+            self.waivers.push(WaiverRow {
+                line,
+                rule,
+                subject,
+                period,
+                reason,
+                approved_by,
+                expires_on,
+            });
         }
     }
 }

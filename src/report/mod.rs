@@ -513,6 +513,17 @@ pub fn num(n: f64) -> Value {
 pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     match out {
         Some(path) => {
+            // A device or pipe (`-o /dev/stdout`, `-o /dev/null`) is written in place:
+            // renaming a file over it would replace it.
+            if path.exists() && !path.is_file() && !path.is_dir() {
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+                return f
+                    .write_all(bytes)
+                    .with_context(|| format!("cannot write `{}`", path.display()));
+            }
             let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),

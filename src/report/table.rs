@@ -92,11 +92,13 @@ pub fn render(report: &Report, lang: Lang, width: u16) -> String {
                 rule.checked, rule.met, rule.violation, rule.pending, rule.waived
             ),
         });
-        let findings: Vec<_> = report
+        let mut findings: Vec<_> = report
             .findings
             .iter()
             .filter(|f| f.rule == rule.id)
             .collect();
+        // Due soon first, then new ones (with a baseline), then the rest in report order.
+        findings.sort_by_key(|f| (!f.due_soon, f.change != Some("new")));
         if findings.is_empty() {
             out.push('\n');
             continue;
@@ -124,12 +126,34 @@ pub fn render(report: &Report, lang: Lang, width: u16) -> String {
                     subject.push_str(&clean(&extra.join(" · ")));
                 }
             }
+            let mut status = status_word(f.status, lang).to_owned();
+            if f.due_soon {
+                status.push_str(lang.pick("\n即将到期", "\ndue soon"));
+            }
+            if f.change == Some("new") {
+                status.push_str(lang.pick("\n新增", "\nnew"));
+            }
+            let mut why = clean(&f.message);
+            if let Some(w) = &f.waiver {
+                why.push_str(&match lang {
+                    Lang::Zh => format!(
+                        "\n豁免：{}（{} 批准）",
+                        clean(&w.reason),
+                        clean(&w.approved_by)
+                    ),
+                    Lang::En => format!(
+                        "\nwaived: {} (approved by {})",
+                        clean(&w.reason),
+                        clean(&w.approved_by)
+                    ),
+                });
+            }
             t.add_row(vec![
                 subject,
                 f.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
                 f.due.clone(),
-                status_word(f.status, lang).to_owned(),
-                clean(&f.message),
+                status,
+                why,
             ]);
         }
         keep_whole(
@@ -148,6 +172,35 @@ pub fn render(report: &Report, lang: Lang, width: u16) -> String {
     }
     if !report.data_errors.is_empty() {
         out.push_str(&data_errors(&report.data_errors, lang, width));
+        out.push('\n');
+    }
+    if let Some(resolved) = &report.resolved
+        && !resolved.is_empty()
+    {
+        out.push_str(&format!(
+            "■ {}（{}）\n",
+            lang.pick("已解决：基线中有、本次没有", "resolved since the baseline"),
+            resolved.len()
+        ));
+        for r in resolved {
+            out.push_str(&format!("  {}\n", clean(&r.id)));
+        }
+        out.push('\n');
+    }
+    if !report.warnings.is_empty() {
+        out.push_str(&format!(
+            "■ {}（{}）\n",
+            lang.pick("提示", "warnings"),
+            report.warnings.len()
+        ));
+        for w in &report.warnings {
+            out.push_str(&format!(
+                "  {} {}: {}\n",
+                clean(&w.file),
+                w.line,
+                clean(&w.message)
+            ));
+        }
         out.push('\n');
     }
     out.push_str(&summary_line(report, lang));
@@ -210,13 +263,18 @@ fn summary_line(report: &Report, lang: Lang) -> String {
         (0, Lang::En) => "result: no error-severity violations",
         (_, Lang::En) => "result: not compliant",
     };
+    let changes = match (s.new, s.resolved, lang) {
+        (Some(n), Some(r), Lang::Zh) => format!("，新增 {n}，已解决 {r}"),
+        (Some(n), Some(r), Lang::En) => format!(", {n} new, {r} resolved"),
+        _ => String::new(),
+    };
     match lang {
         Lang::Zh => format!(
-            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}。{verdict}\n",
+            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}{changes}。{verdict}\n",
             s.violation, s.pending, s.waived, s.data_errors
         ),
         Lang::En => format!(
-            "total: {} violation(s), {} pending, {} waived, {} data error(s). {verdict}\n",
+            "total: {} violation(s), {} pending, {} waived, {} data error(s){changes}. {verdict}\n",
             s.violation, s.pending, s.waived, s.data_errors
         ),
     }

@@ -479,3 +479,27 @@ fn committed_exports_read_like_the_demo() {
         assert_eq!(v["data_errors"].as_array().unwrap().len(), 4, "{dir}");
     }
 }
+
+/// `-o` to a device or pipe writes into it instead of renaming a file over it.
+#[test]
+fn output_to_a_device_writes_in_place() {
+    if !std::path::Path::new("/dev/stdout").exists() {
+        return;
+    }
+    let (code, stdout, err) = run(
+        &[
+            "check",
+            fixture("demo").to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "--format",
+            "json",
+            "-o",
+            "/dev/stdout",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["as_of"], "2021-03-01");
+}

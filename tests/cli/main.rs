@@ -9,5 +9,6 @@
 mod bad_input;
 mod fixtures;
 mod inputs;
+mod review;
 mod rules_cmd;
 mod util;

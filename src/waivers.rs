@@ -1,0 +1,127 @@
+//! Waivers (`--waivers FILE`): recorded exemptions. A waiver matching a finding (rule,
+//! subject, period) turns it `waived`, with the reason and approver in every format, and
+//! it no longer affects the exit code. An expired waiver does not apply and is listed;
+//! a waiver that matches no finding is listed as a warning; a malformed row is a data
+//! error.
+
+use chrono::NaiveDate;
+
+use crate::eval::Status;
+use crate::i18n::{Lang, Problem};
+use crate::load::rows::WaiverRow;
+use crate::load::values::fmt_date;
+use crate::model::{DataError, Source, TableKind};
+use crate::report::{DataErrorEntry, Report, WaiverEntry, WarningEntry};
+use crate::rules::RuleSet;
+
+/// Applies the waivers to a report and lists what did not apply.
+pub fn apply(
+    report: &mut Report,
+    rules: &RuleSet,
+    source: &Source,
+    waivers: Vec<WaiverRow>,
+    mut errors: Vec<DataError>,
+    as_of: NaiveDate,
+    lang: Lang,
+) {
+    let ids: Vec<String> = rules.rules.iter().map(|r| r.meta.id.clone()).collect();
+    for w in waivers {
+        if !ids.contains(&w.rule) {
+            errors.push(DataError {
+                table: TableKind::Waivers,
+                source: source.clone(),
+                line: w.line,
+                column: Some("rule"),
+                header: None,
+                value: Some(w.rule.clone()),
+                problem: Problem::UnknownRule { rules: ids.clone() },
+            });
+            continue;
+        }
+        let matches = |f: &crate::report::FindingEntry| {
+            f.rule == w.rule
+                && f.subject.eq_ignore_ascii_case(w.subject.trim())
+                && f.period == w.period
+        };
+        let expired = w.expires_on.is_some_and(|d| d < as_of);
+        let Some(f) = report.findings.iter_mut().find(|f| matches(f)) else {
+            report
+                .warnings
+                .push(warning("unused_waiver", &source.display(), &w, lang));
+            continue;
+        };
+        if expired {
+            report
+                .warnings
+                .push(warning("expired_waiver", &source.display(), &w, lang));
+            continue;
+        }
+        f.status = Status::Waived;
+        f.waiver = Some(WaiverEntry {
+            reason: w.reason.clone(),
+            approved_by: w.approved_by.clone(),
+            expires_on: w.expires_on.map(fmt_date),
+        });
+        let (subject, period) = (f.subject.clone(), f.period);
+        if let Some(i) = report.rules.iter().position(|r| r.id == w.rule)
+            && let Some(d) = report.details.get_mut(i)
+        {
+            for cell in d
+                .grid
+                .iter_mut()
+                .filter(|c| c.subject == subject && c.period == period)
+            {
+                cell.status = "waived";
+            }
+        }
+    }
+    errors.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+    report
+        .data_errors
+        .extend(errors.iter().map(|e| DataErrorEntry {
+            file: e.source.file.clone(),
+            sheet: e.source.sheet.clone(),
+            line: e.line,
+            column: e.column.map(str::to_owned),
+            value: e.value.clone(),
+            reason: e.reason(lang),
+        }));
+    report.recount();
+}
+
+fn warning(kind: &'static str, file: &str, w: &WaiverRow, lang: Lang) -> WarningEntry {
+    let period = w.period.map(|p| p.to_string()).unwrap_or_default();
+    let message = match (kind, lang) {
+        ("expired_waiver", Lang::Zh) => format!(
+            "豁免已于 {} 到期，未予适用：{} {} {}",
+            w.expires_on.map(fmt_date).unwrap_or_default(),
+            w.rule,
+            w.subject,
+            period
+        ),
+        ("expired_waiver", _) => format!(
+            "waiver expired on {} and does not apply: {} {} {}",
+            w.expires_on.map(fmt_date).unwrap_or_default(),
+            w.rule,
+            w.subject,
+            period
+        ),
+        (_, Lang::Zh) => format!(
+            "豁免没有对应的检查结果：{} {} {}",
+            w.rule, w.subject, period
+        ),
+        (_, _) => format!(
+            "waiver matches no finding: {} {} {}",
+            w.rule, w.subject, period
+        ),
+    };
+    WarningEntry {
+        kind,
+        file: file.to_owned(),
+        line: w.line,
+        rule: w.rule.clone(),
+        subject: w.subject.clone(),
+        period: w.period,
+        message: message.trim_end().to_owned(),
+    }
+}

@@ -1,0 +1,276 @@
+//! Waivers, baselines, `--fail-on` and `--due-within`: what a nightly job and an
+//! auditor build on.
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use serde_json::Value;
+
+use crate::util::{fixture, run};
+
+fn check(dir: &str, as_of: &str, extra: &[&str]) -> (i32, Value, String) {
+    let d = fixture(dir);
+    let mut args = vec![
+        "check",
+        d.to_str().unwrap(),
+        "--as-of",
+        as_of,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(&args, None);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, v, err)
+}
+
+fn findings(v: &Value) -> &Vec<Value> {
+    v["findings"].as_array().unwrap()
+}
+
+#[test]
+fn waivers_cover_findings_and_report_what_did_not_apply() {
+    // rotation-and-fees as of 2021-01-01: violations, no data errors.
+    let (code, before, _) = check("rotation-and-fees", "2021-01-01", &[]);
+    assert_eq!(code, 1);
+    let errors: Vec<&Value> = findings(&before)
+        .iter()
+        .filter(|f| f["status"] == "violation" && f["severity"] == "error")
+        .collect();
+    assert!(errors.len() >= 2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("waivers.csv");
+    let mut csv = String::from("规则,对象,期间,理由,批准人,有效期至\n");
+    for f in &errors {
+        let period = f["period"]
+            .as_i64()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        csv.push_str(&format!(
+            "{},{},{period},已补训,经审办,2021-12-31\n",
+            f["rule"].as_str().unwrap(),
+            f["subject"].as_str().unwrap()
+        ));
+    }
+    fs::write(&file, &csv).unwrap();
+    let (code, after, _) = check(
+        "rotation-and-fees",
+        "2021-01-01",
+        &["--waivers", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "every error violation is waived");
+    assert_eq!(
+        after["summary"]["waived"].as_u64(),
+        Some(errors.len() as u64)
+    );
+    assert_eq!(
+        after["summary"]["violation"].as_u64().unwrap() + errors.len() as u64,
+        before["summary"]["violation"].as_u64().unwrap()
+    );
+    for f in findings(&after).iter().filter(|f| f["status"] == "waived") {
+        assert_eq!(f["waiver"]["reason"], "已补训");
+        assert_eq!(f["waiver"]["approved_by"], "经审办");
+        assert_eq!(f["waiver"]["expires_on"], "2021-12-31");
+    }
+    for (b, a) in before["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(after["rules"].as_array().unwrap())
+    {
+        assert_eq!(b["checked"], a["checked"]);
+        let sum = ["met", "violation", "pending", "waived"]
+            .iter()
+            .map(|k| a[k].as_u64().unwrap())
+            .sum::<u64>();
+        assert_eq!(
+            a["checked"].as_u64(),
+            Some(sum),
+            "checked = met + violation + pending + waived"
+        );
+    }
+
+    // Expired on the day before the as-of date: does not apply and is listed. A waiver
+    // for nothing is listed too. A malformed row is a data error.
+    let first = errors[0];
+    let period = first["period"]
+        .as_i64()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    fs::write(
+        &file,
+        format!(
+            "rule,subject,period,reason,approved_by,expires_on\n{},{},{period},旧豁免,经审办,2020-12-31\nfull-rotation,NOBODY,,无,经审办,\nno-such-rule,X,,无,经审办,\nfull-rotation,Y,二〇一九,无,经审办,\n",
+            first["rule"].as_str().unwrap(),
+            first["subject"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let (code, v, _) = check(
+        "rotation-and-fees",
+        "2021-01-01",
+        &["--waivers", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(v["summary"]["waived"], 0);
+    let kinds: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["expired_waiver", "unused_waiver"]);
+    let errs: Vec<(u64, &str)> = v["data_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errs, [(4, "rule"), (5, "period")]);
+    assert!(
+        v["data_errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["file"] == "waivers.csv")
+    );
+}
+
+#[test]
+fn baseline_marks_new_and_resolved_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("2019.json");
+    let (_, old, _) = check("demo", "2019-06-30", &[]);
+    fs::write(&base, serde_json::to_string(&old).unwrap()).unwrap();
+    let (_, now, _) = check("demo", "2021-03-01", &[]);
+    let (_, marked, _) = check(
+        "demo",
+        "2021-03-01",
+        &["--baseline", base.to_str().unwrap()],
+    );
+    let ids = |v: &Value| -> BTreeSet<String> {
+        findings(v)
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (old_ids, now_ids) = (ids(&old), ids(&now));
+    for f in findings(&marked) {
+        let id = f["id"].as_str().unwrap();
+        let want = if old_ids.contains(id) {
+            "unchanged"
+        } else {
+            "new"
+        };
+        assert_eq!(f["change"], want, "{id}");
+    }
+    let resolved: BTreeSet<String> = marked["resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(resolved, old_ids.difference(&now_ids).cloned().collect());
+    assert_eq!(
+        marked["summary"]["new"].as_u64(),
+        Some(now_ids.difference(&old_ids).count() as u64)
+    );
+    assert_eq!(
+        marked["summary"]["resolved"].as_u64(),
+        Some(resolved.len() as u64)
+    );
+    assert!(!resolved.is_empty() && marked["summary"]["new"].as_u64() > Some(0));
+}
+
+#[test]
+fn fail_on_chooses_what_fails() {
+    for (dir, as_of) in [
+        ("second-plan", "2024-03-01"),
+        ("quota-boundaries", "2020-09-18"),
+        ("rotation-and-fees", "2020-06-30"),
+    ] {
+        let rules = fixture(dir).join("rules.toml");
+        let mut extra = vec![];
+        if rules.exists() {
+            extra.extend(["--rules", rules.to_str().unwrap()]);
+        }
+        let (_, v, _) = check(dir, as_of, &extra);
+        let fs = findings(&v);
+        let data_errors = !v["data_errors"].as_array().unwrap().is_empty();
+        let any = |p: &dyn Fn(&Value) -> bool| i32::from(data_errors || fs.iter().any(p));
+        let cases: [(&str, i32); 4] = [
+            (
+                "error",
+                any(&|f| f["status"] == "violation" && f["severity"] == "error"),
+            ),
+            ("warning", any(&|f| f["status"] == "violation")),
+            (
+                "pending",
+                any(&|f| f["status"] == "violation" || f["status"] == "pending"),
+            ),
+            ("none", i32::from(data_errors)),
+        ];
+        for (fail_on, want) in cases {
+            let mut args = extra.clone();
+            args.extend(["--fail-on", fail_on]);
+            let (code, _, _) = check(dir, as_of, &args);
+            assert_eq!(code, want, "{dir} {as_of} --fail-on {fail_on}");
+        }
+    }
+}
+
+#[test]
+fn due_within_marks_pending_findings_due_soon() {
+    let (_, v, _) = check("demo", "2021-03-01", &["--due-within", "30d"]);
+    let soon: Vec<&str> = findings(&v)
+        .iter()
+        .filter(|f| f["due_soon"] == true)
+        .map(|f| f["due"].as_str().unwrap())
+        .collect();
+    let pending_due: Vec<&str> = findings(&v)
+        .iter()
+        .filter(|f| f["status"] == "pending")
+        .map(|f| f["due"].as_str().unwrap())
+        .collect();
+    assert!(
+        pending_due.contains(&"2021-10-26"),
+        "a pending finding due later: {pending_due:?}"
+    );
+    assert_eq!(
+        soon,
+        ["2021-03-01"],
+        "only the pending finding due within 30 days"
+    );
+    // The terminal report lists it first.
+    let (_, text, _) = run(
+        &[
+            "check",
+            fixture("demo").to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "--due-within",
+            "30d",
+        ],
+        None,
+    );
+    let first_row = text
+        .lines()
+        .find(|l| l.contains("2021-03-01") && l.contains("待办"))
+        .unwrap_or("");
+    let later_row = text.lines().position(|l| l.contains("2021-10-26")).unwrap();
+    assert!(
+        text.lines().position(|l| l == first_row).unwrap() < later_row,
+        "{text}"
+    );
+    let (code, _, err) = run(
+        &[
+            "check",
+            fixture("demo").to_str().unwrap(),
+            "--due-within",
+            "soon",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("soon"), "{err}");
+}
