@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Benchmarks `peixun check` on generated Mianyang-like data (examples/generate.rs).
+#
+#   scripts/bench.sh           # 100k, 1M and 3M cadres (UTF-8), 1M as GBK, 100k as xlsx
+#   scripts/bench.sh quick     # 100k cadres (UTF-8) only
+#
+# Environment: BENCH_RUNS=N runs per dataset (default 5 for the small ones, 3 for the
+# large ones); BENCH_DATA=DIR where the data is cached (default target/bench-data; a
+# dataset is regenerated when examples/generate.rs changes); BENCH_TIMEOUT=SECONDS per
+# run (default 300).
+#
+# Each run is `peixun check DIR --as-of 2021-03-01 --format json > /dev/null`, timed by
+# GNU time (wall seconds, peak RSS). Exit status 1 is expected (the data has findings);
+# 2 or anything else fails the benchmark. Prints a Markdown table on stdout, progress on
+# stderr. The full run takes about 2 minutes on a 2-core machine (data generation
+# included; the data, ≈ 1.2 GB, is cached).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+mode=${1:-full}
+case $mode in
+quick | full) ;;
+*)
+    echo "usage: $0 [quick|full]" >&2
+    exit 2
+    ;;
+esac
+
+as_of=2021-03-01
+data_root=${BENCH_DATA:-target/bench-data}
+timeout_s=${BENCH_TIMEOUT:-300}
+gnu_time=/usr/bin/time
+
+if ! "$gnu_time" -f '%e %M' -o /dev/null true 2>/dev/null; then
+    echo "bench: needs GNU time at $gnu_time (apt-get install time)" >&2
+    exit 2
+fi
+
+log() { echo "bench: $*" >&2; }
+thousands() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
+
+started=$SECONDS
+
+log "building (cargo build --release --locked)"
+cargo build --release --locked --quiet
+cargo build --release --locked --quiet --example generate
+bin=target/release/peixun
+gen=target/release/examples/generate
+gen_hash=$(sha256sum examples/generate.rs | cut -c1-16)
+mkdir -p "$data_root"
+
+# dataset NAME CADRES [generator options…]: generates NAME unless cached; the stamp file
+# holds the cache key and the generator's summary.
+dataset() {
+    local name=$1 cadres=$2
+    shift 2
+    local dir=$data_root/$name stamp=$data_root/$name.stamp
+    local key="$gen_hash --cadres $cadres $*"
+    if [[ -f $stamp && $(head -n 1 "$stamp") == "$key" && -d $dir ]]; then
+        log "$name: cached in $dir"
+        return
+    fi
+    log "$name: generating $cadres cadres${*:+ $*} into $dir"
+    rm -rf "$dir" "$stamp"
+    {
+        echo "$key"
+        "$gen" --cadres "$cadres" --out "$dir" "$@"
+    } >"$stamp.tmp"
+    mv "$stamp.tmp" "$stamp"
+}
+
+# field NAME 'rows'|'bytes': from the generator's "total R rows B bytes" line.
+field() {
+    awk -v want="$2" '$1 == "total" { print (want == "rows" ? $2 : $4) }' "$data_root/$1.stamp"
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+table=()
+
+# measure NAME RUNS
+measure() {
+    local name=$1 runs=${BENCH_RUNS:-$2}
+    local dir=$data_root/$name
+    local -a secs=() rss=()
+    local i rc
+    for ((i = 1; i <= runs; i++)); do
+        rc=0
+        timeout "$timeout_s" "$gnu_time" -f '%e %M' -o "$tmp/time" \
+            "$bin" check "$dir" --as-of "$as_of" --format json >/dev/null 2>"$tmp/stderr" || rc=$?
+        if [[ $rc -ne 0 && $rc -ne 1 ]]; then
+            log "$name: run $i failed with exit status $rc$([[ $rc -eq 124 ]] && echo " (timed out after ${timeout_s}s)")"
+            sed 's/^/  /' "$tmp/stderr" >&2
+            exit 1
+        fi
+        # GNU time writes "Command exited with non-zero status 1" before the figures.
+        read -r s kb < <(tail -n 1 "$tmp/time")
+        secs+=("$s")
+        rss+=("$kb")
+        log "$name: run $i/$runs: ${s}s, $((kb / 1024)) MiB, exit $rc"
+    done
+    local median min max peak
+    median=$(printf '%s\n' "${secs[@]}" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+    min=$(printf '%s\n' "${secs[@]}" | sort -g | head -n 1)
+    max=$(printf '%s\n' "${secs[@]}" | sort -g | tail -n 1)
+    peak=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
+    local rows bytes
+    rows=$(field "$name" rows)
+    bytes=$(field "$name" bytes)
+    table+=("$(printf '| %s | %s | %s | %s | %s | %s–%s | %s |' \
+        "$name" \
+        "$(thousands "$rows")" \
+        "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+        "$runs" "$median" "$min" "$max" \
+        "$(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }')")")
+}
+
+dataset utf8-100k 100000
+measure utf8-100k 5
+if [[ $mode == full ]]; then
+    dataset utf8-1m 1000000
+    measure utf8-1m 3
+    dataset utf8-3m 3000000
+    measure utf8-3m 3
+    dataset gbk-1m 1000000 --encoding gbk
+    measure gbk-1m 3
+    dataset xlsx-100k 100000 --xlsx
+    measure xlsx-100k 5
+fi
+
+echo
+echo "peixun $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo '+dirty'), $(nproc) CPUs ($(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), check --as-of $as_of --format json"
+echo
+echo "| dataset | rows (all tables) | MB | runs | wall s (median) | wall s (min–max) | peak RSS MiB |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${table[@]}"
+echo
+log "done in $((SECONDS - started))s"
