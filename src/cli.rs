@@ -259,6 +259,7 @@ fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
         encoding: a.encoding,
         delimiter: a.delimiter,
         columns,
+        block: 0,
     };
     load::load(&paths, &opts, &rules.plan.levels)
 }
@@ -279,7 +280,7 @@ fn check(a: CheckArgs) -> Result<u8> {
         let opts = ReadOptions {
             encoding: a.data.encoding,
             delimiter: a.data.delimiter,
-            columns: Default::default(),
+            ..ReadOptions::default()
         };
         let (rows, errors) = load::read_waivers(path, &opts)?;
         let source = crate::model::Source {

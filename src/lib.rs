@@ -25,6 +25,21 @@ pub fn trace(stage: &str) {
     if let Some(start) =
         START.get_or_init(|| std::env::var_os("PEIXUN_TRACE").map(|_| Instant::now()))
     {
-        eprintln!("[trace] {:>8.3} s  {stage}", start.elapsed().as_secs_f64());
+        // Resident and peak memory, from /proc on Linux.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = |key: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse::<u64>().ok())
+                .map_or(0, |k| k / 1024)
+        };
+        eprintln!(
+            "[trace] {:>8.3} s  rss {:>5} MiB  peak {:>5} MiB  {stage}",
+            start.elapsed().as_secs_f64(),
+            kb("VmRSS:"),
+            kb("VmHWM:")
+        );
     }
 }

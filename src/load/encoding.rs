@@ -136,7 +136,7 @@ fn strict(
 
 /// The spreadsheet line (SPEC §1 "Lines") on which decoded text ends: line breaks
 /// inside quotes do not start a new line.
-fn row_at_end(text: &str) -> usize {
+pub fn row_at_end(text: &str) -> usize {
     let b = text.as_bytes();
     let mut line = 1;
     let mut in_quotes = false;

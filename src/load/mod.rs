@@ -5,6 +5,7 @@ pub mod csv;
 pub mod encoding;
 pub mod headers;
 pub mod rows;
+pub mod stream;
 pub mod values;
 pub mod xlsx;
 
@@ -45,6 +46,9 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// `--columns`: per table (cadres, classes, attendance), header → field.
     pub columns: [Vec<(String, Field)>; 3],
+    /// Bytes read at a time from a streamed file (attendance); 0 means the default.
+    /// Small values let tests cross block boundaries everywhere.
+    pub block: usize,
 }
 
 /// Reads a `--columns` file: a TOML table per table name, mapping a local header to a
@@ -340,6 +344,184 @@ enum Rows {
     },
 }
 
+/// The exit-2 error for a file that cannot be read as text.
+fn read_error(source: &Source, path: &Path, e: stream::ReadError) -> anyhow::Error {
+    match e {
+        stream::ReadError::Io(e) => {
+            anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
+        }
+        stream::ReadError::Bad {
+            offset,
+            line,
+            encoding,
+        } => anyhow::anyhow!(
+            "{} is not readable text: byte {offset} (line {line}) is not valid {encoding}, and the file is valid neither as UTF-8 nor as GB18030; save the file as UTF-8 or as Excel's “CSV (逗号分隔)”",
+            source.file
+        ),
+    }
+}
+
+/// Where the last complete record of `text` ends: after the last line break outside
+/// quotes (0 when there is none). `text` starts at a record boundary.
+fn last_record_end(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut in_quotes = false;
+    let mut end = 0;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => end = i + 1,
+            b'\r' if !in_quotes && b.get(i + 1) != Some(&b'\n') && i + 1 < b.len() => end = i + 1,
+            _ => {}
+        }
+    }
+    end
+}
+
+/// Reads attendance from a CSV file block by block, resolving rows as they come, so the
+/// largest table is never held in memory whole.
+fn read_attendance_csv<'l>(
+    path: &Path,
+    opts: &ReadOptions,
+    levels: &'l [String],
+    cadres: &'l Builder<'l>,
+    classes: &'l Builder<'l>,
+) -> Result<Vec<rows::Attendance<'l>>> {
+    let kind = TableKind::Attendance;
+    let source = Source {
+        file: display_name(path),
+        sheet: None,
+    };
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let mut stream = match opts.block {
+        0 => stream::TextStream::open(path, opts.encoding),
+        n => stream::TextStream::with_block(path, opts.encoding, n),
+    }
+    .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut pending = String::new();
+    let mut line: u32 = 1;
+    let mut delimiter = opts.delimiter;
+    let mut sinks: Vec<rows::Attendance<'l>> = Vec::new();
+    let mut started = false;
+    loop {
+        let more = match stream.next_into(&mut pending) {
+            Ok(more) => more,
+            Err(stream::StreamError::NotUtf8) => {
+                stream = stream
+                    .reopen_gb18030(path)
+                    .with_context(|| format!("cannot read `{}`", path.display()))?;
+                pending.clear();
+                line = 1;
+                sinks.clear();
+                started = false;
+                continue;
+            }
+            Err(stream::StreamError::Bad { offset, encoding }) => {
+                let line = line as usize + encoding::row_at_end(&pending) - 1;
+                return Err(read_error(
+                    &source,
+                    path,
+                    stream::ReadError::Bad {
+                        offset,
+                        line,
+                        encoding,
+                    },
+                ));
+            }
+            Err(stream::StreamError::Io(e)) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
+                );
+            }
+        };
+        let end = if more {
+            last_record_end(&pending)
+        } else {
+            pending.len()
+        };
+        if end == 0 && more {
+            continue;
+        }
+        let mut start = 0;
+        if !started {
+            let d = *delimiter.get_or_insert_with(|| csv::sniff_delimiter(&pending));
+            let mut reader = csv::Reader::starting_at(&pending[..end], d, 0, 1);
+            let mut cells: Vec<Cell<'_>> = Vec::new();
+            let header = loop {
+                match reader.next_record(&mut cells) {
+                    Ok(Some(_)) if cells.iter().all(Cell::is_blank) => continue,
+                    Ok(Some(_)) => {
+                        break cells
+                            .iter()
+                            .map(|c| c.text().into_owned())
+                            .collect::<Vec<String>>();
+                    }
+                    Ok(None) if more => break Vec::new(),
+                    Ok(None) => bail!("{} is empty: it has no header row", source.file),
+                    Err(e) => bail!(
+                        "{}: a quote opened on line {} never closes",
+                        source.file,
+                        e.line
+                    ),
+                }
+            };
+            if header.is_empty() {
+                continue;
+            }
+            let columns = map_headers_with(kind, &header, &opts.columns[2])
+                .map_err(|e| header_errors(&source, kind, e))?;
+            (start, line) = reader.position();
+            sinks = (0..parts)
+                .map(|_| {
+                    rows::Attendance::new(
+                        Builder::new(kind, source.clone(), columns.clone(), levels),
+                        cadres,
+                        classes,
+                    )
+                })
+                .collect();
+            started = true;
+        }
+        let d = delimiter.unwrap_or(b',');
+        let text = &pending[..end];
+        let bounds = split_points(text, start, line, parts);
+        let read_part = |sink: &mut rows::Attendance<'l>,
+                         (from, to, first): (usize, usize, u32)| {
+            let mut reader = csv::Reader::starting_at(&text[..to], d, from, first);
+            let mut cells: Vec<Cell<'_>> = Vec::new();
+            loop {
+                match reader.next_record(&mut cells) {
+                    Ok(Some(l)) => sink.row(l, &cells),
+                    Ok(None) => break,
+                    Err(e) => {
+                        sink.b.error(e.line, None, None, Problem::UnclosedQuote);
+                        break;
+                    }
+                }
+            }
+        };
+        if bounds.len() == 1 {
+            read_part(&mut sinks[0], bounds[0]);
+        } else {
+            std::thread::scope(|s| {
+                for (sink, b) in sinks.iter_mut().zip(bounds.iter().copied()) {
+                    let read_part = &read_part;
+                    s.spawn(move || read_part(sink, b));
+                }
+            });
+        }
+        line += encoding::row_at_end(&text[start..]) as u32 - 1;
+        pending.drain(..end);
+        if !more {
+            break;
+        }
+    }
+    if !started {
+        bail!("{} is empty: it has no header row", source.file);
+    }
+    Ok(sinks)
+}
+
 /// Reads a table's file (decoding, header row) without interpreting its rows.
 fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Result<Rows> {
     match path {
@@ -348,20 +530,11 @@ fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Result<R
                 file: display_name(p),
                 sheet: None,
             };
-            let bytes =
-                std::fs::read(p).with_context(|| format!("cannot read `{}`", p.display()))?;
-            if bytes.len() >= (1 << 31) {
+            if std::fs::metadata(p).is_ok_and(|m| m.len() >= (1 << 31)) {
                 bail!("{} is larger than 2 GiB; split it", source.file);
             }
-            let (text, _enc) = encoding::decode(bytes, opts.encoding).map_err(|b| {
-                anyhow::anyhow!(
-                    "{} is not readable text: byte {} (line {}) is not valid {}; save the file as UTF-8 or as Excel's “CSV (逗号分隔)”",
-                    source.file,
-                    b.offset,
-                    b.line,
-                    b.encoding
-                )
-            })?;
+            let (text, _enc) =
+                stream::read_all(p, opts.encoding).map_err(|e| read_error(&source, p, e))?;
             let delimiter = opts
                 .delimiter
                 .unwrap_or_else(|| csv::sniff_delimiter(&text));
@@ -549,38 +722,35 @@ fn split_points(text: &str, start: usize, line: u32, parts: usize) -> Vec<(usize
 /// Cadres and classes are read in parallel while the attendance file is decoded;
 /// attendance rows are then resolved as they are read, so they are never stored.
 pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Result<Dataset> {
-    let (cadres, classes, att_rows) = std::thread::scope(|s| {
+    let (cadres, classes) = std::thread::scope(|s| {
         let c = s.spawn(|| {
             open_table(TableKind::Cadres, &paths[0], opts)
                 .and_then(|r| read_rows(TableKind::Cadres, r, levels, &opts.columns[0]))
         });
-        let k = s.spawn(|| {
-            open_table(TableKind::Classes, &paths[1], opts)
-                .and_then(|r| read_rows(TableKind::Classes, r, levels, &opts.columns[1]))
-        });
-        let a = open_table(TableKind::Attendance, &paths[2], opts);
+        let classes = open_table(TableKind::Classes, &paths[1], opts)
+            .and_then(|r| read_rows(TableKind::Classes, r, levels, &opts.columns[1]));
         let cadres = c
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("reading cadres failed")));
-        let classes = k
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading classes failed")));
-        (cadres, classes, a)
+        (cadres, classes)
     });
     let cadres = cadres?;
     let classes = classes?;
-    let att_rows = att_rows?;
-    crate::trace("cadres and classes read, attendance decoded");
-
-    let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let atts = read_rows_in_parts(
-        TableKind::Attendance,
-        att_rows,
-        levels,
-        &opts.columns[2],
-        parts,
-        |b| rows::Attendance::new(b, &cadres, &classes),
-    )?;
+    crate::trace("cadres and classes read");
+    let atts = match &paths[2] {
+        TablePath::Csv(p) => read_attendance_csv(p, opts, levels, &cadres, &classes)?,
+        sheet => {
+            let rows = open_table(TableKind::Attendance, sheet, opts)?;
+            read_rows_in_parts(
+                TableKind::Attendance,
+                rows,
+                levels,
+                &opts.columns[2],
+                1,
+                |b| rows::Attendance::new(b, &cadres, &classes),
+            )?
+        }
+    };
     crate::trace("attendance read");
     let mut attended = Vec::new();
     let mut att_errors = Vec::new();
@@ -636,4 +806,59 @@ pub fn read_waivers(
     let rows = open_table(TableKind::Waivers, &path_kind(path, None), opts)?;
     let b = read_rows(TableKind::Waivers, rows, &[], &[])?;
     Ok((b.waivers, b.errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn levels() -> Vec<String> {
+        crate::rules::parse::DEFAULT_LEVELS
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// Attendance read block by block gives the same rows and errors whatever the block
+    /// size, so block boundaries inside characters, rows and quotes are handled.
+    #[test]
+    fn streamed_attendance_does_not_depend_on_block_size() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let dirs = [
+            "demo",
+            "data-errors",
+            "exports/gbk",
+            "exports/unicode-text",
+            "malformed/line-numbers-multiline-record",
+            "malformed/unterminated-quote",
+            "malformed/gbk-encoded",
+            "malformed/crlf-line-endings",
+            "malformed/attendance-references",
+        ];
+        let levels = levels();
+        for dir in dirs {
+            let paths = locate(&root.join(dir), [None, None, None]).unwrap();
+            let summary = |block: usize| {
+                let opts = ReadOptions {
+                    block,
+                    ..ReadOptions::default()
+                };
+                let d = load(&paths, &opts, &levels).unwrap();
+                let errors: Vec<(TableKind, u32, Option<&str>, Option<String>)> = d
+                    .data_errors
+                    .iter()
+                    .map(|e| (e.table, e.line, e.column, e.value.clone()))
+                    .collect();
+                (d.attended.clone(), errors)
+            };
+            let whole = summary(0);
+            assert!(
+                !whole.0.is_empty() || dir.contains("unterminated"),
+                "{dir} has attendance"
+            );
+            for block in [1, 2, 3, 5, 8, 13, 64, 4096] {
+                assert_eq!(summary(block), whole, "{dir} with {block}-byte blocks");
+            }
+        }
+    }
 }

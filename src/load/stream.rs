@@ -1,0 +1,295 @@
+//! Reading a text file block by block, decoded as it goes (SPEC §1 "Text"): a BOM
+//! decides (UTF-8, UTF-16LE, UTF-16BE); without one the file is taken as UTF-8 unless
+//! a byte proves otherwise, in which case it is read again from the start as GB18030.
+//! Large files are never held twice in memory, and nothing is decoded lossily.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use encoding_rs::{Decoder, GB18030, UTF_16BE, UTF_16LE};
+
+use super::encoding::TextEncoding;
+
+const BLOCK: usize = 8 << 20;
+
+/// Why a stream stopped.
+#[derive(Debug)]
+pub enum StreamError {
+    /// The file is not UTF-8 after all: read it again as GB18030.
+    NotUtf8,
+    /// Bytes valid in no accepted encoding, at this file offset (the text decoded up to
+    /// them has been appended).
+    Bad {
+        offset: u64,
+        encoding: &'static str,
+    },
+    Io(std::io::Error),
+}
+
+/// Decoded text of a file, a block at a time.
+pub struct TextStream {
+    file: File,
+    /// None: UTF-8 read directly; Some: a decoder (GB18030 or UTF-16).
+    decoder: Option<Decoder>,
+    encoding: TextEncoding,
+    /// UTF-8 mode only because no BOM and no `--encoding` said so.
+    tentative: bool,
+    /// Bytes of an unfinished UTF-8 sequence from the previous block.
+    carry: Vec<u8>,
+    /// File offset of the next byte to read.
+    offset: u64,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl TextStream {
+    /// Opens a file; `forced` overrides sniffing (but a BOM still wins, as Excel writes it).
+    pub fn open(path: &Path, forced: Option<TextEncoding>) -> std::io::Result<TextStream> {
+        TextStream::with_block(path, forced, BLOCK)
+    }
+
+    /// Like [`TextStream::open`], reading `block` bytes at a time.
+    pub fn with_block(
+        path: &Path,
+        forced: Option<TextEncoding>,
+        block: usize,
+    ) -> std::io::Result<TextStream> {
+        let mut file = File::open(path)?;
+        let mut head = [0u8; 3];
+        let mut n = 0;
+        while n < 3 {
+            let r = file.read(&mut head[n..])?;
+            if r == 0 {
+                break;
+            }
+            n += r;
+        }
+        let head = &head[..n];
+        let (skip, encoding, decoder) = if head.starts_with(b"\xEF\xBB\xBF") {
+            (3, TextEncoding::Utf8, None)
+        } else if head.starts_with(b"\xFF\xFE") {
+            (
+                2,
+                TextEncoding::Utf16,
+                Some(UTF_16LE.new_decoder_without_bom_handling()),
+            )
+        } else if head.starts_with(b"\xFE\xFF") {
+            (
+                2,
+                TextEncoding::Utf16,
+                Some(UTF_16BE.new_decoder_without_bom_handling()),
+            )
+        } else {
+            match forced {
+                Some(TextEncoding::Gb18030) => (
+                    0,
+                    TextEncoding::Gb18030,
+                    Some(GB18030.new_decoder_without_bom_handling()),
+                ),
+                Some(TextEncoding::Utf16) => (
+                    0,
+                    TextEncoding::Utf16,
+                    Some(UTF_16LE.new_decoder_without_bom_handling()),
+                ),
+                _ => (0, TextEncoding::Utf8, None),
+            }
+        };
+        let tentative = n < 3 || !head.starts_with(b"\xEF\xBB\xBF");
+        let tentative = tentative && decoder.is_none() && forced.is_none();
+        Ok(TextStream {
+            file,
+            decoder,
+            encoding,
+            tentative,
+            // The bytes after the BOM are read again from here on the first call.
+            carry: head[skip..].to_vec(),
+            offset: n as u64,
+            buf: vec![0; block.max(1)],
+            done: false,
+        })
+    }
+
+    /// Opens the same file again as GB18030 (after [`StreamError::NotUtf8`]).
+    pub fn reopen_gb18030(&self, path: &Path) -> std::io::Result<TextStream> {
+        TextStream::with_block(path, Some(TextEncoding::Gb18030), self.buf.len())
+    }
+
+    pub fn encoding(&self) -> TextEncoding {
+        self.encoding
+    }
+
+    /// Appends the next block's text to `out`; false once the file is done.
+    pub fn next_into(&mut self, out: &mut String) -> Result<bool, StreamError> {
+        if self.done {
+            return Ok(false);
+        }
+        let n = self.file.read(&mut self.buf).map_err(StreamError::Io)?;
+        let last = n == 0;
+        let mut bytes = std::mem::take(&mut self.carry);
+        // The file offset of bytes[0].
+        let start_offset = self.offset - bytes.len() as u64;
+        bytes.extend_from_slice(&self.buf[..n]);
+        self.offset += n as u64;
+        match &mut self.decoder {
+            None => match std::str::from_utf8(&bytes) {
+                Ok(s) => out.push_str(s),
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    // An unfinished sequence at the end of a block waits for the next one.
+                    let unfinished = e.error_len().is_none() && !last;
+                    out.push_str(std::str::from_utf8(&bytes[..valid]).unwrap_or(""));
+                    if unfinished {
+                        self.carry = bytes[valid..].to_vec();
+                    } else if self.tentative {
+                        return Err(StreamError::NotUtf8);
+                    } else {
+                        return Err(StreamError::Bad {
+                            offset: start_offset + valid as u64,
+                            encoding: "UTF-8",
+                        });
+                    }
+                }
+            },
+            Some(decoder) => {
+                let mut read_total = 0;
+                loop {
+                    let need = decoder
+                        .max_utf8_buffer_length_without_replacement(bytes.len() - read_total);
+                    out.reserve(need.unwrap_or(bytes.len() * 3));
+                    let (result, read) = decoder.decode_to_string_without_replacement(
+                        &bytes[read_total..],
+                        out,
+                        last,
+                    );
+                    read_total += read;
+                    match result {
+                        encoding_rs::DecoderResult::InputEmpty => break,
+                        encoding_rs::DecoderResult::OutputFull => continue,
+                        encoding_rs::DecoderResult::Malformed(bad, after) => {
+                            let at = read_total.saturating_sub(bad as usize + after as usize);
+                            return Err(StreamError::Bad {
+                                offset: start_offset + at as u64,
+                                encoding: decoder.encoding().name(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if last {
+            self.done = true;
+        }
+        Ok(!last)
+    }
+}
+
+/// Reads a whole file as text (for the tables kept in memory).
+pub fn read_all(
+    path: &Path,
+    forced: Option<TextEncoding>,
+) -> Result<(String, TextEncoding), ReadError> {
+    read_all_in_blocks(path, forced, BLOCK)
+}
+
+fn read_all_in_blocks(
+    path: &Path,
+    forced: Option<TextEncoding>,
+    block: usize,
+) -> Result<(String, TextEncoding), ReadError> {
+    let mut stream = TextStream::with_block(path, forced, block).map_err(ReadError::Io)?;
+    let mut text =
+        String::with_capacity(std::fs::metadata(path).map_or(0, |m| m.len() as usize) + 16);
+    loop {
+        match stream.next_into(&mut text) {
+            Ok(true) => {}
+            Ok(false) => return Ok((text, stream.encoding())),
+            Err(StreamError::NotUtf8) => {
+                stream = stream.reopen_gb18030(path).map_err(ReadError::Io)?;
+                text.clear();
+            }
+            Err(StreamError::Bad { offset, encoding }) => {
+                return Err(ReadError::Bad {
+                    offset,
+                    line: super::encoding::row_at_end(&text),
+                    encoding,
+                });
+            }
+            Err(StreamError::Io(e)) => return Err(ReadError::Io(e)),
+        }
+    }
+}
+
+/// A file that could not be read as text.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    Bad {
+        offset: u64,
+        line: usize,
+        encoding: &'static str,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("t.csv");
+        std::fs::write(&p, bytes).unwrap();
+        (d, p)
+    }
+
+    #[test]
+    fn blocks_split_characters_and_still_decode() {
+        let text = "姓名,职务\n张三,工会主席\n李四,委员\n";
+        for block in [1, 2, 3, 5, 7, 64] {
+            let (_d, p) = file(text.as_bytes());
+            assert_eq!(
+                read_all_in_blocks(&p, None, block).unwrap(),
+                (text.to_owned(), TextEncoding::Utf8),
+                "{block}"
+            );
+            let gbk = GB18030.encode(text).0.into_owned();
+            let (_d, p) = file(&gbk);
+            assert_eq!(
+                read_all_in_blocks(&p, None, block).unwrap(),
+                (text.to_owned(), TextEncoding::Gb18030),
+                "{block}"
+            );
+            let mut u16 = vec![0xFF, 0xFE];
+            for u in text.encode_utf16() {
+                u16.extend_from_slice(&u.to_le_bytes());
+            }
+            let (_d, p) = file(&u16);
+            assert_eq!(
+                read_all_in_blocks(&p, None, block).unwrap().0,
+                text,
+                "{block}"
+            );
+            let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+            let (_d, p) = file(&bom);
+            assert_eq!(
+                read_all_in_blocks(&p, None, block).unwrap().0,
+                text,
+                "{block}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_bytes_give_offset_and_line() {
+        let bytes = b"a,b\n\"x\ny\",1\n\xFF\xFF,2\n";
+        for block in [1, 4, 64] {
+            let (_d, p) = file(bytes);
+            match read_all_in_blocks(&p, None, block) {
+                Err(ReadError::Bad { offset, line, .. }) => {
+                    assert_eq!((offset, line), (12, 3), "{block}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}
