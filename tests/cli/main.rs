@@ -9,6 +9,7 @@
 mod bad_input;
 mod fixtures;
 mod inputs;
+mod props;
 mod review;
 mod rules_cmd;
 mod util;
