@@ -34,6 +34,13 @@ enum Command {
     /// List or explain the rules of a rule set
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `peixun man > peixun.1`
+    Man,
     /// Write empty templates with Chinese headers for clerks to fill
     Init {
         /// The folder to write into (created if missing)
@@ -190,6 +197,20 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Rules(RulesCommand::Explain { id, rules, lang }) => {
             rules_explain(&id, rules.as_deref(), lang)
         }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "peixun", &mut out);
+            report::write_output(None, &out)?;
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut out)?;
+            report::write_output(None, &out)?;
+            Ok(0)
+        }
         Command::Init { dir, xlsx } => {
             let names = crate::init::init(&dir, xlsx)?;
             for n in names {
@@ -260,8 +281,37 @@ fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
         delimiter: a.delimiter,
         columns,
         block: 0,
+        progress: progress_bar(&paths),
     };
-    load::load(&paths, &opts, &rules.plan.levels)
+    let data = load::load(&paths, &opts, &rules.plan.levels);
+    if let Some(p) = &opts.progress {
+        p.finish_and_clear();
+    }
+    data
+}
+
+/// A progress bar on stderr, only when stderr is a terminal and the input is large
+/// (over 32 MB of CSV); scripts and pipes never see it.
+fn progress_bar(paths: &[load::TablePath; 3]) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let total: u64 = paths
+        .iter()
+        .filter(|p| matches!(p, load::TablePath::Csv(_)))
+        .filter_map(|p| std::fs::metadata(p.path()).ok())
+        .map(|m| m.len())
+        .sum();
+    if total < 32 << 20 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} 读取 {bytes}/{total_bytes} [{wide_bar}] {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
 }
 
 fn check(a: CheckArgs) -> Result<u8> {

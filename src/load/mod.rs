@@ -49,6 +49,8 @@ pub struct ReadOptions {
     /// Bytes read at a time from a streamed file (attendance); 0 means the default.
     /// Small values let tests cross block boundaries everywhere.
     pub block: usize,
+    /// A progress bar on stderr for large inputs, advanced by the bytes read.
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 /// Reads a `--columns` file: a TOML table per table name, mapping a local header to a
@@ -397,7 +399,8 @@ fn read_attendance_csv<'l>(
         0 => stream::TextStream::open(path, opts.encoding),
         n => stream::TextStream::with_block(path, opts.encoding, n),
     }
-    .with_context(|| format!("cannot read `{}`", path.display()))?;
+    .with_context(|| format!("cannot read `{}`", path.display()))?
+    .with_progress(opts.progress.clone());
     let mut pending = String::new();
     let mut line: u32 = 1;
     let mut delimiter = opts.delimiter;
@@ -409,7 +412,8 @@ fn read_attendance_csv<'l>(
             Err(stream::StreamError::NotUtf8) => {
                 stream = stream
                     .reopen_gb18030(path)
-                    .with_context(|| format!("cannot read `{}`", path.display()))?;
+                    .with_context(|| format!("cannot read `{}`", path.display()))?
+                    .with_progress(opts.progress.clone());
                 pending.clear();
                 line = 1;
                 sinks.clear();

@@ -41,6 +41,8 @@ pub struct TextStream {
     offset: u64,
     buf: Vec<u8>,
     done: bool,
+    /// Advanced by the bytes read, when showing progress.
+    progress: Option<indicatif::ProgressBar>,
 }
 
 impl TextStream {
@@ -107,12 +109,19 @@ impl TextStream {
             offset: n as u64,
             buf: vec![0; block.max(1)],
             done: false,
+            progress: None,
         })
     }
 
     /// Opens the same file again as GB18030 (after [`StreamError::NotUtf8`]).
     pub fn reopen_gb18030(&self, path: &Path) -> std::io::Result<TextStream> {
         TextStream::with_block(path, Some(TextEncoding::Gb18030), self.buf.len())
+    }
+
+    /// Reports the bytes read to a progress bar.
+    pub fn with_progress(mut self, progress: Option<indicatif::ProgressBar>) -> Self {
+        self.progress = progress;
+        self
     }
 
     pub fn encoding(&self) -> TextEncoding {
@@ -125,6 +134,9 @@ impl TextStream {
             return Ok(false);
         }
         let n = self.file.read(&mut self.buf).map_err(StreamError::Io)?;
+        if let Some(p) = &self.progress {
+            p.inc(n as u64);
+        }
         let last = n == 0;
         let mut bytes = std::mem::take(&mut self.carry);
         // The file offset of bytes[0].
@@ -189,15 +201,27 @@ pub fn read_all(
     path: &Path,
     forced: Option<TextEncoding>,
 ) -> Result<(String, TextEncoding), ReadError> {
-    read_all_in_blocks(path, forced, BLOCK)
+    read_all_in_blocks(path, forced, BLOCK, None)
+}
+
+/// Like [`read_all`], advancing a progress bar by the bytes read.
+pub fn read_all_with_progress(
+    path: &Path,
+    forced: Option<TextEncoding>,
+    progress: Option<indicatif::ProgressBar>,
+) -> Result<(String, TextEncoding), ReadError> {
+    read_all_in_blocks(path, forced, BLOCK, progress)
 }
 
 fn read_all_in_blocks(
     path: &Path,
     forced: Option<TextEncoding>,
     block: usize,
+    progress: Option<indicatif::ProgressBar>,
 ) -> Result<(String, TextEncoding), ReadError> {
-    let mut stream = TextStream::with_block(path, forced, block).map_err(ReadError::Io)?;
+    let mut stream = TextStream::with_block(path, forced, block)
+        .map_err(ReadError::Io)?
+        .with_progress(progress.clone());
     let mut text =
         String::with_capacity(std::fs::metadata(path).map_or(0, |m| m.len() as usize) + 16);
     loop {
@@ -205,7 +229,10 @@ fn read_all_in_blocks(
             Ok(true) => {}
             Ok(false) => return Ok((text, stream.encoding())),
             Err(StreamError::NotUtf8) => {
-                stream = stream.reopen_gb18030(path).map_err(ReadError::Io)?;
+                stream = stream
+                    .reopen_gb18030(path)
+                    .map_err(ReadError::Io)?
+                    .with_progress(progress.clone());
                 text.clear();
             }
             Err(StreamError::Bad { offset, encoding }) => {
@@ -248,14 +275,14 @@ mod tests {
         for block in [1, 2, 3, 5, 7, 64] {
             let (_d, p) = file(text.as_bytes());
             assert_eq!(
-                read_all_in_blocks(&p, None, block).unwrap(),
+                read_all_in_blocks(&p, None, block, None).unwrap(),
                 (text.to_owned(), TextEncoding::Utf8),
                 "{block}"
             );
             let gbk = GB18030.encode(text).0.into_owned();
             let (_d, p) = file(&gbk);
             assert_eq!(
-                read_all_in_blocks(&p, None, block).unwrap(),
+                read_all_in_blocks(&p, None, block, None).unwrap(),
                 (text.to_owned(), TextEncoding::Gb18030),
                 "{block}"
             );
@@ -265,14 +292,14 @@ mod tests {
             }
             let (_d, p) = file(&u16);
             assert_eq!(
-                read_all_in_blocks(&p, None, block).unwrap().0,
+                read_all_in_blocks(&p, None, block, None).unwrap().0,
                 text,
                 "{block}"
             );
             let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
             let (_d, p) = file(&bom);
             assert_eq!(
-                read_all_in_blocks(&p, None, block).unwrap().0,
+                read_all_in_blocks(&p, None, block, None).unwrap().0,
                 text,
                 "{block}"
             );
@@ -284,7 +311,7 @@ mod tests {
         let bytes = b"a,b\n\"x\ny\",1\n\xFF\xFF,2\n";
         for block in [1, 4, 64] {
             let (_d, p) = file(bytes);
-            match read_all_in_blocks(&p, None, block) {
+            match read_all_in_blocks(&p, None, block, None) {
                 Err(ReadError::Bad { offset, line, .. }) => {
                     assert_eq!((offset, line), (12, 3), "{block}")
                 }
