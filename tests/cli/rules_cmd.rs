@@ -76,3 +76,31 @@ fn explain_unknown_rule_exits_2_naming_the_rules() {
         "{err}"
     );
 }
+
+#[test]
+fn completions_and_man_page() {
+    let (code, out, _) = run(&["completions", "bash"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("_peixun()") && out.contains("--as-of"), "{out}");
+    let (code, out, _) = run(&["man"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with(".ie") || out.contains(".TH peixun 1"), "{out}");
+    let (code, _, err) = run(&["completions", "tcsh"], None);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let (code, out, _) = run(&["--help"], None);
+    assert_eq!(code, 0);
+    for cmd in ["check", "validate", "rules", "init", "completions", "man"] {
+        assert!(out.contains(cmd), "{cmd} missing from --help:\n{out}");
+    }
+    let (code, out, err) = run(&["check", "--as-of", "2021-13-01", "--format", "json"], None);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("2021-13-01"), "{err}");
+    let (code, out, _) = run(&["check", "--bogus"], None);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+}
