@@ -419,6 +419,12 @@ impl Table {
         (self.lines.len() - 1) as u32
     }
 
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.cells.reserve(rows.saturating_mul(self.columns.len()));
+        self.lines.reserve(rows);
+    }
+
     /// Shares the text that `push_row` spans point into.
     pub fn set_text(&mut self, text: std::sync::Arc<String>) {
         self.text = text;

@@ -632,11 +632,13 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
                 .map_err(|e| header_errors(&source, kind, e))?;
             let (start, line) = reader.position();
             let bounds = split_points(&text, start, line, parts);
+            let rows_estimate = text.as_bytes()[start..].iter().filter(|&&b| b == b'\n').count() + 1;
             let mut sinks: Vec<S> = bounds
                 .iter()
                 .map(|_| {
                     let mut s = make(Builder::new(kind, source.clone(), columns.clone(), levels));
                     s.builder().borrow_from(&text);
+                    s.builder().reserve(rows_estimate);
                     s
                 })
                 .collect();

@@ -159,6 +159,18 @@ impl<'l> Builder<'l> {
         }
     }
 
+    /// Makes room for about `rows` rows, so large files do not regrow every vector.
+    pub fn reserve(&mut self, rows: usize) {
+        match self.kind {
+            TableKind::Cadres => self.cadres.reserve(rows),
+            TableKind::Classes => self.classes.reserve(rows),
+            _ => return,
+        }
+        self.table.reserve(rows);
+        let hasher = &self.ids.hasher;
+        self.ids.table.reserve(rows, |e| hasher.hash_one(e.key));
+    }
+
     /// Cells that borrow from `text` are stored as spans into it, which the table keeps.
     pub fn borrow_from(&mut self, text: &std::sync::Arc<String>) {
         self.text_range = (text.as_ptr() as usize, text.len());
