@@ -263,12 +263,31 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
     let mut counts = Vec::new();
     let mut findings = Vec::new();
     let mut met = Vec::new();
-    for (i, rule) in rules.rules.iter().enumerate() {
-        let mut out = Outcomes {
-            rule: i,
-            ..Outcomes::default()
-        };
-        rule.kind.evaluate(&rule.meta, &cx, &mut out);
+    // Rules are independent: evaluate them in parallel, then collect in rule order.
+    let outcomes: Vec<Outcomes> = std::thread::scope(|s| {
+        let handles: Vec<_> = rules
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| {
+                let cx = &cx;
+                s.spawn(move || {
+                    let mut out = Outcomes {
+                        rule: i,
+                        ..Outcomes::default()
+                    };
+                    rule.kind.evaluate(&rule.meta, cx, &mut out);
+                    out
+                })
+            })
+            .collect();
+        // A panic in a rule is a bug: pass it on rather than lose the rule's outcome.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    for mut out in outcomes {
         let mut c = RuleCounts {
             met: out.met,
             ..RuleCounts::default()
