@@ -503,3 +503,34 @@ fn output_to_a_device_writes_in_place() {
     let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["as_of"], "2021-03-01");
 }
+
+/// Broken workbooks stop with exit 2 and a message naming the file or the sheet.
+#[test]
+fn broken_workbooks_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    // Not a zip at all.
+    let fake = dir.path().join("fake.xlsx");
+    fs::write(&fake, "身份证号,姓名\n").unwrap();
+    let (code, out, err) = run(&["check", fake.to_str().unwrap(), "--format", "json"], None);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("fake.xlsx") && err.contains("not a readable .xlsx"), "{err}");
+
+    // A real workbook cut short.
+    let whole = dir.path().join("whole.xlsx");
+    demo_workbook(&whole, false, ["干部名册", "培训班", "参训记录"]);
+    let bytes = fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.xlsx");
+    fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let (code, out, err) = run(&["check", cut.to_str().unwrap()], None);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("cut.xlsx"), "{err}");
+
+    // A workbook without the attendance sheet.
+    let two = dir.path().join("two.xlsx");
+    demo_workbook(&two, false, ["干部名册", "培训班", "其他"]);
+    let (code, _, err) = run(&["check", two.to_str().unwrap()], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("two.xlsx") && err.contains("参训记录") && err.contains("attendance"), "{err}");
+}
