@@ -449,32 +449,12 @@ fn read_attendance_csv<'l>(
         let mut start = 0;
         if !started {
             let d = *delimiter.get_or_insert_with(|| csv::sniff_delimiter(&pending));
-            let mut reader = csv::Reader::starting_at(&pending[..end], d, 0, 1);
-            let mut cells: Vec<Cell<'_>> = Vec::new();
-            let header = loop {
-                match reader.next_record(&mut cells) {
-                    Ok(Some(_)) if cells.iter().all(Cell::is_blank) => continue,
-                    Ok(Some(_)) => {
-                        break cells
-                            .iter()
-                            .map(|c| c.text().into_owned())
-                            .collect::<Vec<String>>();
-                    }
-                    Ok(None) if more => break Vec::new(),
-                    Ok(None) => bail!("{} is empty: it has no header row", source.file),
-                    Err(e) => bail!(
-                        "{}: a quote opened on line {} never closes",
-                        source.file,
-                        e.line
-                    ),
-                }
-            };
-            if header.is_empty() {
+            let Some((header, position)) = read_header(&pending[..end], d, &source, more)? else {
                 continue;
-            }
+            };
             let columns = map_headers_with(kind, &header, &opts.columns[2])
                 .map_err(|e| header_errors(&source, kind, e))?;
-            (start, line) = reader.position();
+            (start, line) = position;
             sinks = (0..parts)
                 .map(|_| {
                     rows::Attendance::new(
@@ -489,31 +469,7 @@ fn read_attendance_csv<'l>(
         let d = delimiter.unwrap_or(b',');
         let text = &pending[..end];
         let bounds = split_points(text, start, line, parts);
-        let read_part = |sink: &mut rows::Attendance<'l>,
-                         (from, to, first): (usize, usize, u32)| {
-            let mut reader = csv::Reader::starting_at(&text[..to], d, from, first);
-            let mut cells: Vec<Cell<'_>> = Vec::new();
-            loop {
-                match reader.next_record(&mut cells) {
-                    Ok(Some(l)) => sink.row(l, &cells),
-                    Ok(None) => break,
-                    Err(e) => {
-                        sink.b.error(e.line, None, None, Problem::UnclosedQuote);
-                        break;
-                    }
-                }
-            }
-        };
-        if bounds.len() == 1 {
-            read_part(&mut sinks[0], bounds[0]);
-        } else {
-            std::thread::scope(|s| {
-                for (sink, b) in sinks.iter_mut().zip(bounds.iter().copied()) {
-                    let read_part = &read_part;
-                    s.spawn(move || read_part(sink, b));
-                }
-            });
-        }
+        read_parts(text, d, &bounds, &mut sinks);
         line += encoding::row_at_end(&text[start..]) as u32 - 1;
         pending.drain(..end);
         if !more {
@@ -524,6 +480,68 @@ fn read_attendance_csv<'l>(
         bail!("{} is empty: it has no header row", source.file);
     }
     Ok(sinks)
+}
+
+/// A header row, and the byte position and line of the record after it.
+type Header = (Vec<String>, (usize, u32));
+
+/// Reads the header record of `text` (blank lines before it skipped): the headers and
+/// the position and line of the first data record. None when `text` may not yet hold a
+/// whole record (`more` input is coming).
+fn read_header(text: &str, delimiter: u8, source: &Source, more: bool) -> Result<Option<Header>> {
+    let mut reader = csv::Reader::new(text, delimiter);
+    let mut cells: Vec<Cell<'_>> = Vec::new();
+    loop {
+        match reader.next_record(&mut cells) {
+            Ok(Some(_)) if cells.iter().all(Cell::is_blank) => continue,
+            Ok(Some(_)) => {
+                let header = cells.iter().map(|c| c.text().into_owned()).collect();
+                return Ok(Some((header, reader.position())));
+            }
+            Ok(None) if more => return Ok(None),
+            Ok(None) => bail!("{} is empty: it has no header row", source.file),
+            Err(e) => bail!(
+                "{}: a quote opened on line {} never closes",
+                source.file,
+                e.line
+            ),
+        }
+    }
+}
+
+/// Reads each part of `text` (from `split_points`) into its sink, in parallel when
+/// there are several.
+fn read_parts<'l, S: RowSink<'l> + Send>(
+    text: &str,
+    delimiter: u8,
+    bounds: &[(usize, usize, u32)],
+    sinks: &mut [S],
+) {
+    let read_part = |sink: &mut S, (from, to, first): (usize, usize, u32)| {
+        let mut reader = csv::Reader::starting_at(&text[..to], delimiter, from, first);
+        let mut cells: Vec<Cell<'_>> = Vec::new();
+        loop {
+            match reader.next_record(&mut cells) {
+                Ok(Some(line)) => sink.row(line, &cells),
+                Ok(None) => break,
+                Err(e) => {
+                    sink.builder()
+                        .error(e.line, None, None, Problem::UnclosedQuote);
+                    break;
+                }
+            }
+        }
+    };
+    if bounds.len() == 1 {
+        read_part(&mut sinks[0], bounds[0]);
+    } else {
+        std::thread::scope(|s| {
+            for (sink, b) in sinks.iter_mut().zip(bounds.iter().copied()) {
+                let read_part = &read_part;
+                s.spawn(move || read_part(sink, b));
+            }
+        });
+    }
 }
 
 /// Reads a table's file (decoding, header row) without interpreting its rows.
@@ -608,31 +626,18 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             delimiter,
         } => {
             let text = std::sync::Arc::new(text);
-            let mut reader = csv::Reader::new(&text, delimiter);
-            let mut cells: Vec<Cell<'_>> = Vec::new();
-            // The header is the first record; blank lines before it are skipped.
-            let header = loop {
-                match reader.next_record(&mut cells) {
-                    Ok(Some(_)) if cells.iter().all(Cell::is_blank) => continue,
-                    Ok(Some(_)) => {
-                        break cells
-                            .iter()
-                            .map(|c| c.text().into_owned())
-                            .collect::<Vec<String>>();
-                    }
-                    Ok(None) => bail!("{} is empty: it has no header row", source.file),
-                    Err(e) => bail!(
-                        "{}: a quote opened on line {} never closes",
-                        source.file,
-                        e.line
-                    ),
-                }
+            let Some((header, (start, line))) = read_header(&text, delimiter, &source, false)?
+            else {
+                bail!("{} is empty: it has no header row", source.file);
             };
             let columns = map_headers_with(kind, &header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
-            let (start, line) = reader.position();
             let bounds = split_points(&text, start, line, parts);
-            let rows_estimate = text.as_bytes()[start..].iter().filter(|&&b| b == b'\n').count() + 1;
+            let rows_estimate = text.as_bytes()[start..]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             let mut sinks: Vec<S> = bounds
                 .iter()
                 .map(|_| {
@@ -642,31 +647,7 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
                     s
                 })
                 .collect();
-            let read_part = |sink: &mut S, (from, to, line): (usize, usize, u32)| {
-                let mut reader = csv::Reader::starting_at(&text[..to], delimiter, from, line);
-                let mut cells: Vec<Cell<'_>> = Vec::new();
-                loop {
-                    match reader.next_record(&mut cells) {
-                        Ok(Some(line)) => sink.row(line, &cells),
-                        Ok(None) => break,
-                        Err(e) => {
-                            sink.builder()
-                                .error(e.line, None, None, Problem::UnclosedQuote);
-                            break;
-                        }
-                    }
-                }
-            };
-            if sinks.len() == 1 {
-                read_part(&mut sinks[0], bounds[0]);
-            } else {
-                std::thread::scope(|s| {
-                    for (sink, b) in sinks.iter_mut().zip(bounds.iter().copied()) {
-                        let read_part = &read_part;
-                        s.spawn(move || read_part(sink, b));
-                    }
-                });
-            }
+            read_parts(&text, delimiter, &bounds, &mut sinks);
             Ok(sinks)
         }
         Rows::Sheet {

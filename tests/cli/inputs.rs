@@ -514,7 +514,10 @@ fn broken_workbooks_are_refused_clearly() {
     let (code, out, err) = run(&["check", fake.to_str().unwrap(), "--format", "json"], None);
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains("fake.xlsx") && err.contains("not a readable .xlsx"), "{err}");
+    assert!(
+        err.contains("fake.xlsx") && err.contains("not a readable .xlsx"),
+        "{err}"
+    );
 
     // A real workbook cut short.
     let whole = dir.path().join("whole.xlsx");
@@ -532,5 +535,8 @@ fn broken_workbooks_are_refused_clearly() {
     demo_workbook(&two, false, ["干部名册", "培训班", "其他"]);
     let (code, _, err) = run(&["check", two.to_str().unwrap()], None);
     assert_eq!(code, 2);
-    assert!(err.contains("two.xlsx") && err.contains("参训记录") && err.contains("attendance"), "{err}");
+    assert!(
+        err.contains("two.xlsx") && err.contains("参训记录") && err.contains("attendance"),
+        "{err}"
+    );
 }

@@ -81,10 +81,16 @@ fn explain_unknown_rule_exits_2_naming_the_rules() {
 fn completions_and_man_page() {
     let (code, out, _) = run(&["completions", "bash"], None);
     assert_eq!(code, 0);
-    assert!(out.contains("_peixun()") && out.contains("--as-of"), "{out}");
+    assert!(
+        out.contains("_peixun()") && out.contains("--as-of"),
+        "{out}"
+    );
     let (code, out, _) = run(&["man"], None);
     assert_eq!(code, 0);
-    assert!(out.starts_with(".ie") || out.contains(".TH peixun 1"), "{out}");
+    assert!(
+        out.starts_with(".ie") || out.contains(".TH peixun 1"),
+        "{out}"
+    );
     let (code, _, err) = run(&["completions", "tcsh"], None);
     assert_eq!(code, 2, "{err}");
 }
@@ -96,7 +102,10 @@ fn help_and_usage_errors() {
     for cmd in ["check", "validate", "rules", "init", "completions", "man"] {
         assert!(out.contains(cmd), "{cmd} missing from --help:\n{out}");
     }
-    let (code, out, err) = run(&["check", "--as-of", "2021-13-01", "--format", "json"], None);
+    let (code, out, err) = run(
+        &["check", "--as-of", "2021-13-01", "--format", "json"],
+        None,
+    );
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("2021-13-01"), "{err}");
