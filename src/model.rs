@@ -366,32 +366,6 @@ impl Table {
         }
     }
 
-    /// Appends a row; `span` gives each cell's place in `text`, or None to copy it.
-    pub fn push_row<'a>(
-        &mut self,
-        line: u32,
-        cells: impl IntoIterator<Item = (&'a str, Option<u32>)>,
-    ) -> u32 {
-        let n = self.columns.len();
-        let mut pushed = 0;
-        for (c, at) in cells.into_iter().take(n) {
-            match at {
-                Some(start) => self.cells.push((start, c.len() as u32)),
-                None => {
-                    let start = self.extra.len() as u32 | EXTRA;
-                    self.extra.push_str(c);
-                    self.cells.push((start, c.len() as u32));
-                }
-            }
-            pushed += 1;
-        }
-        for _ in pushed..n {
-            self.cells.push((EXTRA, 0));
-        }
-        self.lines.push(line);
-        (self.lines.len() - 1) as u32
-    }
-
     /// Appends a row of `n` cells; `cell(i, push)` calls `push(text, span)` for cell i.
     pub fn push_row_with(
         &mut self,
