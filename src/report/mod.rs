@@ -1,8 +1,13 @@
 //! Reports: the JSON contract of SPEC §4 as a value ([`Report`]), rendered by one file
 //! per format, and written atomically. Only this module writes output.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod table;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
@@ -38,6 +43,16 @@ pub enum Format {
     Table,
     /// JSON for scripts (SPEC §4)
     Json,
+    /// One row per finding, UTF-8 with BOM for Excel
+    Csv,
+    /// Markdown, for pasting into a written report
+    Markdown,
+    /// One self-contained HTML page, printable on A4
+    Html,
+    /// Excel workbook: summary, a sheet per rule, data errors
+    Xlsx,
+    /// JUnit XML for CI dashboards
+    Junit,
 }
 
 /// `summary`.
@@ -452,21 +467,17 @@ fn rule_detail(rule: usize, ev: &Evaluation, data: &Dataset) -> RuleDetail {
     }
     let cadre_findings: Vec<u32> = findings.filter_map(|f| f.cadre).collect();
     if !met.met_cadres.is_empty() || !cadre_findings.is_empty() {
-        let mut rows: std::collections::BTreeMap<(String, String), CoverageRow> =
-            std::collections::BTreeMap::new();
+        // Counted by borrowed (county, unit) keys: a million cadres, a few thousand units.
+        let mut rows: hashbrown::HashMap<(&str, &str), (u64, u64)> = hashbrown::HashMap::new();
         let mut add = |i: u32, ok: bool| {
             let c = &data.cadres[i as usize];
-            let county = data.cadre_text(c, Field::County).to_owned();
-            let unit = data.cadre_text(c, Field::Unit).to_owned();
-            let row = rows
-                .entry((county.clone(), unit.clone()))
-                .or_insert_with(|| CoverageRow {
-                    county,
-                    unit,
-                    ..CoverageRow::default()
-                });
-            row.checked += 1;
-            row.met += u64::from(ok);
+            let key = (
+                data.cadre_text(c, Field::County),
+                data.cadre_text(c, Field::Unit),
+            );
+            let row = rows.entry(key).or_insert((0, 0));
+            row.0 += 1;
+            row.1 += u64::from(ok);
         };
         for &i in &met.met_cadres {
             add(i, true);
@@ -474,7 +485,17 @@ fn rule_detail(rule: usize, ev: &Evaluation, data: &Dataset) -> RuleDetail {
         for &i in &cadre_findings {
             add(i, false);
         }
-        detail.coverage = rows.into_values().collect();
+        let mut rows: Vec<CoverageRow> = rows
+            .into_iter()
+            .map(|((county, unit), (checked, met))| CoverageRow {
+                county: county.to_owned(),
+                unit: unit.to_owned(),
+                checked,
+                met,
+            })
+            .collect();
+        rows.sort_by(|a, b| (&a.county, &a.unit).cmp(&(&b.county, &b.unit)));
+        detail.coverage = rows;
     }
     detail
 }
@@ -484,6 +505,11 @@ pub fn render(report: &Report, format: Format, lang: Lang, width: u16) -> Vec<u8
     match format {
         Format::Json => json::render(report).into_bytes(),
         Format::Table => table::render(report, lang, width).into_bytes(),
+        Format::Csv => csv::render(report, lang),
+        Format::Markdown => markdown::render(report, lang),
+        Format::Html => html::render(report, lang),
+        Format::Xlsx => xlsx::render(report, lang),
+        Format::Junit => junit::render(report, lang),
     }
 }
 
@@ -494,6 +520,11 @@ impl Format {
         match ext.as_str() {
             "json" => Some(Format::Json),
             "txt" => Some(Format::Table),
+            "csv" => Some(Format::Csv),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "xlsx" => Some(Format::Xlsx),
+            "xml" => Some(Format::Junit),
             _ => None,
         }
     }

@@ -8,6 +8,7 @@
 
 mod bad_input;
 mod fixtures;
+mod formats;
 mod inputs;
 mod props;
 mod review;

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Renders the demo HTML report (`peixun check fixtures/demo --as-of 2021-03-01 --format
+# html`) with Debian's headless Chromium and saves a full-page screenshot, A4 width
+# (794 CSS px), to docs/report.png.
+#
+#   scripts/render-html.sh            # writes docs/report.png
+#   scripts/render-html.sh OUT.png    # writes OUT.png
+#
+# Installs `chromium` and `fonts-wqy-microhei` with apt-get when they are missing (as
+# root, or through sudo). Fails when the report does not build, when it refers to
+# anything on the network or holds a script, or when Chromium's console shows an error
+# while rendering it (an "Uncaught" exception, a console error, a failed load).
+#
+# The page height is measured first by a throwaway page that frames the report and
+# reads its height (that page has a script; the report has none), so the screenshot is
+# the whole report and nothing more.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+out_png=${1:-docs/report.png}
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "render-html: installing chromium" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >&2
+fi
+if ! fc-list :lang=zh family | grep -q .; then
+    echo "render-html: installing a Chinese font (fonts-wqy-microhei)" >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >&2
+fi
+
+cargo build --quiet
+work=$(mktemp -d)
+profile=$(mktemp -d)
+trap 'rm -rf "$work" "$profile"' EXIT
+
+# Exit status 1 is expected: the demo has violations and data errors.
+status=0
+target/debug/peixun check fixtures/demo --as-of 2021-03-01 --format html \
+    -o "$work/report.html" || status=$?
+if [ "$status" -gt 1 ]; then
+    echo "render-html: peixun failed (exit $status)" >&2
+    exit 1
+fi
+if grep -Eiq '<script|https?://|<link|@import|url\(' "$work/report.html"; then
+    echo "render-html: the report holds a script or refers to the network" >&2
+    exit 1
+fi
+
+chrome() {
+    timeout 120 chromium --headless --no-sandbox --disable-gpu \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --no-first-run --user-data-dir="$profile" --hide-scrollbars \
+        --virtual-time-budget=5000 "$@"
+}
+
+width=794 # A4 (210 mm) at 96 CSS px per inch
+cat >"$work/measure.html" <<EOF
+<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="report.html" style="width:${width}px;height:100px;border:0"></iframe>
+<script>
+document.getElementById('f').onload = function () {
+  var d = this.contentDocument;
+  document.title = 'height=' + Math.max(d.documentElement.scrollHeight, d.body.scrollHeight);
+};
+</script></body></html>
+EOF
+height=$(chrome --allow-file-access-from-files --window-size="$width,1000" \
+    --dump-dom "file://$work/measure.html" 2>/dev/null |
+    sed -n 's/.*<title>height=\([0-9]*\)<.*/\1/p' | head -n 1)
+if [ -z "$height" ]; then
+    echo "render-html: could not measure the page height" >&2
+    exit 1
+fi
+
+chrome --enable-logging=stderr --v=0 --window-size="$width,$height" \
+    --screenshot="$work/report.png" "file://$work/report.html" 2>"$work/chrome.log" || {
+    cat "$work/chrome.log" >&2
+    echo "render-html: chromium failed" >&2
+    exit 1
+}
+# The report has no script, so any console message at all is a fault.
+if grep -E 'Uncaught|:CONSOLE|net::ERR_' "$work/chrome.log" >&2; then
+    echo "render-html: the console shows errors (above)" >&2
+    exit 1
+fi
+if [ ! -s "$work/report.png" ]; then
+    echo "render-html: no screenshot was written" >&2
+    exit 1
+fi
+
+mkdir -p "$(dirname "$out_png")"
+cp "$work/report.png" "$out_png"
+echo "render-html: wrote $out_png (${width}×${height} px)" >&2

@@ -1,0 +1,712 @@
+//! `--format html`: one self-contained page for auditors, to read on screen or print on
+//! A4. Inline CSS only: no script, no web font, no network. Chinese by default.
+//!
+//! Contents: the plan's title and document number, the as-of date, the summary counts
+//! and a table of the rules; then one section per rule (a new printed page each) with
+//! its clause, counts, a subject × year matrix for quota rules (met, missed, pending,
+//! waived, and "not yet due" for plan years after the as-of year), a per-county and
+//! per-unit table for deadline and coverage rules, and its findings; then the data
+//! errors and the warnings.
+//!
+//! Every value is HTML-escaped (`& < > " '`); control characters are shown as `\u{..}`.
+
+use std::collections::BTreeMap;
+
+use super::csv::{change_word, counted, escape_controls, severity_word, status_word};
+use super::{CoverageRow, DataErrorEntry, FindingEntry, GridCell, Report, RuleEntry};
+use crate::eval::Status;
+use crate::i18n::Lang;
+use crate::rules::Severity;
+
+/// Fonts that have Chinese glyphs on Windows, macOS and Linux, sans-serif first.
+const SANS: &str = "\"Noto Sans CJK SC\", \"Noto Sans SC\", \"Source Han Sans SC\", \
+\"Source Han Sans CN\", \"PingFang SC\", \"Hiragino Sans GB\", \"Microsoft YaHei\", \
+\"WenQuanYi Micro Hei\", \"WenQuanYi Zen Hei\", \"Heiti SC\", SimHei, sans-serif";
+const SERIF: &str = "\"Noto Serif CJK SC\", \"Noto Serif SC\", \"Source Han Serif SC\", \
+\"Source Han Serif CN\", \"Songti SC\", STSong, SimSun, serif";
+
+const CSS: &str = r#"
+:root { --ink: #1d2939; --muted: #667085; --line: #d0d5dd; --head: #f2f4f7;
+  --violation: #b42318; --violation-bg: #fee4e2; --pending: #93370d; --pending-bg: #fef0c7;
+  --waived: #344054; --waived-bg: #eaecf0; --met: #05603a; --met-bg: #d1fadf;
+  --later: #667085; --later-bg: #ffffff; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: SANS; color: var(--ink); margin: 0 auto; padding: 24px 28px;
+  max-width: 210mm; font-size: 10.5pt; line-height: 1.5; background: #fff; }
+h1, h2, h3 { font-family: SERIF; font-weight: 700; line-height: 1.3; }
+h1 { font-size: 20pt; margin: 4px 0 6px; text-align: center; }
+h2 { font-size: 14pt; margin: 0 0 4px; padding-bottom: 4px; border-bottom: 2px solid var(--ink); }
+h3 { font-size: 11.5pt; margin: 16px 0 6px; }
+.kicker { text-align: center; letter-spacing: .2em; color: var(--muted); margin: 0; }
+.docno { text-align: center; margin: 0 0 14px; }
+.facts { display: flex; flex-wrap: wrap; justify-content: center; gap: 4px 22px; margin: 0 0 16px; padding: 0; }
+.facts div { white-space: nowrap; }
+.facts dt { display: inline; color: var(--muted); }
+.facts dd { display: inline; margin: 0 0 0 6px; font-weight: 600; }
+.counts { display: flex; gap: 10px; margin: 0 0 12px; }
+.count { flex: 1; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; text-align: center; }
+.count b { display: block; font-size: 20pt; line-height: 1.1; font-variant-numeric: tabular-nums; }
+.count span { color: var(--muted); font-size: 9.5pt; }
+.count.violation b { color: var(--violation); }
+.count.pending b { color: var(--pending); }
+.count.errors b { color: var(--violation); }
+.verdict { font-weight: 700; margin: 0 0 14px; padding: 6px 10px; border-left: 4px solid var(--met); background: var(--met-bg); }
+.verdict.bad { border-color: var(--violation); background: var(--violation-bg); }
+.meta { color: var(--muted); margin: 0 0 6px; }
+.tally { margin: 6px 0 0; }
+table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; font-size: 9.5pt; }
+th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: var(--head); font-weight: 600; white-space: nowrap; }
+section { margin-top: 36px; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.date, td.nowrap { white-space: nowrap; }
+td.id { overflow-wrap: anywhere; min-width: 11.5em; }
+.who { display: block; color: var(--muted); font-size: 8.5pt; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 8.5pt; white-space: nowrap; }
+.s-violation { color: var(--violation); background: var(--violation-bg); }
+.s-pending { color: var(--pending); background: var(--pending-bg); }
+.s-waived { color: var(--waived); background: var(--waived-bg); }
+.s-met { color: var(--met); background: var(--met-bg); }
+.s-later { color: var(--later); background: var(--later-bg); }
+.legend .s-later { border: 1px dashed var(--line); }
+table.matrix td.cell, table.matrix th.num { text-align: center; white-space: nowrap; }
+table.matrix td.s-later { font-style: italic; }
+tr.county td { font-weight: 600; background: #f9fafb; }
+tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
+.bar { display: inline-block; width: 60px; height: 8px; margin-left: 6px; background: var(--violation-bg); vertical-align: middle; border-radius: 2px; overflow: hidden; }
+.bar i { display: block; height: 100%; background: var(--met); }
+.legend { color: var(--muted); font-size: 9pt; margin: 0 0 6px; }
+.legend .badge { margin-right: 4px; }
+.none { color: var(--muted); font-style: italic; }
+a { color: inherit; }
+footer { margin-top: 24px; color: var(--muted); font-size: 8.5pt; text-align: center; }
+@page { size: A4; margin: 14mm 12mm 16mm; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 10pt; }
+  section { break-before: page; page-break-before: always; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  a { text-decoration: none; }
+}
+"#;
+
+/// Escapes text for HTML content or a quoted attribute.
+fn esc(s: &str) -> String {
+    let s = escape_controls(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// As [`esc`], keeping line breaks visible in a table cell.
+fn esc_br(s: &str) -> String {
+    esc(&s.replace("\r\n", "\n").replace('\r', "\n")).replace('\n', "<br>")
+}
+
+/// A status badge; `class` is one of the `s-*` CSS classes.
+fn badge(class: &str, text: &str) -> String {
+    format!("<span class=\"badge s-{class}\">{}</span>", esc(text))
+}
+
+fn grid_word(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "met" => lang.pick("达标", "met"),
+        "violation" => lang.pick("未达标", "missed"),
+        "pending" => lang.pick("待办", "pending"),
+        "waived" => lang.pick("豁免", "waived"),
+        "later" => lang.pick("未到期", "not yet due"),
+        _ => "—",
+    }
+}
+
+fn kind_word(kind: &str, lang: Lang) -> String {
+    match kind {
+        "deadline" => lang.pick("限期完成", "deadline").to_owned(),
+        "quota" => lang.pick("数量要求", "quota").to_owned(),
+        "coverage" => lang.pick("全员覆盖", "coverage").to_owned(),
+        "forbid" => lang.pick("禁止事项", "prohibition").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// `met` of `checked` as a percentage with one decimal, or `—` when nothing was checked.
+fn percent(met: u64, checked: u64) -> String {
+    if checked == 0 {
+        "—".to_owned()
+    } else {
+        format!("{:.1}%", met as f64 * 100.0 / checked as f64)
+    }
+}
+
+/// The year of a `YYYY-MM-DD` date.
+fn year_of(date: &str) -> Option<i32> {
+    date.get(..4)?.parse().ok()
+}
+
+fn counts_sentence(r: &RuleEntry, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}；达标率 {}",
+            r.checked,
+            r.met,
+            r.violation,
+            r.pending,
+            r.waived,
+            percent(r.met, r.checked)
+        ),
+        Lang::En => format!(
+            "Checked {}, met {}, violation {}, pending {}, waived {}; {} met",
+            r.checked,
+            r.met,
+            r.violation,
+            r.pending,
+            r.waived,
+            percent(r.met, r.checked)
+        ),
+    }
+}
+
+/// Renders the whole report as one HTML page.
+pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
+    let mut out = String::with_capacity(64 * 1024);
+    let title = report.plan.title.as_deref().unwrap_or(&report.rule_set);
+    let heading = lang.pick("培训情况合规检查报告", "Training compliance report");
+    out.push_str("<!DOCTYPE html>\n");
+    out.push_str(&format!(
+        "<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"peixun\">\n\
+         <title>{} · {} · {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+        lang.pick("zh-CN", "en"),
+        esc(heading),
+        esc(&title.replace(['\r', '\n'], " ")),
+        report.as_of,
+        CSS.replace("font-family: SANS", &format!("font-family: {SANS}"))
+            .replace("font-family: SERIF", &format!("font-family: {SERIF}"))
+    ));
+    cover(&mut out, report, title, heading, lang);
+    for (i, rule) in report.rules.iter().enumerate() {
+        rule_section(&mut out, report, i, rule, lang);
+    }
+    if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
+        out.push_str(&format!(
+            "<section class=\"resolved\" id=\"resolved\">\n<h2>{}</h2>\n",
+            esc(&counted(
+                lang.pick(
+                    "已整改：基线中有、本次已消失",
+                    "Resolved since the baseline"
+                ),
+                resolved.len(),
+                lang
+            )),
+        ));
+        out.push_str(&format!(
+            "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+            esc(lang.pick("编号", "id")),
+            esc(lang.pick("规则", "rule")),
+            esc(lang.pick("对象", "subject")),
+            esc(lang.pick("期间", "period")),
+            esc(lang.pick("原状态", "was")),
+        ));
+        for r in resolved {
+            out.push_str(&format!(
+                "<tr><td class=\"id\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                esc_br(&r.id),
+                esc(&r.rule),
+                esc_br(&r.subject),
+                r.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
+                esc(&r.status),
+            ));
+        }
+        out.push_str("</tbody>\n</table>\n</section>\n");
+    }
+    data_errors(&mut out, &report.data_errors, lang);
+    warnings(&mut out, report, lang);
+    out.push_str(&format!(
+        "<footer>{} · {} {} · {}</footer>\n</body>\n</html>\n",
+        esc(lang.pick("由 peixun 生成", "Generated by peixun")),
+        esc(lang.pick("检查日", "as of")),
+        report.as_of,
+        esc(&report.rule_set),
+    ));
+    out.into_bytes()
+}
+
+fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: Lang) {
+    out.push_str("<header class=\"cover\">\n");
+    out.push_str(&format!("<p class=\"kicker\">{}</p>\n", esc(heading)));
+    out.push_str(&format!("<h1>{}</h1>\n", esc_br(title)));
+    if let Some(doc) = &report.plan.document {
+        out.push_str(&format!("<p class=\"docno\">{}</p>\n", esc_br(doc)));
+    }
+    out.push_str("<dl class=\"facts\">\n");
+    let mut fact = |k: &str, v: &str| {
+        out.push_str(&format!(
+            "<div><dt>{}</dt><dd>{}</dd></div>\n",
+            esc(k),
+            esc(v)
+        ));
+    };
+    fact(lang.pick("检查日", "As of"), &report.as_of);
+    fact(
+        lang.pick("规划期", "Plan period"),
+        &format!("{} ～ {}", report.plan.start, report.plan.end),
+    );
+    if !report.plan.authority.is_empty() {
+        fact(lang.pick("制定单位", "Authority"), &report.plan.authority);
+    }
+    fact(lang.pick("规则集", "Rule set"), &report.rule_set);
+    out.push_str("</dl>\n");
+
+    let s = &report.summary;
+    out.push_str("<div class=\"counts\">\n");
+    let mut count = |class: &str, n: u64, label: &str| {
+        out.push_str(&format!(
+            "<div class=\"count {class}\"><b>{n}</b><span>{}</span></div>\n",
+            esc(label)
+        ));
+    };
+    count("violation", s.violation, lang.pick("违规", "violations"));
+    count("pending", s.pending, lang.pick("待办", "pending"));
+    count("waived", s.waived, lang.pick("豁免", "waived"));
+    count(
+        "errors",
+        s.data_errors,
+        lang.pick("数据错误", "data errors"),
+    );
+    if let (Some(new), Some(resolved)) = (s.new, s.resolved) {
+        count("new", new, lang.pick("新增", "new"));
+        count("resolved", resolved, lang.pick("已整改", "resolved"));
+    }
+    out.push_str("</div>\n");
+    let (class, verdict) = match report.exit_code() {
+        0 => (
+            "verdict",
+            lang.pick(
+                "结论：未发现错误级违规",
+                "Result: no error-severity violations",
+            ),
+        ),
+        _ => (
+            "verdict bad",
+            lang.pick("结论：不合规", "Result: not compliant"),
+        ),
+    };
+    let mut verdict = verdict.to_owned();
+    if s.data_errors > 0 {
+        verdict.push_str(lang.pick(
+            "（有数据错误，部分行未参与检查）",
+            " (some rows have data errors and were left out of the check)",
+        ));
+    }
+    out.push_str(&format!("<p class=\"{class}\">{}</p>\n", esc(&verdict)));
+
+    out.push_str(&format!(
+        "<table class=\"rules\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        esc(lang.pick("规则", "Rule")),
+        esc(lang.pick("条款", "Clause")),
+        esc(lang.pick("级别", "Severity")),
+        esc(lang.pick("检查", "Checked")),
+        esc(lang.pick("达标", "Met")),
+        esc(lang.pick("违规", "Violation")),
+        esc(lang.pick("待办", "Pending")),
+        esc(lang.pick("豁免", "Waived")),
+        esc(lang.pick("达标率", "Met %")),
+    ));
+    for (i, r) in report.rules.iter().enumerate() {
+        out.push_str(&format!(
+            "<tr><td><a href=\"#rule-{}\">{}</a><span class=\"who\">{}</span></td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+            i + 1,
+            esc_br(&r.title),
+            esc(&r.id),
+            esc(&r.clause),
+            esc(severity_word(r.severity, lang)),
+            r.checked,
+            r.met,
+            r.violation,
+            r.pending,
+            r.waived,
+            percent(r.met, r.checked),
+        ));
+    }
+    out.push_str("</tbody>\n</table>\n</header>\n");
+}
+
+fn rule_section(out: &mut String, report: &Report, i: usize, rule: &RuleEntry, lang: Lang) {
+    out.push_str(&format!(
+        "<section class=\"rule\" id=\"rule-{}\">\n<h2>{}</h2>\n",
+        i + 1,
+        esc_br(&rule.title)
+    ));
+    let warning = match rule.severity {
+        Severity::Error => String::new(),
+        Severity::Warning => format!(" · {}", badge("waived", lang.pick("提示级", "warning"))),
+    };
+    out.push_str(&format!(
+        "<p class=\"meta\">{} {} · {} {} · {} {}{warning}</p>\n",
+        esc(lang.pick("条款", "Clause")),
+        esc(&rule.clause),
+        esc(lang.pick("规则", "Rule")),
+        esc(&rule.id),
+        esc(lang.pick("类型", "Kind")),
+        esc(&kind_word(rule.kind, lang)),
+    ));
+    out.push_str(&format!(
+        "<p class=\"tally\">{}</p>\n",
+        esc(&counts_sentence(rule, lang))
+    ));
+    if let Some(detail) = report.details.get(i) {
+        if rule.kind == "quota" && !detail.grid.is_empty() {
+            matrix(out, report, &detail.grid, lang);
+        }
+        if matches!(rule.kind, "deadline" | "coverage") && !detail.coverage.is_empty() {
+            coverage(out, &detail.coverage, lang);
+        }
+    }
+    let findings: Vec<&FindingEntry> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule.id)
+        .collect();
+    out.push_str(&format!(
+        "<h3>{}</h3>\n",
+        esc(&counted(
+            lang.pick("问题清单", "Findings"),
+            findings.len(),
+            lang
+        ))
+    ));
+    if findings.is_empty() {
+        out.push_str(&format!(
+            "<p class=\"none\">{}</p>\n",
+            esc(lang.pick("未发现问题。", "No findings."))
+        ));
+    } else {
+        findings_table(out, report, &findings, lang);
+    }
+    out.push_str("</section>\n");
+}
+
+/// Quota rules: subjects down, plan years across.
+fn matrix(out: &mut String, report: &Report, grid: &[GridCell], lang: Lang) {
+    let as_of_year = year_of(&report.as_of).unwrap_or(i32::MAX);
+    let cells: BTreeMap<(&str, Option<i32>), &str> = grid
+        .iter()
+        .map(|c| ((c.subject.as_str(), c.period), c.status))
+        .collect();
+    let mut subjects: Vec<&str> = cells.keys().map(|(s, _)| *s).collect();
+    subjects.dedup();
+    let by_year = grid.iter().any(|c| c.period.is_some());
+    let mut periods: Vec<Option<i32>> = if by_year {
+        match (year_of(&report.plan.start), year_of(&report.plan.end)) {
+            (Some(a), Some(b)) if a <= b && b - a < 100 => (a..=b).map(Some).collect(),
+            _ => Vec::new(),
+        }
+    } else {
+        vec![None]
+    };
+    periods.extend(cells.keys().map(|(_, p)| *p));
+    periods.sort();
+    periods.dedup();
+
+    out.push_str(&format!(
+        "<h3>{}</h3>\n<p class=\"legend\">{} {} {} {} {}</p>\n",
+        esc(lang.pick("分年度完成情况", "By year")),
+        badge("met", grid_word("met", lang)),
+        badge("violation", grid_word("violation", lang)),
+        badge("pending", grid_word("pending", lang)),
+        badge("waived", grid_word("waived", lang)),
+        badge("later", grid_word("later", lang)),
+    ));
+    out.push_str(&format!(
+        "<table class=\"matrix\">\n<thead><tr><th>{}</th>",
+        esc(lang.pick("对象", "Subject"))
+    ));
+    for p in &periods {
+        let label = match p {
+            Some(y) => y.to_string(),
+            None => lang.pick("规划期", "plan period").to_owned(),
+        };
+        out.push_str(&format!("<th class=\"num\">{}</th>", esc(&label)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for s in &subjects {
+        out.push_str(&format!("<tr><td>{}</td>", esc_br(s)));
+        for p in &periods {
+            let status = match (cells.get(&(*s, *p)), p) {
+                (Some(status), _) => *status,
+                (None, Some(y)) if *y > as_of_year => "later",
+                (None, _) => "",
+            };
+            let class = match status {
+                "" => String::new(),
+                s => format!(" s-{s}"),
+            };
+            out.push_str(&format!(
+                "<td class=\"cell{class}\">{}</td>",
+                esc(grid_word(status, lang))
+            ));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// Deadline and coverage rules: per county, then per unit, cadres checked and met.
+fn coverage(out: &mut String, rows: &[CoverageRow], lang: Lang) {
+    let mut by_county: BTreeMap<&str, Vec<&CoverageRow>> = BTreeMap::new();
+    for r in rows {
+        by_county.entry(r.county.as_str()).or_default().push(r);
+    }
+    let blank = lang.pick("（未填）", "(blank)");
+    let name = |s: &str| {
+        if s.is_empty() {
+            blank.to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    out.push_str(&format!(
+        "<h3>{}</h3>\n<table class=\"coverage\">\n<thead><tr><th>{}</th><th>{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        esc(lang.pick("分县区、单位情况", "By county and unit")),
+        esc(lang.pick("县区", "County")),
+        esc(lang.pick("单位", "Unit")),
+        esc(lang.pick("检查人数", "Checked")),
+        esc(lang.pick("达标", "Met")),
+        esc(lang.pick("未达标", "Not met")),
+        esc(lang.pick("达标率", "Met %")),
+    ));
+    let line = |class: &str, county: &str, unit: &str, checked: u64, met: u64| {
+        let share = (met * 100).checked_div(checked).unwrap_or(0);
+        format!(
+            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"num\">{checked}</td>\
+             <td class=\"num\">{met}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}<span class=\"bar\"><i style=\"width:{share}%\"></i></span></td></tr>\n",
+            esc_br(county),
+            esc_br(unit),
+            checked - met.min(checked),
+            percent(met, checked),
+        )
+    };
+    let (mut all_checked, mut all_met) = (0, 0);
+    for (county, units) in &by_county {
+        let checked: u64 = units.iter().map(|u| u.checked).sum();
+        let met: u64 = units.iter().map(|u| u.met).sum();
+        all_checked += checked;
+        all_met += met;
+        out.push_str(&line(
+            "county",
+            &name(county),
+            lang.pick("小计", "subtotal"),
+            checked,
+            met,
+        ));
+        for u in units {
+            out.push_str(&line("unit", "", &name(&u.unit), u.checked, u.met));
+        }
+    }
+    out.push_str(&line(
+        "total",
+        lang.pick("合计", "Total"),
+        "",
+        all_checked,
+        all_met,
+    ));
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn findings_table(out: &mut String, report: &Report, findings: &[&FindingEntry], lang: Lang) {
+    let waivers = report.findings.iter().any(|f| f.waiver.is_some());
+    let changes = report.findings.iter().any(|f| f.change.is_some());
+    out.push_str(&format!(
+        "<table class=\"findings\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th>",
+        esc(lang.pick("对象", "Subject")),
+        esc(lang.pick("期间", "Period")),
+        esc(lang.pick("截止日", "Due")),
+        esc(lang.pick("状态", "Status")),
+        esc(lang.pick("说明", "Why")),
+    ));
+    if waivers {
+        out.push_str(&format!("<th>{}</th>", esc(lang.pick("豁免", "Waiver"))));
+    }
+    if changes {
+        out.push_str(&format!("<th>{}</th>", esc(lang.pick("变化", "Change"))));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for f in findings {
+        let mut subject = esc_br(&f.subject);
+        if let Some((name, unit, county)) = &f.who {
+            let extra: Vec<String> = [name, unit, county]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| esc_br(s))
+                .collect();
+            if !extra.is_empty() {
+                subject.push_str(&format!("<span class=\"who\">{}</span>", extra.join(" · ")));
+            }
+        }
+        let class = match f.status {
+            Status::Violation => "violation",
+            Status::Pending => "pending",
+            Status::Waived => "waived",
+        };
+        let mut status = badge(class, status_word(f.status, lang));
+        if f.due_soon {
+            status.push_str(&format!(
+                "<span class=\"who\">{}</span>",
+                esc(lang.pick("即将到期", "due soon"))
+            ));
+        }
+        out.push_str(&format!(
+            "<tr><td class=\"id\">{subject}</td><td class=\"num\">{}</td><td class=\"date\">{}</td><td>{status}</td><td>{}</td>",
+            f.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
+            esc(&f.due),
+            esc_br(&f.message),
+        ));
+        if waivers {
+            let cell = f.waiver.as_ref().map_or_else(String::new, |w| {
+                let mut s = format!(
+                    "{}<span class=\"who\">{} {}",
+                    esc_br(&w.reason),
+                    esc(lang.pick("批准：", "approved by")),
+                    esc(&w.approved_by)
+                );
+                if let Some(e) = &w.expires_on {
+                    s.push_str(&format!(" · {} {}", esc(lang.pick("至", "until")), esc(e)));
+                }
+                s.push_str("</span>");
+                s
+            });
+            out.push_str(&format!("<td>{cell}</td>"));
+        }
+        if changes {
+            out.push_str(&format!(
+                "<td>{}</td>",
+                esc(&f.change.map(|c| change_word(c, lang)).unwrap_or_default())
+            ));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn data_errors(out: &mut String, errors: &[DataErrorEntry], lang: Lang) {
+    out.push_str(&format!(
+        "<section class=\"errors\" id=\"data-errors\">\n<h2>{}</h2>\n",
+        esc(&counted(
+            lang.pick("数据错误", "Data errors"),
+            errors.len(),
+            lang
+        ))
+    ));
+    if errors.is_empty() {
+        out.push_str(&format!(
+            "<p class=\"none\">{}</p>\n</section>\n",
+            esc(lang.pick("没有数据错误。", "No data errors."))
+        ));
+        return;
+    }
+    out.push_str(&format!(
+        "<p class=\"meta\">{}</p>\n",
+        esc(lang.pick(
+            "以下行有错误，未参与检查；请更正后重新检查。",
+            "These rows have errors and were left out of the check; correct them and check again."
+        ))
+    ));
+    out.push_str(&format!(
+        "<table>\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        esc(lang.pick("文件", "File")),
+        esc(lang.pick("行", "Line")),
+        esc(lang.pick("列", "Column")),
+        esc(lang.pick("值", "Value")),
+        esc(lang.pick("原因", "Reason")),
+    ));
+    for e in errors {
+        let file = match &e.sheet {
+            Some(s) => format!("{}[{}]", e.file, s),
+            None => e.file.clone(),
+        };
+        out.push_str(&format!(
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td>{}</td></tr>\n",
+            esc(&file),
+            e.line,
+            esc(e.column.as_deref().unwrap_or(lang.pick("（整行）", "(row)"))),
+            esc_br(e.value.as_deref().unwrap_or("")),
+            esc_br(&e.reason),
+        ));
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn warnings(out: &mut String, report: &Report, lang: Lang) {
+    if report.warnings.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "<section class=\"warnings\" id=\"warnings\">\n<h2>{}</h2>\n",
+        esc(&counted(
+            lang.pick("提醒", "Warnings"),
+            report.warnings.len(),
+            lang
+        ))
+    ));
+    out.push_str(&format!(
+        "<table>\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        esc(lang.pick("文件", "File")),
+        esc(lang.pick("行", "Line")),
+        esc(lang.pick("规则", "Rule")),
+        esc(lang.pick("对象", "Subject")),
+        esc(lang.pick("期间", "Period")),
+        esc(lang.pick("说明", "Message")),
+    ));
+    for w in &report.warnings {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            esc(&w.file),
+            w.line,
+            esc(&w.rule),
+            esc_br(&w.subject),
+            w.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
+            esc_br(&w.message),
+        ));
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped() {
+        assert_eq!(
+            esc("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
+        assert_eq!(esc_br("a\r\nb<"), "a<br>b&lt;");
+        assert_eq!(esc("nul\0"), "nul\\u{0}");
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(0, 0), "—");
+        assert_eq!(percent(40, 48), "83.3%");
+        assert_eq!(percent(1, 1), "100.0%");
+    }
+}

@@ -1,0 +1,232 @@
+//! `--format junit`: JUnit XML, for CI dashboards that show nightly checks as tests.
+//!
+//! How the report maps onto tests, chosen so a dashboard goes red exactly when `check`
+//! exits 1 with the default `--fail-on error`:
+//! - one `<testsuite>` per rule, named by its id, in rule order: `tests` = subjects
+//!   checked, `failures` = violations at error severity, `skipped` = the rule's other
+//!   findings (pending, waived, and violations of a warning-severity rule), `errors` = 0.
+//!   Met subjects count in `tests` but have no `<testcase>` of their own (the report
+//!   does not list them one by one), so `tests − failures − skipped` is the number met.
+//! - one `<testcase>` per finding: `name` = the finding's stable id, `classname` = the
+//!   rule id. An error-severity violation holds a `<failure>` (`type` = the status,
+//!   `message` = the finding's message); any other finding a `<skipped>` whose message
+//!   starts with its status. The element's text gives subject, cadre, period, due date
+//!   and evidence.
+//! - data errors, when there are any, make a last suite, `data-errors`, one `<testcase>`
+//!   each holding an `<error>`: they make the check incomplete and always exit 1.
+//!
+//! No timestamps or durations (`time="0"`): two runs on the same data give the same bytes.
+
+use super::csv::{escape_controls, status_word};
+use super::{FindingEntry, Report};
+use crate::eval::Status;
+use crate::i18n::Lang;
+use crate::rules::Severity;
+
+/// Escapes text for XML content and attributes; characters XML 1.0 cannot hold become
+/// `\u{..}` text.
+fn esc(s: &str, attribute: bool) -> String {
+    let s = escape_controls(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            // Attribute-value normalisation would turn these into spaces.
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\u{fffe}' | '\u{ffff}' => out.push_str(&c.escape_unicode().to_string()),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn attr(s: &str) -> String {
+    esc(s, true)
+}
+
+fn text(s: &str) -> String {
+    esc(s, false)
+}
+
+/// Whether a finding fails its test case.
+fn fails(f: &FindingEntry) -> bool {
+    f.status == Status::Violation && f.severity == Severity::Error
+}
+
+/// The details of a finding, one `key: value` per line.
+fn details(f: &FindingEntry, lang: Lang) -> String {
+    let sep = lang.pick("：", ": ");
+    let mut lines = vec![format!(
+        "{}{sep}{}",
+        lang.pick("对象", "subject"),
+        f.subject
+    )];
+    if let Some((name, unit, county)) = &f.who {
+        let who: Vec<&str> = [name, unit, county]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect();
+        if !who.is_empty() {
+            lines.push(format!(
+                "{}{sep}{}",
+                lang.pick("干部", "cadre"),
+                who.join(" · ")
+            ));
+        }
+    }
+    if let Some(p) = f.period {
+        lines.push(format!("{}{sep}{p}", lang.pick("期间", "period")));
+    }
+    lines.push(format!("{}{sep}{}", lang.pick("截止日", "due"), f.due));
+    lines.push(format!(
+        "{}{sep}{}",
+        lang.pick("状态", "status"),
+        status_word(f.status, lang)
+    ));
+    if let Some(w) = &f.waiver {
+        lines.push(format!(
+            "{}{sep}{} ({})",
+            lang.pick("豁免", "waiver"),
+            w.reason,
+            w.approved_by
+        ));
+    }
+    if let Ok(evidence) = serde_json::to_string(&f.evidence) {
+        lines.push(format!("{}{sep}{evidence}", lang.pick("依据", "evidence")));
+    }
+    lines.join("\n")
+}
+
+/// Renders the report as JUnit XML.
+pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
+    let mut suites = String::new();
+    let (mut tests, mut failures, mut skipped) = (0u64, 0u64, 0u64);
+    for rule in &report.rules {
+        let findings: Vec<&FindingEntry> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id)
+            .collect();
+        let failed = findings.iter().filter(|f| fails(f)).count() as u64;
+        let other = findings.len() as u64 - failed;
+        // `checked` covers every finding; keep the counts consistent even if not.
+        let checked = rule.checked.max(findings.len() as u64);
+        tests += checked;
+        failures += failed;
+        skipped += other;
+        suites.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{checked}\" failures=\"{failed}\" errors=\"0\" skipped=\"{other}\" time=\"0\">\n",
+            attr(&rule.id)
+        ));
+        suites.push_str("    <properties>\n");
+        for (name, value) in [
+            ("title", rule.title.as_str()),
+            ("clause", rule.clause.as_str()),
+            ("severity", rule.severity.as_str()),
+            ("kind", rule.kind),
+            ("as_of", report.as_of.as_str()),
+            ("met", &rule.met.to_string()),
+        ] {
+            suites.push_str(&format!(
+                "      <property name=\"{name}\" value=\"{}\"/>\n",
+                attr(value)
+            ));
+        }
+        suites.push_str("    </properties>\n");
+        for f in findings {
+            suites.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"0\">\n",
+                attr(&f.id),
+                attr(&f.rule)
+            ));
+            if fails(f) {
+                suites.push_str(&format!(
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                    f.status.as_str(),
+                    attr(&f.message),
+                    text(&details(f, lang))
+                ));
+            } else {
+                let status = match (f.status, f.severity) {
+                    (Status::Violation, Severity::Warning) => {
+                        lang.pick("违规（提示级）", "violation (warning)")
+                    }
+                    (s, _) => status_word(s, lang),
+                };
+                suites.push_str(&format!(
+                    "      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n",
+                    attr(&format!("{status}: {}", f.message)),
+                    text(&details(f, lang))
+                ));
+            }
+            suites.push_str("    </testcase>\n");
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    let errors = report.data_errors.len() as u64;
+    if errors > 0 {
+        tests += errors;
+        suites.push_str(&format!(
+            "  <testsuite name=\"data-errors\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\" time=\"0\">\n"
+        ));
+        for e in &report.data_errors {
+            let file = match &e.sheet {
+                Some(s) => format!("{}[{}]", e.file, s),
+                None => e.file.clone(),
+            };
+            let name = match &e.column {
+                Some(c) => format!("{file}:{}:{c}", e.line),
+                None => format!("{file}:{}", e.line),
+            };
+            let sep = lang.pick("：", ": ");
+            let body = format!(
+                "{}{sep}{file}\n{}{sep}{}\n{}{sep}{}\n{}{sep}{}",
+                lang.pick("文件", "file"),
+                lang.pick("行", "line"),
+                e.line,
+                lang.pick("列", "column"),
+                e.column
+                    .as_deref()
+                    .unwrap_or(lang.pick("（整行）", "(row)")),
+                lang.pick("值", "value"),
+                e.value.as_deref().unwrap_or("")
+            );
+            suites.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"data-errors\" time=\"0\">\n      <error type=\"data_error\" message=\"{}\">{}</error>\n    </testcase>\n",
+                attr(&name),
+                attr(&e.reason),
+                text(&body)
+            ));
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\">\n",
+        attr(&format!("peixun {} {}", report.rule_set, report.as_of))
+    ));
+    out.push_str(&suites);
+    out.push_str("</testsuites>\n");
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            attr("<a href=\"x\">&'\n"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#10;"
+        );
+        assert_eq!(text("a\nb<\0\"'"), "a\nb&lt;\\u{0}\"'");
+    }
+}

@@ -1,0 +1,770 @@
+//! `--format xlsx`: a workbook for auditors who filter and annotate in Excel.
+//!
+//! Sheets: 汇总 (the plan, the as-of date and the counts per rule), one sheet per rule
+//! with its findings (frozen header, autofilter, due dates as date cells), 分项统计 (the
+//! per-year matrix of quota rules and the per-county and unit counts of deadline and
+//! coverage rules), 数据错误, and when present 提醒 (warnings) and 已整改 (resolved since
+//! a baseline). Sheet names keep Excel's rules: at most 31 characters, none of
+//! `[]:*?/\`, unique ignoring case.
+//!
+//! Every text from the data is written with `write_string`, never as a formula; text
+//! that a spreadsheet would take for one (`=`, `+`, `-`, `@`, tab, CR first) also gets
+//! Excel's quote prefix, so editing the cell keeps it text.
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{
+    ColNum, ExcelDateTime, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet,
+    XlsxError,
+};
+
+use super::csv::{change_word, escape_controls, looks_like_formula, severity_word, status_word};
+use super::{FindingEntry, Report};
+use crate::i18n::Lang;
+
+/// Excel's limit on the characters of a cell.
+const MAX_CELL: usize = 32_767;
+/// Excel's limit on the characters of a sheet name.
+const MAX_SHEET_NAME: usize = 31;
+/// Excel's limit on the rows of a sheet.
+const MAX_ROWS: usize = 1_048_576;
+/// Paper size 9 is A4.
+const A4: u8 = 9;
+
+/// The workbook's bytes. Building it fails only on a bug (every name and value is made
+/// valid first); the message then takes the workbook's place.
+pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
+    match build(report, lang) {
+        Ok(bytes) => bytes,
+        Err(e) => format!("peixun: cannot build the workbook: {e}\n").into_bytes(),
+    }
+}
+
+/// The formats every sheet uses.
+struct Styles {
+    header: Format,
+    title: Format,
+    bold: Format,
+    date: Format,
+    percent: Format,
+    wrap: Format,
+    quoted: Format,
+    quoted_wrap: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let font = |f: Format| f.set_font_name("等线");
+        Styles {
+            header: font(Format::new())
+                .set_bold()
+                .set_background_color("#F2F4F7")
+                .set_border_bottom(FormatBorder::Thin),
+            title: font(Format::new()).set_bold().set_font_size(14),
+            bold: font(Format::new()).set_bold(),
+            date: font(Format::new())
+                .set_num_format("yyyy-mm-dd")
+                .set_align(FormatAlign::Left),
+            percent: font(Format::new()).set_num_format("0.0%"),
+            wrap: font(Format::new())
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            quoted: font(Format::new()).set_quote_prefix(),
+            quoted_wrap: font(Format::new())
+                .set_quote_prefix()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+        }
+    }
+}
+
+/// A sheet being filled, remembering how wide each column's text is.
+struct Sheet<'a> {
+    ws: &'a mut Worksheet,
+    st: &'a Styles,
+    widths: BTreeMap<ColNum, usize>,
+}
+
+impl<'a> Sheet<'a> {
+    fn new(ws: &'a mut Worksheet, st: &'a Styles) -> Sheet<'a> {
+        Sheet {
+            ws,
+            st,
+            widths: BTreeMap::new(),
+        }
+    }
+
+    fn seen(&mut self, col: ColNum, width: usize) {
+        let w = self.widths.entry(col).or_insert(0);
+        *w = (*w).max(width);
+    }
+
+    /// Text from the data or a label: always a string cell, never a formula.
+    fn text(&mut self, row: RowNum, col: ColNum, s: &str, wrap: bool) -> Result<(), XlsxError> {
+        let mut v = escape_controls(s);
+        if v.chars().count() > MAX_CELL {
+            v = v.chars().take(MAX_CELL - 1).collect();
+            v.push('…');
+        }
+        let longest = v.lines().map(text_width).max().unwrap_or(0);
+        self.seen(col, longest);
+        let format = match (looks_like_formula(&v), wrap) {
+            (true, true) => &self.st.quoted_wrap,
+            (true, false) => &self.st.quoted,
+            (false, true) => &self.st.wrap,
+            (false, false) => {
+                self.ws.write_string(row, col, v)?;
+                return Ok(());
+            }
+        };
+        self.ws.write_string_with_format(row, col, v, format)?;
+        Ok(())
+    }
+
+    fn styled(&mut self, row: RowNum, col: ColNum, s: &str, f: &Format) -> Result<(), XlsxError> {
+        self.seen(col, text_width(s));
+        self.ws.write_string_with_format(row, col, s, f)?;
+        Ok(())
+    }
+
+    fn number(&mut self, row: RowNum, col: ColNum, n: f64) -> Result<(), XlsxError> {
+        self.seen(col, n.to_string().len());
+        self.ws.write_number(row, col, n)?;
+        Ok(())
+    }
+
+    /// A `YYYY-MM-DD` date as a date cell (text when it is not one).
+    fn date(&mut self, row: RowNum, col: ColNum, s: &str) -> Result<(), XlsxError> {
+        match excel_date(s) {
+            Some(d) => {
+                self.seen(col, 10);
+                self.ws
+                    .write_datetime_with_format(row, col, d, &self.st.date)?;
+                Ok(())
+            }
+            None => self.text(row, col, s, false),
+        }
+    }
+
+    fn header(&mut self, row: RowNum, names: &[&str]) -> Result<(), XlsxError> {
+        for (c, name) in names.iter().enumerate() {
+            let st = self.st;
+            self.styled(row, c as ColNum, name, &st.header)?;
+            // Room for the autofilter's drop-down button.
+            self.seen(c as ColNum, text_width(name) + 3);
+        }
+        Ok(())
+    }
+
+    /// Column widths from the text seen, within `min`..=`max` characters; columns in
+    /// `wrapped` are capped lower and wrap.
+    fn fit(&mut self, wrapped: &[ColNum]) -> Result<(), XlsxError> {
+        for (&col, &w) in &self.widths {
+            let cap = if wrapped.contains(&col) { 60 } else { 40 };
+            let width = (w + 2).clamp(6, cap);
+            self.ws.set_column_width(col, width as f64)?;
+        }
+        Ok(())
+    }
+
+    /// A table on row 0: frozen header, autofilter, printed on A4 landscape with the
+    /// header repeated.
+    fn table_setup(&mut self, rows: RowNum, cols: ColNum) -> Result<(), XlsxError> {
+        self.ws.set_freeze_panes(1, 0)?;
+        self.ws.autofilter(0, 0, rows, cols.saturating_sub(1))?;
+        self.ws
+            .set_paper_size(A4)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+        self.ws.set_repeat_rows(0, 0)?;
+        Ok(())
+    }
+}
+
+/// Display width: CJK characters take two columns.
+fn text_width(s: &str) -> usize {
+    s.chars().map(crate::diag::char_width).sum()
+}
+
+fn excel_date(s: &str) -> Option<ExcelDateTime> {
+    let mut parts = s.splitn(3, '-');
+    let y: u16 = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let d: u8 = parts.next()?.parse().ok()?;
+    if s.len() != 10 {
+        return None;
+    }
+    ExcelDateTime::from_ymd(y, m, d).ok()
+}
+
+/// Valid, unique sheet names.
+#[derive(Default)]
+struct SheetNames {
+    taken: Vec<String>,
+}
+
+impl SheetNames {
+    /// `wanted` made into an Excel sheet name not used yet (compared ignoring case).
+    fn claim(&mut self, wanted: &str) -> String {
+        let cleaned: String = wanted
+            .chars()
+            .map(|c| {
+                if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let mut base = cleaned.trim().trim_matches('\'').to_owned();
+        if base.is_empty() {
+            base = "rule".to_owned();
+        }
+        if base.eq_ignore_ascii_case("history") {
+            base.push('_');
+        }
+        let mut n = 1;
+        loop {
+            let suffix = if n == 1 {
+                String::new()
+            } else {
+                format!("~{n}")
+            };
+            let keep = MAX_SHEET_NAME - suffix.chars().count();
+            let mut name: String = base.chars().take(keep).collect();
+            // A name must not end in an apostrophe, even after truncation.
+            while name.ends_with('\'') {
+                name.pop();
+            }
+            name.push_str(&suffix);
+            let lower = name.to_lowercase();
+            if !self.taken.contains(&lower) {
+                self.taken.push(lower);
+                return name;
+            }
+            n += 1;
+        }
+    }
+}
+
+fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let mut names = SheetNames::default();
+    let summary_name = names.claim(lang.pick("汇总", "Summary"));
+    let detail_name = names.claim(lang.pick("分项统计", "Breakdown"));
+    let errors_name = names.claim(lang.pick("数据错误", "Data errors"));
+    let warnings_name = names.claim(lang.pick("提醒", "Warnings"));
+    let resolved_name = names.claim(lang.pick("已整改", "Resolved"));
+    let rule_sheets: Vec<String> = report.rules.iter().map(|r| names.claim(&r.id)).collect();
+
+    summary(
+        wb.add_worksheet().set_name(&summary_name)?,
+        &st,
+        report,
+        &rule_sheets,
+        lang,
+    )?;
+    for (rule, sheet) in report.rules.iter().zip(&rule_sheets) {
+        let findings: Vec<&FindingEntry> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id)
+            .collect();
+        rule_sheet(
+            wb.add_worksheet().set_name(sheet)?,
+            &st,
+            report,
+            &findings,
+            lang,
+        )?;
+    }
+    if report
+        .details
+        .iter()
+        .any(|d| !d.grid.is_empty() || !d.coverage.is_empty())
+    {
+        breakdown(
+            wb.add_worksheet().set_name(&detail_name)?,
+            &st,
+            report,
+            lang,
+        )?;
+    }
+    data_errors(
+        wb.add_worksheet().set_name(&errors_name)?,
+        &st,
+        report,
+        lang,
+    )?;
+    if !report.warnings.is_empty() {
+        warnings(
+            wb.add_worksheet().set_name(&warnings_name)?,
+            &st,
+            report,
+            lang,
+        )?;
+    }
+    if report.resolved.as_ref().is_some_and(|r| !r.is_empty()) {
+        resolved(
+            wb.add_worksheet().set_name(&resolved_name)?,
+            &st,
+            report,
+            lang,
+        )?;
+    }
+    wb.save_to_buffer()
+}
+
+fn summary(
+    ws: &mut Worksheet,
+    st: &Styles,
+    report: &Report,
+    rule_sheets: &[String],
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(ws, st);
+    let title = report.plan.title.as_deref().unwrap_or(&report.rule_set);
+    sh.ws.write_string_with_format(
+        0,
+        0,
+        escape_controls(&title.replace(['\r', '\n'], " ")),
+        &st.title,
+    )?;
+    let mut row: RowNum = 1;
+    let mut fact = |sh: &mut Sheet<'_>, label: &str| -> Result<RowNum, XlsxError> {
+        sh.styled(row, 0, label, &st.bold)?;
+        row += 1;
+        Ok(row - 1)
+    };
+    let r = fact(&mut sh, lang.pick("文号", "Document"))?;
+    sh.text(r, 1, report.plan.document.as_deref().unwrap_or(""), false)?;
+    let r = fact(&mut sh, lang.pick("检查日", "As of"))?;
+    sh.date(r, 1, &report.as_of)?;
+    let r = fact(&mut sh, lang.pick("规划期", "Plan period"))?;
+    sh.text(
+        r,
+        1,
+        &format!("{} ～ {}", report.plan.start, report.plan.end),
+        false,
+    )?;
+    let r = fact(&mut sh, lang.pick("制定单位", "Authority"))?;
+    sh.text(r, 1, &report.plan.authority, false)?;
+    let r = fact(&mut sh, lang.pick("规则集", "Rule set"))?;
+    sh.text(r, 1, &report.rule_set, false)?;
+    let r = fact(&mut sh, lang.pick("结论", "Result"))?;
+    let verdict = match report.exit_code() {
+        0 => lang.pick("未发现错误级违规", "no error-severity violations"),
+        _ => lang.pick("不合规", "not compliant"),
+    };
+    sh.text(r, 1, verdict, false)?;
+
+    row += 1;
+    let head = [
+        lang.pick("规则", "Rule"),
+        lang.pick("标题", "Title"),
+        lang.pick("条款", "Clause"),
+        lang.pick("级别", "Severity"),
+        lang.pick("检查", "Checked"),
+        lang.pick("达标", "Met"),
+        lang.pick("违规", "Violation"),
+        lang.pick("待办", "Pending"),
+        lang.pick("豁免", "Waived"),
+        lang.pick("达标率", "Met %"),
+        lang.pick("工作表", "Sheet"),
+    ];
+    sh.header(row, &head)?;
+    for (rule, sheet) in report.rules.iter().zip(rule_sheets) {
+        row += 1;
+        sh.text(row, 0, &rule.id, false)?;
+        sh.text(row, 1, &rule.title, true)?;
+        sh.text(row, 2, &rule.clause, false)?;
+        sh.text(row, 3, severity_word(rule.severity, lang), false)?;
+        for (c, n) in [
+            rule.checked,
+            rule.met,
+            rule.violation,
+            rule.pending,
+            rule.waived,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sh.number(row, 4 + c as ColNum, n as f64)?;
+        }
+        if rule.checked > 0 {
+            sh.ws.write_number_with_format(
+                row,
+                9,
+                rule.met as f64 / rule.checked as f64,
+                &st.percent,
+            )?;
+        }
+        sh.text(row, 10, sheet, false)?;
+    }
+    // Widths from the rule table only: the title and the facts may run over.
+    sh.widths
+        .insert(0, sh.widths.get(&0).copied().unwrap_or(0).min(24));
+    let s = &report.summary;
+    row += 1;
+    sh.styled(row, 0, lang.pick("合计", "Total"), &st.bold)?;
+    sh.number(row, 6, s.violation as f64)?;
+    sh.number(row, 7, s.pending as f64)?;
+    sh.number(row, 8, s.waived as f64)?;
+    row += 2;
+    sh.styled(row, 0, lang.pick("数据错误", "Data errors"), &st.bold)?;
+    sh.number(row, 1, s.data_errors as f64)?;
+    if let (Some(new), Some(resolved)) = (s.new, s.resolved) {
+        row += 1;
+        sh.styled(row, 0, lang.pick("新增", "New"), &st.bold)?;
+        sh.number(row, 1, new as f64)?;
+        row += 1;
+        sh.styled(row, 0, lang.pick("已整改", "Resolved"), &st.bold)?;
+        sh.number(row, 1, resolved as f64)?;
+    }
+    sh.widths.insert(1, 48);
+    sh.fit(&[1])?;
+    sh.ws
+        .set_paper_size(A4)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+fn rule_sheet(
+    ws: &mut Worksheet,
+    st: &Styles,
+    report: &Report,
+    findings: &[&FindingEntry],
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let waivers = report.findings.iter().any(|f| f.waiver.is_some());
+    let changes = report.findings.iter().any(|f| f.change.is_some());
+    let mut head = vec![
+        lang.pick("编号", "id"),
+        lang.pick("状态", "status"),
+        lang.pick("对象", "subject"),
+        lang.pick("姓名", "name"),
+        lang.pick("单位", "unit"),
+        lang.pick("县区", "county"),
+        lang.pick("期间", "period"),
+        lang.pick("截止日", "due"),
+        lang.pick("说明", "message"),
+    ];
+    if waivers {
+        head.extend([
+            lang.pick("豁免理由", "waiver reason"),
+            lang.pick("批准人", "approved by"),
+            lang.pick("豁免到期", "waiver expires"),
+        ]);
+    }
+    if changes {
+        head.push(lang.pick("变化", "change"));
+    }
+    let mut sh = Sheet::new(ws, st);
+    sh.header(0, &head)?;
+    let shown = findings.len().min(MAX_ROWS - 2);
+    for (i, f) in findings[..shown].iter().enumerate() {
+        let row = i as RowNum + 1;
+        let (name, unit, county) = f.who.clone().unwrap_or_default();
+        let mut status = status_word(f.status, lang).to_owned();
+        if f.due_soon {
+            status.push_str(lang.pick("（即将到期）", " (due soon)"));
+        }
+        sh.text(row, 0, &f.id, false)?;
+        sh.text(row, 1, &status, false)?;
+        sh.text(row, 2, &f.subject, false)?;
+        sh.text(row, 3, &name, false)?;
+        sh.text(row, 4, &unit, false)?;
+        sh.text(row, 5, &county, false)?;
+        if let Some(p) = f.period {
+            sh.number(row, 6, f64::from(p))?;
+        }
+        sh.date(row, 7, &f.due)?;
+        sh.text(row, 8, &f.message, true)?;
+        let mut col = 9;
+        if waivers {
+            if let Some(w) = &f.waiver {
+                sh.text(row, col, &w.reason, true)?;
+                sh.text(row, col + 1, &w.approved_by, false)?;
+                if let Some(e) = &w.expires_on {
+                    sh.date(row, col + 2, e)?;
+                }
+            }
+            col += 3;
+        }
+        if let Some(c) = f.change.filter(|_| changes) {
+            sh.text(row, col, &change_word(c, lang), false)?;
+        }
+    }
+    cut_short(&mut sh, shown, findings.len(), lang)?;
+    sh.table_setup(shown as RowNum, head.len() as ColNum)?;
+    sh.fit(&[8, 9])?;
+    Ok(())
+}
+
+/// Says, under a table cut at Excel's row limit, how many rows are missing.
+fn cut_short(sh: &mut Sheet<'_>, shown: usize, all: usize, lang: Lang) -> Result<(), XlsxError> {
+    if shown < all {
+        let note = match lang {
+            Lang::Zh => format!(
+                "另有 {} 行超出 Excel 的行数上限，未列出；完整清单请用 CSV 或 JSON 格式导出",
+                all - shown
+            ),
+            Lang::En => format!(
+                "{} more rows exceed Excel's row limit and are not listed; export as CSV or JSON for all",
+                all - shown
+            ),
+        };
+        let st = sh.st;
+        sh.ws
+            .write_string_with_format(shown as RowNum + 1, 0, note, &st.bold)?;
+    }
+    Ok(())
+}
+
+/// Quota matrices and per-county counts, one block per rule, one under another.
+fn breakdown(
+    ws: &mut Worksheet,
+    st: &Styles,
+    report: &Report,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(ws, st);
+    let as_of_year: i32 = report
+        .as_of
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(i32::MAX);
+    let plan_years = match (
+        report
+            .plan
+            .start
+            .get(..4)
+            .and_then(|y| y.parse::<i32>().ok()),
+        report.plan.end.get(..4).and_then(|y| y.parse::<i32>().ok()),
+    ) {
+        (Some(a), Some(b)) if a <= b && b - a < 100 => (a..=b).collect(),
+        _ => Vec::new(),
+    };
+    let word = |s: &str| match s {
+        "met" => lang.pick("达标", "met"),
+        "violation" => lang.pick("未达标", "missed"),
+        "pending" => lang.pick("待办", "pending"),
+        "waived" => lang.pick("豁免", "waived"),
+        "later" => lang.pick("未到期", "not yet due"),
+        _ => "",
+    };
+    let mut row: RowNum = 0;
+    for (rule, detail) in report.rules.iter().zip(&report.details) {
+        if row as usize >= MAX_ROWS - 4 {
+            break;
+        }
+        if rule.kind == "quota" && !detail.grid.is_empty() {
+            let title = format!("{} {}", rule.id, rule.title.replace(['\r', '\n'], " "));
+            sh.ws
+                .write_string_with_format(row, 0, escape_controls(&title), &st.bold)?;
+            row += 1;
+            let cells: BTreeMap<(&str, Option<i32>), &str> = detail
+                .grid
+                .iter()
+                .map(|c| ((c.subject.as_str(), c.period), c.status))
+                .collect();
+            let mut periods: Vec<Option<i32>> = if cells.keys().any(|(_, p)| p.is_some()) {
+                plan_years.iter().copied().map(Some).collect()
+            } else {
+                Vec::new()
+            };
+            periods.extend(cells.keys().map(|(_, p)| *p));
+            periods.sort();
+            periods.dedup();
+            let mut subjects: Vec<&str> = cells.keys().map(|(s, _)| *s).collect();
+            subjects.dedup();
+            let mut head = vec![lang.pick("对象", "subject").to_owned()];
+            head.extend(periods.iter().map(|p| match p {
+                Some(y) => y.to_string(),
+                None => lang.pick("规划期", "plan period").to_owned(),
+            }));
+            let head: Vec<&str> = head.iter().map(String::as_str).collect();
+            sh.header(row, &head)?;
+            for s in subjects {
+                if row as usize >= MAX_ROWS - 4 {
+                    break; // Excel's row limit: the CSV and JSON have everything
+                }
+                row += 1;
+                sh.text(row, 0, s, false)?;
+                for (c, p) in periods.iter().enumerate() {
+                    let status = match (cells.get(&(s, *p)), p) {
+                        (Some(status), _) => status,
+                        (None, Some(y)) if *y > as_of_year => "later",
+                        _ => "",
+                    };
+                    sh.text(row, c as ColNum + 1, word(status), false)?;
+                }
+            }
+            row += 2;
+        }
+        if matches!(rule.kind, "deadline" | "coverage")
+            && !detail.coverage.is_empty()
+            && (row as usize) < MAX_ROWS - 4
+        {
+            let title = format!("{} {}", rule.id, rule.title.replace(['\r', '\n'], " "));
+            sh.ws
+                .write_string_with_format(row, 0, escape_controls(&title), &st.bold)?;
+            row += 1;
+            sh.header(
+                row,
+                &[
+                    lang.pick("县区", "county"),
+                    lang.pick("单位", "unit"),
+                    lang.pick("检查人数", "checked"),
+                    lang.pick("达标", "met"),
+                    lang.pick("达标率", "met %"),
+                ],
+            )?;
+            for c in &detail.coverage {
+                if row as usize >= MAX_ROWS - 4 {
+                    break;
+                }
+                row += 1;
+                sh.text(row, 0, &c.county, false)?;
+                sh.text(row, 1, &c.unit, false)?;
+                sh.number(row, 2, c.checked as f64)?;
+                sh.number(row, 3, c.met as f64)?;
+                if c.checked > 0 {
+                    sh.ws.write_number_with_format(
+                        row,
+                        4,
+                        c.met as f64 / c.checked as f64,
+                        &st.percent,
+                    )?;
+                }
+            }
+            row += 2;
+        }
+    }
+    sh.fit(&[])?;
+    sh.ws.set_paper_size(A4).set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+fn data_errors(
+    ws: &mut Worksheet,
+    st: &Styles,
+    report: &Report,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(ws, st);
+    let head = [
+        lang.pick("文件", "file"),
+        lang.pick("工作表", "sheet"),
+        lang.pick("行", "line"),
+        lang.pick("列", "column"),
+        lang.pick("值", "value"),
+        lang.pick("原因", "reason"),
+    ];
+    sh.header(0, &head)?;
+    let shown = report.data_errors.len().min(MAX_ROWS - 2);
+    for (i, e) in report.data_errors[..shown].iter().enumerate() {
+        let row = i as RowNum + 1;
+        sh.text(row, 0, &e.file, false)?;
+        sh.text(row, 1, e.sheet.as_deref().unwrap_or(""), false)?;
+        sh.number(row, 2, f64::from(e.line))?;
+        let column = e
+            .column
+            .as_deref()
+            .unwrap_or(lang.pick("（整行）", "(row)"));
+        sh.text(row, 3, column, false)?;
+        sh.text(row, 4, e.value.as_deref().unwrap_or(""), false)?;
+        sh.text(row, 5, &e.reason, true)?;
+    }
+    cut_short(&mut sh, shown, report.data_errors.len(), lang)?;
+    sh.table_setup(shown as RowNum, head.len() as ColNum)?;
+    sh.fit(&[5])?;
+    Ok(())
+}
+
+fn warnings(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(ws, st);
+    let head = [
+        lang.pick("文件", "file"),
+        lang.pick("行", "line"),
+        lang.pick("规则", "rule"),
+        lang.pick("对象", "subject"),
+        lang.pick("期间", "period"),
+        lang.pick("说明", "message"),
+    ];
+    sh.header(0, &head)?;
+    for (i, w) in report.warnings.iter().enumerate() {
+        let row = i as RowNum + 1;
+        sh.text(row, 0, &w.file, false)?;
+        sh.number(row, 1, f64::from(w.line))?;
+        sh.text(row, 2, &w.rule, false)?;
+        sh.text(row, 3, &w.subject, false)?;
+        if let Some(p) = w.period {
+            sh.number(row, 4, f64::from(p))?;
+        }
+        sh.text(row, 5, &w.message, true)?;
+    }
+    sh.table_setup(report.warnings.len() as RowNum, head.len() as ColNum)?;
+    sh.fit(&[5])?;
+    Ok(())
+}
+
+fn resolved(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(ws, st);
+    let head = [
+        lang.pick("编号", "id"),
+        lang.pick("规则", "rule"),
+        lang.pick("对象", "subject"),
+        lang.pick("期间", "period"),
+        lang.pick("原状态", "was"),
+    ];
+    sh.header(0, &head)?;
+    let list = report.resolved.as_deref().unwrap_or(&[]);
+    for (i, r) in list.iter().enumerate() {
+        let row = i as RowNum + 1;
+        sh.text(row, 0, &r.id, false)?;
+        sh.text(row, 1, &r.rule, false)?;
+        sh.text(row, 2, &r.subject, false)?;
+        if let Some(p) = r.period {
+            sh.number(row, 3, f64::from(p))?;
+        }
+        sh.text(row, 4, &r.status, false)?;
+    }
+    sh.table_setup(list.len() as RowNum, head.len() as ColNum)?;
+    sh.fit(&[])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let mut n = SheetNames::default();
+        assert_eq!(n.claim("汇总"), "汇总");
+        assert_eq!(n.claim("new-chair-training"), "new-chair-training");
+        assert_eq!(n.claim("NEW-chair-training"), "NEW-chair-training~2");
+        assert_eq!(n.claim("a/b[c]:d*e?f\\g"), "a_b_c__d_e_f_g");
+        assert_eq!(n.claim("'quoted'"), "quoted");
+        assert_eq!(n.claim(""), "rule");
+        assert_eq!(n.claim("History"), "History_");
+        let long = "x".repeat(40);
+        let first = n.claim(&long);
+        let second = n.claim(&long);
+        assert_eq!(first.chars().count(), 31);
+        assert_eq!(second.chars().count(), 31);
+        assert!(second.ends_with("~2"));
+        let cjk = "规".repeat(40);
+        assert_eq!(n.claim(&cjk).chars().count(), 31);
+    }
+
+    #[test]
+    fn dates() {
+        assert!(excel_date("2021-03-01").is_some());
+        assert!(excel_date("2021-3-1").is_none());
+        assert!(excel_date("not a date").is_none());
+    }
+}
