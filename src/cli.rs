@@ -111,6 +111,33 @@ struct DataArgs {
     /// Language of human-facing text (JSON keys never change)
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     lang: Lang,
+    /// Colour statuses in the terminal table: auto (a terminal, and NO_COLOR unset),
+    /// always, never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to paint output going to `out` (None: stdout).
+    fn enabled(self, out: Option<&Path>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                out.is_none()
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -363,7 +390,8 @@ fn check(a: CheckArgs) -> Result<u8> {
         .format
         .or_else(|| a.data.output.as_deref().and_then(Format::from_extension))
         .unwrap_or(Format::Table);
-    let text = report::render(&report, format, a.data.lang, width());
+    let color = a.data.color.enabled(a.data.output.as_deref());
+    let text = report::render(&report, format, a.data.lang, width(), color);
     crate::trace("report rendered");
     report::write_output(a.data.output.as_deref(), &text)?;
     crate::trace("written");
@@ -395,7 +423,14 @@ fn validate(a: DataArgs) -> Result<u8> {
     }
     by_kind.sort();
     let tables = [&data.cadres_table, &data.classes_table];
-    let text = match a.format.unwrap_or(Format::Table) {
+    let format = a
+        .format
+        .or_else(|| a.output.as_deref().and_then(Format::from_extension))
+        .unwrap_or(Format::Table);
+    if !matches!(format, Format::Table | Format::Json) {
+        anyhow::bail!("validate writes `--format table` or `--format json`, not {format:?}");
+    }
+    let text = match format {
         Format::Json => {
             let files: serde_json::Map<String, serde_json::Value> = by_file
                 .iter()

@@ -500,11 +500,25 @@ fn rule_detail(rule: usize, ev: &Evaluation, data: &Dataset) -> RuleDetail {
     detail
 }
 
+/// Permissions for a new report file: readable by others, as files usually are.
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+/// Elsewhere the temporary file's permissions are already the usual ones.
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
 /// Renders a report in a format: the bytes to write.
-pub fn render(report: &Report, format: Format, lang: Lang, width: u16) -> Vec<u8> {
+/// `width` and `color` apply to the terminal table only.
+pub fn render(report: &Report, format: Format, lang: Lang, width: u16, color: bool) -> Vec<u8> {
     match format {
         Format::Json => json::render(report).into_bytes(),
-        Format::Table => table::render(report, lang, width).into_bytes(),
+        Format::Table => table::render(report, lang, width, color).into_bytes(),
         Format::Csv => csv::render(report, lang),
         Format::Markdown => markdown::render(report, lang),
         Format::Html => html::render(report, lang),
@@ -563,6 +577,17 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
                 .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
             tmp.write_all(bytes)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
+            // The temporary file is private (0600); a report replaces a file with that
+            // file's permissions, or is readable like any new file (0644).
+            let perms = match std::fs::metadata(path) {
+                Ok(m) => Some(m.permissions()),
+                Err(_) => new_file_permissions(),
+            };
+            if let Some(perms) = perms {
+                tmp.as_file()
+                    .set_permissions(perms)
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+            }
             tmp.persist(path)
                 .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error))?;
             Ok(())

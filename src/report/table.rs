@@ -39,6 +39,7 @@ fn width_of(s: &str) -> usize {
 
 fn new_table(width: u16, header: Vec<&str>) -> Table {
     let mut t = Table::new();
+    t.force_no_tty();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width)
@@ -54,8 +55,9 @@ fn status_word(s: Status, lang: Lang) -> &'static str {
     }
 }
 
-/// Renders the whole report.
-pub fn render(report: &Report, lang: Lang, width: u16) -> String {
+/// Renders the whole report; `color` paints statuses (red violation, yellow pending,
+/// blue waived).
+pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
     let mut out = String::new();
     if let Some(title) = &report.plan.title {
         out.push_str(&clean(title));
@@ -148,13 +150,24 @@ pub fn render(report: &Report, lang: Lang, width: u16) -> String {
                     ),
                 });
             }
+            let mut status_cell = comfy_table::Cell::new(status);
+            if color {
+                status_cell = status_cell.fg(match f.status {
+                    Status::Violation => comfy_table::Color::Red,
+                    Status::Pending => comfy_table::Color::Yellow,
+                    Status::Waived => comfy_table::Color::Blue,
+                });
+            }
             t.add_row(vec![
-                subject,
-                f.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
-                f.due.clone(),
-                status,
-                why,
+                comfy_table::Cell::new(subject),
+                comfy_table::Cell::new(f.period.map_or_else(|| "—".to_owned(), |p| p.to_string())),
+                comfy_table::Cell::new(&f.due),
+                status_cell,
+                comfy_table::Cell::new(why),
             ]);
+        }
+        if color {
+            t.enforce_styling();
         }
         keep_whole(
             &mut t,

@@ -274,3 +274,83 @@ fn due_within_marks_pending_findings_due_soon() {
     assert_eq!(code, 2);
     assert!(err.contains("soon"), "{err}");
 }
+
+#[test]
+fn color_only_when_asked_or_on_a_terminal() {
+    let demo = fixture("demo");
+    let d = demo.to_str().unwrap();
+    let (_, always, _) = run(
+        &["check", d, "--as-of", "2021-03-01", "--color", "always"],
+        None,
+    );
+    assert!(always.contains("\u{1b}["), "--color always paints statuses");
+    let (_, piped, _) = run(&["check", d, "--as-of", "2021-03-01"], None);
+    assert!(!piped.contains('\u{1b}'), "auto: a pipe gets no colour");
+    let (_, never, _) = run(
+        &["check", d, "--as-of", "2021-03-01", "--color", "never"],
+        None,
+    );
+    assert!(!never.contains('\u{1b}'));
+    let (_, json, _) = run(
+        &[
+            "check",
+            d,
+            "--as-of",
+            "2021-03-01",
+            "--color",
+            "always",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(!json.contains('\u{1b}'), "JSON is never painted");
+}
+
+#[test]
+fn validate_refuses_report_formats() {
+    let (code, out, err) = run(
+        &[
+            "validate",
+            fixture("demo").to_str().unwrap(),
+            "--format",
+            "html",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("table") && err.contains("json"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn reports_are_readable_files_and_keep_a_replaced_file_s_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.csv");
+    let d = fixture("demo");
+    let args = [
+        "check",
+        d.to_str().unwrap(),
+        "--as-of",
+        "2021-03-01",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    run(&args, None);
+    assert_eq!(
+        fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o640)).unwrap();
+    run(&args, None);
+    assert_eq!(
+        fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    assert!(
+        fs::read(&out).unwrap().starts_with(b"\xEF\xBB\xBF"),
+        "the .csv extension chose CSV"
+    );
+}
