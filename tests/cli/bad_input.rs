@@ -320,6 +320,10 @@ malformed! {
     fee_negative => "fee-negative",
     fee_spellings => "fee-spellings",
     end_before_start => "end-before-start",
+    // Workbooks.
+    xlsx_not_a_zip => "xlsx-not-a-zip",
+    xlsx_truncated => "xlsx-truncated",
+    xlsx_missing_sheet => "xlsx-missing-sheet",
     // References.
     attendance_references => "attendance-references",
     attendance_duplicate => "attendance-duplicate",
