@@ -338,7 +338,12 @@ pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
             late,
             measure,
         } => {
-            let window = format!("{}～{}", fmt_date(*from), fmt_date(f.due));
+            let window = format!(
+                "{}{}{}",
+                fmt_date(*from),
+                lang.pick("～", " and "),
+                fmt_date(f.due)
+            );
             let have = if *counted > 0.0 {
                 if zh {
                     format!(
@@ -368,8 +373,9 @@ pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
                     )
                 } else {
                     format!(
-                        "; nearest qualifying class {id} on {}, {days} days after the deadline",
-                        fmt_date(date)
+                        "; nearest qualifying class {id} on {}, {days} day{} after the deadline",
+                        fmt_date(date),
+                        if days == 1 { "" } else { "s" }
                     )
                 }
             });
@@ -410,7 +416,10 @@ pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
                         String::new()
                     } else {
                         let ids: Vec<String> = classes.iter().map(|&k| class(k).0).collect();
-                        format!("（{}）", ids.join(lang.pick("、", ", ")))
+                        match lang {
+                            Lang::Zh => format!("（{}）", ids.join("、")),
+                            Lang::En => format!(" ({})", ids.join(", ")),
+                        }
                     };
                     if zh {
                         format!("{held}{list}，至少需 {}", amount(*mn, *measure, lang))

@@ -619,3 +619,32 @@ fn calamine_sees_formulas() {
         "the formula cell, not the string cell: {found:?}"
     );
 }
+
+/// A second plan (its own rule file) in every text format, in English, and the terminal
+/// table of the demo: presentation snapshots beyond the demo's Chinese ones.
+#[test]
+fn scenario_snapshots() {
+    let dir = fixture("second-plan");
+    let rules = dir.join("rules.toml");
+    for format in ["table", "markdown", "csv", "junit"] {
+        let (code, out, err) = crate::util::run(
+            &[
+                "check",
+                dir.to_str().unwrap(),
+                "--rules",
+                rules.to_str().unwrap(),
+                "--as-of",
+                "2022-03-01",
+                "--lang",
+                "en",
+                "--format",
+                format,
+            ],
+            Some(&root()),
+        );
+        assert_eq!(code, 1, "{err}");
+        let out = out.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+        insta::assert_snapshot!(format!("second_plan_en_{format}"), out);
+    }
+    insta::assert_snapshot!("demo_table", text("demo", AS_OF, "table"));
+}
