@@ -354,3 +354,55 @@ fn reports_are_readable_files_and_keep_a_replaced_file_s_mode() {
         "the .csv extension chose CSV"
     );
 }
+
+/// Waivers can be a workbook too, with the date as a date cell.
+#[test]
+fn waivers_from_a_workbook() {
+    let (_, before, _) = check("rotation-and-fees", "2021-01-01", &[]);
+    let f = findings(&before)
+        .iter()
+        .find(|f| f["status"] == "violation")
+        .unwrap()
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("豁免.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("豁免").unwrap();
+    for (c, h) in ["规则", "对象", "期间", "理由", "批准人", "有效期至"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, f["rule"].as_str().unwrap()).unwrap();
+    ws.write_string(1, 1, f["subject"].as_str().unwrap())
+        .unwrap();
+    if let Some(p) = f["period"].as_i64() {
+        ws.write_number(1, 2, p as f64).unwrap();
+    }
+    ws.write_string(1, 3, "病假，已安排补训").unwrap();
+    ws.write_string(1, 4, "市总组织部").unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    ws.write_datetime_with_format(
+        1,
+        5,
+        rust_xlsxwriter::ExcelDateTime::from_ymd(2021, 6, 30).unwrap(),
+        &date,
+    )
+    .unwrap();
+    wb.save(&book).unwrap();
+    let (_, after, _) = check(
+        "rotation-and-fees",
+        "2021-01-01",
+        &["--waivers", book.to_str().unwrap()],
+    );
+    let w = findings(&after)
+        .iter()
+        .find(|g| g["id"] == f["id"])
+        .unwrap();
+    assert_eq!(w["status"], "waived");
+    assert_eq!(w["waiver"]["expires_on"], "2021-06-30");
+    assert_eq!(w["waiver"]["approved_by"], "市总组织部");
+    assert!(after.get("warnings").is_none(), "{after}");
+}
