@@ -314,6 +314,12 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
     }
 }
 
+/// A sum of days as the decimal a person would write: 0.1 + 0.7 is 0.8, not
+/// 0.7999999999999999 (days are given with a few decimals at most).
+pub fn tidy(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
 /// The status of an unmet requirement due on `due`: pending through the due date.
 pub fn unmet_status(as_of: NaiveDate, due: NaiveDate) -> Status {
     if as_of > due {

@@ -432,19 +432,24 @@ impl Table {
     /// The column named by a rule: a canonical name or alias, else an extra header.
     pub fn resolve_column(&self, name: &str) -> Option<ColumnRef> {
         let key = crate::load::headers::normalize(name);
-        for f in fields_of(self.kind) {
-            if crate::load::headers::normalize(f.name) == key
-                || f.aliases
-                    .iter()
-                    .any(|a| crate::load::headers::normalize(a) == key)
-            {
-                return Some(ColumnRef::Field(f.field, self.col_of(f.field)));
-            }
-        }
-        self.columns
+        // SPEC §1: extra columns are named by their header as written, even when that
+        // header is an alias another column won (身份证号 and 人员编号 both present).
+        let extra = self
+            .columns
             .iter()
-            .position(|c| c.field.is_none() && crate::load::headers::normalize(&c.header) == key)
-            .map(ColumnRef::Extra)
+            .position(|c| c.field.is_none() && crate::load::headers::normalize(&c.header) == key);
+        if let Some(i) = extra {
+            return Some(ColumnRef::Extra(i));
+        }
+        fields_of(self.kind)
+            .iter()
+            .find(|f| {
+                crate::load::headers::normalize(f.name) == key
+                    || f.aliases
+                        .iter()
+                        .any(|a| crate::load::headers::normalize(a) == key)
+            })
+            .map(|f| ColumnRef::Field(f.field, self.col_of(f.field)))
     }
 }
 

@@ -132,8 +132,12 @@ pub fn serial_to_date(serial: f64) -> Option<NaiveDate> {
     base.checked_add_days(chrono::Days::new(offset as u64))
 }
 
-/// Parses a date from a spreadsheet's numeric cell (serial number).
+/// Parses a date from a spreadsheet's numeric cell: a serial number, or an 8-digit
+/// `YYYYMMDD` typed as a number (far above any serial Excel uses, so never ambiguous).
 pub fn parse_serial_date(serial: f64) -> Result<NaiveDate, Problem> {
+    if serial.fract() == 0.0 && (10_000_101.0..=99_991_231.0).contains(&serial) {
+        return parse_date(&format!("{}", serial as i64));
+    }
     if serial.floor() as i64 == 60 && serial.is_finite() {
         return Err(Problem::Serial1900Feb29);
     }
@@ -159,6 +163,10 @@ pub fn parse_number(text: &str) -> Result<f64, Problem> {
         return Ok(0.0);
     }
     let s = trim(s.strip_suffix('元').unwrap_or(s));
+    if s.contains([',', '，']) && !thousands_grouped(s) {
+        // `1,5` is not 15: a comma only separates thousands (`1,200`, `12,345.5`).
+        return Err(Problem::NotANumber);
+    }
     let cleaned: String = s.chars().filter(|&c| c != ',' && c != '，').collect();
     if cleaned.is_empty()
         || !cleaned
@@ -172,6 +180,17 @@ pub fn parse_number(text: &str) -> Result<f64, Problem> {
         return Err(Problem::NotANumber);
     }
     Ok(n)
+}
+
+/// `1,200` or `-12,345.5`: commas only between groups of three digits before the point.
+fn thousands_grouped(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let int = s.split('.').next().unwrap_or("");
+    let groups: Vec<&str> = int.split([',', '，']).collect();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    !s[int.len()..].contains([',', '，'])
+        && groups.first().is_some_and(|g| digits(g) && g.len() <= 3)
+        && groups[1..].iter().all(|g| digits(g) && g.len() == 3)
 }
 
 /// Reads the `completed` column: SPEC §1 lists the accepted words.
@@ -273,6 +292,8 @@ mod tests {
         assert_eq!(serial_to_date(0.0), None);
         assert_eq!(parse_serial_date(60.0), Err(Problem::Serial1900Feb29));
         assert_eq!(parse_serial_date(0.5), Err(Problem::SerialOutOfRange));
+        assert_eq!(parse_serial_date(20180912.0), Ok(d(2018, 9, 12)));
+        assert_eq!(parse_serial_date(20181312.0), Err(Problem::NoSuchDate));
     }
 
     #[test]
@@ -280,6 +301,10 @@ mod tests {
         assert_eq!(parse_number("0.5"), Ok(0.5));
         assert_eq!(parse_number("1,200"), Ok(1200.0));
         assert_eq!(parse_number("1,200元"), Ok(1200.0));
+        assert_eq!(parse_number("12,345.5"), Ok(12345.5));
+        assert_eq!(parse_number("1,5"), Err(Problem::NotANumber));
+        assert_eq!(parse_number("12,00"), Err(Problem::NotANumber));
+        assert_eq!(parse_number("1.5,0"), Err(Problem::NotANumber));
         assert_eq!(parse_number("200 元"), Ok(200.0));
         assert_eq!(parse_number("免费"), Ok(0.0));
         assert_eq!(parse_number("-5"), Ok(-5.0));

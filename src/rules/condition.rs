@@ -375,8 +375,19 @@ fn clause_holds(c: &Clause, row: Row<'_>, env: &Env<'_>) -> bool {
             compare(v, rhs).is_some_and(|o| op.holds(o))
         }
         Test::DuringPlan => matches!(v, Val::Date(d) if d >= env.plan.0 && d <= env.plan.1),
-        Test::Missing(want) => raw_cell(row, &c.column, env.data).is_empty() == *want,
+        Test::Missing(want) => is_missing(row, &c.column, env) == *want,
     })
+}
+
+/// `{ missing = … }`: the cell as written is empty (no default fills it), in the as-of
+/// view of SPEC §2 — a `left_on` after the as-of date has not happened yet.
+fn is_missing(row: Row<'_>, column: &ColName, env: &Env<'_>) -> bool {
+    match (row, column.cref) {
+        (Row::Cadre(c), Some(ColumnRef::Field(Field::LeftOn, _))) => {
+            c.left_on.is_none_or(|d| d > env.as_of)
+        }
+        _ => raw_cell(row, column, env.data).is_empty(),
+    }
 }
 
 fn lit_text(l: &Literal, levels: &[String]) -> String {

@@ -5,7 +5,7 @@ use super::condition::{Conditions, Row};
 use super::parse::{Keys, Refs, amount, conditions_key, measure};
 use super::{Measure, Plan, RuleKind, RuleMeta};
 use crate::diag::Diagnostic;
-use crate::eval::{Context, Evidence, Outcomes, unmet_status};
+use crate::eval::{Context, Evidence, Outcomes, tidy, unmet_status};
 use crate::i18n::Lang;
 use crate::load::values::fmt_date;
 use crate::model::TableKind;
@@ -61,7 +61,7 @@ impl RuleKind for Coverage {
                     continue;
                 }
                 if self.class.matches(Row::Class(class), &env) {
-                    count += cx.weight(k, self.measure);
+                    count = tidy(count + cx.weight(k, self.measure));
                     classes.push(k);
                 }
             }

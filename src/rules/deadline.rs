@@ -5,7 +5,7 @@ use super::condition::{ColName, Conditions, Row};
 use super::parse::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
 use super::{Measure, Plan, RuleKind, RuleMeta};
 use crate::diag::Diagnostic;
-use crate::eval::{Context, Evidence, Outcomes, unmet_status};
+use crate::eval::{Context, Evidence, Outcomes, tidy, unmet_status};
 use crate::i18n::Lang;
 use crate::model::{Field, Span, TableKind, ValueType};
 
@@ -116,7 +116,7 @@ impl RuleKind for Deadline {
                     continue;
                 }
                 if class.start_on <= due {
-                    counted += cx.weight(k, self.measure);
+                    counted = tidy(counted + cx.weight(k, self.measure));
                 } else {
                     late = Some(k);
                 }

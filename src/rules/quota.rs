@@ -9,7 +9,7 @@ use super::condition::{ColName, Conditions, Row};
 use super::parse::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
 use super::{Measure, Plan, RuleKind, RuleMeta};
 use crate::diag::Diagnostic;
-use crate::eval::{Context, Evidence, Outcomes, Status, unmet_status};
+use crate::eval::{Context, Evidence, Outcomes, Status, tidy, unmet_status};
 use crate::i18n::Lang;
 use crate::model::{ColumnRef, TableKind, year_end, year_start};
 
@@ -220,7 +220,7 @@ impl RuleKind for Quota {
                 let mut count = 0.0;
                 let mut over = None;
                 for &k in &classes {
-                    count += cx.weight(k, self.measure);
+                    count = tidy(count + cx.weight(k, self.measure));
                     if over.is_none() && self.max.is_some_and(|m| count > m) {
                         over = Some(k);
                     }

@@ -99,6 +99,7 @@ scenario!(date_spellings, "date-spellings");
 scenario!(data_errors, "data-errors");
 scenario!(second_plan, "second-plan");
 scenario!(second_plan_days, "second-plan-days");
+scenario!(as_of_view, "as-of-view");
 
 /// Every scenario folder is listed above, so none is silently skipped.
 #[test]
@@ -112,6 +113,7 @@ fn every_fixture_is_run() {
         "data-errors",
         "second-plan",
         "second-plan-days",
+        "as-of-view",
     ];
     for e in fs::read_dir(root().join("fixtures")).unwrap() {
         let p = e.unwrap().path();
