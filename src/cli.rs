@@ -191,6 +191,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             return ExitCode::from(code);
         }
     };
+    crate::i18n::set_message_lang(cli.lang());
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -214,6 +215,20 @@ fn error_text(e: &anyhow::Error) -> String {
         }
     }
     out.join(": ")
+}
+
+impl Cli {
+    /// The `--lang` of the command, for exit-2 messages.
+    fn lang(&self) -> Lang {
+        match &self.command {
+            Command::Check(a) => a.data.lang,
+            Command::Validate(a) => a.lang,
+            Command::Rules(
+                RulesCommand::List { lang, .. } | RulesCommand::Explain { lang, .. },
+            ) => *lang,
+            _ => Lang::Zh,
+        }
+    }
 }
 
 fn dispatch(cli: Cli) -> Result<u8> {
@@ -428,7 +443,10 @@ fn validate(a: DataArgs) -> Result<u8> {
         .or_else(|| a.output.as_deref().and_then(Format::from_extension))
         .unwrap_or(Format::Table);
     if !matches!(format, Format::Table | Format::Json) {
-        anyhow::bail!("validate writes `--format table` or `--format json`, not {format:?}");
+        anyhow::bail!(crate::i18n::say(
+            format!("validate 只输出 `--format table` 或 `--format json`，不支持 {format:?}"),
+            format!("validate writes `--format table` or `--format json`, not {format:?}")
+        ));
     }
     let text = match format {
         Format::Json => {
@@ -544,11 +562,10 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
     let rs = load_rules(path)?;
     let Some(rule) = rs.find(id) else {
         let ids: Vec<&str> = rs.rules.iter().map(|r| r.meta.id.as_str()).collect();
-        return Err(anyhow!(
-            "no rule `{id}` in {} (rules: {})",
-            rs.file,
-            ids.join(", ")
-        ));
+        return Err(anyhow!(crate::i18n::say(
+            format!("{} 中没有规则 `{id}`（规则：{}）", rs.file, ids.join("、")),
+            format!("no rule `{id}` in {} (rules: {})", rs.file, ids.join(", "))
+        )));
     };
     let m = &rule.meta;
     let entry = rules::registry::find_kind(m.kind);

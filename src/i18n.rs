@@ -15,6 +15,32 @@ pub enum Lang {
     En,
 }
 
+/// The language of messages that are not part of a report (exit-2 errors), set once
+/// from `--lang` when the command line is read.
+static MESSAGES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets the language of exit-2 messages.
+pub fn set_message_lang(lang: Lang) {
+    MESSAGES.store(lang == Lang::En, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The language of exit-2 messages (Chinese unless `--lang en`).
+pub fn message_lang() -> Lang {
+    if MESSAGES.load(std::sync::atomic::Ordering::Relaxed) {
+        Lang::En
+    } else {
+        Lang::Zh
+    }
+}
+
+/// An exit-2 message in the chosen language.
+pub fn say(zh: String, en: String) -> String {
+    match message_lang() {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
 impl Lang {
     /// Picks the Chinese or the English text.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {

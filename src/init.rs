@@ -61,10 +61,14 @@ pub fn init(dir: &Path, xlsx: bool) -> Result<Vec<String>> {
     };
     for n in &names {
         if dir.join(n).exists() {
-            bail!(
-                "`{}` already exists; peixun init never overwrites a file",
-                dir.join(n).display()
-            );
+            let p = dir.join(n);
+            bail!(crate::i18n::say(
+                format!("`{}` 已存在；peixun init 从不覆盖已有文件", p.display()),
+                format!(
+                    "`{}` already exists; peixun init never overwrites a file",
+                    p.display()
+                )
+            ));
         }
     }
     if xlsx {

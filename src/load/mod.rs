@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
-use crate::i18n::Problem;
+use crate::i18n::{Problem, say};
 use crate::model::{Dataset, Field, Source, TableKind, ValueType, fields_of};
 use encoding::TextEncoding;
 use headers::{HeaderError, column_letter, map_headers_with};
@@ -56,8 +56,12 @@ pub struct ReadOptions {
 /// Reads a `--columns` file: a TOML table per table name, mapping a local header to a
 /// field, e.g. `[cadres]` `"任职时期" = "appointed_on"`.
 pub fn read_column_map(path: &Path) -> Result<[Vec<(String, Field)>; 3]> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read column map `{}`", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| {
+        say(
+            format!("无法读取表头对应文件 `{}`", path.display()),
+            format!("cannot read column map `{}`", path.display()),
+        )
+    })?;
     let name = path.display().to_string();
     let doc = toml::de::DeTable::parse(&text).map_err(|e| {
         let (line, col) = crate::diag::line_col(&text, e.span().map_or(0, |s| s.start));
@@ -124,21 +128,36 @@ pub fn locate(data: &Path, explicit: [Option<PathBuf>; 3]) -> Result<[TablePath;
     }
     if data.is_file() {
         if !is_xlsx(data) {
-            bail!(
-                "`{}` is a file but not an .xlsx workbook: DATA is a folder holding cadres, classes and attendance, or one workbook with those sheets",
-                data.display()
-            );
+            bail!(say(
+                format!(
+                    "`{}` 是文件但不是 .xlsx 工作簿：数据应为包含干部名册、培训班、参训记录的文件夹，或含这三个工作表的一个工作簿",
+                    data.display()
+                ),
+                format!(
+                    "`{}` is a file but not an .xlsx workbook: DATA is a folder holding cadres, classes and attendance, or one workbook with those sheets",
+                    data.display()
+                )
+            ));
         }
         let sheets = xlsx::sheet_names(data)?;
         for (i, kind) in TableKind::ALL.iter().enumerate() {
             if found[i].is_none() {
                 let sheet = pick_sheet(&sheets, *kind).with_context(|| {
-                    format!(
-                        "workbook `{}` has no sheet `{}` or `{}` (sheets: {})",
-                        display_name(data),
-                        kind.name(),
-                        kind.chinese(),
-                        sheets.join(", ")
+                    say(
+                        format!(
+                            "工作簿 `{}` 中没有工作表 `{}` 或 `{}`（现有工作表：{}）",
+                            display_name(data),
+                            kind.chinese(),
+                            kind.name(),
+                            sheets.join("、")
+                        ),
+                        format!(
+                            "workbook `{}` has no sheet `{}` or `{}` (sheets: {})",
+                            display_name(data),
+                            kind.name(),
+                            kind.chinese(),
+                            sheets.join(", ")
+                        ),
                     )
                 })?;
                 found[i] = Some(TablePath::Xlsx(data.to_path_buf(), Some(sheet)));
@@ -147,10 +166,18 @@ pub fn locate(data: &Path, explicit: [Option<PathBuf>; 3]) -> Result<[TablePath;
         return Ok(found.map(|f| f.unwrap_or(TablePath::Csv(PathBuf::new()))));
     }
     if !data.is_dir() {
-        bail!("data folder `{}` does not exist", data.display());
+        bail!(say(
+            format!("数据文件夹 `{}` 不存在", data.display()),
+            format!("data folder `{}` does not exist", data.display())
+        ));
     }
     let entries: Vec<PathBuf> = std::fs::read_dir(data)
-        .with_context(|| format!("cannot read folder `{}`", data.display()))?
+        .with_context(|| {
+            say(
+                format!("无法读取文件夹 `{}`", data.display()),
+                format!("cannot read folder `{}`", data.display()),
+            )
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
@@ -164,12 +191,21 @@ pub fn locate(data: &Path, explicit: [Option<PathBuf>; 3]) -> Result<[TablePath;
         match hits.as_slice() {
             [one] => found[i] = Some(path_kind(one, None)),
             [] => missing.push(*kind),
-            [a, b, ..] => bail!(
-                "two files for the {} table: `{}` and `{}`; keep one",
-                kind.name(),
-                display_name(a),
-                display_name(b)
-            ),
+            [a, b, ..] => bail!(say(
+                format!(
+                    "{}（{}）表有两个文件：`{}` 和 `{}`，请只保留一个",
+                    kind.chinese(),
+                    kind.name(),
+                    display_name(a),
+                    display_name(b)
+                ),
+                format!(
+                    "two files for the {} table: `{}` and `{}`; keep one",
+                    kind.name(),
+                    display_name(a),
+                    display_name(b)
+                )
+            )),
         }
     }
     if !missing.is_empty() {
@@ -179,16 +215,17 @@ pub fn locate(data: &Path, explicit: [Option<PathBuf>; 3]) -> Result<[TablePath;
             return locate(books[0], [None, None, None]);
         }
         let kind = missing[0];
-        bail!(
-            "no {} table in `{}`: expected `{}.csv`, `{}.csv`, `{}.xlsx` or `{}.xlsx`, or --{} FILE",
-            kind.name(),
-            data.display(),
-            kind.name(),
-            kind.chinese(),
-            kind.name(),
-            kind.chinese(),
-            kind.name()
-        );
+        let (n, c) = (kind.name(), kind.chinese());
+        bail!(say(
+            format!(
+                "`{}` 中没有{c}（{n}）表：应为 `{n}.csv`、`{c}.csv`、`{n}.xlsx` 或 `{c}.xlsx`，或用 --{n} 指定文件",
+                data.display()
+            ),
+            format!(
+                "no {n} table in `{}`: expected `{n}.csv`, `{c}.csv`, `{n}.xlsx` or `{c}.xlsx`, or --{n} FILE",
+                data.display()
+            )
+        ));
     }
     Ok(found.map(|f| f.unwrap_or(TablePath::Csv(PathBuf::new()))))
 }
@@ -285,6 +322,7 @@ pub fn number_text(n: f64) -> String {
 
 /// A table that could not be read at all (exit 2).
 fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>) -> anyhow::Error {
+    let file = source.display();
     let mut lines = Vec::new();
     for e in errors {
         match e {
@@ -292,40 +330,51 @@ fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>) -> 
                 header,
                 first,
                 second,
-            } => lines.push(format!(
-                "header `{header}` appears twice in {} (columns {} and {}); rename or delete one",
-                source.display(),
-                column_letter(first),
-                column_letter(second)
-            )),
+            } => {
+                let (a, b) = (column_letter(first), column_letter(second));
+                lines.push(say(
+                    format!("{file} 中表头 `{header}` 出现了两次（{a} 和 {b} 列），请改名或删去一列"),
+                    format!("header `{header}` appears twice in {file} (columns {a} and {b}); rename or delete one"),
+                ));
+            }
             HeaderError::Missing { field, found } => {
                 let accepted: Vec<&str> = std::iter::once(field.name)
                     .chain(field.aliases.iter().copied())
                     .collect();
-                let mut msg = format!(
-                    "missing column `{}` in {} (accepted: {}); found: {}",
-                    field.name,
-                    source.display(),
-                    accepted.join(", "),
-                    if found.is_empty() {
-                        "no headers".to_owned()
-                    } else {
-                        found.join(", ")
-                    }
+                let (name, table) = (field.name, kind.name());
+                let found_zh = if found.is_empty() {
+                    "无".to_owned()
+                } else {
+                    found.join("、")
+                };
+                let found_en = if found.is_empty() {
+                    "no headers".to_owned()
+                } else {
+                    found.join(", ")
+                };
+                let mut zh = format!(
+                    "{file} 缺少 `{name}` 列（可用表头：{}）；现有表头：{found_zh}",
+                    accepted.join("、")
+                );
+                let mut en = format!(
+                    "missing column `{name}` in {file} (accepted: {}); found: {found_en}",
+                    accepted.join(", ")
                 );
                 match headers::closest(field, &found) {
-                    Some(h) => msg.push_str(&format!(
-                        " — did you mean `{h}`? map it with --columns (e.g. [{}] \"{h}\" = \"{}\")",
-                        kind.name(),
-                        field.name
-                    )),
-                    None => msg.push_str(&format!(
-                        "; if the column has another name, map it with --columns (e.g. [{}] \"表头\" = \"{}\")",
-                        kind.name(),
-                        field.name
-                    )),
+                    Some(h) => {
+                        zh.push_str(&format!("。是否就是 `{h}`？可用 --columns 对应（如 [{table}] \"{h}\" = \"{name}\"）"));
+                        en.push_str(&format!(
+                            " — did you mean `{h}`? map it with --columns (e.g. [{table}] \"{h}\" = \"{name}\")"
+                        ));
+                    }
+                    None => {
+                        zh.push_str(&format!("。若该列用了别的表头，可用 --columns 对应（如 [{table}] \"表头\" = \"{name}\"）"));
+                        en.push_str(&format!(
+                            "; if the column has another name, map it with --columns (e.g. [{table}] \"表头\" = \"{name}\")"
+                        ));
+                    }
                 }
-                lines.push(msg);
+                lines.push(say(zh, en));
             }
         }
     }
@@ -349,18 +398,39 @@ enum Rows {
 /// The exit-2 error for a file that cannot be read as text.
 fn read_error(source: &Source, path: &Path, e: stream::ReadError) -> anyhow::Error {
     match e {
-        stream::ReadError::Io(e) => {
-            anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
-        }
+        stream::ReadError::Io(e) => anyhow::Error::new(e).context(cannot_read(path)),
         stream::ReadError::Bad {
             offset,
             line,
             encoding,
-        } => anyhow::anyhow!(
-            "{} is not readable text: byte {offset} (line {line}) is not valid {encoding}, and the file is valid neither as UTF-8 nor as GB18030; save the file as UTF-8 or as Excel's “CSV (逗号分隔)”",
-            source.file
-        ),
+        } => {
+            let file = &source.file;
+            anyhow::anyhow!(say(
+                format!(
+                    "{file} 不是可读的文本：第 {line} 行（第 {offset} 字节）不是有效的 {encoding}，整个文件既不是 UTF-8 也不是 GB18030；请另存为 UTF-8 或 Excel 的“CSV (逗号分隔)”"
+                ),
+                format!(
+                    "{file} is not readable text: byte {offset} (line {line}) is not valid {encoding}, and the file is valid neither as UTF-8 nor as GB18030; save the file as UTF-8 or as Excel's “CSV (逗号分隔)”"
+                )
+            ))
+        }
     }
+}
+
+/// "cannot read `path`", in the message language.
+fn cannot_read(path: &Path) -> String {
+    say(
+        format!("无法读取 `{}`", path.display()),
+        format!("cannot read `{}`", path.display()),
+    )
+}
+
+/// The exit-2 message for a file with no header row.
+fn no_header(source: &Source) -> String {
+    say(
+        format!("{} 是空文件：没有表头行", source.display()),
+        format!("{} is empty: it has no header row", source.display()),
+    )
 }
 
 /// Where the last complete record of `text` ends: after the last line break outside
@@ -399,7 +469,7 @@ fn read_attendance_csv<'l>(
         0 => stream::TextStream::open(path, opts.encoding),
         n => stream::TextStream::with_block(path, opts.encoding, n),
     }
-    .with_context(|| format!("cannot read `{}`", path.display()))?
+    .with_context(|| cannot_read(path))?
     .with_progress(opts.progress.clone());
     let mut pending = String::new();
     let mut line: u32 = 1;
@@ -412,7 +482,7 @@ fn read_attendance_csv<'l>(
             Err(stream::StreamError::NotUtf8) => {
                 stream = stream
                     .reopen_gb18030(path)
-                    .with_context(|| format!("cannot read `{}`", path.display()))?
+                    .with_context(|| cannot_read(path))?
                     .with_progress(opts.progress.clone());
                 pending.clear();
                 line = 1;
@@ -433,9 +503,7 @@ fn read_attendance_csv<'l>(
                 ));
             }
             Err(stream::StreamError::Io(e)) => {
-                return Err(
-                    anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
-                );
+                return Err(anyhow::Error::new(e).context(cannot_read(path)));
             }
         };
         let end = if more {
@@ -477,7 +545,7 @@ fn read_attendance_csv<'l>(
         }
     }
     if !started {
-        bail!("{} is empty: it has no header row", source.file);
+        bail!(no_header(&source));
     }
     Ok(sinks)
 }
@@ -499,12 +567,19 @@ fn read_header(text: &str, delimiter: u8, source: &Source, more: bool) -> Result
                 return Ok(Some((header, reader.position())));
             }
             Ok(None) if more => return Ok(None),
-            Ok(None) => bail!("{} is empty: it has no header row", source.file),
-            Err(e) => bail!(
-                "{}: a quote opened on line {} never closes",
-                source.file,
-                e.line
-            ),
+            Ok(None) => bail!(no_header(source)),
+            Err(e) => bail!(say(
+                format!(
+                    "{}：第 {} 行开始的引号没有闭合，无法读出表头",
+                    source.display(),
+                    e.line
+                ),
+                format!(
+                    "{}: a quote opened on line {} never closes",
+                    source.display(),
+                    e.line
+                )
+            )),
         }
     }
 }
@@ -553,7 +628,10 @@ fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Result<R
                 sheet: None,
             };
             if std::fs::metadata(p).is_ok_and(|m| m.len() >= (1 << 31)) {
-                bail!("{} is larger than 2 GiB; split it", source.file);
+                bail!(say(
+                    format!("{} 超过 2 GiB，请拆分后再检查", source.file),
+                    format!("{} is larger than 2 GiB; split it", source.file)
+                ));
             }
             let (text, _enc) =
                 stream::read_all(p, opts.encoding).map_err(|e| read_error(&source, p, e))?;
@@ -628,7 +706,7 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             let text = std::sync::Arc::new(text);
             let Some((header, (start, line))) = read_header(&text, delimiter, &source, false)?
             else {
-                bail!("{} is empty: it has no header row", source.file);
+                bail!(no_header(&source));
             };
             let columns = map_headers_with(kind, &header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;

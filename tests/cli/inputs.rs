@@ -398,6 +398,22 @@ fn column_map_names_unusual_headers() {
         None,
     );
     assert_eq!(code, 2);
+    // Chinese by default, English with --lang en.
+    assert!(
+        err.contains("缺少 `appointed_on` 列") && err.contains("是否就是 `任职时期`"),
+        "{err}"
+    );
+    let (_, _, err) = run(
+        &[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "--lang",
+            "en",
+        ],
+        None,
+    );
     assert!(
         err.contains("missing column `appointed_on`") && err.contains("did you mean `任职时期`"),
         "{err}"
@@ -447,7 +463,7 @@ fn init_writes_templates_that_validate_clean() {
     // Never overwrites.
     let (code, _, err) = run(&["init", d.to_str().unwrap()], None);
     assert_eq!(code, 2);
-    assert!(err.contains("already exists"), "{err}");
+    assert!(err.contains("已存在"), "{err}");
 
     let x = dir.path().join("book");
     let (code, _, _) = run(&["init", x.to_str().unwrap(), "--xlsx"], None);
@@ -515,7 +531,7 @@ fn broken_workbooks_are_refused_clearly() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(
-        err.contains("fake.xlsx") && err.contains("not a readable .xlsx"),
+        err.contains("fake.xlsx") && err.contains("不是可读的 .xlsx"),
         "{err}"
     );
 
