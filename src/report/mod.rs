@@ -237,11 +237,26 @@ impl Report {
                 waived: c.waived,
             })
             .collect();
-        let findings: Vec<FindingEntry> = ev
-            .findings
-            .iter()
-            .map(|f| finding_entry(f, rules, data, lang))
-            .collect();
+        // Messages and evidence for many findings: build them on every core.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let chunk = ev.findings.len().div_ceil(threads).max(1024);
+        let findings: Vec<FindingEntry> = std::thread::scope(|s| {
+            let parts: Vec<_> = ev
+                .findings
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|f| finding_entry(f, rules, data, lang))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
         let data_errors = data_error_entries(data, lang);
         let details = rules
             .rules
