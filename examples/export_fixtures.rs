@@ -71,6 +71,11 @@ fn main() -> Result<()> {
     }
 
     let mut wb = Workbook::new();
+    // A fixed creation time, so that the file is the same every time it is written.
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2021, 1, 1)?),
+    );
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let bold = Format::new().set_bold();
     for (table, sheet) in TABLES {

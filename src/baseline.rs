@@ -19,6 +19,22 @@ pub fn apply(report: &mut Report, path: &Path) -> Result<()> {
             path.display()
         )
     })?;
+    if let Some(base_set) = v.get("rule_set").and_then(Value::as_str)
+        && base_set != report.rule_set
+    {
+        bail!(crate::i18n::say(
+            format!(
+                "基线 `{}` 是规则集 {base_set} 的报告，本次检查用的是 {}：两者的检查结果不可比较",
+                path.display(),
+                report.rule_set
+            ),
+            format!(
+                "baseline `{}` is a report of rule set {base_set}, this check uses {}: their findings do not compare",
+                path.display(),
+                report.rule_set
+            )
+        ));
+    }
     let Some(findings) = v.get("findings").and_then(Value::as_array) else {
         bail!(
             "baseline `{}` has no `findings`: give a report written by `peixun check --format json`",
@@ -55,15 +71,22 @@ pub fn apply(report: &mut Report, path: &Path) -> Result<()> {
             status,
         });
     }
-    let mut known: std::collections::HashSet<&str> = before.iter().map(|b| b.id.as_str()).collect();
+    let known: std::collections::HashMap<&str, &str> = before
+        .iter()
+        .map(|b| (b.id.as_str(), b.status.as_str()))
+        .collect();
     for f in &mut report.findings {
-        f.change = Some(if known.contains(f.id.as_str()) {
-            "unchanged"
-        } else {
-            "new"
-        });
+        match known.get(f.id.as_str()) {
+            Some(status) => {
+                f.change = Some("unchanged");
+                if *status != f.status.as_str() {
+                    f.previous_status = Some((*status).to_owned());
+                }
+            }
+            None => f.change = Some("new"),
+        }
     }
-    known.clear();
+    drop(known);
     let now: std::collections::HashSet<String> =
         report.findings.iter().map(|f| f.id.clone()).collect();
     let resolved = before

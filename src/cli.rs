@@ -356,14 +356,97 @@ fn progress_bar(paths: &[load::TablePath; 3]) -> Option<indicatif::ProgressBar> 
     Some(bar)
 }
 
+/// The report format: `--format`, else the `-o` file's extension, else the table. An
+/// extension that names no format, and a workbook to a terminal, are refused.
+fn output_format(format: Option<Format>, output: Option<&Path>) -> Result<Format> {
+    let format = match (format, output) {
+        (Some(f), _) => f,
+        (None, Some(path)) => match (Format::from_extension(path), path.extension()) {
+            (Some(f), _) => f,
+            (None, None) => Format::Table,
+            (None, Some(ext)) => anyhow::bail!(crate::i18n::say(
+                format!(
+                    "无法从扩展名 `.{}` 判断报告格式；请用 --format 指定（table、json、csv、markdown、html、xlsx、junit）或改用 .txt .json .csv .md .html .xlsx .xml",
+                    ext.to_string_lossy()
+                ),
+                format!(
+                    "cannot tell the report format from `.{}`: give --format (table, json, csv, markdown, html, xlsx, junit) or use .txt .json .csv .md .html .xlsx .xml",
+                    ext.to_string_lossy()
+                )
+            )),
+        },
+        (None, None) => Format::Table,
+    };
+    if let Some(path) = output {
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if path.is_dir() {
+            anyhow::bail!(crate::i18n::say(
+                format!(
+                    "`{}` 是文件夹；-o 要的是报告文件名，如 {}/报告.html",
+                    path.display(),
+                    path.display()
+                ),
+                format!(
+                    "`{}` is a folder; -o takes a report file name, e.g. {}/report.html",
+                    path.display(),
+                    path.display()
+                )
+            ));
+        }
+        if let Some(dir) = parent
+            && !dir.is_dir()
+        {
+            anyhow::bail!(crate::i18n::say(
+                format!(
+                    "文件夹 `{}` 不存在，无法写入 `{}`",
+                    dir.display(),
+                    path.display()
+                ),
+                format!(
+                    "folder `{}` does not exist, so `{}` cannot be written",
+                    dir.display(),
+                    path.display()
+                )
+            ));
+        }
+    }
+    if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!(crate::i18n::say(
+            "xlsx 报告是二进制文件，不能显示在终端上；请用 -o 报告.xlsx 写入文件".to_owned(),
+            "an xlsx report is a binary file, not for a terminal: write it with -o report.xlsx"
+                .to_owned()
+        ));
+    }
+    Ok(format)
+}
+
 fn check(a: CheckArgs) -> Result<u8> {
     crate::trace("start");
+    let format = output_format(a.data.format, a.data.output.as_deref())?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut rules = load_rules(a.data.rules.as_deref())?;
     let data = load_data(&a.data, &rules)?;
     let diags = rules.bind(&data);
     if !diags.is_empty() {
         return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
+    }
+    // A roster with no rows at all is most likely the wrong folder or an empty export:
+    // say so on stderr (the report and the exit status stay as they are).
+    let roster = &data.cadres_table;
+    if roster.rows() == 0 && !data.data_errors.iter().any(|e| e.source == roster.source) {
+        eprintln!(
+            "{}",
+            crate::i18n::say(
+                format!(
+                    "peixun: 注意：{} 没有数据行，没有可检查的干部",
+                    roster.source.display()
+                ),
+                format!(
+                    "peixun: note: {} has no data rows: there are no cadres to check",
+                    roster.source.display()
+                )
+            )
+        );
     }
     let ev = crate::eval::run(&rules, &data, as_of);
     crate::trace("evaluated");
@@ -400,11 +483,6 @@ fn check(a: CheckArgs) -> Result<u8> {
         }
     }
     crate::trace("report built");
-    let format = a
-        .data
-        .format
-        .or_else(|| a.data.output.as_deref().and_then(Format::from_extension))
-        .unwrap_or(Format::Table);
     let color = a.data.color.enabled(a.data.output.as_deref());
     let text = report::render(&report, format, a.data.lang, width(), color);
     crate::trace("report rendered");
@@ -437,15 +515,50 @@ fn validate(a: DataArgs) -> Result<u8> {
         }
     }
     by_kind.sort();
-    let tables = [&data.cadres_table, &data.classes_table];
+    // Each table: its name, rows read without error, and the header used for each field.
+    let tables: Vec<(String, usize, String)> = [
+        (
+            &data.cadres_table.source,
+            data.cadres_table.rows(),
+            &data.cadres_table.columns,
+            data.cadres_table.kind,
+        ),
+        (
+            &data.classes_table.source,
+            data.classes_table.rows(),
+            &data.classes_table.columns,
+            data.classes_table.kind,
+        ),
+        (
+            &data.attendance.0,
+            data.attendance.2,
+            &data.attendance.1,
+            crate::model::TableKind::Attendance,
+        ),
+    ]
+    .into_iter()
+    .map(|(source, rows, columns, kind)| {
+        let used: Vec<String> = columns
+            .iter()
+            .filter_map(|c| {
+                let f = c.field?;
+                let spec = crate::model::fields_of(kind)
+                    .iter()
+                    .find(|s| s.field == f)?;
+                Some(format!("{}←{}", spec.name, c.header))
+            })
+            .collect();
+        (source.display(), rows, used.join(", "))
+    })
+    .collect();
     let format = a
         .format
         .or_else(|| a.output.as_deref().and_then(Format::from_extension))
         .unwrap_or(Format::Table);
     if !matches!(format, Format::Table | Format::Json) {
         anyhow::bail!(crate::i18n::say(
-            format!("validate 只输出 `--format table` 或 `--format json`，不支持 {format:?}"),
-            format!("validate writes `--format table` or `--format json`, not {format:?}")
+            format!("validate 只输出 `--format table` 或 `--format json`"),
+            format!("validate writes `--format table` or `--format json` only")
         ));
     }
     let text = match format {
@@ -460,7 +573,7 @@ fn validate(a: DataArgs) -> Result<u8> {
                 .collect();
             let rows: serde_json::Map<String, serde_json::Value> = tables
                 .iter()
-                .map(|t| (t.source.display(), t.rows().into()))
+                .map(|(name, rows, _)| (name.clone(), (*rows).into()))
                 .collect();
             let v = serde_json::json!({
                 "summary": {
@@ -477,24 +590,12 @@ fn validate(a: DataArgs) -> Result<u8> {
         }
         _ => {
             let mut out = String::new();
-            for t in tables {
-                let used: Vec<String> = t
-                    .columns
-                    .iter()
-                    .filter_map(|c| {
-                        let f = c.field?;
-                        let spec = crate::model::fields_of(t.kind)
-                            .iter()
-                            .find(|s| s.field == f)?;
-                        Some(format!("{}←{}", spec.name, c.header))
-                    })
-                    .collect();
+            for (name, rows, used) in &tables {
                 out.push_str(&format!(
-                    "{}：{} {}；{}\n",
-                    t.source.display(),
-                    t.rows(),
+                    "{name}{}{rows} {}{}{used}\n",
+                    a.lang.pick("：", ": "),
                     a.lang.pick("行有效", "valid rows"),
-                    used.join(", ")
+                    a.lang.pick("；", "; ")
                 ));
             }
             if errors.is_empty() {

@@ -85,6 +85,11 @@ pub fn init(dir: &Path, xlsx: bool) -> Result<Vec<String>> {
 
 fn write_workbook(path: &Path) -> Result<()> {
     let mut wb = Workbook::new();
+    // A fixed creation time, so that the file is the same every time it is written.
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2021, 1, 1)?),
+    );
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
     let date = Format::new().set_num_format("yyyy-mm-dd");

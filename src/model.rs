@@ -522,6 +522,9 @@ pub struct Dataset {
     pub attended: Vec<(u32, u32)>,
     pub data_errors: Vec<DataError>,
     pub id_cols: (usize, usize),
+    /// The attendance table's source and columns (its rows are not kept), and how many
+    /// rows were read without error.
+    pub attendance: (Source, Vec<Column>, usize),
 }
 
 impl Dataset {

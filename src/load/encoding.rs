@@ -10,7 +10,7 @@ pub enum TextEncoding {
     Utf8,
     #[value(name = "gb18030", alias = "gbk")]
     Gb18030,
-    #[value(name = "utf-16")]
+    #[value(skip)]
     Utf16,
 }
 

@@ -18,10 +18,12 @@ pub enum HeaderError {
         first: usize,
         second: usize,
     },
-    /// A required field has no column.
+    /// A required field has no column: every header found, and those mapped to nothing
+    /// (the only ones worth suggesting).
     Missing {
         field: &'static FieldSpec,
         found: Vec<String>,
+        unmapped: Vec<String>,
     },
 }
 
@@ -66,6 +68,7 @@ pub fn map_headers_with(
             columns[i].field = Some(*field);
         }
     }
+    let mut missing = Vec::new();
     for spec in fields_of(kind) {
         if columns.iter().any(|c| c.field == Some(spec.field)) {
             continue;
@@ -78,16 +81,24 @@ pub fn map_headers_with(
         });
         match found {
             Some(i) => columns[i].field = Some(spec.field),
-            None if spec.required => errors.push(HeaderError::Missing {
-                field: spec,
-                found: columns
-                    .iter()
-                    .map(|c| c.header.clone())
-                    .filter(|h| !h.is_empty())
-                    .collect(),
-            }),
+            None if spec.required => missing.push(spec),
             None => {}
         }
+    }
+    for field in missing {
+        errors.push(HeaderError::Missing {
+            field,
+            found: columns
+                .iter()
+                .map(|c| c.header.clone())
+                .filter(|h| !h.is_empty())
+                .collect(),
+            unmapped: columns
+                .iter()
+                .filter(|c| c.field.is_none() && !c.header.is_empty())
+                .map(|c| c.header.clone())
+                .collect(),
+        });
     }
     if errors.is_empty() {
         Ok(columns)

@@ -337,7 +337,11 @@ fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>) -> 
                     format!("header `{header}` appears twice in {file} (columns {a} and {b}); rename or delete one"),
                 ));
             }
-            HeaderError::Missing { field, found } => {
+            HeaderError::Missing {
+                field,
+                found,
+                unmapped,
+            } => {
                 let accepted: Vec<&str> = std::iter::once(field.name)
                     .chain(field.aliases.iter().copied())
                     .collect();
@@ -360,7 +364,17 @@ fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>) -> 
                     "missing column `{name}` in {file} (accepted: {}); found: {found_en}",
                     accepted.join(", ")
                 );
-                match headers::closest(field, &found) {
+                if let [only] = found.as_slice()
+                    && only.contains([',', ';', '\t'])
+                {
+                    zh.push_str(
+                        "。表头只读出一列且其中含分隔符，请检查 --delimiter 或文件的分隔符",
+                    );
+                    en.push_str(
+                        "; the header was read as one column holding separators: check --delimiter",
+                    );
+                }
+                match headers::closest(field, &unmapped) {
                     Some(h) => {
                         zh.push_str(&format!("。是否就是 `{h}`？可用 --columns 对应（如 [{table}] \"{h}\" = \"{name}\"）"));
                         en.push_str(&format!(
@@ -819,6 +833,21 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     crate::trace("attendance read");
     let mut attended = Vec::new();
     let mut att_errors = Vec::new();
+    let attendance = match atts.first() {
+        Some(a) => (
+            a.b.table.source.clone(),
+            a.b.table.columns.clone(),
+            atts.iter().map(|a| a.rows_ok).sum(),
+        ),
+        None => (
+            Source {
+                file: String::new(),
+                sheet: None,
+            },
+            Vec::new(),
+            0,
+        ),
+    };
     for a in atts {
         attended.extend(a.attended);
         att_errors.extend(a.b.errors);
@@ -850,6 +879,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         attended,
         data_errors,
         id_cols,
+        attendance,
     })
 }
 

@@ -487,6 +487,8 @@ pub struct Attendance<'a> {
     classes: &'a Builder<'a>,
     /// (cadre index, class index) of completed attendance.
     pub attended: Vec<(u32, u32)>,
+    /// Rows read without error.
+    pub rows_ok: usize,
 }
 
 impl<'a> super::RowSink<'a> for Attendance<'a> {
@@ -505,6 +507,7 @@ impl<'a> Attendance<'a> {
             cadres,
             classes,
             attended: Vec::new(),
+            rows_ok: 0,
         }
     }
 
@@ -557,8 +560,11 @@ impl<'a> Attendance<'a> {
         } else {
             None
         };
-        if let (Some(c), Some(k), Some(true)) = (cadre, class, completed) {
-            self.attended.push((c, k));
+        if let (Some(c), Some(k), Some(done)) = (cadre, class, completed) {
+            self.rows_ok += 1;
+            if done {
+                self.attended.push((c, k));
+            }
         }
     }
 

@@ -106,6 +106,10 @@ pub struct FindingEntry {
     /// With `--baseline`: `new` or `unchanged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<&'static str>,
+    /// With `--baseline`: the status in the baseline, when it was different (a pending
+    /// finding that became a violation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<String>,
     /// With `--due-within`: a pending finding due within the window.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub due_soon: bool,
@@ -434,6 +438,7 @@ fn finding_entry(f: &Finding, rules: &RuleSet, data: &Dataset, lang: Lang) -> Fi
         evidence,
         waiver: None,
         change: None,
+        previous_status: None,
         due_soon: false,
         who,
     }

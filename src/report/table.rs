@@ -135,6 +135,18 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
             if f.change == Some("new") {
                 status.push_str(lang.pick("\n新增", "\nnew"));
             }
+            if let Some(prev) = &f.previous_status {
+                let prev = match prev.as_str() {
+                    "violation" => lang.pick("违规", "violation"),
+                    "pending" => lang.pick("待办", "pending"),
+                    "waived" => lang.pick("豁免", "waived"),
+                    other => other,
+                };
+                status.push_str(&match lang {
+                    Lang::Zh => format!("\n原为{prev}"),
+                    Lang::En => format!("\nwas {prev}"),
+                });
+            }
             let mut why = clean(&f.message);
             if let Some(w) = &f.waiver {
                 why.push_str(&match lang {

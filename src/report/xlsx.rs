@@ -247,9 +247,19 @@ impl SheetNames {
     }
 }
 
+fn as_of_datetime(as_of: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    let mut it = as_of.split('-').map(|p| p.parse::<u16>().ok());
+    let (y, m, d) = (it.next()??, it.next()??, it.next()??);
+    rust_xlsxwriter::ExcelDateTime::from_ymd(y, u8::try_from(m).ok()?, u8::try_from(d).ok()?).ok()
+}
+
 fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
     let mut wb = Workbook::new();
+    // The as-of date as the creation time: the same check gives the same bytes.
+    if let Some(created) = as_of_datetime(&report.as_of) {
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+    }
     let mut names = SheetNames::default();
     let summary_name = names.claim(lang.pick("汇总", "Summary"));
     let detail_name = names.claim(lang.pick("分项统计", "Breakdown"));

@@ -556,3 +556,42 @@ fn broken_workbooks_are_refused_clearly() {
         "{err}"
     );
 }
+
+/// The hint for a missing column names only a header that is not used already.
+#[test]
+fn missing_column_hint_skips_headers_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    for (table, _) in TABLES {
+        fs::write(dir.path().join(format!("{table}.csv")), demo_text(table)).unwrap();
+    }
+    // classes.csv without organizer_level: `organizer` is mapped, so it is no hint.
+    let classes = demo_text("classes");
+    let mut lines = classes.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let drop = header.iter().position(|h| *h == "organizer_level").unwrap();
+    let mut out = String::new();
+    for line in std::iter::once(header.join(",")).chain(lines.map(str::to_owned)) {
+        let cells: Vec<&str> = line
+            .split(',')
+            .enumerate()
+            .filter(|(i, _)| *i != drop)
+            .map(|(_, c)| c)
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    fs::write(dir.path().join("classes.csv"), out).unwrap();
+    let (code, _, err) = run(
+        &["check", dir.path().to_str().unwrap(), "--lang", "en"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("missing column `organizer_level`"), "{err}");
+    assert!(!err.contains("did you mean `organizer`"), "{err}");
+    // validate names the header used for every table, attendance included.
+    let (_, text, _) = run(&["validate", fixture("demo").to_str().unwrap()], None);
+    assert!(
+        text.contains("attendance.csv：117") && text.contains("cadre_id←身份证号"),
+        "{text}"
+    );
+}

@@ -406,3 +406,159 @@ fn waivers_from_a_workbook() {
     assert_eq!(w["waiver"]["approved_by"], "市总组织部");
     assert!(after.get("warnings").is_none(), "{after}");
 }
+
+#[test]
+fn baseline_notes_status_changes_and_refuses_another_rule_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.json");
+    let (_, old, _) = check("demo", "2019-06-30", &[]);
+    fs::write(&base, serde_json::to_string(&old).unwrap()).unwrap();
+    let (_, now, _) = check(
+        "demo",
+        "2021-03-01",
+        &["--baseline", base.to_str().unwrap()],
+    );
+    let was: std::collections::HashMap<&str, &str> = findings(&old)
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap(), f["status"].as_str().unwrap()))
+        .collect();
+    let mut changed = 0;
+    for f in findings(&now) {
+        match was.get(f["id"].as_str().unwrap()) {
+            Some(&s) if s != f["status"] => {
+                assert_eq!(f["previous_status"], s);
+                changed += 1;
+            }
+            _ => assert!(f.get("previous_status").is_none(), "{f}"),
+        }
+    }
+    assert!(
+        changed > 0,
+        "some pending findings of 2019 are violations by 2021"
+    );
+
+    let mut other = old.clone();
+    other["rule_set"] = "another-plan".into();
+    fs::write(&base, serde_json::to_string(&other).unwrap()).unwrap();
+    let d = fixture("demo");
+    let (code, out, err) = run(
+        &[
+            "check",
+            d.to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "--baseline",
+            base.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("another-plan"), "{err}");
+}
+
+#[test]
+fn output_names_are_checked_before_the_work() {
+    let d = fixture("demo");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("r.pdf");
+    let (code, _, err) = run(
+        &["check", d.to_str().unwrap(), "-o", pdf.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains(".pdf") && err.contains("--format"), "{err}");
+    assert!(!pdf.exists());
+    let (code, _, err) = run(
+        &[
+            "check",
+            d.to_str().unwrap(),
+            "-o",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+    let missing = dir.path().join("no/such/r.json");
+    let (code, _, err) = run(
+        &[
+            "check",
+            d.to_str().unwrap(),
+            "-o",
+            missing.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("does not exist"), "{err}");
+    // No extension: the table, as documented.
+    let plain = dir.path().join("report");
+    let (code, _, _) = run(
+        &[
+            "check",
+            d.to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "-o",
+            plain.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        fs::read_to_string(&plain)
+            .unwrap()
+            .contains("new-chair-training")
+    );
+}
+
+#[test]
+fn an_empty_roster_is_noted_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    run(&["init", dir.path().join("t").to_str().unwrap()], None);
+    let (code, out, err) = run(
+        &[
+            "check",
+            dir.path().join("t").to_str().unwrap(),
+            "--as-of",
+            "2019-06-30",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        serde_json::from_str::<Value>(&out).is_ok(),
+        "stdout stays pure JSON"
+    );
+    assert!(
+        err.contains("干部名册.csv") && err.contains("没有数据行"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_same_check_writes_the_same_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = fixture("demo");
+    let (a, b) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
+    for p in [&a, &b] {
+        run(
+            &[
+                "check",
+                d.to_str().unwrap(),
+                "--as-of",
+                "2021-03-01",
+                "-o",
+                p.to_str().unwrap(),
+            ],
+            None,
+        );
+    }
+    assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
+}
