@@ -557,8 +557,8 @@ fn validate(a: DataArgs) -> Result<u8> {
         .unwrap_or(Format::Table);
     if !matches!(format, Format::Table | Format::Json) {
         anyhow::bail!(crate::i18n::say(
-            format!("validate 只输出 `--format table` 或 `--format json`"),
-            format!("validate writes `--format table` or `--format json` only")
+            "validate 只输出 `--format table` 或 `--format json`".to_owned(),
+            "validate writes `--format table` or `--format json` only".to_owned()
         ));
     }
     let text = match format {
