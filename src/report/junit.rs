@@ -2,11 +2,11 @@
 //!
 //! How the report maps onto tests, chosen so a dashboard goes red exactly when `check`
 //! exits 1 with the default `--fail-on error`:
-//! - one `<testsuite>` per rule, named by its id, in rule order: `tests` = subjects
-//!   checked, `failures` = violations at error severity, `skipped` = the rule's other
-//!   findings (pending, waived, and violations of a warning-severity rule), `errors` = 0.
-//!   Met subjects count in `tests` but have no `<testcase>` of their own (the report
-//!   does not list them one by one), so `tests − failures − skipped` is the number met.
+//! - one `<testsuite>` per rule, named by its id, in rule order: `tests` = its test
+//!   cases (one per finding), `failures` = violations at error severity, `skipped` = the
+//!   rule's other findings (pending, waived, and violations of a warning-severity rule),
+//!   `errors` = 0. Met subjects have no `<testcase>` of their own (the report does not
+//!   list them one by one); the suite's `checked` and `met` properties count them.
 //! - one `<testcase>` per finding: `name` = the finding's stable id, `classname` = the
 //!   rule id. An error-severity violation holds a `<failure>` (`type` = the status,
 //!   `message` = the finding's message); any other finding a `<skipped>` whose message
@@ -116,8 +116,9 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             .collect();
         let failed = findings.iter().filter(|f| fails(f)).count() as u64;
         let other = findings.len() as u64 - failed;
-        // `checked` covers every finding; keep the counts consistent even if not.
-        let checked = rule.checked.max(findings.len() as u64);
+        // `tests` counts the test cases written; subjects met have none of their own and
+        // appear in the `checked` and `met` properties instead.
+        let checked = findings.len() as u64;
         tests += checked;
         failures += failed;
         skipped += other;
@@ -132,6 +133,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             ("severity", rule.severity.as_str()),
             ("kind", rule.kind),
             ("as_of", report.as_of.as_str()),
+            ("checked", &rule.checked.to_string()),
             ("met", &rule.met.to_string()),
         ] {
             suites.push_str(&format!(
