@@ -640,7 +640,11 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
         t.add_row(vec![
             r.meta.id.clone(),
             r.meta.kind.to_owned(),
-            r.meta.severity.as_str().to_owned(),
+            match r.meta.severity {
+                rules::Severity::Error => lang.pick("错误", "error"),
+                rules::Severity::Warning => lang.pick("提醒", "warning"),
+            }
+            .to_owned(),
             r.meta.title.clone(),
             r.meta.clause.clone(),
         ]);
@@ -670,38 +674,49 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
     };
     let m = &rule.meta;
     let entry = rules::registry::find_kind(m.kind);
+    let w = width() as usize;
+    let wrap = |text: &str, indent: &str| report::table::wrap(text, w, indent);
+    let sep = lang.pick("：", ": ");
     let mut out = String::new();
-    out.push_str(&format!("{} — {}\n", m.id, m.title));
-    out.push_str(&format!(
-        "{}: {}{}\n",
-        lang.pick("条款", "clause"),
-        m.clause,
-        rs.plan
-            .document
-            .as_deref()
-            .map(|d| format!("，{d}"))
-            .unwrap_or_default()
+    out.push_str(&wrap(&format!("{} — {}", m.id, m.title), ""));
+    let document = rs
+        .plan
+        .document
+        .as_deref()
+        .map(|d| format!("{}{d}", lang.pick("，", ", ")))
+        .unwrap_or_default();
+    out.push_str(&wrap(
+        &format!("{}{sep}{}{document}", lang.pick("条款", "clause"), m.clause),
+        "",
     ));
+    let severity = match m.severity {
+        rules::Severity::Error => lang.pick("错误", "error"),
+        rules::Severity::Warning => lang.pick("提醒", "warning"),
+    };
     out.push_str(&format!(
-        "{}: {}    {}: {}\n\n",
+        "{}{sep}{}    {}{sep}{severity}\n\n",
         lang.pick("类型", "kind"),
         m.kind,
-        lang.pick("级别", "severity"),
-        m.severity.as_str()
+        lang.pick("级别", "severity")
     ));
     if let Some(d) = &m.description {
-        out.push_str(d.trim());
-        out.push_str("\n\n");
+        out.push_str(&wrap(d.trim(), ""));
+        out.push('\n');
     }
-    out.push_str(&rule.kind.describe(lang, &rs.plan));
-    out.push_str("\n\n");
+    out.push_str(&wrap(&rule.kind.describe(lang, &rs.plan), ""));
+    out.push('\n');
     if let Some(e) = entry {
         out.push_str(lang.pick("规则类型说明：\n", "about this kind:\n"));
-        for line in e.explain.lines() {
-            out.push_str("  ");
-            out.push_str(line.trim());
-            out.push('\n');
-        }
+        let text = match lang {
+            Lang::Zh => e.explain_zh.to_owned(),
+            Lang::En => e
+                .explain
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        out.push_str(&wrap(&format!("  {text}"), "  "));
     }
     report::write_output(None, out.as_bytes())?;
     Ok(0)

@@ -374,12 +374,12 @@ pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
                 let days = (date - f.due).num_days();
                 if zh {
                     format!(
-                        "；最近的符合条件培训 {id}（{}）晚于截止日 {days} 天",
+                        "；截止日后首次参加的符合条件培训为 {id}（{}），晚了 {days} 天",
                         fmt_date(date)
                     )
                 } else {
                     format!(
-                        "; nearest qualifying class {id} on {}, {days} day{} after the deadline",
+                        "; the first qualifying class after the deadline was {id} on {}, {days} day{} late",
                         fmt_date(date),
                         if days == 1 { "" } else { "s" }
                     )

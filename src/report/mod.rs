@@ -41,7 +41,7 @@ pub enum FailOn {
 pub enum Format {
     /// Terminal tables (default)
     Table,
-    /// JSON for scripts (SPEC §4)
+    /// JSON for scripts: stable keys, statuses and rule ids
     Json,
     /// One row per finding, UTF-8 with BOM for Excel
     Csv,

@@ -76,14 +76,23 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
     for rule in &report.rules {
         let sev = match rule.severity {
             crate::rules::Severity::Error => "",
-            crate::rules::Severity::Warning => lang.pick("〔提示〕", "[warning] "),
+            crate::rules::Severity::Warning => lang.pick("〔提醒级〕", "[warning] "),
         };
-        out.push_str(&format!(
-            "■ {} {sev}{}（{}）\n",
-            rule.id,
-            clean(&rule.title),
-            clean(&rule.clause)
-        ));
+        let heading = match lang {
+            Lang::Zh => format!(
+                "■ {} {sev}{}（{}）",
+                rule.id,
+                clean(&rule.title),
+                clean(&rule.clause)
+            ),
+            Lang::En => format!(
+                "■ {} {sev}{} ({})",
+                rule.id,
+                clean(&rule.title),
+                clean(&rule.clause)
+            ),
+        };
+        out.push_str(&wrap(&heading, width as usize, "  "));
         out.push_str(&match lang {
             Lang::Zh => format!(
                 "  检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}\n",
@@ -203,9 +212,9 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         && !resolved.is_empty()
     {
         out.push_str(&format!(
-            "■ {}（{}）\n",
+            "■ {}{}\n",
             lang.pick("已解决：基线中有、本次没有", "resolved since the baseline"),
-            resolved.len()
+            count(resolved.len(), lang)
         ));
         for r in resolved {
             out.push_str(&format!("  {}\n", clean(&r.id)));
@@ -214,17 +223,13 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
     }
     if !report.warnings.is_empty() {
         out.push_str(&format!(
-            "■ {}（{}）\n",
-            lang.pick("提示", "warnings"),
-            report.warnings.len()
+            "■ {}{}\n",
+            lang.pick("豁免提醒", "waiver warnings"),
+            count(report.warnings.len(), lang)
         ));
         for w in &report.warnings {
-            out.push_str(&format!(
-                "  {} {}: {}\n",
-                clean(&w.file),
-                w.line,
-                clean(&w.message)
-            ));
+            let line = format!("  {} {}: {}", clean(&w.file), w.line, clean(&w.message));
+            out.push_str(&wrap(&line, width as usize, "    "));
         }
         out.push('\n');
     }
@@ -232,15 +237,62 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
     out
 }
 
+/// Wraps a line to `width` display columns (CJK characters are two wide), breaking
+/// after a space where a Latin word would be split, anywhere in Chinese text; later
+/// lines start with `indent`. Ends with a newline.
+pub fn wrap(line: &str, width: usize, indent: &str) -> String {
+    let width = width.max(20);
+    let mut out = String::new();
+    let mut current = String::new();
+    let mut used = 0;
+    for word in line.split_inclusive(' ') {
+        let w: usize = word.chars().map(crate::diag::char_width).sum();
+        if used + w > width && used > indent.len() && word.is_ascii() {
+            out.push_str(current.trim_end());
+            out.push('\n');
+            current = indent.to_owned();
+            used = indent.len();
+        }
+        for c in word.chars() {
+            let cw = crate::diag::char_width(c);
+            // Chinese closing punctuation never starts a line: let it overflow by one.
+            let closing = "。，、；：）」』！？”".contains(c);
+            if used + cw > width
+                && used > indent.len()
+                && (!word.is_ascii() || w > width)
+                && !closing
+            {
+                out.push_str(current.trim_end());
+                out.push('\n');
+                current = indent.to_owned();
+                used = indent.len();
+            }
+            current.push(c);
+            used += cw;
+        }
+    }
+    out.push_str(current.trim_end());
+    out.push('\n');
+    out
+}
+
+/// A count after a heading: `（4）`, or ` (4)` in English.
+fn count(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("（{n}）"),
+        Lang::En => format!(" ({n})"),
+    }
+}
+
 /// The data-errors section (also the body of `validate`).
 pub fn data_errors(errors: &[DataErrorEntry], lang: Lang, width: u16) -> String {
     let mut out = format!(
-        "■ {}（{}）\n",
+        "■ {}{}\n",
         lang.pick(
             "数据错误：这些行未参与检查",
             "data errors: these rows were left out of the check"
         ),
-        errors.len()
+        count(errors.len(), lang)
     );
     let mut t = new_table(
         width,

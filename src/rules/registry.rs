@@ -28,6 +28,8 @@ pub struct KindEntry {
     pub keys: &'static [&'static str],
     pub parse: ParseFn,
     pub explain: &'static str,
+    /// The same explanation in Chinese, for `rules explain` in the default language.
+    pub explain_zh: &'static str,
 }
 
 /// Every rule kind.
@@ -37,6 +39,7 @@ pub static KINDS: &[KindEntry] = &[
         keys: &["who", "from", "within", "class", "min", "measure"],
         parse: deadline::parse,
         explain: deadline::Deadline::EXPLAIN,
+        explain_zh: "deadline（限期）——每个符合 `who` 的干部，须在其 `from` 指定日期 D 起至 D 加 `within`（`Ny` 年、`Nm` 个月，月末按当月最后一天，或 `Nd` 天）的期间内（含首尾两日），参加并结业至少 `min`（默认 1）期符合 `class` 的培训；`measure = \"days\"` 时按天数累计。截止日为 D 加 `within`。D 为空或晚于检查日的不检查；截止日前（含当日）已离任的不检查。未达到：截止日前（含当日）为待办，之后为违规。检查对象：干部。",
     },
     KindEntry {
         name: "quota",
@@ -45,18 +48,21 @@ pub static KINDS: &[KindEntry] = &[
         ],
         parse: quota::parse,
         explain: quota::Quota::EXPLAIN,
+        explain_zh: "quota（定额）——按对象和期间，统计期间内举办的、符合 `class` 的培训班期数（`measure = \"days\"` 时累计天数）。对象：有 `group_by = 列` 时，为干部名册该列出现过的每个值（不论日期）加上 `groups` 中列出的名称，`class` 中的 `$group` 即代表当前对象；没有 `group_by` 时只有一个对象，即规划的 `authority`。期间：`every = \"year\"` 为规划期内截至检查年份的每个自然年（截止于期末），`every = \"plan\"` 为整个规划期（截止于规划结束日）。超过 `max` 立即为违规，截止日为超出的那一期的日期；不足 `min` 时截止日前为待办，之后为违规。",
     },
     KindEntry {
         name: "coverage",
         keys: &["who", "class", "min", "measure"],
         parse: coverage::parse,
         explain: coverage::Coverage::EXPLAIN,
+        explain_zh: "coverage（覆盖）——在参照日 R（检查日与规划结束日中较早者）在任（任职不晚于 R，且未在 R 或之前离任）并符合 `who` 的每个干部，须在规划开始日至 R 期间参加并结业至少 `min`（默认 1）期符合 `class` 的培训（`measure = \"days\"` 时为天数）。截止日为规划结束日：之前为待办，之后为违规。检查对象：干部。",
     },
     KindEntry {
         name: "forbid",
         keys: &["class"],
         parse: forbid::parse,
         explain: forbid::Forbid::EXPLAIN,
+        explain_zh: "forbid（禁止）——规划期内（且不晚于检查日）每个符合 `class` 的培训班都是一条违规，截止日为该班开班日期。规划期内的每个班都计入“检查”。依据中列出条件所涉各列的原值。检查对象：班次。",
     },
 ];
 
