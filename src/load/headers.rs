@@ -131,7 +131,7 @@ pub fn closest<'a>(spec: &FieldSpec, found: &'a [String]) -> Option<&'a str> {
 }
 
 /// Levenshtein distance over chars.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

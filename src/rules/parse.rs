@@ -128,10 +128,18 @@ impl<'t, 'i> Keys<'t, 'i> {
         for (k, _) in self.table.iter() {
             let name: &str = k.get_ref().as_ref();
             if !self.used.iter().any(|u| u == name) {
+                // A typo (`withn`) gets the key it most likely meant.
+                let hint = accepted
+                    .iter()
+                    .map(|a| (crate::load::headers::distance(a, name), a))
+                    .filter(|(d, a)| *d <= 2 && *d * 3 <= a.len())
+                    .min()
+                    .map(|(_, a)| format!("; did you mean `{a}`?"))
+                    .unwrap_or_default();
                 diags.push(Diagnostic::new(
                     k.span(),
                     format!(
-                        "unknown key `{name}` in {} (accepted: {})",
+                        "unknown key `{name}` in {} (accepted: {}){hint}",
                         self.what,
                         accepted.join(", ")
                     ),
@@ -857,6 +865,7 @@ mod tests {
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].contains("unknown key `abov`"));
         assert!(e[1].contains("unknown key `whoo`"));
+        assert!(e[0].contains("did you mean `above`?"), "{e:?}");
         let e = errors(&format!(
             "{PLAN}[[rules]]\nid = \"a\"\nkind = \"forbid\"\ntitle = \"t\"\nclause = \"c\"\nclass = {{ organizer_level = \"街道\" }}\n"
         ));
