@@ -58,7 +58,9 @@ pub enum Problem {
     BadDate,
     AmbiguousDate,
     NoSuchDate,
-    BareNumberDate { serial_date: Option<NaiveDate> },
+    BareNumberDate {
+        serial_date: Option<NaiveDate>,
+    },
     Serial1900Feb29,
     SerialOutOfRange,
     NotANumber,
@@ -67,17 +69,39 @@ pub enum Problem {
     BadCompleted,
     ScientificId,
     IdLostDigits,
-    UnknownLevel { levels: Vec<String> },
-    DuplicateId { first_line: u32 },
-    EndBeforeStart { start: NaiveDate },
-    UnknownCadre,
-    UnknownClass,
-    RejectedCadre { file: String, line: u32 },
-    RejectedClass { file: String, line: u32 },
-    TooManyFields { expected: usize, found: usize },
+    UnknownLevel {
+        levels: Vec<String>,
+    },
+    DuplicateId {
+        first_line: u32,
+    },
+    EndBeforeStart {
+        start: NaiveDate,
+    },
+    /// `incomplete`: the roster lost rows that may hold this id.
+    UnknownCadre {
+        incomplete: bool,
+    },
+    UnknownClass {
+        incomplete: bool,
+    },
+    RejectedCadre {
+        file: String,
+        line: u32,
+    },
+    RejectedClass {
+        file: String,
+        line: u32,
+    },
+    TooManyFields {
+        expected: usize,
+        found: usize,
+    },
     UnclosedQuote,
     BadPeriod,
-    UnknownRule { rules: Vec<String> },
+    UnknownRule {
+        rules: Vec<String>,
+    },
 }
 
 impl Problem {
@@ -98,7 +122,7 @@ impl Problem {
             UnknownLevel { .. } => "unknown_level",
             DuplicateId { .. } => "duplicate_id",
             EndBeforeStart { .. } => "end_before_start",
-            UnknownCadre | UnknownClass => "unknown_reference",
+            UnknownCadre { .. } | UnknownClass { .. } => "unknown_reference",
             RejectedCadre { .. } | RejectedClass { .. } => "rejected_reference",
             TooManyFields { .. } => "too_many_fields",
             UnclosedQuote => "unclosed_quote",
@@ -204,10 +228,22 @@ impl Problem {
             }
             (EndBeforeStart { start }, Lang::Zh) => format!("结业日期早于开班日期 {}", fmt_date(*start)),
             (EndBeforeStart { start }, Lang::En) => format!("end_on is before start_on {}", fmt_date(*start)),
-            (UnknownCadre, Lang::Zh) => "干部名册中没有这个人".into(),
-            (UnknownCadre, Lang::En) => "no cadre with this id in the roster".into(),
-            (UnknownClass, Lang::Zh) => "培训班表中没有这个班次".into(),
-            (UnknownClass, Lang::En) => "no class with this id".into(),
+            (UnknownCadre { incomplete: false }, Lang::Zh) => "干部名册中没有这个人".into(),
+            (UnknownCadre { incomplete: false }, Lang::En) => "no cadre with this id in the roster".into(),
+            (UnknownClass { incomplete: false }, Lang::Zh) => "培训班表中没有这个班次".into(),
+            (UnknownClass { incomplete: false }, Lang::En) => "no class with this id".into(),
+            (UnknownCadre { incomplete: true }, Lang::Zh) => {
+                "干部名册中没有这个人；名册有读不出的行或被 Excel 改坏的编号，此人可能在其中（见名册的数据错误）".into()
+            }
+            (UnknownCadre { incomplete: true }, Lang::En) => {
+                "no cadre with this id in the roster; the roster has rows that could not be read or ids Excel mangled, which may be this one (see its data errors)".into()
+            }
+            (UnknownClass { incomplete: true }, Lang::Zh) => {
+                "培训班表中没有这个班次；该表有读不出的行或被 Excel 改坏的编号，可能就是此班次（见该表的数据错误）".into()
+            }
+            (UnknownClass { incomplete: true }, Lang::En) => {
+                "no class with this id; the class table has rows that could not be read or ids Excel mangled, which may be this one (see its data errors)".into()
+            }
             (RejectedCadre { file, line }, Lang::Zh) => format!("该干部所在的 {file} 第 {line} 行有数据错误，未被读入"),
             (RejectedCadre { file, line }, Lang::En) => {
                 format!("this cadre's row, {file} line {line}, has a data error and was left out")

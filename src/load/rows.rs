@@ -586,10 +586,18 @@ impl<'a> Attendance<'a> {
                 None
             }
             None => {
+                // When the table lost rows (a quote that never closes, ids Excel mangled),
+                // the id may well be one of them: say so rather than just "not there".
+                let incomplete = target.errors.iter().any(|e| {
+                    matches!(
+                        e.problem,
+                        Problem::UnclosedQuote | Problem::ScientificId | Problem::IdLostDigits
+                    )
+                });
                 let problem = if f == Field::AttCadreId {
-                    Problem::UnknownCadre
+                    Problem::UnknownCadre { incomplete }
                 } else {
-                    Problem::UnknownClass
+                    Problem::UnknownClass { incomplete }
                 };
                 self.b.error(line, Some(f), Some(text.to_owned()), problem);
                 None
