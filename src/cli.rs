@@ -324,6 +324,7 @@ fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
         columns,
         block: 0,
         progress: progress_bar(&paths),
+        ..ReadOptions::default()
     };
     let data = load::load(&paths, &opts, &rules.plan.levels);
     if let Some(p) = &opts.progress {
@@ -433,7 +434,7 @@ fn check(a: CheckArgs) -> Result<u8> {
     // A roster with no rows at all is most likely the wrong folder or an empty export:
     // say so on stderr (the report and the exit status stay as they are).
     let roster = &data.cadres_table;
-    if roster.rows() == 0 && !data.data_errors.iter().any(|e| e.source == roster.source) {
+    if data.cadres.is_empty() && !data.data_errors.iter().any(|e| e.source == roster.source) {
         eprintln!(
             "{}",
             crate::i18n::say(
@@ -519,13 +520,13 @@ fn validate(a: DataArgs) -> Result<u8> {
     let tables: Vec<(String, usize, String)> = [
         (
             &data.cadres_table.source,
-            data.cadres_table.rows(),
+            data.cadres.len(),
             &data.cadres_table.columns,
             data.cadres_table.kind,
         ),
         (
             &data.classes_table.source,
-            data.classes_table.rows(),
+            data.classes.len(),
             &data.classes_table.columns,
             data.classes_table.kind,
         ),

@@ -393,6 +393,24 @@ impl Table {
         (self.lines.len() - 1) as u32
     }
 
+    /// Appends another table's rows (a later part of the same file, sharing its text);
+    /// returns the row index the first of them now has.
+    pub fn append(&mut self, other: Table) -> u32 {
+        let row_offset = self.lines.len() as u32;
+        let extra_offset = self.extra.len() as u32;
+        self.cells
+            .extend(other.cells.into_iter().map(|(start, len)| {
+                if start & EXTRA != 0 {
+                    (((start & !EXTRA) + extra_offset) | EXTRA, len)
+                } else {
+                    (start, len)
+                }
+            }));
+        self.extra.push_str(&other.extra);
+        self.lines.extend(other.lines);
+        row_offset
+    }
+
     /// Makes room for `rows` more rows.
     pub fn reserve(&mut self, rows: usize) {
         self.cells.reserve(rows.saturating_mul(self.columns.len()));

@@ -51,6 +51,26 @@ pub struct ReadOptions {
     pub block: usize,
     /// A progress bar on stderr for large inputs, advanced by the bytes read.
     pub progress: Option<indicatif::ProgressBar>,
+    /// Pieces a large file is split into and read in parallel; 0 means one per core.
+    /// (Only files over 1 MB without quotes are split, unless `split_small` is set.)
+    pub threads: usize,
+    /// Split files of any size (lets tests read small fixtures in parts).
+    pub split_small: bool,
+}
+
+impl ReadOptions {
+    /// The smallest body of a file worth splitting.
+    pub fn min_split(&self) -> usize {
+        if self.split_small { 0 } else { 1 << 20 }
+    }
+
+    /// How many parts to read a large file in.
+    pub fn parts(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            n => n,
+        }
+    }
 }
 
 /// Reads a `--columns` file: a TOML table per table name, mapping a local header to a
@@ -478,7 +498,7 @@ fn read_attendance_csv<'l>(
         file: display_name(path),
         sheet: None,
     };
-    let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let parts = opts.parts();
     let mut stream = match opts.block {
         0 => stream::TextStream::open(path, opts.encoding),
         n => stream::TextStream::with_block(path, opts.encoding, n),
@@ -550,7 +570,7 @@ fn read_attendance_csv<'l>(
         }
         let d = delimiter.unwrap_or(b',');
         let text = &pending[..end];
-        let bounds = split_points(text, start, line, parts);
+        let bounds = split_points(text, start, line, parts, opts.min_split());
         read_parts(text, d, &bounds, &mut sinks);
         line += encoding::row_at_end(&text[start..]) as u32 - 1;
         pending.drain(..end);
@@ -688,16 +708,24 @@ impl<'l> RowSink<'l> for Builder<'l> {
     }
 }
 
-/// Reads every data row of a table into a [`Builder`].
+/// Reads every data row of a table into a [`Builder`], a large file in `parts` parts
+/// read in parallel, then settles the ids in line order.
 fn read_rows<'l>(
     kind: TableKind,
     rows: Rows,
     levels: &'l [String],
     custom: &[(String, Field)],
+    parts: usize,
+    min_bytes: usize,
 ) -> Result<Builder<'l>> {
-    read_rows_in_parts(kind, rows, levels, custom, 1, |b| b)?
-        .pop()
-        .context("no rows were read")
+    let mut pieces =
+        read_rows_in_parts(kind, rows, levels, custom, parts, min_bytes, |b| b)?.into_iter();
+    let mut b = pieces.next().context("no rows were read")?;
+    for p in pieces {
+        b.absorb(p);
+    }
+    b.resolve_ids();
+    Ok(b)
 }
 
 /// Like [`read_rows`], splitting a large CSV file into up to `parts` pieces read in
@@ -709,6 +737,7 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
     levels: &'l [String],
     custom: &[(String, Field)],
     parts: usize,
+    min_bytes: usize,
     mut make: impl FnMut(Builder<'l>) -> S,
 ) -> Result<Vec<S>> {
     match rows {
@@ -724,18 +753,19 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             };
             let columns = map_headers_with(kind, &header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
-            let bounds = split_points(&text, start, line, parts);
-            let rows_estimate = text.as_bytes()[start..]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
+            let bounds = split_points(&text, start, line, parts, min_bytes);
             let mut sinks: Vec<S> = bounds
                 .iter()
-                .map(|_| {
+                .map(|&(from, to, _)| {
                     let mut s = make(Builder::new(kind, source.clone(), columns.clone(), levels));
                     s.builder().borrow_from(&text);
-                    s.builder().reserve(rows_estimate);
+                    // Room for this part's rows, counted by its line breaks.
+                    let rows = text.as_bytes()[from..to]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count()
+                        + 1;
+                    s.builder().reserve(rows);
                     s
                 })
                 .collect();
@@ -764,10 +794,16 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
 /// Where to split the data rows `text[start..]` (first line `line`) into `parts`
 /// pieces: (from, to, first line) each, cut after a `\n`. A file with quotes or lone
 /// `\r` line ends is not split.
-fn split_points(text: &str, start: usize, line: u32, parts: usize) -> Vec<(usize, usize, u32)> {
+fn split_points(
+    text: &str,
+    start: usize,
+    line: u32,
+    parts: usize,
+    min_bytes: usize,
+) -> Vec<(usize, usize, u32)> {
     let body = &text.as_bytes()[start..];
     let splittable = parts > 1
-        && body.len() > (1 << 20)
+        && body.len() > min_bytes
         && !body.contains(&b'"')
         && !body.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n');
     if !splittable {
@@ -803,11 +839,27 @@ fn split_points(text: &str, start: usize, line: u32, parts: usize) -> Vec<(usize
 pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Result<Dataset> {
     let (cadres, classes) = std::thread::scope(|s| {
         let c = s.spawn(|| {
-            open_table(TableKind::Cadres, &paths[0], opts)
-                .and_then(|r| read_rows(TableKind::Cadres, r, levels, &opts.columns[0]))
+            open_table(TableKind::Cadres, &paths[0], opts).and_then(|r| {
+                read_rows(
+                    TableKind::Cadres,
+                    r,
+                    levels,
+                    &opts.columns[0],
+                    opts.parts(),
+                    opts.min_split(),
+                )
+            })
         });
-        let classes = open_table(TableKind::Classes, &paths[1], opts)
-            .and_then(|r| read_rows(TableKind::Classes, r, levels, &opts.columns[1]));
+        let classes = open_table(TableKind::Classes, &paths[1], opts).and_then(|r| {
+            read_rows(
+                TableKind::Classes,
+                r,
+                levels,
+                &opts.columns[1],
+                opts.parts(),
+                opts.min_split(),
+            )
+        });
         let cadres = c
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("reading cadres failed")));
@@ -826,6 +878,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                 levels,
                 &opts.columns[2],
                 1,
+                0,
                 |b| rows::Attendance::new(b, &cadres, &classes),
             )?
         }
@@ -899,7 +952,7 @@ pub fn read_waivers(
     opts: &ReadOptions,
 ) -> Result<(Vec<rows::WaiverRow>, Vec<crate::model::DataError>)> {
     let rows = open_table(TableKind::Waivers, &path_kind(path, None), opts)?;
-    let b = read_rows(TableKind::Waivers, rows, &[], &[])?;
+    let b = read_rows(TableKind::Waivers, rows, &[], &[], 1, 0)?;
     Ok((b.waivers, b.errors))
 }
 
@@ -955,5 +1008,93 @@ mod tests {
                 assert_eq!(summary(block), whole, "{dir} with {block}-byte blocks");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod part_tests {
+    use super::*;
+
+    /// Reading a file in parts gives exactly what reading it whole gives: the same rows,
+    /// ids, attendance and data errors (duplicates across parts included).
+    #[test]
+    fn parts_read_like_the_whole_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let levels: Vec<String> = crate::rules::parse::DEFAULT_LEVELS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut dirs: Vec<std::path::PathBuf> = [
+            "demo",
+            "data-errors",
+            "date-spellings",
+            "deadline-boundaries",
+            "exports/gbk",
+        ]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+        for e in std::fs::read_dir(root.join("malformed")).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            }
+        }
+        let mut compared = 0;
+        for dir in dirs {
+            let Ok(paths) = locate(&dir, [None, None, None]) else {
+                continue;
+            };
+            let summary = |threads: usize| {
+                let opts = ReadOptions {
+                    threads,
+                    split_small: true,
+                    ..ReadOptions::default()
+                };
+                load(&paths, &opts, &levels).ok().map(|d| {
+                    let cadres: Vec<(String, String, chrono::NaiveDate)> = d
+                        .cadres
+                        .iter()
+                        .map(|c| {
+                            (
+                                d.cadre_id(c).to_owned(),
+                                d.cadre_text(c, Field::Name).to_owned(),
+                                c.appointed_on,
+                            )
+                        })
+                        .collect();
+                    let classes: Vec<(String, f64)> = d
+                        .classes
+                        .iter()
+                        .map(|c| (d.class_id(c).to_owned(), c.days))
+                        .collect();
+                    let errors: Vec<(TableKind, u32, Option<&str>, Option<String>, String)> = d
+                        .data_errors
+                        .iter()
+                        .map(|e| {
+                            (
+                                e.table,
+                                e.line,
+                                e.column,
+                                e.value.clone(),
+                                format!("{:?}", e.problem),
+                            )
+                        })
+                        .collect();
+                    (cadres, classes, d.attended.clone(), errors)
+                })
+            };
+            let whole = summary(1);
+            for threads in [2, 3, 5] {
+                assert_eq!(
+                    summary(threads),
+                    whole,
+                    "{} read in {threads} parts",
+                    dir.display()
+                );
+            }
+            compared += 1;
+        }
+        assert!(compared > 40, "{compared} fixtures compared");
     }
 }

@@ -117,6 +117,19 @@ impl IdMap {
     }
 }
 
+/// How a row claims its id; kept in line order and settled once the whole table is read,
+/// so parts of a file can be read in parallel.
+#[derive(Debug)]
+enum IdRecord {
+    /// An accepted row: its index among the typed rows read so far.
+    Accepted { line: u32, idx: u32 },
+    /// A row with a data error: its id still counts, so a later row with it is a duplicate.
+    Rejected { line: u32, id: String },
+    /// A row with too many fields: holds its id if no earlier row does, but is not
+    /// itself reported as a duplicate.
+    Claim { line: u32, id: String },
+}
+
 /// Turns the rows of one table into typed rows and data errors.
 pub struct Builder<'l> {
     pub kind: TableKind,
@@ -128,6 +141,8 @@ pub struct Builder<'l> {
     pub classes: Vec<Class>,
     pub waivers: Vec<WaiverRow>,
     pub ids: IdMap,
+    /// How each row claims its id, settled by `resolve_ids`.
+    records: Vec<IdRecord>,
     /// The text cells may borrow from: (address, length) of the decoded file.
     text_range: (usize, usize),
 }
@@ -155,6 +170,7 @@ impl<'l> Builder<'l> {
             classes: Vec::new(),
             waivers: Vec::new(),
             ids: IdMap::default(),
+            records: Vec::new(),
             text_range: (0, 0),
         }
     }
@@ -167,8 +183,6 @@ impl<'l> Builder<'l> {
             _ => return,
         }
         self.table.reserve(rows);
-        let hasher = &self.ids.hasher;
-        self.ids.table.reserve(rows, |e| hasher.hash_one(e.key));
     }
 
     /// Cells that borrow from `text` are stored as spans into it, which the table keeps.
@@ -271,35 +285,6 @@ impl<'l> Builder<'l> {
         })
     }
 
-    /// Checks an id against those seen; a later row with a seen id is a duplicate.
-    fn is_duplicate(&mut self, line: u32, f: Field, id: &str) -> bool {
-        let id_col = self.col(f).unwrap_or(0);
-        let first_line = match self.ids.get(id, &self.table, id_col) {
-            Some(Slot::Accepted(i)) => {
-                let row = match self.kind {
-                    TableKind::Cadres => self.cadres[i as usize].row,
-                    _ => self.classes[i as usize].row,
-                };
-                self.table.line(row)
-            }
-            Some(Slot::Rejected(l)) => l,
-            None => return false,
-        };
-        self.error(
-            line,
-            Some(f),
-            Some(id.to_owned()),
-            Problem::DuplicateId { first_line },
-        );
-        true
-    }
-
-    fn insert_id(&mut self, id: &str, slot: Slot, row: Option<u32>) {
-        if !id.is_empty() {
-            self.ids.insert(id, slot, row);
-        }
-    }
-
     /// A row rejected before its fields were read still claims its id.
     fn claim_rejected_id(&mut self, line: u32, cells: &[Cell<'_>]) {
         let f = match self.kind {
@@ -308,9 +293,112 @@ impl<'l> Builder<'l> {
             TableKind::Attendance | TableKind::Waivers => return,
         };
         let (_, text) = self.get(cells, f);
+        if !text.is_empty() {
+            self.records.push(IdRecord::Claim {
+                line,
+                id: text.into_owned(),
+            });
+        }
+    }
+
+    /// Adds the rows another part of the same file read (the part after this one).
+    pub fn absorb(&mut self, other: Builder<'_>) {
+        let row_offset = self.table.append(other.table);
+        let (cadre_offset, class_offset) = (self.cadres.len() as u32, self.classes.len() as u32);
+        self.cadres.extend(other.cadres.into_iter().map(|mut c| {
+            c.row += row_offset;
+            c
+        }));
+        self.classes.extend(other.classes.into_iter().map(|mut c| {
+            c.row += row_offset;
+            c
+        }));
+        let offset = if self.kind == TableKind::Cadres {
+            cadre_offset
+        } else {
+            class_offset
+        };
+        self.records
+            .extend(other.records.into_iter().map(|r| match r {
+                IdRecord::Accepted { line, idx } => IdRecord::Accepted {
+                    line,
+                    idx: idx + offset,
+                },
+                r => r,
+            }));
+        self.errors.extend(other.errors);
+    }
+
+    /// Settles the ids once every row is read, in line order (SPEC §1): the first row
+    /// with an id wins, a later row with it is a duplicate (reported, left out), and a
+    /// rejected row still holds its id.
+    pub fn resolve_ids(&mut self) {
+        let f = match self.kind {
+            TableKind::Cadres => Field::CadreId,
+            TableKind::Classes => Field::ClassId,
+            _ => return,
+        };
         let id_col = self.col(f).unwrap_or(0);
-        if !text.is_empty() && self.ids.get(&text, &self.table, id_col).is_none() {
-            self.insert_id(&text, Slot::Rejected(line), None);
+        let records = std::mem::take(&mut self.records);
+        let old_cadres = std::mem::take(&mut self.cadres);
+        let old_classes = std::mem::take(&mut self.classes);
+        let hasher = &self.ids.hasher;
+        self.ids
+            .table
+            .reserve(records.len(), |e| hasher.hash_one(e.key));
+        let mut duplicates: Vec<(u32, String, u32)> = Vec::new();
+        for r in records {
+            let (line, id, accepted) = match &r {
+                IdRecord::Accepted { line, idx } => {
+                    let row = match self.kind {
+                        TableKind::Cadres => old_cadres[*idx as usize].row,
+                        _ => old_classes[*idx as usize].row,
+                    };
+                    (*line, self.table.cell(row, id_col), Some((*idx, row)))
+                }
+                IdRecord::Rejected { line, id } | IdRecord::Claim { line, id } => {
+                    (*line, id.as_str(), None)
+                }
+            };
+            if let Some(slot) = self.ids.get(id, &self.table, id_col) {
+                if !matches!(r, IdRecord::Claim { .. }) {
+                    let first_line = match slot {
+                        Slot::Accepted(i) => {
+                            let row = match self.kind {
+                                TableKind::Cadres => self.cadres[i as usize].row,
+                                _ => self.classes[i as usize].row,
+                            };
+                            self.table.line(row)
+                        }
+                        Slot::Rejected(l) => l,
+                    };
+                    duplicates.push((line, id.to_owned(), first_line));
+                }
+                continue;
+            }
+            match accepted {
+                Some((idx, row)) => {
+                    let new = match self.kind {
+                        TableKind::Cadres => {
+                            self.cadres.push(old_cadres[idx as usize].clone());
+                            self.cadres.len() - 1
+                        }
+                        _ => {
+                            self.classes.push(old_classes[idx as usize].clone());
+                            self.classes.len() - 1
+                        }
+                    };
+                    let id = self.table.cell(row, id_col).to_owned();
+                    self.ids.insert(&id, Slot::Accepted(new as u32), Some(row));
+                }
+                None => {
+                    let id = id.to_owned();
+                    self.ids.insert(&id, Slot::Rejected(line), None);
+                }
+            }
+        }
+        for (line, id, first_line) in duplicates {
+            self.error(line, Some(f), Some(id), Problem::DuplicateId { first_line });
         }
     }
 
@@ -336,9 +424,6 @@ impl<'l> Builder<'l> {
         let level = level_field(self.levels, Field::UnitLevel, &t, false, problems);
         let ok = problems.is_empty();
         self.report(line, std::mem::take(problems));
-        if id_ok && self.is_duplicate(line, Field::CadreId, &id_text) {
-            return;
-        }
         match (ok, appointed) {
             (true, Some(appointed_on)) => {
                 let row = self.store(line, cells);
@@ -349,9 +434,13 @@ impl<'l> Builder<'l> {
                     left_on: left,
                     unit_level: level.unwrap_or(0),
                 });
-                self.insert_id(&id_text, Slot::Accepted(idx), Some(row));
+                let _ = row;
+                self.records.push(IdRecord::Accepted { line, idx });
             }
-            _ if id_ok => self.insert_id(&id_text, Slot::Rejected(line), None),
+            _ if id_ok => self.records.push(IdRecord::Rejected {
+                line,
+                id: id_text.into_owned(),
+            }),
             _ => {}
         }
     }
@@ -395,9 +484,6 @@ impl<'l> Builder<'l> {
         }
         let ok = problems.is_empty();
         self.report(line, std::mem::take(problems));
-        if id_ok && self.is_duplicate(line, Field::ClassId, &id_text) {
-            return;
-        }
         match (ok, start, level) {
             (true, Some(start_on), Some(organizer_level)) => {
                 let end_on = end.unwrap_or(start_on);
@@ -412,9 +498,13 @@ impl<'l> Builder<'l> {
                     fee: fee.unwrap_or(0.0),
                     organizer_level,
                 });
-                self.insert_id(&id_text, Slot::Accepted(idx), Some(row));
+                let _ = row;
+                self.records.push(IdRecord::Accepted { line, idx });
             }
-            _ if id_ok => self.insert_id(&id_text, Slot::Rejected(line), None),
+            _ if id_ok => self.records.push(IdRecord::Rejected {
+                line,
+                id: id_text.into_owned(),
+            }),
             _ => {}
         }
     }
