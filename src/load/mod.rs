@@ -1015,6 +1015,9 @@ mod tests {
 mod part_tests {
     use super::*;
 
+    /// A data error as compared: table, line, column, value, problem.
+    type ErrorKey<'a> = (TableKind, u32, Option<&'a str>, Option<String>, String);
+
     /// Reading a file in parts gives exactly what reading it whole gives: the same rows,
     /// ids, attendance and data errors (duplicates across parts included).
     #[test]
@@ -1068,7 +1071,7 @@ mod part_tests {
                         .iter()
                         .map(|c| (d.class_id(c).to_owned(), c.days))
                         .collect();
-                    let errors: Vec<(TableKind, u32, Option<&str>, Option<String>, String)> = d
+                    let errors: Vec<ErrorKey> = d
                         .data_errors
                         .iter()
                         .map(|e| {
