@@ -123,11 +123,12 @@ impl IdMap {
 enum IdRecord {
     /// An accepted row: its index among the typed rows read so far.
     Accepted { line: u32, idx: u32 },
-    /// A row with a data error: its id still counts, so a later row with it is a duplicate.
-    Rejected { line: u32, id: String },
+    /// A row with a data error: its id (`record_ids[id]`) still counts, so a later row
+    /// with it is a duplicate.
+    Rejected { line: u32, id: u32 },
     /// A row with too many fields: holds its id if no earlier row does, but is not
     /// itself reported as a duplicate.
-    Claim { line: u32, id: String },
+    Claim { line: u32, id: u32 },
 }
 
 /// Turns the rows of one table into typed rows and data errors.
@@ -143,6 +144,8 @@ pub struct Builder<'l> {
     pub ids: IdMap,
     /// How each row claims its id, settled by `resolve_ids`.
     records: Vec<IdRecord>,
+    /// The ids of rejected rows (accepted rows' ids are in the table).
+    record_ids: Vec<String>,
     /// The text cells may borrow from: (address, length) of the decoded file.
     text_range: (usize, usize),
 }
@@ -171,6 +174,7 @@ impl<'l> Builder<'l> {
             waivers: Vec::new(),
             ids: IdMap::default(),
             records: Vec::new(),
+            record_ids: Vec::new(),
             text_range: (0, 0),
         }
     }
@@ -294,15 +298,20 @@ impl<'l> Builder<'l> {
         };
         let (_, text) = self.get(cells, f);
         if !text.is_empty() {
-            self.records.push(IdRecord::Claim {
-                line,
-                id: text.into_owned(),
-            });
+            let id = self.keep_id(text.into_owned());
+            self.records.push(IdRecord::Claim { line, id });
         }
+    }
+
+    /// Keeps a rejected row's id; returns its index in `record_ids`.
+    fn keep_id(&mut self, id: String) -> u32 {
+        self.record_ids.push(id);
+        (self.record_ids.len() - 1) as u32
     }
 
     /// Adds the rows another part of the same file read (the part after this one).
     pub fn absorb(&mut self, other: Builder<'_>) {
+        let id_offset = self.record_ids.len() as u32;
         let row_offset = self.table.append(other.table);
         let (cadre_offset, class_offset) = (self.cadres.len() as u32, self.classes.len() as u32);
         self.cadres.extend(other.cadres.into_iter().map(|mut c| {
@@ -324,8 +333,16 @@ impl<'l> Builder<'l> {
                     line,
                     idx: idx + offset,
                 },
-                r => r,
+                IdRecord::Rejected { line, id } => IdRecord::Rejected {
+                    line,
+                    id: id + id_offset,
+                },
+                IdRecord::Claim { line, id } => IdRecord::Claim {
+                    line,
+                    id: id + id_offset,
+                },
             }));
+        self.record_ids.extend(other.record_ids);
         self.errors.extend(other.errors);
     }
 
@@ -340,6 +357,7 @@ impl<'l> Builder<'l> {
         };
         let id_col = self.col(f).unwrap_or(0);
         let records = std::mem::take(&mut self.records);
+        let record_ids = std::mem::take(&mut self.record_ids);
         let old_cadres = std::mem::take(&mut self.cadres);
         let old_classes = std::mem::take(&mut self.classes);
         let hasher = &self.ids.hasher;
@@ -357,7 +375,7 @@ impl<'l> Builder<'l> {
                     (*line, self.table.cell(row, id_col), Some((*idx, row)))
                 }
                 IdRecord::Rejected { line, id } | IdRecord::Claim { line, id } => {
-                    (*line, id.as_str(), None)
+                    (*line, record_ids[*id as usize].as_str(), None)
                 }
             };
             if let Some(slot) = self.ids.get(id, &self.table, id_col) {
@@ -437,10 +455,10 @@ impl<'l> Builder<'l> {
                 let _ = row;
                 self.records.push(IdRecord::Accepted { line, idx });
             }
-            _ if id_ok => self.records.push(IdRecord::Rejected {
-                line,
-                id: id_text.into_owned(),
-            }),
+            _ if id_ok => {
+                let id = self.keep_id(id_text.into_owned());
+                self.records.push(IdRecord::Rejected { line, id });
+            }
             _ => {}
         }
     }
@@ -501,10 +519,10 @@ impl<'l> Builder<'l> {
                 let _ = row;
                 self.records.push(IdRecord::Accepted { line, idx });
             }
-            _ if id_ok => self.records.push(IdRecord::Rejected {
-                line,
-                id: id_text.into_owned(),
-            }),
+            _ if id_ok => {
+                let id = self.keep_id(id_text.into_owned());
+                self.records.push(IdRecord::Rejected { line, id });
+            }
             _ => {}
         }
     }
