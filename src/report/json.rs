@@ -9,3 +9,9 @@ pub fn render(report: &Report) -> String {
     s.push('\n');
     s
 }
+
+/// Writes the report as JSON text, ending in a newline, without building it in memory.
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
+}

@@ -520,6 +520,24 @@ fn rule_detail(rule: usize, ev: &Evaluation, data: &Dataset) -> RuleDetail {
     detail
 }
 
+/// Renames a finished temporary file over `path`. The temporary file is private
+/// (0600); a report replaces a file with that file's permissions, or is readable like
+/// any new file (0644).
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    let perms = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => new_file_permissions(),
+    };
+    if let Some(perms) = perms {
+        tmp.as_file()
+            .set_permissions(perms)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    tmp.persist(path)
+        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error))?;
+    Ok(())
+}
+
 /// Permissions for a new report file: readable by others, as files usually are.
 #[cfg(unix)]
 fn new_file_permissions() -> Option<std::fs::Permissions> {
@@ -573,6 +591,45 @@ pub fn num(n: f64) -> Value {
     }
 }
 
+/// Writes output produced by `write`, buffered, to a file atomically (as
+/// [`write_output`]) or to stdout.
+pub fn write_with(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match out {
+        // Devices and pipes, and the atomic rename, are handled by `write_output`; a
+        // buffer in a temporary file keeps that one path.
+        Some(path) if !path.exists() || path.is_file() => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
+            let mut buf = std::io::BufWriter::new(tmp);
+            write(&mut buf).with_context(|| format!("cannot write `{}`", path.display()))?;
+            let tmp = buf
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error()))?;
+            persist(tmp, path)
+        }
+        Some(path) => {
+            let mut bytes = Vec::new();
+            write(&mut bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
+            write_output(Some(path), &bytes)
+        }
+        None => {
+            let stdout = std::io::stdout().lock();
+            let mut buf = std::io::BufWriter::with_capacity(1 << 16, stdout);
+            match write(&mut buf).and_then(|()| buf.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.context("cannot write to standard output"),
+            }
+        }
+    }
+}
+
 /// Writes output to a file atomically (temp file in the same folder, then rename), or
 /// to stdout.
 pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
@@ -597,20 +654,7 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
                 .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
             tmp.write_all(bytes)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
-            // The temporary file is private (0600); a report replaces a file with that
-            // file's permissions, or is readable like any new file (0644).
-            let perms = match std::fs::metadata(path) {
-                Ok(m) => Some(m.permissions()),
-                Err(_) => new_file_permissions(),
-            };
-            if let Some(perms) = perms {
-                tmp.as_file()
-                    .set_permissions(perms)
-                    .with_context(|| format!("cannot write `{}`", path.display()))?;
-            }
-            tmp.persist(path)
-                .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error))?;
-            Ok(())
+            persist(tmp, path)
         }
         None => {
             let mut stdout = std::io::stdout().lock();
