@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
 use crate::i18n::{Problem, say};
-use crate::model::{Dataset, Field, Source, TableKind, ValueType, fields_of};
+use crate::model::{Dataset, Field, Source, TableKind, fields_of};
 use encoding::TextEncoding;
 use headers::{HeaderError, column_letter, map_headers_with};
 use rows::Builder;
@@ -934,15 +934,6 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         id_cols,
         attendance,
     })
-}
-
-/// The value type of a canonical field.
-pub fn value_type(f: Field) -> ValueType {
-    TableKind::ALL
-        .iter()
-        .flat_map(|k| fields_of(*k).iter())
-        .find(|s| s.field == f)
-        .map_or(ValueType::Text, |s| s.value_type)
 }
 
 /// Reads a waivers file (`--waivers`, CSV or xlsx): the waivers read without error,

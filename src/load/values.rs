@@ -227,11 +227,6 @@ pub fn check_id(text: &str) -> Result<(), Problem> {
     }
 }
 
-/// The key an id is compared by: trimmed, ASCII letters upper-cased (`x`/`X` check digit).
-pub fn id_key(text: &str) -> String {
-    trim(text).to_ascii_uppercase()
-}
-
 /// Formats a date the one way peixun prints dates.
 pub fn fmt_date(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
@@ -331,6 +326,5 @@ mod tests {
         assert_eq!(check_id("5.10703e17"), Err(Problem::ScientificId));
         assert_eq!(check_id("51070319800101001X"), Ok(()));
         assert_eq!(check_id("E02"), Ok(()));
-        assert_eq!(id_key(" 51070319800101001x "), "51070319800101001X");
     }
 }

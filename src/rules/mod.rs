@@ -170,17 +170,6 @@ pub fn column_type(table: TableKind, name: &str) -> ValueType {
         .map_or(ValueType::Text, |f| f.value_type)
 }
 
-/// Is this a canonical column (or alias) of the table?
-pub fn is_canonical(table: TableKind, name: &str) -> bool {
-    let key = crate::load::headers::normalize(name);
-    fields_of(table).iter().any(|f| {
-        crate::load::headers::normalize(f.name) == key
-            || f.aliases
-                .iter()
-                .any(|a| crate::load::headers::normalize(a) == key)
-    })
-}
-
 /// Words for a measure and an amount: "2 期" / "1.5 天".
 pub fn amount(n: f64, measure: Measure, lang: Lang) -> String {
     let num = crate::load::number_text(n);
