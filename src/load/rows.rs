@@ -597,6 +597,19 @@ pub struct Attendance<'a> {
     pub attended: Vec<(u32, u32)>,
     /// Rows read without error.
     pub rows_ok: usize,
+    /// Whether the cadres and the classes tables lost rows that may hold an id (a quote
+    /// that never closes, ids Excel mangled).
+    incomplete: (bool, bool),
+}
+
+/// Did a table lose rows whose ids cannot be known?
+fn lost_ids(b: &Builder<'_>) -> bool {
+    b.errors.iter().any(|e| {
+        matches!(
+            e.problem,
+            Problem::UnclosedQuote | Problem::ScientificId | Problem::IdLostDigits
+        )
+    })
 }
 
 impl<'a> super::RowSink<'a> for Attendance<'a> {
@@ -616,6 +629,7 @@ impl<'a> Attendance<'a> {
             classes,
             attended: Vec::new(),
             rows_ok: 0,
+            incomplete: (lost_ids(cadres), lost_ids(classes)),
         }
     }
 
@@ -696,12 +710,11 @@ impl<'a> Attendance<'a> {
             None => {
                 // When the table lost rows (a quote that never closes, ids Excel mangled),
                 // the id may well be one of them: say so rather than just "not there".
-                let incomplete = target.errors.iter().any(|e| {
-                    matches!(
-                        e.problem,
-                        Problem::UnclosedQuote | Problem::ScientificId | Problem::IdLostDigits
-                    )
-                });
+                let incomplete = if f == Field::AttCadreId {
+                    self.incomplete.0
+                } else {
+                    self.incomplete.1
+                };
                 let problem = if f == Field::AttCadreId {
                     Problem::UnknownCadre { incomplete }
                 } else {
