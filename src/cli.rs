@@ -603,12 +603,13 @@ fn validate(a: DataArgs) -> Result<u8> {
         _ => {
             let mut out = String::new();
             for (name, rows, used) in &tables {
-                out.push_str(&format!(
-                    "{name}{}{rows} {}{}{used}\n",
+                let line = format!(
+                    "{name}{}{rows} {}{}{used}",
                     a.lang.pick("：", ": "),
                     a.lang.pick("行有效", "valid rows"),
                     a.lang.pick("；", "; ")
-                ));
+                );
+                out.push_str(&report::table::wrap(&line, width() as usize, "  "));
             }
             if errors.is_empty() {
                 out.push_str(a.lang.pick("没有数据错误。\n", "no data errors.\n"));

@@ -242,38 +242,85 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
 /// lines start with `indent`. Ends with a newline.
 pub fn wrap(line: &str, width: usize, indent: &str) -> String {
     let width = width.max(20);
+    // Units that stay together: a run of visible ASCII (a word, an id, a date), one space,
+    // or one other character (Chinese text breaks between any two characters).
+    let mut units: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_ascii_graphic() {
+            while let Some(&(_, n)) = chars.peek() {
+                if !n.is_ascii_graphic() {
+                    break;
+                }
+                chars.next();
+            }
+        }
+        let end = chars.peek().map_or(line.len(), |&(j, _)| j);
+        let _ = i;
+        units.push(&line[start..end]);
+        start = end;
+    }
+    let width_of = |u: &str| u.chars().map(crate::diag::char_width).sum::<usize>();
     let mut out = String::new();
     let mut current = String::new();
     let mut used = 0;
-    for word in line.split_inclusive(' ') {
-        let w: usize = word.chars().map(crate::diag::char_width).sum();
-        if used + w > width && used > indent.len() && word.is_ascii() {
-            out.push_str(current.trim_end());
-            out.push('\n');
-            current = indent.to_owned();
-            used = indent.len();
-        }
-        for c in word.chars() {
-            let cw = crate::diag::char_width(c);
-            // Chinese closing punctuation never starts a line: let it overflow by one.
-            let closing = "。，、；：）」』！？”".contains(c);
-            if used + cw > width
-                && used > indent.len()
-                && (!word.is_ascii() || w > width)
-                && !closing
-            {
-                out.push_str(current.trim_end());
-                out.push('\n');
-                current = indent.to_owned();
-                used = indent.len();
+    let new_line = |out: &mut String, current: &mut String, used: &mut usize| {
+        out.push_str(current.trim_end());
+        out.push('\n');
+        *current = indent.to_owned();
+        *used = indent.len();
+    };
+    for u in units {
+        let w = width_of(u);
+        // Chinese closing punctuation never starts a line: it may overflow by one.
+        let closing = u.chars().all(|c| "。，、；：）」』！？”".contains(c));
+        if used + w > width && used > indent.len() && !closing {
+            if u == " " {
+                continue;
             }
-            current.push(c);
-            used += cw;
+            new_line(&mut out, &mut current, &mut used);
         }
+        if used + w > width && w > width - indent.len() {
+            // Longer than a whole line: split it where it must.
+            for c in u.chars() {
+                let cw = crate::diag::char_width(c);
+                if used + cw > width && used > indent.len() {
+                    new_line(&mut out, &mut current, &mut used);
+                }
+                current.push(c);
+                used += cw;
+            }
+            continue;
+        }
+        current.push_str(u);
+        used += w;
     }
     out.push_str(current.trim_end());
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_between_words_and_chinese_characters() {
+        let text = "cadres.csv：59 行有效；id←身份证号, name←姓名, unit_level←单位层级, post←职务";
+        let out = wrap(text, 30, "  ");
+        for line in out.lines() {
+            let w: usize = line.chars().map(crate::diag::char_width).sum();
+            assert!(w <= 30, "{line:?} is {w} wide");
+        }
+        assert!(
+            out.contains("unit_level←"),
+            "an ASCII word is not split: {out}"
+        );
+        let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+        assert_eq!(squeeze(&out), squeeze(text), "nothing lost: {out}");
+        assert_eq!(wrap("短句", 80, ""), "短句\n");
+    }
 }
 
 /// A count after a heading: `（4）`, or ` (4)` in English.
