@@ -301,28 +301,6 @@ pub fn wrap(line: &str, width: usize, indent: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod wrap_tests {
-    use super::wrap;
-
-    #[test]
-    fn wraps_between_words_and_chinese_characters() {
-        let text = "cadres.csv：59 行有效；id←身份证号, name←姓名, unit_level←单位层级, post←职务";
-        let out = wrap(text, 30, "  ");
-        for line in out.lines() {
-            let w: usize = line.chars().map(crate::diag::char_width).sum();
-            assert!(w <= 30, "{line:?} is {w} wide");
-        }
-        assert!(
-            out.contains("unit_level←"),
-            "an ASCII word is not split: {out}"
-        );
-        let squeeze = |t: &str| t.split_whitespace().collect::<String>();
-        assert_eq!(squeeze(&out), squeeze(text), "nothing lost: {out}");
-        assert_eq!(wrap("短句", 80, ""), "短句\n");
-    }
-}
-
 /// A count after a heading: `（4）`, or ` (4)` in English.
 fn count(n: usize, lang: Lang) -> String {
     match lang {
@@ -401,5 +379,27 @@ fn summary_line(report: &Report, lang: Lang) -> String {
             "total: {} violation(s), {} pending, {} waived, {} data error(s){changes}. {verdict}\n",
             s.violation, s.pending, s.waived, s.data_errors
         ),
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_between_words_and_chinese_characters() {
+        let text = "cadres.csv：59 行有效；id←身份证号, name←姓名, unit_level←单位层级, post←职务";
+        let out = wrap(text, 30, "  ");
+        for line in out.lines() {
+            let w: usize = line.chars().map(crate::diag::char_width).sum();
+            assert!(w <= 30, "{line:?} is {w} wide");
+        }
+        assert!(
+            out.contains("unit_level←"),
+            "an ASCII word is not split: {out}"
+        );
+        let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+        assert_eq!(squeeze(&out), squeeze(text), "nothing lost: {out}");
+        assert_eq!(wrap("短句", 80, ""), "短句\n");
     }
 }
