@@ -31,7 +31,7 @@ pub(super) fn status_word(s: Status, lang: Lang) -> &'static str {
 pub(super) fn severity_word(s: Severity, lang: Lang) -> &'static str {
     match s {
         Severity::Error => lang.pick("错误", "error"),
-        Severity::Warning => lang.pick("提示", "warning"),
+        Severity::Warning => lang.pick("提醒", "warning"),
     }
 }
 
