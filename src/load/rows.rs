@@ -22,9 +22,9 @@ pub enum Slot {
 
 /// Ids seen in a table, compared after trimming with ASCII letters case-insensitive.
 ///
-/// Each entry carries its id packed into a `u128` (ids of up to 15 bytes, and
-/// 身份证号-like ids of digits and `X` up to 34 characters), so a lookup touches only
-/// the hash table itself. Other ids keep only a hash and are compared against their
+/// An entry is 16 bytes, so a million ids fit a 32 MB table. 18-character ids of digits
+/// and `X` (身份证号) and ids of up to 7 bytes are packed whole into the 64-bit key, so a
+/// lookup touches only the table; other ids keep a hash and are compared against their
 /// text in the table (accepted rows) or in `rejected`.
 #[derive(Default)]
 pub struct IdMap {
@@ -35,44 +35,67 @@ pub struct IdMap {
 
 #[derive(Clone, Copy, Debug)]
 struct IdEntry {
-    key: u128,
-    slot: Slot,
+    key: u64,
+    /// The slot: an accepted row's index, or a rejected row's line with the top bit set.
+    slot: u32,
     /// The table row (accepted) or `rejected` index with the top bit set.
     at: u32,
 }
 
 /// Where an entry's id text is: a table row, or `rejected[i]`.
 const REJECTED: u32 = 1 << 31;
-/// The top byte of a key that holds only a hash.
-const HASHED: u128 = 0xFF << 120;
+/// A key holding an 18-character id of digits and `X`, in base 11 (11^18 < 2^63).
+const PACKED_ID: u64 = 1 << 63;
+/// A key holding an id of up to 7 bytes and its length.
+const PACKED_SHORT: u64 = 1 << 62;
 
 /// Packs an id (already trimmed) into a key; ASCII letters count as upper case.
-fn pack(id: &str, hasher: &hashbrown::DefaultHashBuilder) -> u128 {
+fn pack(id: &str, hasher: &hashbrown::DefaultHashBuilder) -> u64 {
     let b = id.as_bytes();
-    if !b.is_empty() && b.len() <= 15 {
-        let mut k: u128 = (b.len() as u128) << 120;
-        for (i, &c) in b.iter().enumerate() {
-            k |= u128::from(c.to_ascii_uppercase()) << (8 * i);
-        }
-        return k;
-    }
-    if b.len() <= 34
+    if b.len() == 18
         && b.iter()
             .all(|c| c.is_ascii_digit() || *c == b'x' || *c == b'X')
     {
-        let mut v: u128 = 0;
+        let mut v: u64 = 0;
         for &c in b {
             let d = if c.is_ascii_digit() { c - b'0' } else { 10 };
-            v = v * 11 + u128::from(d);
+            v = v * 11 + u64::from(d);
         }
-        return ((0x80 | b.len() as u128) << 120) | v;
+        return PACKED_ID | v;
+    }
+    if !b.is_empty() && b.len() <= 7 {
+        let mut k = PACKED_SHORT | ((b.len() as u64) << 56);
+        for (i, &c) in b.iter().enumerate() {
+            k |= u64::from(c.to_ascii_uppercase()) << (8 * i);
+        }
+        return k;
     }
     let h = if b.iter().any(u8::is_ascii_lowercase) {
         hasher.hash_one(id.to_ascii_uppercase().as_bytes())
     } else {
         hasher.hash_one(b)
     };
-    HASHED | u128::from(h)
+    h & !(PACKED_ID | PACKED_SHORT)
+}
+
+/// A key that holds only a hash: equal keys still need the texts compared.
+fn is_hashed(key: u64) -> bool {
+    key & (PACKED_ID | PACKED_SHORT) == 0
+}
+
+fn encode(slot: Slot) -> u32 {
+    match slot {
+        Slot::Accepted(i) => i,
+        Slot::Rejected(line) => line | REJECTED,
+    }
+}
+
+fn decode(slot: u32) -> Slot {
+    if slot & REJECTED != 0 {
+        Slot::Rejected(slot & !REJECTED)
+    } else {
+        Slot::Accepted(slot)
+    }
 }
 
 impl IdMap {
@@ -93,10 +116,9 @@ impl IdMap {
         self.table
             .find(h, |e| {
                 e.key == key
-                    && (key & HASHED != HASHED
-                        || self.text(e.at, table, id_col).eq_ignore_ascii_case(id))
+                    && (!is_hashed(key) || self.text(e.at, table, id_col).eq_ignore_ascii_case(id))
             })
-            .map(|e| e.slot)
+            .map(|e| decode(e.slot))
     }
 
     /// Records an id seen for the first time, at an accepted table row or not.
@@ -110,10 +132,13 @@ impl IdMap {
             }
         };
         let hasher = &self.hasher;
+        let entry = IdEntry {
+            key,
+            slot: encode(slot),
+            at,
+        };
         self.table
-            .insert_unique(hasher.hash_one(key), IdEntry { key, slot, at }, |e| {
-                hasher.hash_one(e.key)
-            });
+            .insert_unique(hasher.hash_one(key), entry, |e| hasher.hash_one(e.key));
     }
 }
 
@@ -841,14 +866,24 @@ mod tests {
             pack("51070319800101001x", &h),
             pack("51070319800101001X", &h)
         );
-        assert_ne!(pack("0510703", &h), pack("510703", &h));
+        assert!(!is_hashed(pack("51070319800101001X", &h)));
         assert_ne!(
             pack("510703198001010011", &h),
             pack("510703198001010012", &h)
         );
+        assert_ne!(
+            pack("999999999999999999", &h),
+            pack("99999999999999999X", &h)
+        );
+        assert_ne!(pack("0510703", &h), pack("510703", &h));
         assert_eq!(pack("e02", &h), pack("E02", &h));
+        assert!(!is_hashed(pack("A1", &h)));
         assert_ne!(pack("123456789012345", &h), pack("1234567890123456", &h));
         let long = "某某单位-2019-第一期-专题培训班";
-        assert_eq!(pack(long, &h) & HASHED, HASHED);
+        assert!(is_hashed(pack(long, &h)));
+        assert_eq!(std::mem::size_of::<IdEntry>(), 16);
+        for s in [Slot::Accepted(0), Slot::Accepted(7), Slot::Rejected(12)] {
+            assert_eq!(format!("{:?}", decode(encode(s))), format!("{s:?}"));
+        }
     }
 }
