@@ -404,7 +404,16 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
     };
     let required_string =
         |k: &mut Keys<'_, '_>, key: &str, diags: &mut Vec<Diagnostic>| match k.take(key) {
-            Some(v) => string(v, &format!("rule `{key}`"), diags),
+            Some(v) => {
+                let s = string(v, &format!("rule `{key}`"), diags);
+                if s.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                    diags.push(Diagnostic::new(
+                        v.span(),
+                        format!("rule `{key}` must not be empty"),
+                    ));
+                }
+                s
+            }
             None => {
                 diags.push(Diagnostic::new(
                     v.span(),
@@ -874,5 +883,9 @@ mod tests {
             "{PLAN}[[rules]]\nid = \"a\"\nkind = \"forbid\"\ntitle = \"t\"\nclause = \"c\"\nclass = {{ county = \"$group\" }}\n"
         ));
         assert!(e[0].contains("refers to nothing"), "{e:?}");
+        let e = errors(&format!(
+            "{PLAN}[[rules]]\nid = \"a\"\nkind = \"forbid\"\ntitle = \" \"\nclause = \"c\"\nclass = {{}}\n"
+        ));
+        assert!(e[0].contains("`title` must not be empty"), "{e:?}");
     }
 }
