@@ -640,6 +640,7 @@ fn read_parts<'l, S: RowSink<'l> + Send>(
                 }
             }
         }
+        sink.finish();
     };
     if bounds.len() == 1 {
         read_part(&mut sinks[0], bounds[0]);
@@ -697,6 +698,8 @@ fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Result<R
 pub trait RowSink<'l> {
     fn builder(&mut self) -> &mut Builder<'l>;
     fn row(&mut self, line: u32, cells: &[Cell<'_>]);
+    /// Called after the last row of a part.
+    fn finish(&mut self) {}
 }
 
 impl<'l> RowSink<'l> for Builder<'l> {
@@ -786,6 +789,7 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
                 cells.extend(r.iter().map(xlsx::cell));
                 b.row(*line, &cells);
             }
+            b.finish();
             Ok(vec![b])
         }
     }

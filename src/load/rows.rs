@@ -121,6 +121,19 @@ impl IdMap {
             .map(|e| decode(e.slot))
     }
 
+    /// The key and hash an id is looked up by.
+    fn key(&self, id: &str) -> (u64, u64) {
+        let key = pack(id, &self.hasher);
+        (key, self.hasher.hash_one(key))
+    }
+
+    /// Looks up a key that holds its id whole (no text to compare).
+    fn get_packed(&self, key: u64, hash: u64) -> Option<Slot> {
+        self.table
+            .find(hash, |e| e.key == key)
+            .map(|e| decode(e.slot))
+    }
+
     /// Records an id seen for the first time, at an accepted table row or not.
     fn insert(&mut self, id: &str, slot: Slot, row: Option<u32>) {
         let key = pack(id, &self.hasher);
@@ -625,7 +638,25 @@ pub struct Attendance<'a> {
     /// Whether the cadres and the classes tables lost rows that may hold an id (a quote
     /// that never closes, ids Excel mangled).
     incomplete: (bool, bool),
+    /// Rows waiting for their cadre to be looked up, in a batch: looked up together, the
+    /// cache misses of a large id table overlap instead of queueing.
+    batch: Vec<Pending>,
+    /// The cadre ids of the batch, end to end.
+    batch_ids: String,
 }
+
+/// An attendance row whose cadre is still to be looked up.
+struct Pending {
+    line: u32,
+    /// The cadre id: `batch_ids[at..at + len]`.
+    at: u32,
+    len: u32,
+    class: Option<u32>,
+    completed: Option<bool>,
+}
+
+/// Rows looked up together.
+const BATCH: usize = 256;
 
 /// Did a table lose rows whose ids cannot be known?
 fn lost_ids(b: &Builder<'_>) -> bool {
@@ -644,6 +675,9 @@ impl<'a> super::RowSink<'a> for Attendance<'a> {
     fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
         Attendance::row(self, line, cells);
     }
+    fn finish(&mut self) {
+        self.flush();
+    }
 }
 
 impl<'a> Attendance<'a> {
@@ -655,6 +689,8 @@ impl<'a> Attendance<'a> {
             attended: Vec::new(),
             rows_ok: 0,
             incomplete: (lost_ids(cadres), lost_ids(classes)),
+            batch: Vec::with_capacity(BATCH),
+            batch_ids: String::new(),
         }
     }
 
@@ -697,22 +733,59 @@ impl<'a> Attendance<'a> {
             },
         };
         self.b.report(line, problems);
-        let cadre = if cadre_ok {
-            self.resolve(&cadre_text, Field::AttCadreId, line)
-        } else {
-            None
-        };
         let class = if class_ok {
             self.resolve(&class_text, Field::AttClassId, line)
         } else {
             None
         };
-        if let (Some(c), Some(k), Some(done)) = (cadre, class, completed) {
-            self.rows_ok += 1;
-            if done {
-                self.attended.push((c, k));
+        if cadre_ok {
+            let at = self.batch_ids.len() as u32;
+            self.batch_ids.push_str(&cadre_text);
+            self.batch.push(Pending {
+                line,
+                at,
+                len: cadre_text.len() as u32,
+                class,
+                completed,
+            });
+            if self.batch.len() >= BATCH {
+                self.flush();
             }
         }
+    }
+
+    /// Looks up the cadres of the waiting rows, all keys first, then each row in order.
+    pub fn flush(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        let ids = std::mem::take(&mut self.batch_ids);
+        let map = &self.cadres.ids;
+        let keys: Vec<(u64, u64)> = batch
+            .iter()
+            .map(|p| map.key(&ids[p.at as usize..(p.at + p.len) as usize]))
+            .collect();
+        // Packed keys need no text: look them up in one tight loop.
+        let found: Vec<Option<Option<Slot>>> = keys
+            .iter()
+            .map(|&(key, hash)| (!is_hashed(key)).then(|| map.get_packed(key, hash)))
+            .collect();
+        for ((p, slot), ..) in batch.iter().zip(found).zip(0..) {
+            let text = &ids[p.at as usize..(p.at + p.len) as usize];
+            let cadre = match slot {
+                Some(slot) => self.settle(slot, text, Field::AttCadreId, p.line),
+                None => self.resolve(text, Field::AttCadreId, p.line),
+            };
+            if let (Some(c), Some(k), Some(done)) = (cadre, p.class, p.completed) {
+                self.rows_ok += 1;
+                if done {
+                    self.attended.push((c, k));
+                }
+            }
+        }
+        let (mut batch, mut ids) = (batch, ids);
+        batch.clear();
+        ids.clear();
+        self.batch = batch;
+        self.batch_ids = ids;
     }
 
     fn resolve(&mut self, text: &str, f: Field, line: u32) -> Option<u32> {
@@ -721,7 +794,17 @@ impl<'a> Attendance<'a> {
             _ => (self.classes, Field::ClassId),
         };
         let id_col = target.col(id_field).unwrap_or(0);
-        match target.ids.get(text, &target.table, id_col) {
+        let slot = target.ids.get(text, &target.table, id_col);
+        self.settle(slot, text, f, line)
+    }
+
+    /// An id looked up: its row, or a data error (a rejected row, or no such id).
+    fn settle(&mut self, slot: Option<Slot>, text: &str, f: Field, line: u32) -> Option<u32> {
+        let target = match f {
+            Field::AttCadreId => self.cadres,
+            _ => self.classes,
+        };
+        match slot {
             Some(Slot::Accepted(i)) => Some(i),
             Some(Slot::Rejected(l)) => {
                 let file = target.table.source.display();
@@ -735,15 +818,14 @@ impl<'a> Attendance<'a> {
             None => {
                 // When the table lost rows (a quote that never closes, ids Excel mangled),
                 // the id may well be one of them: say so rather than just "not there".
-                let incomplete = if f == Field::AttCadreId {
-                    self.incomplete.0
-                } else {
-                    self.incomplete.1
-                };
                 let problem = if f == Field::AttCadreId {
-                    Problem::UnknownCadre { incomplete }
+                    Problem::UnknownCadre {
+                        incomplete: self.incomplete.0,
+                    }
                 } else {
-                    Problem::UnknownClass { incomplete }
+                    Problem::UnknownClass {
+                        incomplete: self.incomplete.1,
+                    }
                 };
                 self.b.error(line, Some(f), Some(text.to_owned()), problem);
                 None
