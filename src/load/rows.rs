@@ -768,7 +768,7 @@ impl<'a> Attendance<'a> {
             .iter()
             .map(|&(key, hash)| (!is_hashed(key)).then(|| map.get_packed(key, hash)))
             .collect();
-        for ((p, slot), ..) in batch.iter().zip(found).zip(0..) {
+        for (p, slot) in batch.iter().zip(found) {
             let text = &ids[p.at as usize..(p.at + p.len) as usize];
             let cadre = match slot {
                 Some(slot) => self.settle(slot, text, Field::AttCadreId, p.line),
