@@ -65,7 +65,7 @@ impl<'a> Reader<'a> {
                 let open_line = self.line;
                 self.pos += 1;
                 loop {
-                    let Some(q) = bytes[self.pos..].iter().position(|&b| b == b'"') else {
+                    let Some(q) = memchr::memchr(b'"', &bytes[self.pos..]) else {
                         return Err(UnclosedQuote { line: open_line });
                     };
                     // Breaks inside quotes start no new line: the record is one row.
@@ -86,10 +86,7 @@ impl<'a> Reader<'a> {
                 }
                 // Text after the closing quote, up to the delimiter, is kept too.
                 let rest = &bytes[self.pos..];
-                let stop = rest
-                    .iter()
-                    .position(|&b| b == delim || b == b'\n' || b == b'\r')
-                    .unwrap_or(rest.len());
+                let stop = memchr::memchr3(delim, b'\n', b'\r', rest).unwrap_or(rest.len());
                 if stop > 0 {
                     let o = owned.get_or_insert_with(|| borrowed.to_owned());
                     o.push_str(&text[self.pos..self.pos + stop]);
@@ -97,10 +94,7 @@ impl<'a> Reader<'a> {
                 self.pos += stop;
             } else {
                 let rest = &bytes[self.pos..];
-                let stop = rest
-                    .iter()
-                    .position(|&b| b == delim || b == b'\n' || b == b'\r')
-                    .unwrap_or(rest.len());
+                let stop = memchr::memchr3(delim, b'\n', b'\r', rest).unwrap_or(rest.len());
                 borrowed = &text[self.pos..self.pos + stop];
                 self.pos += stop;
             }
