@@ -653,11 +653,7 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
         t.add_row(vec![
             r.meta.id.clone(),
             r.meta.kind.to_owned(),
-            match r.meta.severity {
-                rules::Severity::Error => lang.pick("错误", "error"),
-                rules::Severity::Warning => lang.pick("提醒", "warning"),
-            }
-            .to_owned(),
+            report::csv::severity_word(r.meta.severity, lang).to_owned(),
             r.meta.title.clone(),
             r.meta.clause.clone(),
         ]);
@@ -702,10 +698,7 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
         &format!("{}{sep}{}{document}", lang.pick("条款", "clause"), m.clause),
         "",
     ));
-    let severity = match m.severity {
-        rules::Severity::Error => lang.pick("错误", "error"),
-        rules::Severity::Warning => lang.pick("提醒", "warning"),
-    };
+    let severity = report::csv::severity_word(m.severity, lang);
     out.push_str(&format!(
         "{}{sep}{}    {}{sep}{severity}\n\n",
         lang.pick("类型", "kind"),

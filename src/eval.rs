@@ -21,6 +21,13 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status a JSON report names (`previous_status` of a baseline).
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Violation, Status::Pending, Status::Waived]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Violation => "violation",

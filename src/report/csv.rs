@@ -28,7 +28,7 @@ pub(super) fn status_word(s: Status, lang: Lang) -> &'static str {
 }
 
 /// A severity in words.
-pub(super) fn severity_word(s: Severity, lang: Lang) -> &'static str {
+pub(crate) fn severity_word(s: Severity, lang: Lang) -> &'static str {
     match s {
         Severity::Error => lang.pick("错误", "error"),
         Severity::Warning => lang.pick("提醒", "warning"),

@@ -4,6 +4,7 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
+use super::csv::status_word;
 use super::{DataErrorEntry, Report};
 use crate::eval::Status;
 use crate::i18n::Lang;
@@ -45,14 +46,6 @@ fn new_table(width: u16, header: Vec<&str>) -> Table {
         .set_width(width)
         .set_header(header);
     t
-}
-
-fn status_word(s: Status, lang: Lang) -> &'static str {
-    match s {
-        Status::Violation => lang.pick("违规", "violation"),
-        Status::Pending => lang.pick("待办", "pending"),
-        Status::Waived => lang.pick("豁免", "waived"),
-    }
 }
 
 /// Renders the whole report; `color` paints statuses (red violation, yellow pending,
@@ -145,12 +138,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
                 status.push_str(lang.pick("\n新增", "\nnew"));
             }
             if let Some(prev) = &f.previous_status {
-                let prev = match prev.as_str() {
-                    "violation" => lang.pick("违规", "violation"),
-                    "pending" => lang.pick("待办", "pending"),
-                    "waived" => lang.pick("豁免", "waived"),
-                    other => other,
-                };
+                let prev = Status::parse(prev).map_or(prev.as_str(), |s| status_word(s, lang));
                 status.push_str(&match lang {
                     Lang::Zh => format!("\n原为{prev}"),
                     Lang::En => format!("\nwas {prev}"),
