@@ -188,16 +188,33 @@ impl<'a> Context<'a> {
                 fill[c as usize] += 1;
             }
         }
+        // Each cadre's classes in date order, a class attended twice (two rows of the
+        // attendance file) kept once; `offsets` closes up the gaps that leaves.
+        let mut offsets = Vec::with_capacity(counts.len());
+        offsets.push(0u32);
+        let mut kept = 0usize;
         for i in 0..data.cadres.len() {
-            att[counts[i] as usize..counts[i + 1] as usize].sort_by_key(|&k| rank[k as usize]);
+            let (from, to) = (counts[i] as usize, counts[i + 1] as usize);
+            att[from..to].sort_unstable_by_key(|&k| rank[k as usize]);
+            let mut last = u32::MAX;
+            for j in from..to {
+                let k = att[j];
+                if k != last {
+                    att[kept] = k;
+                    kept += 1;
+                    last = k;
+                }
+            }
+            offsets.push(kept as u32);
         }
+        att.truncate(kept);
         Context {
             data,
             plan,
             as_of,
             cadres,
             classes,
-            att_offsets: counts,
+            att_offsets: offsets,
             att_classes: att,
         }
     }

@@ -536,7 +536,8 @@ pub struct Dataset {
     pub classes_table: Table,
     pub cadres: Vec<Cadre>,
     pub classes: Vec<Class>,
-    /// (cadre index, class index) of completed attendance, each pair once.
+    /// (cadre index, class index) of completed attendance, in file order; a pair
+    /// attended in two rows is here twice (evaluation keeps it once).
     pub attended: Vec<(u32, u32)>,
     pub data_errors: Vec<DataError>,
     pub id_cols: (usize, usize),

@@ -471,6 +471,9 @@ fn no_header(source: &Source) -> String {
 /// quotes (0 when there is none). `text` starts at a record boundary.
 fn last_record_end(text: &str) -> usize {
     let b = text.as_bytes();
+    if encoding::is_plain(b) {
+        return memchr::memrchr(b'\n', b).map_or(0, |i| i + 1);
+    }
     let mut in_quotes = false;
     let mut end = 0;
     for (i, &c) in b.iter().enumerate() {
@@ -763,11 +766,7 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
                     let mut s = make(Builder::new(kind, source.clone(), columns.clone(), levels));
                     s.builder().borrow_from(&text);
                     // Room for this part's rows, counted by its line breaks.
-                    let rows = text.as_bytes()[from..to]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count()
-                        + 1;
+                    let rows = memchr::memchr_iter(b'\n', &text.as_bytes()[from..to]).count() + 1;
                     s.builder().reserve(rows);
                     s
                 })
@@ -808,8 +807,8 @@ fn split_points(
     let body = &text.as_bytes()[start..];
     let splittable = parts > 1
         && body.len() > min_bytes
-        && !body.contains(&b'"')
-        && !body.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n');
+        && memchr::memchr(b'"', body).is_none()
+        && memchr::memchr_iter(b'\r', body).all(|i| body.get(i + 1).is_none_or(|&c| c == b'\n'));
     if !splittable {
         return vec![(start, text.len(), line)];
     }
@@ -824,10 +823,7 @@ fn split_points(
             break;
         };
         let cut = target.max(from) + nl + 1;
-        let breaks = text.as_bytes()[from..cut]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u32;
+        let breaks = memchr::memchr_iter(b'\n', &text.as_bytes()[from..cut]).count() as u32;
         out.push((from, cut, from_line));
         from = cut;
         from_line += breaks;
@@ -909,9 +905,6 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         attended.extend(a.attended);
         att_errors.extend(a.b.errors);
     }
-    attended.sort_unstable();
-    attended.dedup();
-    crate::trace("attendance sorted");
 
     let id_cols = (
         cadres.col(Field::CadreId).unwrap_or(0),

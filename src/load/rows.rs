@@ -98,15 +98,20 @@ fn decode(slot: u32) -> Slot {
     }
 }
 
+/// The id text of an entry: a table row's id cell, or a rejected row's id.
+fn entry_text<'t>(rejected: &'t [String], at: u32, table: &'t Table, id_col: usize) -> &'t str {
+    if at & REJECTED != 0 {
+        rejected
+            .get((at & !REJECTED) as usize)
+            .map_or("", String::as_str)
+    } else {
+        table.cell(at, id_col)
+    }
+}
+
 impl IdMap {
     fn text<'t>(&'t self, at: u32, table: &'t Table, id_col: usize) -> &'t str {
-        if at & REJECTED != 0 {
-            self.rejected
-                .get((at & !REJECTED) as usize)
-                .map_or("", String::as_str)
-        } else {
-            table.cell(at, id_col)
-        }
+        entry_text(&self.rejected, at, table, id_col)
     }
 
     /// Looks an id up.
@@ -132,26 +137,6 @@ impl IdMap {
         self.table
             .find(hash, |e| e.key == key)
             .map(|e| decode(e.slot))
-    }
-
-    /// Records an id seen for the first time, at an accepted table row or not.
-    fn insert(&mut self, id: &str, slot: Slot, row: Option<u32>) {
-        let key = pack(id, &self.hasher);
-        let at = match row {
-            Some(r) => r,
-            None => {
-                self.rejected.push(id.to_owned());
-                (self.rejected.len() as u32 - 1) | REJECTED
-            }
-        };
-        let hasher = &self.hasher;
-        let entry = IdEntry {
-            key,
-            slot: encode(slot),
-            at,
-        };
-        self.table
-            .insert_unique(hasher.hash_one(key), entry, |e| hasher.hash_one(e.key));
     }
 }
 
@@ -398,58 +383,84 @@ impl<'l> Builder<'l> {
         let record_ids = std::mem::take(&mut self.record_ids);
         let old_cadres = std::mem::take(&mut self.cadres);
         let old_classes = std::mem::take(&mut self.classes);
-        let hasher = &self.ids.hasher;
-        self.ids
-            .table
-            .reserve(records.len(), |e| hasher.hash_one(e.key));
+        let cadres = self.kind == TableKind::Cadres;
+        if cadres {
+            self.cadres.reserve(old_cadres.len());
+        } else {
+            self.classes.reserve(old_classes.len());
+        }
+        let IdMap {
+            table: map,
+            rejected,
+            hasher,
+        } = &mut self.ids;
+        map.reserve(records.len(), |e| hasher.hash_one(e.key));
+        let table = &self.table;
         let mut duplicates: Vec<(u32, String, u32)> = Vec::new();
         for r in records {
             let (line, id, accepted) = match &r {
                 IdRecord::Accepted { line, idx } => {
-                    let row = match self.kind {
-                        TableKind::Cadres => old_cadres[*idx as usize].row,
-                        _ => old_classes[*idx as usize].row,
+                    let row = if cadres {
+                        old_cadres[*idx as usize].row
+                    } else {
+                        old_classes[*idx as usize].row
                     };
-                    (*line, self.table.cell(row, id_col), Some((*idx, row)))
+                    (*line, table.cell(row, id_col), Some((*idx, row)))
                 }
                 IdRecord::Rejected { line, id } | IdRecord::Claim { line, id } => {
                     (*line, record_ids[*id as usize].as_str(), None)
                 }
             };
-            if let Some(slot) = self.ids.get(id, &self.table, id_col) {
-                if !matches!(r, IdRecord::Claim { .. }) {
-                    let first_line = match slot {
-                        Slot::Accepted(i) => {
-                            let row = match self.kind {
-                                TableKind::Cadres => self.cadres[i as usize].row,
-                                _ => self.classes[i as usize].row,
+            // One probe per row: the id is either taken (a duplicate) or claimed here.
+            let key = pack(id, hasher);
+            let entry = map.entry(
+                hasher.hash_one(key),
+                |e| {
+                    e.key == key
+                        && (!is_hashed(key)
+                            || entry_text(rejected, e.at, table, id_col).eq_ignore_ascii_case(id))
+                },
+                |e| hasher.hash_one(e.key),
+            );
+            match entry {
+                hashbrown::hash_table::Entry::Occupied(o) => {
+                    if !matches!(r, IdRecord::Claim { .. }) {
+                        let first_line = match decode(o.get().slot) {
+                            Slot::Accepted(i) => {
+                                let row = if cadres {
+                                    self.cadres[i as usize].row
+                                } else {
+                                    self.classes[i as usize].row
+                                };
+                                table.line(row)
+                            }
+                            Slot::Rejected(l) => l,
+                        };
+                        duplicates.push((line, id.to_owned(), first_line));
+                    }
+                }
+                hashbrown::hash_table::Entry::Vacant(v) => {
+                    let (slot, at) = match accepted {
+                        Some((idx, row)) => {
+                            let new = if cadres {
+                                self.cadres.push(old_cadres[idx as usize].clone());
+                                self.cadres.len() - 1
+                            } else {
+                                self.classes.push(old_classes[idx as usize].clone());
+                                self.classes.len() - 1
                             };
-                            self.table.line(row)
+                            (Slot::Accepted(new as u32), row)
                         }
-                        Slot::Rejected(l) => l,
-                    };
-                    duplicates.push((line, id.to_owned(), first_line));
-                }
-                continue;
-            }
-            match accepted {
-                Some((idx, row)) => {
-                    let new = match self.kind {
-                        TableKind::Cadres => {
-                            self.cadres.push(old_cadres[idx as usize].clone());
-                            self.cadres.len() - 1
-                        }
-                        _ => {
-                            self.classes.push(old_classes[idx as usize].clone());
-                            self.classes.len() - 1
+                        None => {
+                            rejected.push(id.to_owned());
+                            (Slot::Rejected(line), (rejected.len() as u32 - 1) | REJECTED)
                         }
                     };
-                    let id = self.table.cell(row, id_col).to_owned();
-                    self.ids.insert(&id, Slot::Accepted(new as u32), Some(row));
-                }
-                None => {
-                    let id = id.to_owned();
-                    self.ids.insert(&id, Slot::Rejected(line), None);
+                    v.insert(IdEntry {
+                        key,
+                        slot: encode(slot),
+                        at,
+                    });
                 }
             }
         }
@@ -643,6 +654,9 @@ pub struct Attendance<'a> {
     batch: Vec<Pending>,
     /// The cadre ids of the batch, end to end.
     batch_ids: String,
+    /// The last class id resolved and its class: exports list a class's rows together,
+    /// so most rows name the class the row before named.
+    last_class: (String, u32),
 }
 
 /// An attendance row whose cadre is still to be looked up.
@@ -691,6 +705,7 @@ impl<'a> Attendance<'a> {
             incomplete: (lost_ids(cadres), lost_ids(classes)),
             batch: Vec::with_capacity(BATCH),
             batch_ids: String::new(),
+            last_class: (String::new(), 0),
         }
     }
 
@@ -733,10 +748,18 @@ impl<'a> Attendance<'a> {
             },
         };
         self.b.report(line, problems);
-        let class = if class_ok {
-            self.resolve(&class_text, Field::AttClassId, line)
-        } else {
+        let class = if !class_ok {
             None
+        } else if !self.last_class.0.is_empty() && *self.last_class.0 == *class_text {
+            Some(self.last_class.1)
+        } else {
+            let class = self.resolve(&class_text, Field::AttClassId, line);
+            if let Some(k) = class {
+                self.last_class.0.clear();
+                self.last_class.0.push_str(&class_text);
+                self.last_class.1 = k;
+            }
+            class
         };
         if cadre_ok {
             let at = self.batch_ids.len() as u32;

@@ -138,13 +138,26 @@ impl TextStream {
             p.inc(n as u64);
         }
         let last = n == 0;
+        // UTF-8 read at a block boundary needs no copying: checked in place (with SIMD;
+        // most blocks are valid whole), appended to `out`.
+        if self.decoder.is_none()
+            && self.carry.is_empty()
+            && let Ok(s) = simdutf8::basic::from_utf8(&self.buf[..n])
+        {
+            out.push_str(s);
+            self.offset += n as u64;
+            if last {
+                self.done = true;
+            }
+            return Ok(!last);
+        }
         let mut bytes = std::mem::take(&mut self.carry);
         // The file offset of bytes[0].
         let start_offset = self.offset - bytes.len() as u64;
         bytes.extend_from_slice(&self.buf[..n]);
         self.offset += n as u64;
         match &mut self.decoder {
-            None => match std::str::from_utf8(&bytes) {
+            None => match simdutf8::compat::from_utf8(&bytes) {
                 Ok(s) => out.push_str(s),
                 Err(e) => {
                     let valid = e.valid_up_to();
