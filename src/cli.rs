@@ -451,7 +451,7 @@ fn check(a: CheckArgs) -> Result<u8> {
     }
     let ev = crate::eval::run(&rules, &data, as_of);
     crate::trace("evaluated");
-    let mut report = Report::new(&rules, &data, &ev, a.data.lang);
+    let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);
     if let Some(path) = &a.waivers {
         let opts = ReadOptions {
             encoding: a.data.encoding,

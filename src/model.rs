@@ -4,6 +4,8 @@
 //! extra columns included; the typed values the rules compare by ([`Cadre`], [`Class`])
 //! sit beside it. Rows with data errors are not in the typed lists.
 
+use std::hash::BuildHasher;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::i18n::{Lang, Problem};
@@ -337,89 +339,234 @@ pub struct Column {
 
 /// A loaded table: its columns and every accepted row's trimmed cells.
 ///
-/// Cells are spans: into `text` (the decoded CSV file itself, so nothing is copied) or,
-/// with the top bit of the start set, into `extra` (unescaped quoted fields, workbook
-/// cells).
+/// Cells are kept per column ([`Cells`]): a column whose values repeat (unit, county,
+/// post, level) keeps each value once, so a million cadres take tens of megabytes, not
+/// the size of the file.
 #[derive(Debug)]
 pub struct Table {
     pub kind: TableKind,
     pub source: Source,
     pub columns: Vec<Column>,
-    text: std::sync::Arc<String>,
-    extra: String,
-    cells: Vec<(u32, u32)>,
+    cells: Vec<Cells>,
     lines: Vec<u32>,
 }
 
-const EXTRA: u32 = 1 << 31;
+/// One column's cells. In dictionary form each distinct value is stored once and a row
+/// holds its value's number; a column that turns out to be mostly distinct (ids, names)
+/// switches to direct form, each row's value stored in row order.
+#[derive(Debug, Default)]
+struct Cells {
+    /// The values end to end.
+    text: String,
+    /// Where each value ends in `text`.
+    ends: Vec<u32>,
+    /// Dictionary form: each row's value number. Unused in direct form.
+    codes: Vec<u32>,
+    direct: bool,
+    /// Dictionary form, while rows are added: value numbers by the hash of their text.
+    index: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+/// Value `v` of a column's `text` whose values end at `ends`.
+fn value_bytes<'t>(text: &'t str, ends: &[u32], v: u32) -> &'t [u8] {
+    let v = v as usize;
+    let start = if v == 0 { 0 } else { ends[v - 1] as usize };
+    &text.as_bytes()[start..ends[v] as usize]
+}
+
+/// Rows after which a column whose values are mostly distinct is kept in direct form.
+const DICTIONARY_TRIAL: usize = 4096;
+
+impl Cells {
+    fn value(&self, v: usize) -> &str {
+        let start = if v == 0 { 0 } else { self.ends[v - 1] as usize };
+        let end = self.ends.get(v).map_or(start, |&e| e as usize);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    fn get(&self, row: usize) -> &str {
+        if self.direct {
+            self.value(row)
+        } else {
+            self.codes.get(row).map_or("", |&v| self.value(v as usize))
+        }
+    }
+
+    fn rows(&self) -> usize {
+        if self.direct {
+            self.ends.len()
+        } else {
+            self.codes.len()
+        }
+    }
+
+    fn push_value(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+        (self.ends.len() - 1) as u32
+    }
+
+    /// The number of a value in dictionary form, added if new.
+    fn code(&mut self, s: &str) -> u32 {
+        let h = self.hasher.hash_one(s.as_bytes());
+        let found = self.index.find(h, |&v| {
+            value_bytes(&self.text, &self.ends, v) == s.as_bytes()
+        });
+        if let Some(&v) = found {
+            return v;
+        }
+        let v = self.push_value(s);
+        let Cells {
+            index,
+            hasher,
+            text,
+            ends,
+            ..
+        } = self;
+        index.insert_unique(h, v, |&v| hasher.hash_one(value_bytes(text, ends, v)));
+        v
+    }
+
+    fn push(&mut self, s: &str) {
+        if self.direct {
+            self.push_value(s);
+            return;
+        }
+        // The value of the row before, the commonest case, needs no hashing.
+        if let Some(&last) = self.codes.last()
+            && self.value(last as usize) == s
+        {
+            self.codes.push(last);
+            return;
+        }
+        let v = self.code(s);
+        self.codes.push(v);
+        let rows = self.codes.len();
+        if rows >= DICTIONARY_TRIAL && self.ends.len() > rows / 2 {
+            self.make_direct();
+        }
+    }
+
+    /// Switches to direct form.
+    fn make_direct(&mut self) {
+        if self.direct {
+            return;
+        }
+        let mut d = Cells {
+            direct: true,
+            ..Cells::default()
+        };
+        d.ends.reserve(self.codes.capacity());
+        for row in 0..self.codes.len() {
+            d.push_value(self.get(row));
+        }
+        *self = d;
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        if self.direct {
+            self.ends.reserve(rows);
+        } else {
+            self.codes.reserve(rows);
+        }
+    }
+
+    /// Appends another part's cells of the same column.
+    fn append(&mut self, mut other: Cells) {
+        if self.rows() == 0 && !self.direct && self.ends.is_empty() {
+            *self = other;
+            return;
+        }
+        if other.direct {
+            self.make_direct();
+        }
+        if self.direct {
+            if other.direct {
+                let offset = self.text.len() as u32;
+                self.text.push_str(&other.text);
+                self.ends.extend(other.ends.iter().map(|e| e + offset));
+            } else {
+                for row in 0..other.codes.len() {
+                    self.push_value(other.get(row));
+                }
+            }
+            return;
+        }
+        let map: Vec<u32> = (0..other.ends.len())
+            .map(|v| self.code(other.value(v)))
+            .collect();
+        self.codes
+            .extend(other.codes.drain(..).map(|v| map[v as usize]));
+        if self.codes.len() >= DICTIONARY_TRIAL && self.ends.len() > self.codes.len() / 2 {
+            self.make_direct();
+        }
+    }
+
+    /// Done adding rows: the hash index is no longer needed.
+    fn seal(&mut self) {
+        self.index = hashbrown::HashTable::new();
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.codes.shrink_to_fit();
+    }
+}
 
 impl Table {
     pub fn new(kind: TableKind, source: Source, columns: Vec<Column>) -> Self {
+        let cells = columns.iter().map(|_| Cells::default()).collect();
         Table {
             kind,
             source,
             columns,
-            text: std::sync::Arc::new(String::new()),
-            extra: String::new(),
-            cells: Vec::new(),
+            cells,
             lines: Vec::new(),
         }
     }
 
-    /// Appends a row of `n` cells; `cell(i, push)` calls `push(text, span)` for cell i.
-    pub fn push_row_with(
+    /// Appends a row of `n` cells, `cell(i)` being cell i's trimmed text; returns its row.
+    pub fn push_row_with<'c>(
         &mut self,
         line: u32,
         n: usize,
-        mut cell: impl FnMut(usize, &mut dyn FnMut(&str, Option<u32>)),
+        mut cell: impl FnMut(usize) -> std::borrow::Cow<'c, str>,
     ) -> u32 {
-        let ncols = self.columns.len();
-        let (cells, extra) = (&mut self.cells, &mut self.extra);
-        let mut push = |c: &str, at: Option<u32>| match at {
-            Some(start) => cells.push((start, c.len() as u32)),
-            None => {
-                let start = extra.len() as u32 | EXTRA;
-                extra.push_str(c);
-                cells.push((start, c.len() as u32));
+        for (i, c) in self.cells.iter_mut().enumerate() {
+            if i < n {
+                c.push(&cell(i));
+            } else {
+                c.push("");
             }
-        };
-        for i in 0..n.min(ncols) {
-            cell(i, &mut push);
-        }
-        for _ in n.min(ncols)..ncols {
-            self.cells.push((EXTRA, 0));
         }
         self.lines.push(line);
         (self.lines.len() - 1) as u32
     }
 
-    /// Appends another table's rows (a later part of the same file, sharing its text);
-    /// returns the row index the first of them now has.
+    /// Appends another table's rows (a later part of the same file); returns the row
+    /// index the first of them now has.
     pub fn append(&mut self, other: Table) -> u32 {
         let row_offset = self.lines.len() as u32;
-        let extra_offset = self.extra.len() as u32;
-        self.cells
-            .extend(other.cells.into_iter().map(|(start, len)| {
-                if start & EXTRA != 0 {
-                    (((start & !EXTRA) + extra_offset) | EXTRA, len)
-                } else {
-                    (start, len)
-                }
-            }));
-        self.extra.push_str(&other.extra);
+        for (c, o) in self.cells.iter_mut().zip(other.cells) {
+            c.append(o);
+        }
         self.lines.extend(other.lines);
         row_offset
     }
 
     /// Makes room for `rows` more rows.
     pub fn reserve(&mut self, rows: usize) {
-        self.cells.reserve(rows.saturating_mul(self.columns.len()));
+        for c in &mut self.cells {
+            c.reserve(rows);
+        }
         self.lines.reserve(rows);
     }
 
-    /// Shares the text that `push_row` spans point into.
-    pub fn set_text(&mut self, text: std::sync::Arc<String>) {
-        self.text = text;
+    /// Done adding rows: frees what only adding needed.
+    pub fn seal(&mut self) {
+        for c in &mut self.cells {
+            c.seal();
+        }
+        self.lines.shrink_to_fit();
     }
 
     pub fn rows(&self) -> usize {
@@ -433,13 +580,7 @@ impl Table {
 
     /// A cell's trimmed text; "" when empty.
     pub fn cell(&self, row: u32, col: usize) -> &str {
-        let (start, len) = self.cells[row as usize * self.columns.len() + col];
-        let (buf, start) = if start & EXTRA != 0 {
-            (&self.extra, (start & !EXTRA) as usize)
-        } else {
-            (self.text.as_ref(), start as usize)
-        };
-        buf.get(start..start + len as usize).unwrap_or("")
+        self.cells.get(col).map_or("", |c| c.get(row as usize))
     }
 
     /// The column a canonical field was read from.
@@ -643,6 +784,53 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Cells read back as written, in either form and across appended parts.
+    #[test]
+    fn cells_keep_every_value_in_either_form() {
+        let repeating = |i: usize| ["绵阳市总工会", "", "涪城区总工会", "市直"][i % 4].to_owned();
+        let distinct = |i: usize| format!("5107{i:014}");
+        let mixed = |i: usize| {
+            if i < 5000 { repeating(i) } else { distinct(i) }
+        };
+        let gens: [&dyn Fn(usize) -> String; 3] = [&repeating, &distinct, &mixed];
+        for (g, gen_a) in gens.iter().enumerate() {
+            for (h, gen_b) in gens.iter().enumerate() {
+                for (n_a, n_b) in [(0, 10), (10, 0), (100, 9000), (9000, 100), (6000, 6000)] {
+                    let mut a = Cells::default();
+                    let mut b = Cells::default();
+                    let mut want = Vec::new();
+                    for i in 0..n_a {
+                        a.push(&gen_a(i));
+                        want.push(gen_a(i));
+                    }
+                    for i in 0..n_b {
+                        b.push(&gen_b(i));
+                        want.push(gen_b(i));
+                    }
+                    a.append(b);
+                    a.seal();
+                    assert_eq!(a.rows(), want.len(), "{g} {h} {n_a} {n_b}");
+                    for (row, w) in want.iter().enumerate() {
+                        assert_eq!(a.get(row), w, "{g} {h} {n_a} {n_b} row {row}");
+                    }
+                }
+            }
+        }
+        let mut d = Cells::default();
+        for i in 0..10_000 {
+            d.push(&distinct(i));
+        }
+        assert!(d.direct, "mostly distinct values are kept in row order");
+        let mut r = Cells::default();
+        for i in 0..10_000 {
+            r.push(&repeating(i));
+        }
+        assert!(
+            !r.direct && r.ends.len() == 4,
+            "repeated values are kept once"
+        );
     }
 
     #[test]

@@ -764,7 +764,6 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
                 .iter()
                 .map(|&(from, to, _)| {
                     let mut s = make(Builder::new(kind, source.clone(), columns.clone(), levels));
-                    s.builder().borrow_from(&text);
                     // Room for this part's rows, counted by its line breaks.
                     let rows = memchr::memchr_iter(b'\n', &text.as_bytes()[from..to]).count() + 1;
                     s.builder().reserve(rows);

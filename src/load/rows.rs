@@ -169,8 +169,6 @@ pub struct Builder<'l> {
     records: Vec<IdRecord>,
     /// The ids of rejected rows (accepted rows' ids are in the table).
     record_ids: Vec<String>,
-    /// The text cells may borrow from: (address, length) of the decoded file.
-    text_range: (usize, usize),
 }
 
 impl<'l> Builder<'l> {
@@ -198,7 +196,6 @@ impl<'l> Builder<'l> {
             ids: IdMap::default(),
             records: Vec::new(),
             record_ids: Vec::new(),
-            text_range: (0, 0),
         }
     }
 
@@ -210,12 +207,6 @@ impl<'l> Builder<'l> {
             _ => return,
         }
         self.table.reserve(rows);
-    }
-
-    /// Cells that borrow from `text` are stored as spans into it, which the table keeps.
-    pub fn borrow_from(&mut self, text: &std::sync::Arc<String>) {
-        self.text_range = (text.as_ptr() as usize, text.len());
-        self.table.set_text(text.clone());
     }
 
     pub fn col(&self, f: Field) -> Option<usize> {
@@ -298,18 +289,8 @@ impl<'l> Builder<'l> {
 
     /// Stores an accepted row's cells, returning its table row.
     fn store(&mut self, line: u32, cells: &[Cell<'_>]) -> u32 {
-        let (base, len) = self.text_range;
-        let in_text = |s: &str| {
-            let p = s.as_ptr() as usize;
-            (p >= base && p + s.len() <= base + len && len > 0).then(|| (p - base) as u32)
-        };
-        self.table.push_row_with(line, cells.len(), |i, push| {
-            let t = cells[i].text();
-            match &t {
-                Cow::Borrowed(s) => push(s, in_text(s)),
-                Cow::Owned(s) => push(s, None),
-            }
-        })
+        self.table
+            .push_row_with(line, cells.len(), |i| cells[i].text())
     }
 
     /// A row rejected before its fields were read still claims its id.
@@ -467,6 +448,7 @@ impl<'l> Builder<'l> {
         for (line, id, first_line) in duplicates {
             self.error(line, Some(f), Some(id), Problem::DuplicateId { first_line });
         }
+        self.table.seal();
     }
 
     fn cadre_row(

@@ -14,7 +14,6 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 
 use crate::eval::{Evaluation, Evidence, Finding, Status, message};
 use crate::i18n::Lang;
@@ -99,7 +98,7 @@ pub struct FindingEntry {
     pub period: Option<i32>,
     pub due: String,
     pub message: String,
-    pub evidence: Value,
+    pub evidence: EvidenceEntry,
     /// The waiver that covers this finding (`status` is then `waived`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverEntry>,
@@ -116,6 +115,65 @@ pub struct FindingEntry {
     /// For people-facing formats: the cadre's name, unit and county. Not in JSON.
     #[serde(skip)]
     pub who: Option<(String, String, String)>,
+}
+
+/// A finding's `evidence` (SPEC §4): the amounts and the classes its message names.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum EvidenceEntry {
+    Deadline {
+        from: String,
+        required: Num,
+        counted: Num,
+        late: Option<ClassRef>,
+    },
+    Quota {
+        count: Num,
+        min: Option<Num>,
+        max: Option<Num>,
+        classes: Vec<String>,
+    },
+    Coverage {
+        required: Num,
+        count: Num,
+        classes: Vec<String>,
+    },
+    Forbid {
+        class: String,
+        date: String,
+        /// The columns the rule tests and their values (null when empty), in rule order.
+        #[serde(serialize_with = "values_map")]
+        values: Vec<(String, Option<String>)>,
+    },
+}
+
+/// A class and its start date.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClassRef {
+    pub class: String,
+    pub date: String,
+}
+
+/// A number in a report: whole numbers without a fraction (`2`, `1.5`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Num(pub f64);
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let n = self.0;
+        if n.fract() == 0.0 && n.abs() < 9e15 {
+            s.serialize_i64(n as i64)
+        } else {
+            s.serialize_f64(n)
+        }
+    }
+}
+
+fn values_map<S: serde::Serializer>(
+    values: &[(String, Option<String>)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(values.iter().map(|(k, v)| (k, v)))
 }
 
 /// A recorded exemption (`--waivers`).
@@ -223,7 +281,17 @@ pub struct Report {
 
 impl Report {
     /// Builds the report of a check.
-    pub fn new(rules: &RuleSet, data: &Dataset, ev: &Evaluation, lang: Lang) -> Report {
+    ///
+    /// What only some formats show is left out for the others: the per-county summaries
+    /// (HTML, xlsx) and each cadre's name, unit and county (all but JSON).
+    pub fn new(
+        rules: &RuleSet,
+        data: &Dataset,
+        ev: &Evaluation,
+        lang: Lang,
+        format: Format,
+    ) -> Report {
+        let who = format != Format::Json;
         let entries: Vec<RuleEntry> = rules
             .rules
             .iter()
@@ -251,7 +319,7 @@ impl Report {
                 .map(|part| {
                     s.spawn(move || {
                         part.iter()
-                            .map(|f| finding_entry(f, rules, data, lang))
+                            .map(|f| finding_entry(f, rules, data, lang, who))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -262,12 +330,13 @@ impl Report {
                 .collect()
         });
         let data_errors = data_error_entries(data, lang);
-        let details = rules
-            .rules
-            .iter()
-            .enumerate()
-            .map(|(i, _)| rule_detail(i, ev, data))
-            .collect();
+        let details = if matches!(format, Format::Html | Format::Xlsx) {
+            (0..rules.rules.len())
+                .map(|i| rule_detail(i, ev, data))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut report = Report {
             as_of: fmt_date(ev.as_of),
             rule_set: rules.plan.id.clone(),
@@ -360,18 +429,25 @@ pub fn data_error_entries(data: &Dataset, lang: Lang) -> Vec<DataErrorEntry> {
         .collect()
 }
 
-fn finding_entry(f: &Finding, rules: &RuleSet, data: &Dataset, lang: Lang) -> FindingEntry {
+fn finding_entry(
+    f: &Finding,
+    rules: &RuleSet,
+    data: &Dataset,
+    lang: Lang,
+    who: bool,
+) -> FindingEntry {
     let rule = &rules.rules[f.rule];
     let class_ref = |k: u32| {
         let c = &data.classes[k as usize];
-        json!({ "class": data.class_id(c), "date": fmt_date(c.start_on) })
+        ClassRef {
+            class: data.class_id(c).to_owned(),
+            date: fmt_date(c.start_on),
+        }
     };
-    let ids = |ks: &[u32]| -> Value {
-        Value::Array(
-            ks.iter()
-                .map(|&k| Value::from(data.class_id(&data.classes[k as usize])))
-                .collect(),
-        )
+    let ids = |ks: &[u32]| -> Vec<String> {
+        ks.iter()
+            .map(|&k| data.class_id(&data.classes[k as usize]).to_owned())
+            .collect()
     };
     let evidence = match &f.evidence {
         Evidence::Deadline {
@@ -380,44 +456,44 @@ fn finding_entry(f: &Finding, rules: &RuleSet, data: &Dataset, lang: Lang) -> Fi
             counted,
             late,
             ..
-        } => json!({
-            "from": fmt_date(*from),
-            "required": num(*required),
-            "counted": num(*counted),
-            "late": late.map_or(Value::Null, class_ref),
-        }),
+        } => EvidenceEntry::Deadline {
+            from: fmt_date(*from),
+            required: Num(*required),
+            counted: Num(*counted),
+            late: late.map(class_ref),
+        },
         Evidence::Quota {
             count,
             min,
             max,
             classes,
             ..
-        } => json!({
-            "count": num(*count),
-            "min": min.map_or(Value::Null, num),
-            "max": max.map_or(Value::Null, num),
-            "classes": ids(classes),
-        }),
+        } => EvidenceEntry::Quota {
+            count: Num(*count),
+            min: min.map(Num),
+            max: max.map(Num),
+            classes: ids(classes),
+        },
         Evidence::Coverage {
             required,
             count,
             classes,
             ..
-        } => json!({
-            "required": num(*required),
-            "count": num(*count),
-            "classes": ids(classes),
-        }),
+        } => EvidenceEntry::Coverage {
+            required: Num(*required),
+            count: Num(*count),
+            classes: ids(classes),
+        },
         Evidence::Forbid { class, values } => {
-            let c = &data.classes[*class as usize];
-            let mut m = Map::new();
-            for (col, v) in values {
-                m.insert(col.clone(), v.clone().map_or(Value::Null, Value::from));
+            let ClassRef { class, date } = class_ref(*class);
+            EvidenceEntry::Forbid {
+                class,
+                date,
+                values: values.clone(),
             }
-            json!({ "class": data.class_id(c), "date": fmt_date(c.start_on), "values": m })
         }
     };
-    let who = f.cadre.map(|i| {
+    let who = f.cadre.filter(|_| who).map(|i| {
         let c = &data.cadres[i as usize];
         use crate::model::Field;
         (
@@ -579,15 +655,6 @@ impl Format {
             "xml" => Some(Format::Junit),
             _ => None,
         }
-    }
-}
-
-/// A number as JSON: whole numbers without a fraction.
-pub fn num(n: f64) -> Value {
-    if n.fract() == 0.0 && n.abs() < 9e15 {
-        Value::from(n as i64)
-    } else {
-        Value::from(n)
     }
 }
 
