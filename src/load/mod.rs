@@ -673,6 +673,7 @@ fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Result<R
             }
             let (text, _enc) =
                 stream::read_all(p, opts.encoding).map_err(|e| read_error(&source, p, e))?;
+            crate::trace(&format!("{kind:?} file read"));
             let delimiter = opts
                 .delimiter
                 .unwrap_or_else(|| csv::sniff_delimiter(&text));
@@ -726,11 +727,14 @@ fn read_rows<'l>(
 ) -> Result<Builder<'l>> {
     let mut pieces =
         read_rows_in_parts(kind, rows, levels, custom, parts, min_bytes, |b| b)?.into_iter();
+    crate::trace(&format!("{kind:?} parts parsed"));
     let mut b = pieces.next().context("no rows were read")?;
     for p in pieces {
         b.absorb(p);
     }
-    b.resolve_ids();
+    crate::trace(&format!("{kind:?} absorbed"));
+    b.resolve_ids(parts);
+    crate::trace(&format!("{kind:?} ids"));
     Ok(b)
 }
 

@@ -25,12 +25,31 @@ pub enum Slot {
 /// An entry is 16 bytes, so a million ids fit a 32 MB table. 18-character ids of digits
 /// and `X` (身份证号) and ids of up to 7 bytes are packed whole into the 64-bit key, so a
 /// lookup touches only the table; other ids keep a hash and are compared against their
-/// text in the table (accepted rows) or in `rejected`.
-#[derive(Default)]
+/// text in the table (accepted rows) or in `rejected`. The entries are spread over
+/// [`SHARDS`] tables by their hash, so the ids of a large file are settled on every core.
 pub struct IdMap {
-    table: HashTable<IdEntry>,
+    shards: Vec<HashTable<IdEntry>>,
     rejected: Vec<String>,
     hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl Default for IdMap {
+    fn default() -> Self {
+        IdMap {
+            shards: (0..SHARDS).map(|_| HashTable::new()).collect(),
+            rejected: Vec::new(),
+            hasher: hashbrown::DefaultHashBuilder::default(),
+        }
+    }
+}
+
+/// How many tables an [`IdMap`] spreads its entries over.
+const SHARDS: usize = 8;
+
+/// The table of a hash: bits the tables themselves do not use (they take the low bits
+/// for the bucket and the top seven as a tag).
+fn shard_of(hash: u64) -> usize {
+    ((hash >> 40) as usize) % SHARDS
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -118,7 +137,7 @@ impl IdMap {
     pub fn get(&self, id: &str, table: &Table, id_col: usize) -> Option<Slot> {
         let key = pack(id, &self.hasher);
         let h = self.hasher.hash_one(key);
-        self.table
+        self.shards[shard_of(h)]
             .find(h, |e| {
                 e.key == key
                     && (!is_hashed(key) || self.text(e.at, table, id_col).eq_ignore_ascii_case(id))
@@ -134,7 +153,7 @@ impl IdMap {
 
     /// Looks up a key that holds its id whole (no text to compare).
     fn get_packed(&self, key: u64, hash: u64) -> Option<Slot> {
-        self.table
+        self.shards[shard_of(hash)]
             .find(hash, |e| e.key == key)
             .map(|e| decode(e.slot))
     }
@@ -353,98 +372,170 @@ impl<'l> Builder<'l> {
     /// Settles the ids once every row is read, in line order (SPEC §1): the first row
     /// with an id wins, a later row with it is a duplicate (reported, left out), and a
     /// rejected row still holds its id.
-    pub fn resolve_ids(&mut self) {
+    ///
+    /// On `threads` cores: each takes the id tables (shards) of its share and goes
+    /// through all rows in line order, keeping only the ids that fall in its tables, so
+    /// every id still meets its rows in line order. Entries first name the row (record)
+    /// that claimed them; once the accepted rows are numbered they name the row's slot.
+    pub fn resolve_ids(&mut self, threads: usize) {
         let f = match self.kind {
             TableKind::Cadres => Field::CadreId,
             TableKind::Classes => Field::ClassId,
             _ => return,
         };
+        let threads = threads.clamp(1, SHARDS);
         let id_col = self.col(f).unwrap_or(0);
         let records = std::mem::take(&mut self.records);
         let record_ids = std::mem::take(&mut self.record_ids);
         let old_cadres = std::mem::take(&mut self.cadres);
         let old_classes = std::mem::take(&mut self.classes);
         let cadres = self.kind == TableKind::Cadres;
+        let table = &self.table;
+        let hasher = &self.ids.hasher;
+        let row_of = |idx: u32| {
+            if cadres {
+                old_cadres[idx as usize].row
+            } else {
+                old_classes[idx as usize].row
+            }
+        };
+        let text_of = |r: &IdRecord| match r {
+            IdRecord::Accepted { idx, .. } => table.cell(row_of(*idx), id_col),
+            IdRecord::Rejected { id, .. } | IdRecord::Claim { id, .. } => {
+                record_ids[*id as usize].as_str()
+            }
+        };
+        // The keys and hashes of every row, computed on every core.
+        let mut hashed: Vec<(u64, u64)> = vec![(0, 0); records.len()];
+        let chunk = records.len().div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            for (out, rs) in hashed.chunks_mut(chunk).zip(records.chunks(chunk)) {
+                s.spawn(move || {
+                    for (o, r) in out.iter_mut().zip(rs) {
+                        let key = pack(text_of(r), hasher);
+                        *o = (key, hasher.hash_one(key));
+                    }
+                });
+            }
+        });
+        for t in &mut self.ids.shards {
+            t.reserve(records.len() / SHARDS + records.len() / 64 + 16, |e| {
+                hasher.hash_one(e.key)
+            });
+        }
+        // Each thread's shards; every duplicate found: (its record, the first record).
+        let mut mine: Vec<Vec<(usize, &mut HashTable<IdEntry>)>> =
+            (0..threads).map(|_| Vec::new()).collect();
+        for (i, t) in self.ids.shards.iter_mut().enumerate() {
+            mine[i % threads].push((i, t));
+        }
+        let (records, hashed) = (&records, &hashed);
+        let found: Vec<Vec<(u32, u32)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = mine
+                .into_iter()
+                .map(|shards| {
+                    s.spawn(move || {
+                        let mut shards = shards;
+                        let mut dups = Vec::new();
+                        for (ri, (r, &(key, hash))) in records.iter().zip(hashed).enumerate() {
+                            let shard = shard_of(hash);
+                            let Some((_, t)) = shards.iter_mut().find(|(i, _)| *i == shard) else {
+                                continue;
+                            };
+                            let entry = t.entry(
+                                hash,
+                                |e| {
+                                    e.key == key
+                                        && (!is_hashed(key)
+                                            || text_of(&records[e.at as usize])
+                                                .eq_ignore_ascii_case(text_of(r)))
+                                },
+                                |e| hasher.hash_one(e.key),
+                            );
+                            match entry {
+                                hashbrown::hash_table::Entry::Occupied(o) => {
+                                    if !matches!(r, IdRecord::Claim { .. }) {
+                                        dups.push((ri as u32, o.get().at));
+                                    }
+                                }
+                                hashbrown::hash_table::Entry::Vacant(v) => {
+                                    v.insert(IdEntry {
+                                        key,
+                                        slot: 0,
+                                        at: ri as u32,
+                                    });
+                                }
+                            }
+                        }
+                        dups
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        // In line order: number the accepted rows that are no duplicates.
+        let mut first_of = vec![u32::MAX; records.len()];
+        for (ri, first) in found.into_iter().flatten() {
+            first_of[ri as usize] = first;
+        }
+        let mut slot_of = vec![0u32; records.len()];
+        let mut duplicates: Vec<(u32, String, u32)> = Vec::new();
         if cadres {
             self.cadres.reserve(old_cadres.len());
         } else {
             self.classes.reserve(old_classes.len());
         }
-        let IdMap {
-            table: map,
-            rejected,
-            hasher,
-        } = &mut self.ids;
-        map.reserve(records.len(), |e| hasher.hash_one(e.key));
-        let table = &self.table;
-        let mut duplicates: Vec<(u32, String, u32)> = Vec::new();
-        for r in records {
-            let (line, id, accepted) = match &r {
-                IdRecord::Accepted { line, idx } => {
-                    let row = if cadres {
-                        old_cadres[*idx as usize].row
-                    } else {
-                        old_classes[*idx as usize].row
-                    };
-                    (*line, table.cell(row, id_col), Some((*idx, row)))
-                }
-                IdRecord::Rejected { line, id } | IdRecord::Claim { line, id } => {
-                    (*line, record_ids[*id as usize].as_str(), None)
-                }
+        for (ri, r) in records.iter().enumerate() {
+            let line = match r {
+                IdRecord::Accepted { line, .. }
+                | IdRecord::Rejected { line, .. }
+                | IdRecord::Claim { line, .. } => *line,
             };
-            // One probe per row: the id is either taken (a duplicate) or claimed here.
-            let key = pack(id, hasher);
-            let entry = map.entry(
-                hasher.hash_one(key),
-                |e| {
-                    e.key == key
-                        && (!is_hashed(key)
-                            || entry_text(rejected, e.at, table, id_col).eq_ignore_ascii_case(id))
-                },
-                |e| hasher.hash_one(e.key),
-            );
-            match entry {
-                hashbrown::hash_table::Entry::Occupied(o) => {
-                    if !matches!(r, IdRecord::Claim { .. }) {
-                        let first_line = match decode(o.get().slot) {
-                            Slot::Accepted(i) => {
-                                let row = if cadres {
-                                    self.cadres[i as usize].row
-                                } else {
-                                    self.classes[i as usize].row
-                                };
-                                table.line(row)
-                            }
-                            Slot::Rejected(l) => l,
-                        };
-                        duplicates.push((line, id.to_owned(), first_line));
+            let first = first_of[ri];
+            if first != u32::MAX {
+                let first_line = match &records[first as usize] {
+                    IdRecord::Accepted { line, .. }
+                    | IdRecord::Rejected { line, .. }
+                    | IdRecord::Claim { line, .. } => *line,
+                };
+                duplicates.push((line, text_of(r).to_owned(), first_line));
+                continue;
+            }
+            slot_of[ri] = match r {
+                IdRecord::Accepted { idx, .. } => {
+                    if cadres {
+                        self.cadres.push(old_cadres[*idx as usize].clone());
+                        encode(Slot::Accepted(self.cadres.len() as u32 - 1))
+                    } else {
+                        self.classes.push(old_classes[*idx as usize].clone());
+                        encode(Slot::Accepted(self.classes.len() as u32 - 1))
                     }
                 }
-                hashbrown::hash_table::Entry::Vacant(v) => {
-                    let (slot, at) = match accepted {
-                        Some((idx, row)) => {
-                            let new = if cadres {
-                                self.cadres.push(old_cadres[idx as usize].clone());
-                                self.cadres.len() - 1
-                            } else {
-                                self.classes.push(old_classes[idx as usize].clone());
-                                self.classes.len() - 1
-                            };
-                            (Slot::Accepted(new as u32), row)
-                        }
-                        None => {
-                            rejected.push(id.to_owned());
-                            (Slot::Rejected(line), (rejected.len() as u32 - 1) | REJECTED)
-                        }
-                    };
-                    v.insert(IdEntry {
-                        key,
-                        slot: encode(slot),
-                        at,
-                    });
-                }
-            }
+                _ => encode(Slot::Rejected(line)),
+            };
         }
+        // Entries now name the slot, and where their id text is kept.
+        let slot_of = &slot_of;
+        std::thread::scope(|s| {
+            for shard in self.ids.shards.iter_mut() {
+                s.spawn(move || {
+                    for e in shard.iter_mut() {
+                        let ri = e.at as usize;
+                        e.slot = slot_of[ri];
+                        e.at = match &records[ri] {
+                            IdRecord::Accepted { idx, .. } => row_of(*idx),
+                            IdRecord::Rejected { id, .. } | IdRecord::Claim { id, .. } => {
+                                id | REJECTED
+                            }
+                        };
+                    }
+                });
+            }
+        });
+        self.ids.rejected = record_ids;
         for (line, id, first_line) in duplicates {
             self.error(line, Some(f), Some(id), Problem::DuplicateId { first_line });
         }
