@@ -419,8 +419,9 @@ fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>) -> 
 enum Rows {
     Csv {
         source: Source,
-        text: String,
-        delimiter: u8,
+        text: stream::Text,
+        /// `--delimiter`, else sniffed from the header line.
+        delimiter: Option<u8>,
     },
     Sheet {
         source: Source,
@@ -674,9 +675,7 @@ fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Result<R
             let (text, _enc) =
                 stream::read_all(p, opts.encoding).map_err(|e| read_error(&source, p, e))?;
             crate::trace(&format!("{kind:?} file read"));
-            let delimiter = opts
-                .delimiter
-                .unwrap_or_else(|| csv::sniff_delimiter(&text));
+            let delimiter = opts.delimiter;
             Ok(Rows::Csv {
                 source,
                 text,
@@ -756,14 +755,15 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             text,
             delimiter,
         } => {
-            let text = std::sync::Arc::new(text);
-            let Some((header, (start, line))) = read_header(&text, delimiter, &source, false)?
+            let text = text.as_str();
+            let delimiter = delimiter.unwrap_or_else(|| csv::sniff_delimiter(text));
+            let Some((header, (start, line))) = read_header(text, delimiter, &source, false)?
             else {
                 bail!(no_header(&source));
             };
             let columns = map_headers_with(kind, &header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
-            let bounds = split_points(&text, start, line, parts, min_bytes);
+            let bounds = split_points(text, start, line, parts, min_bytes);
             let mut sinks: Vec<S> = bounds
                 .iter()
                 .map(|&(from, to, _)| {
@@ -774,7 +774,7 @@ fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
                     s
                 })
                 .collect();
-            read_parts(&text, delimiter, &bounds, &mut sinks);
+            read_parts(text, delimiter, &bounds, &mut sinks);
             Ok(sinks)
         }
         Rows::Sheet {
