@@ -674,7 +674,7 @@ fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Result<R
             }
             let (text, _enc) =
                 stream::read_all(p, opts.encoding).map_err(|e| read_error(&source, p, e))?;
-            crate::trace(&format!("{kind:?} file read"));
+            crate::trace(&format!("{} file read", kind.name()));
             let delimiter = opts.delimiter;
             Ok(Rows::Csv {
                 source,
@@ -726,14 +726,14 @@ fn read_rows<'l>(
 ) -> Result<Builder<'l>> {
     let mut pieces =
         read_rows_in_parts(kind, rows, levels, custom, parts, min_bytes, |b| b)?.into_iter();
-    crate::trace(&format!("{kind:?} parts parsed"));
+    crate::trace(&format!("{} rows parsed", kind.name()));
     let mut b = pieces.next().context("no rows were read")?;
     for p in pieces {
         b.absorb(p);
     }
-    crate::trace(&format!("{kind:?} absorbed"));
+    crate::trace(&format!("{} parts joined", kind.name()));
     b.resolve_ids(parts);
-    crate::trace(&format!("{kind:?} ids"));
+    crate::trace(&format!("{} ids settled", kind.name()));
     Ok(b)
 }
 

@@ -228,10 +228,17 @@ impl Text {
 ///
 /// A UTF-8 file (with or without BOM, unless `--encoding` says otherwise) is read in one
 /// go and checked in place; any other is decoded block by block.
-pub fn read_all(path: &Path, forced: Option<TextEncoding>) -> Result<(Text, TextEncoding), ReadError> {
+pub fn read_all(
+    path: &Path,
+    forced: Option<TextEncoding>,
+) -> Result<(Text, TextEncoding), ReadError> {
     if matches!(forced, None | Some(TextEncoding::Utf8)) {
         let bytes = std::fs::read(path).map_err(ReadError::Io)?;
-        let from = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let from = if bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
         let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
         if !utf16 && simdutf8::basic::from_utf8(&bytes[from..]).is_ok() {
             return Ok((Text { bytes, from }, TextEncoding::Utf8));
