@@ -284,6 +284,7 @@ pub struct Evaluation {
 /// Evaluates every rule against the as-of view.
 pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
     let cx = Context::new(data, &rules.plan, as_of);
+    crate::trace("as-of view built");
     let mut counts = Vec::new();
     let mut findings = Vec::new();
     let mut met = Vec::new();
@@ -301,6 +302,7 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
                         ..Outcomes::default()
                     };
                     rule.kind.evaluate(&rule.meta, cx, &mut out);
+                    crate::trace(&format!("rule {} evaluated", rule.meta.id));
                     out
                 })
             })

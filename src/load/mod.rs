@@ -488,8 +488,120 @@ fn last_record_end(text: &str) -> usize {
     end
 }
 
+/// What the reading thread hands over.
+enum Chunk {
+    /// Whole records: `text[from..to]`, starting on spreadsheet line `line`. `more` is
+    /// false on the last piece of the file.
+    Text {
+        text: std::sync::Arc<String>,
+        from: usize,
+        to: usize,
+        line: u32,
+        more: bool,
+    },
+    /// The file turned out not to be UTF-8 after text was handed over: it must be read
+    /// again as GB18030.
+    Restart,
+    /// Bytes valid in no accepted encoding: where, and on which line.
+    Bad {
+        offset: u64,
+        encoding: &'static str,
+        line: usize,
+    },
+    Io(std::io::Error),
+}
+
+/// Reads a file's text on its own thread, a block at a time, and hands it over as pieces
+/// of whole records (a block in up to `parts` pieces, split as [`split_points`] does),
+/// so that reading the file and reading its rows overlap.
+fn read_chunks(path: &Path, opts: &ReadOptions, out: &std::sync::mpsc::SyncSender<Chunk>) {
+    let open = |gb18030: bool| {
+        let forced = if gb18030 {
+            Some(TextEncoding::Gb18030)
+        } else {
+            opts.encoding
+        };
+        match opts.block {
+            0 => stream::TextStream::open(path, forced),
+            n => stream::TextStream::with_block(path, forced, n),
+        }
+        .map(|s| s.with_progress(opts.progress.clone()))
+    };
+    let send_io = |e| {
+        let _ = out.send(Chunk::Io(e));
+    };
+    let mut stream = match open(false) {
+        Ok(s) => s,
+        Err(e) => return send_io(e),
+    };
+    let mut pending = String::new();
+    let mut line: u32 = 1;
+    let mut sent = false;
+    loop {
+        let more = match stream.next_into(&mut pending) {
+            Ok(more) => more,
+            Err(stream::StreamError::NotUtf8) => {
+                if sent {
+                    let _ = out.send(Chunk::Restart);
+                    return;
+                }
+                stream = match open(true) {
+                    Ok(s) => s,
+                    Err(e) => return send_io(e),
+                };
+                pending.clear();
+                continue;
+            }
+            Err(stream::StreamError::Bad { offset, encoding }) => {
+                let line = line as usize + encoding::row_at_end(&pending) - 1;
+                let _ = out.send(Chunk::Bad {
+                    offset,
+                    encoding,
+                    line,
+                });
+                return;
+            }
+            Err(stream::StreamError::Io(e)) => return send_io(e),
+        };
+        let end = if more {
+            last_record_end(&pending)
+        } else {
+            pending.len()
+        };
+        if end == 0 && more {
+            continue;
+        }
+        let rest = pending[end..].to_owned();
+        pending.truncate(end);
+        let text = std::sync::Arc::new(std::mem::replace(&mut pending, rest));
+        let pieces = split_points(&text, 0, line, opts.parts(), opts.min_split());
+        line += encoding::row_at_end(&text) as u32 - 1;
+        let last = pieces.len() - 1;
+        for (i, (from, to, first)) in pieces.into_iter().enumerate() {
+            let chunk = Chunk::Text {
+                text: text.clone(),
+                from,
+                to,
+                line: first,
+                more: more || i < last,
+            };
+            if out.send(chunk).is_err() {
+                return;
+            }
+        }
+        sent = true;
+        if !more {
+            return;
+        }
+    }
+}
+
 /// Reads attendance from a CSV file block by block, resolving rows as they come, so the
 /// largest table is never held in memory whole.
+///
+/// One thread reads the file; every core takes the next piece of records as it is free
+/// (no waiting for each other), each into its own sink. Rows are independent, and data
+/// errors are sorted by line afterwards, so the order pieces are read in does not show.
 fn read_attendance_csv<'l>(
     path: &Path,
     opts: &ReadOptions,
@@ -503,89 +615,151 @@ fn read_attendance_csv<'l>(
         sheet: None,
     };
     let parts = opts.parts();
-    let mut stream = match opts.block {
-        0 => stream::TextStream::open(path, opts.encoding),
-        n => stream::TextStream::with_block(path, opts.encoding, n),
-    }
-    .with_context(|| cannot_read(path))?
-    .with_progress(opts.progress.clone());
-    let mut pending = String::new();
-    let mut line: u32 = 1;
-    let mut delimiter = opts.delimiter;
-    let mut sinks: Vec<rows::Attendance<'l>> = Vec::new();
-    let mut started = false;
-    loop {
-        let more = match stream.next_into(&mut pending) {
-            Ok(more) => more,
-            Err(stream::StreamError::NotUtf8) => {
-                stream = stream
-                    .reopen_gb18030(path)
-                    .with_context(|| cannot_read(path))?
-                    .with_progress(opts.progress.clone());
-                pending.clear();
-                line = 1;
-                sinks.clear();
-                started = false;
-                continue;
-            }
-            Err(stream::StreamError::Bad { offset, encoding }) => {
-                let line = line as usize + encoding::row_at_end(&pending) - 1;
-                return Err(read_error(
-                    &source,
-                    path,
-                    stream::ReadError::Bad {
-                        offset,
-                        line,
-                        encoding,
-                    },
-                ));
-            }
-            Err(stream::StreamError::Io(e)) => {
-                return Err(anyhow::Error::new(e).context(cannot_read(path)));
-            }
-        };
-        let end = if more {
-            last_record_end(&pending)
-        } else {
-            pending.len()
-        };
-        if end == 0 && more {
-            continue;
+    let (send, chunks) = std::sync::mpsc::sync_channel(parts + 1);
+    let bad_chunk = |c: Chunk| -> anyhow::Error {
+        match c {
+            Chunk::Bad {
+                offset,
+                encoding,
+                line,
+            } => read_error(
+                &source,
+                path,
+                stream::ReadError::Bad {
+                    offset,
+                    line,
+                    encoding,
+                },
+            ),
+            Chunk::Io(e) => anyhow::Error::new(e).context(cannot_read(path)),
+            _ => anyhow::anyhow!("{}", cannot_read(path)),
         }
-        let mut start = 0;
-        if !started {
-            let d = *delimiter.get_or_insert_with(|| csv::sniff_delimiter(&pending));
-            let Some((header, position)) = read_header(&pending[..end], d, &source, more)? else {
-                continue;
+    };
+    let restarted = std::thread::scope(|s| -> Result<Option<Vec<rows::Attendance<'l>>>> {
+        s.spawn(move || read_chunks(path, opts, &send));
+        // Owned here, so an early return drops it and a blocked reader stops.
+        let chunks = chunks;
+        // The header: the first record of the first pieces.
+        let mut head = String::new();
+        let (header, rest) = loop {
+            let (text, from, to, line, more) = match chunks.recv() {
+                Ok(Chunk::Text {
+                    text,
+                    from,
+                    to,
+                    line,
+                    more,
+                }) => (text, from, to, line, more),
+                Ok(Chunk::Restart) => return Ok(None),
+                Ok(c) => return Err(bad_chunk(c)),
+                Err(_) => bail!(no_header(&source)),
             };
-            let columns = map_headers_with(kind, &header, &opts.columns[2])
-                .map_err(|e| header_errors(&source, kind, e))?;
-            (start, line) = position;
-            sinks = (0..parts)
-                .map(|_| {
-                    rows::Attendance::new(
-                        Builder::new(kind, source.clone(), columns.clone(), levels),
-                        cadres,
-                        classes,
-                    )
-                })
-                .collect();
-            started = true;
+            if head.is_empty() && line == 1 && from == 0 {
+                // Keep the shared text as it is unless the header spans pieces.
+                let d = opts
+                    .delimiter
+                    .unwrap_or_else(|| csv::sniff_delimiter(&text[from..to]));
+                if let Some(h) = read_header(&text[from..to], d, &source, more)? {
+                    break (h, (text, from, to, d));
+                }
+            }
+            head.push_str(&text[from..to]);
+            let d = opts
+                .delimiter
+                .unwrap_or_else(|| csv::sniff_delimiter(&head));
+            if let Some(h) = read_header(&head, d, &source, more)? {
+                let len = head.len();
+                break (
+                    h,
+                    (std::sync::Arc::new(std::mem::take(&mut head)), 0, len, d),
+                );
+            }
+            if !more {
+                bail!(no_header(&source));
+            }
+        };
+        let (names, (start, line)) = header;
+        let (text, from, to, delimiter) = rest;
+        let columns = map_headers_with(kind, &names, &opts.columns[2])
+            .map_err(|e| header_errors(&source, kind, e))?;
+        let mut sinks: Vec<rows::Attendance<'l>> = (0..parts)
+            .map(|_| {
+                rows::Attendance::new(
+                    Builder::new(kind, source.clone(), columns.clone(), levels),
+                    cadres,
+                    classes,
+                )
+            })
+            .collect();
+        // The records after the header, then every piece as it comes.
+        let first = std::sync::Mutex::new(Some((text, start.max(from), to, line)));
+        let queue = std::sync::Mutex::new(chunks);
+        let stop: std::sync::Mutex<Option<Chunk>> = std::sync::Mutex::new(None);
+        let work = |sink: &mut rows::Attendance<'l>| {
+            loop {
+                let taken = first.lock().ok().and_then(|mut f| f.take());
+                let (text, from, to, line) = match taken {
+                    Some(t) => t,
+                    None => {
+                        let next = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match next {
+                            Ok(Chunk::Text {
+                                text,
+                                from,
+                                to,
+                                line,
+                                ..
+                            }) => (text, from, to, line),
+                            Ok(c) => {
+                                if let Ok(mut s) = stop.lock() {
+                                    s.get_or_insert(c);
+                                }
+                                return;
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                };
+                if stop.lock().map_or(true, |s| s.is_some()) {
+                    return;
+                }
+                read_parts(
+                    &text,
+                    delimiter,
+                    &[(from, to, line)],
+                    std::slice::from_mut(sink),
+                );
+            }
+        };
+        std::thread::scope(|w| {
+            let (mine, others) = sinks.split_at_mut(1);
+            for sink in others {
+                let work = &work;
+                w.spawn(move || work(sink));
+            }
+            work(&mut mine[0]);
+        });
+        drop(queue);
+        match stop.into_inner().ok().flatten() {
+            Some(Chunk::Restart) => Ok(None),
+            Some(c) => Err(bad_chunk(c)),
+            None => Ok(Some(sinks)),
         }
-        let d = delimiter.unwrap_or(b',');
-        let text = &pending[..end];
-        let bounds = split_points(text, start, line, parts, opts.min_split());
-        read_parts(text, d, &bounds, &mut sinks);
-        line += encoding::row_at_end(&text[start..]) as u32 - 1;
-        pending.drain(..end);
-        if !more {
-            break;
+    })?;
+    match restarted {
+        Some(sinks) => Ok(sinks),
+        // Not UTF-8 after all, found only after rows were read: read it again.
+        None => {
+            let again = ReadOptions {
+                encoding: Some(TextEncoding::Gb18030),
+                ..opts.clone()
+            };
+            read_attendance_csv(path, &again, levels, cadres, classes)
         }
     }
-    if !started {
-        bail!(no_header(&source));
-    }
-    Ok(sinks)
 }
 
 /// A header row, and the byte position and line of the record after it.
@@ -988,7 +1162,10 @@ mod tests {
                     .iter()
                     .map(|e| (e.table, e.line, e.column, e.value.clone()))
                     .collect();
-                (d.attended.clone(), errors)
+                // Pieces are read by whichever core is free: compare as a set.
+                let mut attended = d.attended.clone();
+                attended.sort_unstable();
+                (attended, errors)
             };
             let whole = summary(0);
             assert!(
@@ -1075,7 +1252,9 @@ mod part_tests {
                             )
                         })
                         .collect();
-                    (cadres, classes, d.attended.clone(), errors)
+                    let mut attended = d.attended.clone();
+                    attended.sort_unstable();
+                    (cadres, classes, attended, errors)
                 })
             };
             let whole = summary(1);

@@ -72,15 +72,18 @@ const PACKED_SHORT: u64 = 1 << 62;
 fn pack(id: &str, hasher: &hashbrown::DefaultHashBuilder) -> u64 {
     let b = id.as_bytes();
     if b.len() == 18
-        && b.iter()
-            .all(|c| c.is_ascii_digit() || *c == b'x' || *c == b'X')
+        && let Some(v) = digits8(&b[0..8])
+        && let Some(w) = digits8(&b[8..16])
+        && b[16].is_ascii_digit()
     {
-        let mut v: u64 = 0;
-        for &c in b {
-            let d = if c.is_ascii_digit() { c - b'0' } else { 10 };
-            v = v * 11 + u64::from(d);
-        }
-        return PACKED_ID | v;
+        // 17 digits and a check character (a digit or X): 11 × 10^17 < 2^60.
+        let check = match b[17] {
+            c @ b'0'..=b'9' => c - b'0',
+            b'x' | b'X' => 10,
+            _ => return hashed(id, hasher),
+        };
+        let n = (v * 100_000_000 + w) * 10 + u64::from(b[16] - b'0');
+        return PACKED_ID | (n * 11 + u64::from(check));
     }
     if !b.is_empty() && b.len() <= 7 {
         let mut k = PACKED_SHORT | ((b.len() as u64) << 56);
@@ -89,12 +92,34 @@ fn pack(id: &str, hasher: &hashbrown::DefaultHashBuilder) -> u64 {
         }
         return k;
     }
+    hashed(id, hasher)
+}
+
+/// The key of an id that does not fit a packed key: its hash (of the upper-cased id).
+fn hashed(id: &str, hasher: &hashbrown::DefaultHashBuilder) -> u64 {
+    let b = id.as_bytes();
     let h = if b.iter().any(u8::is_ascii_lowercase) {
         hasher.hash_one(id.to_ascii_uppercase().as_bytes())
     } else {
         hasher.hash_one(b)
     };
     h & !(PACKED_ID | PACKED_SHORT)
+}
+
+/// Eight ASCII digits as a number, or None; eight bytes at once (SWAR).
+fn digits8(b: &[u8]) -> Option<u64> {
+    let x = u64::from_le_bytes(b.try_into().ok()?);
+    // Every byte is 0x30..=0x39: high nibble 3, and adding 6 does not carry out of it.
+    let all_digits = (x & 0xF0F0_F0F0_F0F0_F0F0) == 0x3030_3030_3030_3030
+        && (x.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == 0x3030_3030_3030_3030;
+    if !all_digits {
+        return None;
+    }
+    // Pairs, then quadruples, then the whole: the first byte is the highest digit.
+    let x = x - 0x3030_3030_3030_3030;
+    let x = (x * 10 + (x >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let x = (x * 100 + (x >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((x * 10000 + (x >> 32)) & 0xFFFF_FFFF)
 }
 
 /// A key that holds only a hash: equal keys still need the texts compared.
@@ -1060,6 +1085,24 @@ mod tests {
         let long = "某某单位-2019-第一期-专题培训班";
         assert!(is_hashed(pack(long, &h)));
         assert_eq!(std::mem::size_of::<IdEntry>(), 16);
+        assert_eq!(digits8(b"12345678"), Some(12_345_678));
+        assert_eq!(digits8(b"00000009"), Some(9));
+        assert_eq!(digits8(b"99999999"), Some(99_999_999));
+        for bad in [
+            b"1234567a",
+            b"/2345678",
+            b":2345678",
+            b"1234 678",
+            b"\x001234567",
+        ] {
+            assert_eq!(digits8(&bad[..8]), None, "{bad:?}");
+        }
+        // An X anywhere but last is no 身份证号: hashed, and still told apart.
+        assert!(is_hashed(pack("51070319800101X011", &h)));
+        assert_ne!(
+            pack("51070319800101X011", &h),
+            pack("510703198001010X11", &h)
+        );
         for s in [Slot::Accepted(0), Slot::Accepted(7), Slot::Rejected(12)] {
             assert_eq!(format!("{:?}", decode(encode(s))), format!("{s:?}"));
         }
