@@ -492,7 +492,7 @@ fn check(a: CheckArgs) -> Result<u8> {
     let out = a.data.output.as_deref();
     if format == Format::Json {
         // Streamed: a large JSON report is never held whole.
-        report::write_with(out, |w| report::json::write(&report, w))?;
+        report::write_with(out, |w| report::json::write(&mut report, w))?;
     } else {
         let text = report::render(&report, format, a.data.lang, width(), color);
         crate::trace("report rendered");

@@ -514,7 +514,15 @@ enum Chunk {
 /// Reads a file's text on its own thread, a block at a time, and hands it over as pieces
 /// of whole records (a block in up to `parts` pieces, split as [`split_points`] does),
 /// so that reading the file and reading its rows overlap.
-fn read_chunks(path: &Path, opts: &ReadOptions, out: &std::sync::mpsc::SyncSender<Chunk>) {
+///
+/// Text handed back on `spent` is used again for the next block, so a large file costs
+/// a few blocks of memory that stay mapped rather than fresh memory for every block.
+fn read_chunks(
+    path: &Path,
+    opts: &ReadOptions,
+    out: &std::sync::mpsc::SyncSender<Chunk>,
+    spent: &std::sync::mpsc::Receiver<String>,
+) {
     let open = |gb18030: bool| {
         let forced = if gb18030 {
             Some(TextEncoding::Gb18030)
@@ -571,7 +579,9 @@ fn read_chunks(path: &Path, opts: &ReadOptions, out: &std::sync::mpsc::SyncSende
         if end == 0 && more {
             continue;
         }
-        let rest = pending[end..].to_owned();
+        let mut rest = spent.try_recv().unwrap_or_default();
+        rest.clear();
+        rest.push_str(&pending[end..]);
         pending.truncate(end);
         let text = std::sync::Arc::new(std::mem::replace(&mut pending, rest));
         let pieces = split_points(&text, 0, line, opts.parts(), opts.min_split());
@@ -616,6 +626,7 @@ fn read_attendance_csv<'l>(
     };
     let parts = opts.parts();
     let (send, chunks) = std::sync::mpsc::sync_channel(parts + 1);
+    let (give_back, spent) = std::sync::mpsc::channel::<String>();
     let bad_chunk = |c: Chunk| -> anyhow::Error {
         match c {
             Chunk::Bad {
@@ -636,7 +647,7 @@ fn read_attendance_csv<'l>(
         }
     };
     let restarted = std::thread::scope(|s| -> Result<Option<Vec<rows::Attendance<'l>>>> {
-        s.spawn(move || read_chunks(path, opts, &send));
+        s.spawn(move || read_chunks(path, opts, &send, &spent));
         // Owned here, so an early return drops it and a blocked reader stops.
         let chunks = chunks;
         // The header: the first record of the first pieces.
@@ -732,6 +743,10 @@ fn read_attendance_csv<'l>(
                     &[(from, to, line)],
                     std::slice::from_mut(sink),
                 );
+                // The last piece of a block read: its text can hold the next block.
+                if let Ok(text) = std::sync::Arc::try_unwrap(text) {
+                    let _ = give_back.send(text);
+                }
             }
         };
         std::thread::scope(|w| {

@@ -212,6 +212,10 @@ pub fn parse_completed(text: &str) -> Result<bool, Problem> {
 /// Checks an id: Excel's scientific notation (`5.10703E+17`) means the real id was lost.
 pub fn check_id(text: &str) -> Result<(), Problem> {
     let s = trim(text);
+    // Most ids have no letter e at all.
+    if !s.bytes().any(|b| b | 0x20 == b'e') {
+        return Ok(());
+    }
     let Some((mantissa, exp)) = s.split_once(['e', 'E']) else {
         return Ok(());
     };
