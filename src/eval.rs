@@ -154,60 +154,95 @@ impl<'a> Context<'a> {
     /// Builds the view: visible cadres and classes, completed attendance per cadre in
     /// class date order.
     pub fn new(data: &'a Dataset, plan: &'a Plan, as_of: NaiveDate) -> Self {
-        let cadres: Vec<u32> = (0..data.cadres.len() as u32)
-            .filter(|&i| data.cadres[i as usize].appointed_on <= as_of)
-            .collect();
-        let mut classes: Vec<u32> = (0..data.classes.len() as u32)
-            .filter(|&i| data.classes[i as usize].start_on <= as_of)
-            .collect();
-        classes.sort_by(|&a, &b| {
-            let (ca, cb) = (&data.classes[a as usize], &data.classes[b as usize]);
-            ca.start_on
-                .cmp(&cb.start_on)
-                .then_with(|| data.class_id(ca).cmp(data.class_id(cb)))
-        });
-        let mut rank = vec![u32::MAX; data.classes.len()];
-        for (r, &c) in classes.iter().enumerate() {
-            rank[c as usize] = r as u32;
-        }
-        // Counting sort of attendance by cadre, then by class rank within each cadre.
-        let mut counts = vec![0u32; data.cadres.len() + 1];
-        for &(c, k) in &data.attended {
-            if rank[k as usize] != u32::MAX {
-                counts[c as usize + 1] += 1;
-            }
-        }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
-        }
-        let mut fill = counts.clone();
-        let mut att = vec![0u32; *counts.last().unwrap_or(&0) as usize];
-        for &(c, k) in &data.attended {
-            if rank[k as usize] != u32::MAX {
-                att[fill[c as usize] as usize] = k;
-                fill[c as usize] += 1;
-            }
-        }
-        // Each cadre's classes in date order, a class attended twice (two rows of the
-        // attendance file) kept once; `offsets` closes up the gaps that leaves.
-        let mut offsets = Vec::with_capacity(counts.len());
-        offsets.push(0u32);
-        let mut kept = 0usize;
-        for i in 0..data.cadres.len() {
-            let (from, to) = (counts[i] as usize, counts[i + 1] as usize);
-            att[from..to].sort_unstable_by_key(|&k| rank[k as usize]);
-            let mut last = u32::MAX;
-            for j in from..to {
-                let k = att[j];
-                if k != last {
-                    att[kept] = k;
-                    kept += 1;
-                    last = k;
+        // Two cores: the classes in date order on one, attendance grouped by cadre on
+        // the other (visible classes are known without their order).
+        let visible = |k: u32| data.classes[k as usize].start_on <= as_of;
+        let ((cadres, classes, rank), (counts, mut att)) = std::thread::scope(|s| {
+            let order = s.spawn(|| {
+                let cadres: Vec<u32> = (0..data.cadres.len() as u32)
+                    .filter(|&i| data.cadres[i as usize].appointed_on <= as_of)
+                    .collect();
+                let mut classes: Vec<u32> = (0..data.classes.len() as u32)
+                    .filter(|&k| visible(k))
+                    .collect();
+                classes.sort_by(|&a, &b| {
+                    let (ca, cb) = (&data.classes[a as usize], &data.classes[b as usize]);
+                    ca.start_on
+                        .cmp(&cb.start_on)
+                        .then_with(|| data.class_id(ca).cmp(data.class_id(cb)))
+                });
+                let mut rank = vec![u32::MAX; data.classes.len()];
+                for (r, &c) in classes.iter().enumerate() {
+                    rank[c as usize] = r as u32;
+                }
+                (cadres, classes, rank)
+            });
+            // Counting sort of attendance by cadre.
+            let mut counts = vec![0u32; data.cadres.len() + 1];
+            for &(c, k) in &data.attended {
+                if visible(k) {
+                    counts[c as usize + 1] += 1;
                 }
             }
-            offsets.push(kept as u32);
-        }
-        att.truncate(kept);
+            for i in 1..counts.len() {
+                counts[i] += counts[i - 1];
+            }
+            let mut fill = counts.clone();
+            let mut att = vec![0u32; *counts.last().unwrap_or(&0) as usize];
+            for &(c, k) in &data.attended {
+                if visible(k) {
+                    att[fill[c as usize] as usize] = k;
+                    fill[c as usize] += 1;
+                }
+            }
+            let order = order
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (order, (counts, att))
+        });
+        // Each cadre's classes in date order, a class attended twice (two rows of the
+        // attendance file) kept once, in two halves of the cadres on two cores; the
+        // second half's classes then close up behind the first's.
+        let sort_range = |att: &mut [u32], cadres: std::ops::Range<usize>| -> Vec<u32> {
+            let base = counts[cadres.start] as usize;
+            let mut ends = Vec::with_capacity(cadres.len());
+            let mut kept = 0usize;
+            for i in cadres {
+                let (from, to) = (counts[i] as usize - base, counts[i + 1] as usize - base);
+                att[from..to].sort_unstable_by_key(|&k| rank[k as usize]);
+                let mut last = u32::MAX;
+                for j in from..to {
+                    let k = att[j];
+                    if k != last {
+                        att[kept] = k;
+                        kept += 1;
+                        last = k;
+                    }
+                }
+                ends.push(kept as u32);
+            }
+            ends
+        };
+        let n = data.cadres.len();
+        let mid = n / 2;
+        let (low, high) = att.split_at_mut(counts[mid] as usize);
+        let (low_ends, high_ends) = std::thread::scope(|s| {
+            let h = s.spawn(|| sort_range(high, mid..n));
+            let l = sort_range(low, 0..mid);
+            (l, h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
+        let low_kept = low_ends.last().copied().unwrap_or(0);
+        let high_kept = high_ends.last().copied().unwrap_or(0);
+        let high_start = counts[mid] as usize;
+        att.copy_within(
+            high_start..high_start + high_kept as usize,
+            low_kept as usize,
+        );
+        att.truncate((low_kept + high_kept) as usize);
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0u32);
+        offsets.extend(low_ends);
+        offsets.extend(high_ends.into_iter().map(|e| e + low_kept));
         Context {
             data,
             plan,
