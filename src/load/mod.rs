@@ -1192,6 +1192,56 @@ mod tests {
             }
         }
     }
+
+    /// A file that is ASCII for many blocks and GB18030 further on: rows read before the
+    /// first non-UTF-8 byte are read again, and the outcome is that of the same text
+    /// saved as UTF-8.
+    #[test]
+    fn late_gb18030_bytes_read_the_file_again() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let demo = std::fs::read_to_string(root.join("attendance.csv")).unwrap();
+        let mut text = String::from("class_id,cadre_id,name,completed\n");
+        for (i, line) in demo.lines().skip(1).enumerate() {
+            let f: Vec<&str> = line.split(',').collect();
+            // ASCII for the first 80 rows (several 64-byte blocks), Chinese after.
+            let (name, done) = if i < 80 {
+                ("x", if f[3] == "否" { "0" } else { "1" })
+            } else {
+                (f[2], f[3])
+            };
+            text.push_str(&format!("{},{},{name},{done}\n", f[0], f[1]));
+        }
+        let (gbk, _, lossy) = encoding_rs::GB18030.encode(&text);
+        assert!(!lossy && std::str::from_utf8(&gbk).is_err());
+        let levels = levels();
+        let read = |bytes: &[u8], block: usize| {
+            let dir = tempfile::tempdir().unwrap();
+            for t in ["cadres.csv", "classes.csv"] {
+                std::fs::copy(root.join(t), dir.path().join(t)).unwrap();
+            }
+            std::fs::write(dir.path().join("attendance.csv"), bytes).unwrap();
+            let paths = locate(dir.path(), [None, None, None]).unwrap();
+            let opts = ReadOptions {
+                block,
+                ..ReadOptions::default()
+            };
+            let d = load(&paths, &opts, &levels).unwrap();
+            let mut attended = d.attended.clone();
+            attended.sort_unstable();
+            let errors: Vec<(u32, Option<String>)> = d
+                .data_errors
+                .iter()
+                .map(|e| (e.line, e.value.clone()))
+                .collect();
+            (attended, errors, d.attendance.2)
+        };
+        let utf8 = read(text.as_bytes(), 0);
+        // 118 rows, one naming a cadre whose row the demo rejects.
+        assert_eq!(utf8.2, 117);
+        for block in [64, 256, 1000] {
+            assert_eq!(read(&gbk, block), utf8, "{block}-byte blocks");
+        }
+    }
 }
 
 #[cfg(test)]
