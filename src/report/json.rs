@@ -37,7 +37,10 @@ pub fn write(report: &mut Report, w: &mut dyn std::io::Write) -> std::io::Result
         if i > 0 {
             w.write_all(b",\n")?;
         }
-        w.write_all(part)?;
+        w.write_all(
+            part.as_ref()
+                .map_err(|e| std::io::Error::other(e.to_string()))?,
+        )?;
     }
     w.write_all(b"\n  ]")?;
     w.write_all(&rest.as_bytes()[at + key.len()..])?;
@@ -46,16 +49,16 @@ pub fn write(report: &mut Report, w: &mut dyn std::io::Write) -> std::io::Result
 
 /// Each share of findings as it appears in the pretty report: one per entry, four spaces
 /// in, separated by `,\n`, no separator after the last.
-fn print_findings(findings: &[FindingEntry]) -> Vec<Vec<u8>> {
+fn print_findings(findings: &[FindingEntry]) -> Vec<serde_json::Result<Vec<u8>>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let share = findings.len().div_ceil(threads * 4).max(1);
-    let print = |part: &[FindingEntry]| {
+    let print = |part: &[FindingEntry]| -> serde_json::Result<Vec<u8>> {
         let mut out = Vec::with_capacity(part.len() * 512);
         for (i, f) in part.iter().enumerate() {
             if i > 0 {
                 out.extend_from_slice(b",\n");
             }
-            let text = serde_json::to_vec_pretty(f).unwrap_or_default();
+            let text = serde_json::to_vec_pretty(f)?;
             for (j, line) in text.split(|&b| b == b'\n').enumerate() {
                 if j > 0 {
                     out.push(b'\n');
@@ -64,12 +67,13 @@ fn print_findings(findings: &[FindingEntry]) -> Vec<Vec<u8>> {
                 out.extend_from_slice(line);
             }
         }
-        out
+        Ok(out)
     };
     let parts: Vec<&[FindingEntry]> = findings.chunks(share).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut printed: Vec<Vec<u8>> = vec![Vec::new(); parts.len()];
-    let done: Vec<(usize, Vec<u8>)> = std::thread::scope(|s| {
+    let mut printed: Vec<serde_json::Result<Vec<u8>>> =
+        (0..parts.len()).map(|_| Ok(Vec::new())).collect();
+    let done: Vec<(usize, serde_json::Result<Vec<u8>>)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
