@@ -422,7 +422,7 @@ fn output_format(format: Option<Format>, output: Option<&Path>) -> Result<Format
 }
 
 fn check(a: CheckArgs) -> Result<u8> {
-    crate::trace("start");
+    crate::trace::stage("start");
     let format = output_format(a.data.format, a.data.output.as_deref())?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut rules = load_rules(a.data.rules.as_deref())?;
@@ -450,7 +450,7 @@ fn check(a: CheckArgs) -> Result<u8> {
         );
     }
     let ev = crate::eval::run(&rules, &data, as_of);
-    crate::trace("evaluated");
+    crate::trace::stage("evaluated");
     let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);
     if let Some(path) = &a.waivers {
         let opts = ReadOptions {
@@ -479,11 +479,11 @@ fn check(a: CheckArgs) -> Result<u8> {
     if let Some(span) = a.due_within {
         let horizon = span.after(as_of);
         for f in &mut report.findings {
-            f.due_soon = f.status == crate::eval::Status::Pending
+            f.due_soon = f.status == crate::view::Status::Pending
                 && crate::load::values::parse_date(&f.due).is_ok_and(|d| d <= horizon);
         }
     }
-    crate::trace("report built");
+    crate::trace::stage("report built");
     // The report holds all it needs: the data goes now (a few large blocks, quick to
     // free), so it and the rendered report are never in memory together.
     drop(data);
@@ -495,11 +495,11 @@ fn check(a: CheckArgs) -> Result<u8> {
         report::write_with(out, |w| report::json::write(&mut report, w))?;
     } else {
         let text = report::render(&report, format, a.data.lang, width(), color);
-        crate::trace("report rendered");
+        crate::trace::stage("report rendered");
         report::write_output(out, &text)?;
         std::mem::forget(text);
     }
-    crate::trace("written");
+    crate::trace::stage("written");
     let code = report.exit_code_with(a.fail_on);
     // The process ends next: freeing thousands of findings one by one would only add
     // time, so leave it to the OS.
@@ -663,8 +663,8 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
         "{}（{}）{} ～ {}\n",
         rs.plan.title.as_deref().unwrap_or(&rs.plan.id),
         rs.plan.document.as_deref().unwrap_or(&rs.plan.id),
-        crate::load::values::fmt_date(rs.plan.start),
-        crate::load::values::fmt_date(rs.plan.end)
+        crate::dates::fmt_date(rs.plan.start),
+        crate::dates::fmt_date(rs.plan.end)
     ));
     out.push_str(&t.to_string());
     out.push('\n');

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::load::values::fmt_date;
+use crate::dates::fmt_date;
 
 /// The language of human-facing text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -6,7 +6,7 @@
 
 use std::hash::BuildHasher;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::i18n::{Lang, Problem};
 
@@ -311,6 +311,33 @@ pub fn fields_of(kind: TableKind) -> &'static [FieldSpec] {
     }
 }
 
+/// Trims all Unicode white space (U+3000 and NBSP included), as SPEC §1 asks.
+pub fn trim(s: &str) -> &str {
+    // Fast path: most cells start and end with a visible ASCII character.
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (None, _) => return s,
+        (Some(&f), Some(&l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => return s,
+        _ => {}
+    }
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// The form headers are compared in.
+pub fn normalize(h: &str) -> String {
+    trim(h).to_lowercase()
+}
+
+/// The value type of a column a rule names: canonical fields (or their aliases) by
+/// SPEC §1, any other column text.
+pub fn column_type(table: TableKind, name: &str) -> ValueType {
+    let key = normalize(name);
+    fields_of(table)
+        .iter()
+        .find(|f| normalize(f.name) == key || f.aliases.iter().any(|a| normalize(a) == key))
+        .map_or(ValueType::Text, |f| f.value_type)
+}
+
 /// Where a table came from: a CSV file, or a workbook and its sheet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Source {
@@ -590,24 +617,19 @@ impl Table {
 
     /// The column named by a rule: a canonical name or alias, else an extra header.
     pub fn resolve_column(&self, name: &str) -> Option<ColumnRef> {
-        let key = crate::load::headers::normalize(name);
+        let key = normalize(name);
         // SPEC §1: extra columns are named by their header as written, even when that
         // header is an alias another column won (身份证号 and 人员编号 both present).
         let extra = self
             .columns
             .iter()
-            .position(|c| c.field.is_none() && crate::load::headers::normalize(&c.header) == key);
+            .position(|c| c.field.is_none() && normalize(&c.header) == key);
         if let Some(i) = extra {
             return Some(ColumnRef::Extra(i));
         }
         fields_of(self.kind)
             .iter()
-            .find(|f| {
-                crate::load::headers::normalize(f.name) == key
-                    || f.aliases
-                        .iter()
-                        .any(|a| crate::load::headers::normalize(a) == key)
-            })
+            .find(|f| normalize(f.name) == key || f.aliases.iter().any(|a| normalize(a) == key))
             .map(|f| ColumnRef::Field(f.field, self.col_of(f.field)))
     }
 }
@@ -716,8 +738,8 @@ impl Span {
     /// (Feb 29 + 1 year = Feb 28); or N days later.
     pub fn after(self, d: NaiveDate) -> NaiveDate {
         match self {
-            Span::Years(n) => add_months(d, n.saturating_mul(12)),
-            Span::Months(n) => add_months(d, n),
+            Span::Years(n) => crate::dates::add_months(d, n.saturating_mul(12)),
+            Span::Months(n) => crate::dates::add_months(d, n),
             Span::Days(n) => d
                 .checked_add_days(chrono::Days::new(u64::from(n)))
                 .unwrap_or(NaiveDate::MAX),
@@ -749,33 +771,6 @@ impl Span {
             (Span::Days(n), Lang::En) => format!("{n} day(s)"),
         }
     }
-}
-
-/// Same day N months later, clamped to the end of the month.
-pub fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
-    let total = d.year() as i64 * 12 + (d.month0() as i64) + n as i64;
-    let year = (total.div_euclid(12)) as i32;
-    let month = (total.rem_euclid(12)) as u32 + 1;
-    let mut day = d.day();
-    loop {
-        if let Some(x) = NaiveDate::from_ymd_opt(year, month, day) {
-            return x;
-        }
-        if day <= 28 {
-            return NaiveDate::MAX;
-        }
-        day -= 1;
-    }
-}
-
-/// The last day of a year.
-pub fn year_end(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX)
-}
-
-/// The first day of a year.
-pub fn year_start(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN)
 }
 
 #[cfg(test)]

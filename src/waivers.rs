@@ -6,13 +6,13 @@
 
 use chrono::NaiveDate;
 
-use crate::eval::Status;
+use crate::dates::fmt_date;
 use crate::i18n::{Lang, Problem};
 use crate::load::rows::WaiverRow;
-use crate::load::values::fmt_date;
 use crate::model::{DataError, Source, TableKind};
 use crate::report::{DataErrorEntry, Report, WaiverEntry, WarningEntry};
 use crate::rules::RuleSet;
+use crate::view::Status;
 
 /// Applies the waivers to a report and lists what did not apply.
 pub fn apply(

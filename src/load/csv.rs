@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::Cell;
+use super::cell::Cell;
 
 /// A quote that opens on `line` never closes.
 #[derive(Debug, PartialEq, Eq)]

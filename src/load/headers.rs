@@ -2,12 +2,7 @@
 //! surrounding white space and a BOM. The first-listed header wins a field; the others
 //! stay as extra columns that rules name by their header as written.
 
-use crate::model::{Column, Field, FieldSpec, TableKind, fields_of};
-
-/// The form headers are compared in.
-pub fn normalize(h: &str) -> String {
-    crate::load::values::trim(h).to_lowercase()
-}
+use crate::model::{Column, Field, FieldSpec, TableKind, fields_of, normalize, trim};
 
 /// Why a header row cannot be used (fatal, exit 2).
 #[derive(Debug)]
@@ -47,7 +42,7 @@ pub fn map_headers_with(
         }
         if let Some(j) = norm[..i].iter().position(|x| x == h) {
             errors.push(HeaderError::Duplicate {
-                header: crate::load::values::trim(&headers[i]).to_owned(),
+                header: trim(&headers[i]).to_owned(),
                 first: j + 1,
                 second: i + 1,
             });
@@ -56,7 +51,7 @@ pub fn map_headers_with(
     let mut columns: Vec<Column> = headers
         .iter()
         .map(|h| Column {
-            header: crate::load::values::trim(h).to_owned(),
+            header: trim(h).to_owned(),
             field: None,
         })
         .collect();

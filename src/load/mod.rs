@@ -1,6 +1,7 @@
 //! Loading the three tables (SPEC §1): finding the files, decoding, header mapping,
 //! typed values, and data errors for bad rows. Only this module opens input files.
 
+pub mod cell;
 pub mod csv;
 pub mod encoding;
 pub mod headers;
@@ -9,18 +10,16 @@ pub mod stream;
 pub mod values;
 pub mod xlsx;
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use chrono::NaiveDate;
 
 use crate::i18n::{Problem, say};
 use crate::model::{Dataset, Field, Source, TableKind, fields_of};
+use cell::Cell;
 use encoding::TextEncoding;
 use headers::{HeaderError, column_letter, map_headers_with};
 use rows::Builder;
-use values::trim;
 
 /// Where each table comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -292,52 +291,6 @@ pub fn display_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| p.display().to_string())
-}
-
-/// One cell as a reader produced it.
-#[derive(Clone, Debug)]
-pub enum Cell<'a> {
-    Text(Cow<'a, str>),
-    Number(f64),
-    Bool(bool),
-    /// A spreadsheet date cell: its serial value and the date Excel shows (None for
-    /// Excel's phantom 1900-02-29).
-    Date(f64, Option<NaiveDate>),
-    /// A spreadsheet error value such as `#N/A`.
-    Error(String),
-}
-
-impl Cell<'_> {
-    /// The text a spreadsheet user sees, trimmed.
-    pub fn text(&self) -> Cow<'_, str> {
-        match self {
-            Cell::Text(s) => Cow::Borrowed(trim(s)),
-            Cell::Number(n) => Cow::Owned(number_text(*n)),
-            Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
-            Cell::Date(serial, d) => Cow::Owned(match d {
-                Some(d) => values::fmt_date(*d),
-                None => number_text(*serial),
-            }),
-            Cell::Error(e) => Cow::Borrowed(e),
-        }
-    }
-
-    /// Empty, or only white space.
-    pub fn is_blank(&self) -> bool {
-        match self {
-            Cell::Text(s) => trim(s).is_empty(),
-            _ => false,
-        }
-    }
-}
-
-/// A numeric cell as text: integers without `.0`.
-pub fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
 }
 
 /// A table that could not be read at all (exit 2).
@@ -863,7 +816,7 @@ fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Result<R
             }
             let (text, _enc) =
                 stream::read_all(p, opts.encoding).map_err(|e| read_error(&source, p, e))?;
-            crate::trace(&format!("{} file read", kind.name()));
+            crate::trace::stage(&format!("{} file read", kind.name()));
             let delimiter = opts.delimiter;
             Ok(Rows::Csv {
                 source,
@@ -915,14 +868,14 @@ fn read_rows<'l>(
 ) -> Result<Builder<'l>> {
     let mut pieces =
         read_rows_in_parts(kind, rows, levels, custom, parts, min_bytes, |b| b)?.into_iter();
-    crate::trace(&format!("{} rows parsed", kind.name()));
+    crate::trace::stage(&format!("{} rows parsed", kind.name()));
     let mut b = pieces.next().context("no rows were read")?;
     for p in pieces {
         b.absorb(p);
     }
-    crate::trace(&format!("{} parts joined", kind.name()));
+    crate::trace::stage(&format!("{} parts joined", kind.name()));
     b.resolve_ids(parts);
-    crate::trace(&format!("{} ids settled", kind.name()));
+    crate::trace::stage(&format!("{} ids settled", kind.name()));
     Ok(b)
 }
 
@@ -1059,7 +1012,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     });
     let cadres = cadres?;
     let classes = classes?;
-    crate::trace("cadres and classes read");
+    crate::trace::stage("cadres and classes read");
     let atts = match &paths[2] {
         TablePath::Csv(p) => read_attendance_csv(p, opts, levels, &cadres, &classes)?,
         sheet => {
@@ -1075,7 +1028,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
             )?
         }
     };
-    crate::trace("attendance read");
+    crate::trace::stage("attendance read");
     let mut attended = Vec::new();
     let mut att_errors = Vec::new();
     let attendance = match atts.first() {

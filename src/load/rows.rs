@@ -8,7 +8,7 @@ use std::hash::BuildHasher;
 use chrono::NaiveDate;
 use hashbrown::HashTable;
 
-use super::Cell;
+use super::cell::Cell;
 use super::values::{check_id, parse_completed, parse_date, parse_number, parse_serial_date};
 use crate::i18n::Problem;
 use crate::model::{Cadre, Class, Column, DataError, Field, Source, Table, TableKind, fields_of};

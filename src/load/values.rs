@@ -5,21 +5,10 @@
 //! Every parser returns a [`Problem`] on failure; the loader turns it into a data
 //! error with the file, line and column around it.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::i18n::Problem;
-
-/// Trims all Unicode white space (U+3000 and NBSP included), as SPEC §1 asks.
-pub fn trim(s: &str) -> &str {
-    // Fast path: most cells start and end with a visible ASCII character.
-    let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (None, _) => return s,
-        (Some(&f), Some(&l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => return s,
-        _ => {}
-    }
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
-}
+use crate::model::trim;
 
 /// Parses a date written as text in a CSV cell or a spreadsheet text cell.
 ///
@@ -229,11 +218,6 @@ pub fn check_id(text: &str) -> Result<(), Problem> {
     } else {
         Ok(())
     }
-}
-
-/// Formats a date the one way peixun prints dates.
-pub fn fmt_date(d: NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 #[cfg(test)]

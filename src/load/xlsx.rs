@@ -9,9 +9,9 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use super::Cell;
-use super::headers::normalize;
+use super::cell::Cell;
 use crate::i18n::say;
+use crate::model::normalize;
 use crate::model::{TableKind, fields_of};
 
 /// A sheet's header row and data rows (with their Excel row numbers).
@@ -93,7 +93,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, kind: TableKind) -> Result<S
     };
     let header = rows[h]
         .iter()
-        .map(|c| super::Cell::text(&cell(c)).into_owned())
+        .map(|c| Cell::text(&cell(c)).into_owned())
         .collect();
     let data = rows
         .into_iter()
@@ -111,7 +111,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, kind: TableKind) -> Result<S
 fn cell_is_blank(c: &Data) -> bool {
     match c {
         Data::Empty => true,
-        Data::String(s) => super::values::trim(s).is_empty(),
+        Data::String(s) => crate::model::trim(s).is_empty(),
         _ => false,
     }
 }

@@ -11,9 +11,9 @@
 //! people-facing formats (statuses, severities, the finding columns).
 
 use super::{FindingEntry, Report};
-use crate::eval::Status;
 use crate::i18n::Lang;
 use crate::rules::Severity;
+use crate::view::Status;
 
 /// The byte-order mark Excel needs to read UTF-8.
 const BOM: &str = "\u{feff}";

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 
 use super::csv::{change_word, counted, escape_controls, severity_word, status_word};
 use super::{CoverageRow, DataErrorEntry, FindingEntry, GridCell, Report, RuleEntry};
-use crate::eval::Status;
 use crate::i18n::Lang;
 use crate::rules::Severity;
+use crate::view::Status;
 
 /// Fonts that have Chinese glyphs on Windows, macOS and Linux, sans-serif first.
 const SANS: &str = "\"Noto Sans CJK SC\", \"Noto Sans SC\", \"Source Han Sans SC\", \

@@ -109,7 +109,7 @@ mod tests {
             rule: "r".into(),
             id: format!("r:{i}"),
             severity: crate::rules::Severity::Error,
-            status: crate::eval::Status::Violation,
+            status: crate::view::Status::Violation,
             subject: format!("主体 \"{i}\"\n"),
             period: i.is_multiple_of(3).then_some(2019),
             due: "2020-12-31".into(),

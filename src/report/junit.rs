@@ -19,9 +19,9 @@
 
 use super::csv::{escape_controls, status_word};
 use super::{FindingEntry, Report};
-use crate::eval::Status;
 use crate::i18n::Lang;
 use crate::rules::Severity;
+use crate::view::Status;
 
 /// Escapes text for XML content and attributes; characters XML 1.0 cannot hold become
 /// `\u{..}` text.

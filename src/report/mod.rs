@@ -15,11 +15,12 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::eval::{Evaluation, Evidence, Finding, Status, message};
+use crate::dates::fmt_date;
+use crate::eval::{Evaluation, message};
 use crate::i18n::Lang;
-use crate::load::values::fmt_date;
 use crate::model::Dataset;
 use crate::rules::{RuleSet, Severity};
+use crate::view::{Evidence, Finding, Status};
 
 /// What makes `check` exit 1 (`--fail-on`); data errors always do.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -6,8 +6,8 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::csv::status_word;
 use super::{DataErrorEntry, Report};
-use crate::eval::Status;
 use crate::i18n::Lang;
+use crate::view::Status;
 
 /// Makes text safe for a terminal: control characters (NUL included) are escaped.
 pub fn clean(s: &str) -> String {

@@ -9,9 +9,11 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
+use crate::dates::fmt_date;
 use crate::i18n::Lang;
-use crate::load::values::{fmt_date, trim};
+use crate::model::trim;
 use crate::model::{Cadre, Class, ColumnRef, Dataset, Field, Table, TableKind, ValueType};
+use crate::view::Context;
 
 /// A literal value of a condition, typed by the column it applies to.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,7 +70,7 @@ impl ColName {
             name: name.to_owned(),
             span,
             table,
-            value_type: crate::rules::column_type(table, name),
+            value_type: crate::model::column_type(table, name),
             cref: None,
         }
     }
@@ -128,6 +130,20 @@ pub struct Env<'a> {
     pub as_of: NaiveDate,
     pub cadre: Option<&'a Cadre>,
     pub group: Option<&'a str>,
+}
+
+impl<'a> Env<'a> {
+    /// The environment conditions are evaluated in, from the as-of view.
+    pub fn new(cx: &Context<'a>, cadre: Option<&'a Cadre>, group: Option<&'a str>) -> Env<'a> {
+        Env {
+            data: cx.data,
+            levels: &cx.plan.levels,
+            plan: (cx.plan.start, cx.plan.end),
+            as_of: cx.as_of,
+            cadre,
+            group,
+        }
+    }
 }
 
 /// A value read from a row, after defaults.
@@ -393,7 +409,7 @@ fn is_missing(row: Row<'_>, column: &ColName, env: &Env<'_>) -> bool {
 fn lit_text(l: &Literal, levels: &[String]) -> String {
     match l {
         Literal::Text(s) => format!("“{s}”"),
-        Literal::Num(n) => crate::load::number_text(*n),
+        Literal::Num(n) => crate::load::cell::number_text(*n),
         Literal::Date(d) => fmt_date(*d),
         Literal::Level(i) => format!("“{}”", level_name(levels, *i)),
     }

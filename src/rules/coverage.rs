@@ -1,14 +1,15 @@
 //! `coverage`: every cadre in office on the reference date must have attended enough
 //! classes in the plan period (SPEC §5).
 
-use super::condition::{Conditions, Row};
-use super::parse::{Keys, Refs, amount, conditions_key, measure};
-use super::{Measure, Plan, RuleKind, RuleMeta};
+use super::condition::{Conditions, Env, Row};
+use super::keys::{Keys, Refs, amount, conditions_key, measure};
+use super::{RuleKind, RuleMeta};
+use crate::dates::fmt_date;
 use crate::diag::Diagnostic;
-use crate::eval::{Context, Evidence, Outcomes, tidy, unmet_status};
 use crate::i18n::Lang;
-use crate::load::values::fmt_date;
 use crate::model::TableKind;
+use crate::view::{Context, Evidence, Outcomes, tidy, unmet_status};
+use crate::view::{Measure, Plan};
 
 crate::explained_kind! {
     /// coverage — each cadre matching `who` and in office on R = min(as-of, plan end)
@@ -49,7 +50,7 @@ impl RuleKind for Coverage {
             if cadre.appointed_on > r || cx.left_on(cadre).is_some_and(|l| l <= r) {
                 continue;
             }
-            let env = cx.env(Some(cadre), None);
+            let env = Env::new(cx, Some(cadre), None);
             if !self.who.matches(Row::Cadre(cadre), &env) {
                 continue;
             }
@@ -89,7 +90,7 @@ impl RuleKind for Coverage {
     }
 
     fn describe(&self, lang: Lang, plan: &Plan) -> String {
-        let need = super::amount(self.min, self.measure, lang);
+        let need = crate::view::amount(self.min, self.measure, lang);
         match lang {
             Lang::Zh => format!(
                 "对象：参照日（检查日与 {} 中较早者）在任、且{}的干部。要求：自 {} 至参照日参加并结业至少 {need}培训；培训须满足：{}。截止日 {}。",

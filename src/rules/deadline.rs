@@ -1,13 +1,14 @@
 //! `deadline`: each cadre must attend enough qualifying classes within a window after
 //! one of their dates (SPEC §5).
 
-use super::condition::{ColName, Conditions, Row};
-use super::parse::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
-use super::{Measure, Plan, RuleKind, RuleMeta};
+use super::condition::{ColName, Conditions, Env, Row};
+use super::keys::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
+use super::{RuleKind, RuleMeta};
 use crate::diag::Diagnostic;
-use crate::eval::{Context, Evidence, Outcomes, tidy, unmet_status};
 use crate::i18n::Lang;
 use crate::model::{Field, Span, TableKind, ValueType};
+use crate::view::{Context, Evidence, Outcomes, tidy, unmet_status};
+use crate::view::{Measure, Plan};
 
 crate::explained_kind! {
     /// deadline — each cadre matching `who` must attend at least `min` (default 1)
@@ -89,7 +90,7 @@ impl RuleKind for Deadline {
         };
         for &ci in &cx.cadres {
             let cadre = cx.cadre(ci);
-            let env = cx.env(Some(cadre), None);
+            let env = Env::new(cx, Some(cadre), None);
             if !self.who.matches(Row::Cadre(cadre), &env) {
                 continue;
             }
@@ -145,7 +146,7 @@ impl RuleKind for Deadline {
     }
 
     fn describe(&self, lang: Lang, plan: &Plan) -> String {
-        let need = super::amount(self.min, self.measure, lang);
+        let need = crate::view::amount(self.min, self.measure, lang);
         match lang {
             Lang::Zh => format!(
                 "对象：{}的干部。要求：自 {} 起 {} 内（含首尾两日）参加并结业至少 {need}符合条件的培训；培训须满足：{}。截止日为 {} 加 {}。",

@@ -1,13 +1,14 @@
 //! `forbid`: every class matching the condition, dated within the plan, is a
 //! violation (SPEC §5).
 
-use super::condition::{Conditions, Row, raw_cell};
-use super::parse::{Keys, Refs, conditions};
-use super::{Plan, RuleKind, RuleMeta};
+use super::condition::{Conditions, Env, Row, raw_cell};
+use super::keys::{Keys, Refs, conditions};
+use super::{RuleKind, RuleMeta};
 use crate::diag::Diagnostic;
-use crate::eval::{Context, Evidence, Outcomes, Status};
 use crate::i18n::Lang;
 use crate::model::TableKind;
+use crate::view::Plan;
+use crate::view::{Context, Evidence, Outcomes, Status};
 
 crate::explained_kind! {
     /// forbid — each class matching `class` and dated within the plan (and on or before
@@ -40,7 +41,7 @@ pub fn parse(
 
 impl RuleKind for Forbid {
     fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
-        let env = cx.env(None, None);
+        let env = Env::new(cx, None, None);
         for &k in &cx.classes {
             let class = cx.class(k);
             if class.start_on < cx.plan.start || class.start_on > cx.plan.end {
@@ -75,14 +76,14 @@ impl RuleKind for Forbid {
         match lang {
             Lang::Zh => format!(
                 "规划期内（{}～{}）满足以下条件的每个培训班都是一条违规：{}。",
-                crate::load::values::fmt_date(plan.start),
-                crate::load::values::fmt_date(plan.end),
+                crate::dates::fmt_date(plan.start),
+                crate::dates::fmt_date(plan.end),
                 self.class.describe(lang, &plan.levels)
             ),
             Lang::En => format!(
                 "Every class dated within the plan ({} to {}) where {} is a violation.",
-                crate::load::values::fmt_date(plan.start),
-                crate::load::values::fmt_date(plan.end),
+                crate::dates::fmt_date(plan.start),
+                crate::dates::fmt_date(plan.end),
                 self.class.describe(lang, &plan.levels)
             ),
         }

@@ -7,37 +7,23 @@ pub mod condition;
 pub mod coverage;
 pub mod deadline;
 pub mod forbid;
+pub mod keys;
 pub mod parse;
 pub mod quota;
 pub mod registry;
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
-
 use crate::diag::Diagnostic;
-use crate::eval::{Context, Outcomes};
 use crate::i18n::Lang;
-use crate::model::{Dataset, TableKind, ValueType, fields_of};
+use crate::model::{Dataset, TableKind};
+use crate::view::{Context, Outcomes, Plan};
 use condition::{ColName, Conditions};
 
 /// The embedded default rule set.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/mianyang-2018-2020.toml");
 /// The name the default rule set is shown under.
 pub const DEFAULT_RULES_NAME: &str = "mianyang-2018-2020.toml";
-
-/// `[plan]`.
-#[derive(Clone, Debug)]
-pub struct Plan {
-    pub id: String,
-    pub title: Option<String>,
-    pub document: Option<String>,
-    pub authority: String,
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    /// Lowest first.
-    pub levels: Vec<String>,
-}
 
 /// `severity`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -56,13 +42,6 @@ impl Severity {
     }
 }
 
-/// What counts toward a requirement: classes, or their days (`measure = "days"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Measure {
-    Classes,
-    Days,
-}
-
 /// The keys every rule has.
 #[derive(Clone, Debug)]
 pub struct RuleMeta {
@@ -75,6 +54,20 @@ pub struct RuleMeta {
     pub span: Range<usize>,
     /// Where the `id` value is written.
     pub id_span: Range<usize>,
+}
+
+/// Turns a kind's `///` comment into a `const EXPLAIN: &str`.
+#[macro_export]
+macro_rules! explained_kind {
+    ($(#[doc = $d:expr])* $vis:vis struct $name:ident $body:tt) => {
+        $(#[doc = $d])*
+        #[derive(Debug)]
+        $vis struct $name $body
+        impl $name {
+            /// The kind's documentation, shown by `rules explain`.
+            pub const EXPLAIN: &'static str = concat!($($d, "\n"),*);
+        }
+    };
 }
 
 /// One rule kind's behaviour (SPEC §5 "Kinds").
@@ -152,31 +145,5 @@ impl RuleSet {
 
     pub fn find(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.meta.id == id)
-    }
-}
-
-/// The value type of a column a rule names: canonical fields (or their aliases) by
-/// SPEC §1, any other column text.
-pub fn column_type(table: TableKind, name: &str) -> ValueType {
-    let key = crate::load::headers::normalize(name);
-    fields_of(table)
-        .iter()
-        .find(|f| {
-            crate::load::headers::normalize(f.name) == key
-                || f.aliases
-                    .iter()
-                    .any(|a| crate::load::headers::normalize(a) == key)
-        })
-        .map_or(ValueType::Text, |f| f.value_type)
-}
-
-/// Words for a measure and an amount: "2 期" / "1.5 天".
-pub fn amount(n: f64, measure: Measure, lang: Lang) -> String {
-    let num = crate::load::number_text(n);
-    match (measure, lang) {
-        (Measure::Classes, Lang::Zh) => format!("{num} 期"),
-        (Measure::Days, Lang::Zh) => format!("{num} 天"),
-        (Measure::Classes, Lang::En) => format!("{num} class(es)"),
-        (Measure::Days, Lang::En) => format!("{num} day(s)"),
     }
 }

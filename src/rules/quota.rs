@@ -5,13 +5,15 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::condition::{ColName, Conditions, Row};
-use super::parse::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
-use super::{Measure, Plan, RuleKind, RuleMeta};
+use super::condition::{ColName, Conditions, Env, Row};
+use super::keys::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
+use super::{RuleKind, RuleMeta};
+use crate::dates::{year_end, year_start};
 use crate::diag::Diagnostic;
-use crate::eval::{Context, Evidence, Outcomes, Status, tidy, unmet_status};
 use crate::i18n::Lang;
-use crate::model::{ColumnRef, TableKind, year_end, year_start};
+use crate::model::{ColumnRef, TableKind};
+use crate::view::{Context, Evidence, Outcomes, Status, tidy, unmet_status};
+use crate::view::{Measure, Plan};
 
 /// `every`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +58,7 @@ pub fn parse(
                 .map(|s| s.trim().to_owned())
                 .collect(),
             other => {
-                diags.push(super::parse::type_error(
+                diags.push(super::keys::type_error(
                     v.span(),
                     "`groups`",
                     "an array of strings",
@@ -181,7 +183,7 @@ impl RuleKind for Quota {
         // Classes that match everything but `$group`, in date order.
         let general = self.class.without_group();
         let grouped = self.class.only_group();
-        let env = cx.env(None, None);
+        let env = Env::new(cx, None, None);
         let (first, last) = (periods[0].1, periods[periods.len() - 1].2);
         let candidates: Vec<u32> = cx
             .classes
@@ -194,7 +196,7 @@ impl RuleKind for Quota {
             .collect();
         let mut by_subject: HashMap<&str, Vec<u32>> = HashMap::new();
         for s in &subjects {
-            let env = cx.env(None, Some(s));
+            let env = Env::new(cx, None, Some(s));
             let list: Vec<u32> = if grouped.is_empty() {
                 candidates.clone()
             } else {
@@ -288,21 +290,25 @@ impl RuleKind for Quota {
         let range = match (self.min, self.max, lang) {
             (Some(a), Some(b), Lang::Zh) => format!(
                 "{} 至 {}",
-                super::amount(a, self.measure, lang),
-                super::amount(b, self.measure, lang)
+                crate::view::amount(a, self.measure, lang),
+                crate::view::amount(b, self.measure, lang)
             ),
-            (Some(a), None, Lang::Zh) => format!("至少 {}", super::amount(a, self.measure, lang)),
-            (None, Some(b), Lang::Zh) => format!("至多 {}", super::amount(b, self.measure, lang)),
+            (Some(a), None, Lang::Zh) => {
+                format!("至少 {}", crate::view::amount(a, self.measure, lang))
+            }
+            (None, Some(b), Lang::Zh) => {
+                format!("至多 {}", crate::view::amount(b, self.measure, lang))
+            }
             (Some(a), Some(b), Lang::En) => format!(
                 "{} to {}",
-                super::amount(a, self.measure, lang),
-                super::amount(b, self.measure, lang)
+                crate::view::amount(a, self.measure, lang),
+                crate::view::amount(b, self.measure, lang)
             ),
             (Some(a), None, Lang::En) => {
-                format!("at least {}", super::amount(a, self.measure, lang))
+                format!("at least {}", crate::view::amount(a, self.measure, lang))
             }
             (None, Some(b), Lang::En) => {
-                format!("at most {}", super::amount(b, self.measure, lang))
+                format!("at most {}", crate::view::amount(b, self.measure, lang))
             }
             (None, None, _) => String::new(),
         };

@@ -1,22 +1,10 @@
 //! The one list of rule kinds: name, accepted keys, parser and explanation. "Unknown
 //! kind" errors and `rules list/explain` read it. A new kind is a file and a line here.
 
-use super::{Plan, RuleKind, coverage, deadline, forbid, parse::Keys, quota};
+use super::keys::Keys;
+use super::{RuleKind, coverage, deadline, forbid, quota};
 use crate::diag::Diagnostic;
-
-/// Turns a kind's `///` comment into a `const EXPLAIN: &str`.
-#[macro_export]
-macro_rules! explained_kind {
-    ($(#[doc = $d:expr])* $vis:vis struct $name:ident $body:tt) => {
-        $(#[doc = $d])*
-        #[derive(Debug)]
-        $vis struct $name $body
-        impl $name {
-            /// The kind's documentation, shown by `rules explain`.
-            pub const EXPLAIN: &'static str = concat!($($d, "\n"),*);
-        }
-    };
-}
+use crate::view::Plan;
 
 /// Parses a kind's own keys.
 pub type ParseFn = fn(&mut Keys<'_, '_>, &Plan, &mut Vec<Diagnostic>) -> Option<Box<dyn RuleKind>>;

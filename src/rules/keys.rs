@@ -1,0 +1,509 @@
+//! Reading a rule's keys (SPEC §5): the table of keys a kind takes one by one (the rest
+//! reported as unknown), typed values with their spans, condition tables (`who`,
+//! `class`), `measure`, `min`/`max` amounts and cadre columns. Each kind's parser and
+//! the rule-file parser read keys through these; every problem is a diagnostic.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::condition::{Clause, ColName, Conditions, Literal, Op, Operand, Test};
+use crate::diag::Diagnostic;
+use crate::model::{TableKind, ValueType, column_type};
+use crate::view::{Measure, Plan};
+
+/// A TOML value with its span.
+pub type Val<'i> = Spanned<DeValue<'i>>;
+
+/// The keys of one table, each taken at most once; the rest are unknown.
+pub struct Keys<'t, 'i> {
+    table: &'t DeTable<'i>,
+    pub span: Range<usize>,
+    pub what: String,
+    used: Vec<String>,
+}
+
+impl<'t, 'i> Keys<'t, 'i> {
+    pub fn new(table: &'t DeTable<'i>, span: Range<usize>, what: String) -> Self {
+        Keys {
+            table,
+            span,
+            what,
+            used: Vec::new(),
+        }
+    }
+
+    /// Takes a key's value.
+    pub fn take(&mut self, key: &str) -> Option<&'t Val<'i>> {
+        self.used.push(key.to_owned());
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Reports every key not taken, with the accepted ones.
+    pub fn finish(self, accepted: &[&str], diags: &mut Vec<Diagnostic>) {
+        for (k, _) in self.table.iter() {
+            let name: &str = k.get_ref().as_ref();
+            if !self.used.iter().any(|u| u == name) {
+                // A typo (`withn`) gets the key it most likely meant.
+                let hint = accepted
+                    .iter()
+                    .map(|a| (crate::load::headers::distance(a, name), a))
+                    .filter(|(d, a)| *d <= 2 && *d * 3 <= a.len())
+                    .min()
+                    .map(|(_, a)| format!("; did you mean `{a}`?"))
+                    .unwrap_or_default();
+                diags.push(Diagnostic::new(
+                    k.span(),
+                    format!(
+                        "unknown key `{name}` in {} (accepted: {}){hint}",
+                        self.what,
+                        accepted.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A TOML value's type in words.
+pub fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+pub fn type_error(span: Range<usize>, what: &str, expected: &str, got: &DeValue<'_>) -> Diagnostic {
+    Diagnostic::new(
+        span,
+        format!("{what} must be {expected}, not {}", type_name(got)),
+    )
+}
+
+/// A string value.
+pub fn string(v: &Val<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        other => {
+            diags.push(type_error(v.span(), what, "a string", other));
+            None
+        }
+    }
+}
+
+/// A TOML date (no time, no offset).
+pub fn date(v: &Val<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<NaiveDate> {
+    match v.get_ref() {
+        DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+            let d = dt.date?;
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        }
+        other => {
+            diags.push(type_error(
+                v.span(),
+                what,
+                "a TOML date such as 2018-01-01 (no quotes)",
+                other,
+            ));
+            None
+        }
+    }
+}
+
+/// A number (integer or float).
+pub fn number(v: &Val<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+    let n = match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+        other => {
+            diags.push(type_error(v.span(), what, "a number", other));
+            return None;
+        }
+    };
+    match n {
+        Some(n) if n.is_finite() => Some(n),
+        _ => {
+            diags.push(Diagnostic::new(
+                v.span(),
+                format!("{what} must be a finite number"),
+            ));
+            None
+        }
+    }
+}
+
+/// Which `$` references a condition table may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refs {
+    /// None (`who`, `forbid`'s `class`).
+    None,
+    /// `"$col"` of the cadre (`class` of `deadline`/`coverage`).
+    Cadre,
+    /// `"$group"` (`class` of `quota`).
+    Group,
+}
+
+/// Parses a `who` or `class` table.
+pub fn conditions(
+    v: &Val<'_>,
+    table: TableKind,
+    refs: Refs,
+    plan: &Plan,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Conditions {
+    let DeValue::Table(t) = v.get_ref() else {
+        diags.push(type_error(
+            v.span(),
+            what,
+            "a table such as { post = \"工会主席\" } or {}",
+            v.get_ref(),
+        ));
+        return Conditions::default();
+    };
+    let mut clauses = Vec::new();
+    for (k, val) in t.iter() {
+        let name: &str = k.get_ref().as_ref();
+        let col = ColName::new(name, k.span(), table);
+        let tests = column_tests(&col, val, refs, plan, diags);
+        clauses.push(Clause { column: col, tests });
+    }
+    Conditions { clauses }
+}
+
+fn column_tests(
+    col: &ColName,
+    v: &Val<'_>,
+    refs: Refs,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Test> {
+    let mut tests = Vec::new();
+    match v.get_ref() {
+        DeValue::String(s) if s.starts_with('$') => {
+            if let Some(t) = reference(col, s, v.span(), refs, diags) {
+                tests.push(t);
+            }
+        }
+        DeValue::Array(items) => {
+            let lits: Vec<Literal> = items
+                .iter()
+                .filter_map(|it| literal(col, it, plan, diags))
+                .collect();
+            tests.push(Test::OneOf(lits));
+        }
+        DeValue::Table(t) => {
+            let mut k = Keys::new(t, v.span(), format!("the condition on `{}`", col.name));
+            if let Some(nv) = k.take("not") {
+                let lits = match nv.get_ref() {
+                    DeValue::Array(items) => items
+                        .iter()
+                        .filter_map(|it| literal(col, it, plan, diags))
+                        .collect(),
+                    _ => literal(col, nv, plan, diags).into_iter().collect(),
+                };
+                tests.push(Test::NoneOf(lits));
+            }
+            for op in [Op::Min, Op::Max, Op::Above, Op::Below] {
+                if let Some(ov) = k.take(op.key())
+                    && let Some(t) = comparison(col, op, ov, refs, plan, diags)
+                {
+                    tests.push(t);
+                }
+            }
+            if let Some(dv) = k.take("during") {
+                if col.value_type != ValueType::Date {
+                    diags.push(Diagnostic::new(
+                        dv.span(),
+                        format!(
+                            "`during` applies to date columns; `{}` is not one",
+                            col.name
+                        ),
+                    ));
+                } else if let Some(s) = string(dv, "`during`", diags) {
+                    if s == "plan" {
+                        tests.push(Test::DuringPlan);
+                    } else {
+                        diags.push(Diagnostic::new(
+                            dv.span(),
+                            format!("unknown period `{s}` for `during` (accepted: plan)"),
+                        ));
+                    }
+                }
+            }
+            if let Some(mv) = k.take("missing") {
+                match mv.get_ref() {
+                    DeValue::Boolean(b) => tests.push(Test::Missing(*b)),
+                    other => diags.push(type_error(mv.span(), "`missing`", "true or false", other)),
+                }
+            }
+            k.finish(
+                &["not", "min", "max", "above", "below", "during", "missing"],
+                diags,
+            );
+        }
+        _ => {
+            if let Some(l) = literal(col, v, plan, diags) {
+                tests.push(Test::OneOf(vec![l]));
+            }
+        }
+    }
+    tests
+}
+
+fn reference(
+    col: &ColName,
+    s: &str,
+    span: Range<usize>,
+    refs: Refs,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Test> {
+    let name = &s[1..];
+    match (refs, name) {
+        (Refs::Group, "group") => Some(Test::EqGroup),
+        (Refs::Cadre, n) if !n.is_empty() && n != "group" => {
+            Some(Test::EqCadre(ColName::new(n, span, TableKind::Cadres)))
+        }
+        (Refs::Group, _) => {
+            diags.push(Diagnostic::new(
+                span,
+                format!("`{s}` refers to nothing here: a quota's `class` may use only `$group`"),
+            ));
+            None
+        }
+        (Refs::Cadre, _) => {
+            diags.push(Diagnostic::new(
+                span,
+                format!("`{s}` refers to nothing here: a deadline or coverage `class` may use `$col`, a cadre column"),
+            ));
+            None
+        }
+        (Refs::None, _) => {
+            let _ = col;
+            diags.push(Diagnostic::new(
+                span,
+                format!("`{s}` refers to nothing here: `$col` works only in the `class` of a deadline or coverage rule, `$group` only in a quota's"),
+            ));
+            None
+        }
+    }
+}
+
+/// A literal for equality, typed by the column.
+fn literal(
+    col: &ColName,
+    v: &Val<'_>,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Literal> {
+    let what = format!("a value for `{}`", col.name);
+    match (col.value_type, v.get_ref()) {
+        (_, DeValue::String(s)) if s.starts_with('$') => {
+            diags.push(Diagnostic::new(
+                v.span(),
+                format!("`{s}`: a reference cannot stand in a list or after `not`"),
+            ));
+            None
+        }
+        (ValueType::Level, DeValue::String(s)) => {
+            match plan.levels.iter().position(|l| l == s.as_ref()) {
+                Some(i) => Some(Literal::Level(i as u8)),
+                None => {
+                    diags.push(Diagnostic::new(
+                        v.span(),
+                        format!("unknown level `{s}` (levels: {})", plan.levels.join(", ")),
+                    ));
+                    None
+                }
+            }
+        }
+        (ValueType::Number, DeValue::String(s)) => match crate::load::values::parse_number(s) {
+            Ok(n) => Some(Literal::Num(n)),
+            Err(_) => {
+                diags.push(Diagnostic::new(
+                    v.span(),
+                    format!("`{}` is a number column; `{s}` is not a number", col.name),
+                ));
+                None
+            }
+        },
+        (ValueType::Number, DeValue::Integer(_) | DeValue::Float(_)) => {
+            number(v, &what, diags).map(Literal::Num)
+        }
+        (ValueType::Date, DeValue::Datetime(_)) => date(v, &what, diags).map(Literal::Date),
+        (ValueType::Date, DeValue::String(s)) => match crate::load::values::parse_date(s) {
+            Ok(d) => Some(Literal::Date(d)),
+            Err(_) => {
+                diags.push(Diagnostic::new(
+                    v.span(),
+                    format!("`{s}` is not a date; write a TOML date such as 2018-01-01"),
+                ));
+                None
+            }
+        },
+        (ValueType::Text | ValueType::Id, DeValue::String(s)) => {
+            Some(Literal::Text(s.trim().to_owned()))
+        }
+        (ValueType::Text | ValueType::Id, DeValue::Integer(i)) => {
+            Some(Literal::Text(i.as_str().to_owned()))
+        }
+        (vt, other) => {
+            let expected = match vt {
+                ValueType::Level => "a level name",
+                ValueType::Number => "a number",
+                ValueType::Date => "a TOML date",
+                _ => "a string",
+            };
+            diags.push(type_error(v.span(), &what, expected, other));
+            None
+        }
+    }
+}
+
+fn comparison(
+    col: &ColName,
+    op: Op,
+    v: &Val<'_>,
+    refs: Refs,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Test> {
+    let what = format!("`{}` of `{}`", op.key(), col.name);
+    match (col.value_type, v.get_ref()) {
+        (ValueType::Level, DeValue::String(s)) if s.starts_with('$') => {
+            let name = &s[1..];
+            if refs != Refs::Cadre {
+                diags.push(Diagnostic::new(
+                    v.span(),
+                    format!("`{s}` refers to nothing here: `$col` works only in the `class` of a deadline or coverage rule"),
+                ));
+                return None;
+            }
+            let target = ColName::new(name, v.span(), TableKind::Cadres);
+            if target.value_type != ValueType::Level {
+                diags.push(Diagnostic::new(
+                    v.span(),
+                    format!("`{s}` is not a level column of cadres (use `$unit_level`)"),
+                ));
+                return None;
+            }
+            Some(Test::Cmp(op, Operand::Cadre(target)))
+        }
+        (ValueType::Level, _) | (ValueType::Number, _) | (ValueType::Date, _) => {
+            literal(col, v, plan, diags).map(|l| Test::Cmp(op, Operand::Lit(l)))
+        }
+        _ => {
+            diags.push(Diagnostic::new(
+                v.span(),
+                format!(
+                    "{what}: `{}` is a text column; min/max/above/below compare numbers (days, fee), levels (unit_level, organizer_level) and dates",
+                    col.name
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// `measure = "classes" | "days"`.
+pub fn measure(k: &mut Keys<'_, '_>, diags: &mut Vec<Diagnostic>) -> Measure {
+    match k.take("measure") {
+        Some(v) => match string(v, "`measure`", diags).as_deref() {
+            Some("days") => Measure::Days,
+            Some("classes") | None => Measure::Classes,
+            Some(other) => {
+                diags.push(Diagnostic::new(
+                    v.span(),
+                    format!("unknown measure `{other}` (accepted: classes, days)"),
+                ));
+                Measure::Classes
+            }
+        },
+        None => Measure::Classes,
+    }
+}
+
+/// `min`/`max` amounts: > 0 for `min` of deadline/coverage; whole numbers when counting classes.
+pub fn amount(
+    k: &mut Keys<'_, '_>,
+    key: &str,
+    measure: Measure,
+    allow_zero: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(f64, Range<usize>)> {
+    let v = k.take(key)?;
+    let n = number(v, &format!("`{key}`"), diags)?;
+    if n < 0.0 || (!allow_zero && n == 0.0) {
+        diags.push(Diagnostic::new(
+            v.span(),
+            format!(
+                "`{key}` must be {}",
+                if allow_zero {
+                    "0 or more"
+                } else {
+                    "more than 0"
+                }
+            ),
+        ));
+        return None;
+    }
+    if measure == Measure::Classes && n.fract() != 0.0 {
+        diags.push(Diagnostic::new(
+            v.span(),
+            format!("`{key}` counts classes, so it must be a whole number"),
+        ));
+        return None;
+    }
+    Some((n, v.span()))
+}
+
+/// A condition table under `key`, `{}` when absent.
+pub fn conditions_key(
+    k: &mut Keys<'_, '_>,
+    key: &str,
+    table: TableKind,
+    refs: Refs,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Conditions {
+    match k.take(key) {
+        Some(v) => conditions(v, table, refs, plan, &format!("`{key}`"), diags),
+        None => Conditions::default(),
+    }
+}
+
+/// A cadre column named by a key (`from`, `group_by`).
+pub fn cadre_column(
+    k: &mut Keys<'_, '_>,
+    key: &str,
+    want: Option<ValueType>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ColName> {
+    let v = k.take(key)?;
+    let name = string(v, &format!("`{key}`"), diags)?;
+    let col = ColName::new(&name, v.span(), TableKind::Cadres);
+    if let Some(want) = want
+        && column_type(TableKind::Cadres, &name) != want
+    {
+        diags.push(Diagnostic::new(
+            v.span(),
+            format!(
+                "`{key}` must name a date column of cadres (appointed_on, left_on), not `{name}`"
+            ),
+        ));
+        return None;
+    }
+    Some(col)
+}

@@ -1,0 +1,338 @@
+//! The as-of view of SPEC §2 and what rules record against it: the plan and the measure
+//! a rule counts by, the view of the data every rule kind evaluates (built once per
+//! as-of date), and the outcomes, findings and statuses a rule records. Below both the
+//! evaluator (`eval`) and the rule kinds (`rules`), which import it and nothing else of
+//! each other's.
+
+use chrono::NaiveDate;
+
+use crate::i18n::Lang;
+use crate::model::{Cadre, Class, Dataset};
+
+/// `[plan]`.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub id: String,
+    pub title: Option<String>,
+    pub document: Option<String>,
+    pub authority: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Lowest first.
+    pub levels: Vec<String>,
+}
+
+/// What counts toward a requirement: classes, or their days (`measure = "days"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    Classes,
+    Days,
+}
+
+/// Words for a measure and an amount: "2 期" / "1.5 天".
+pub fn amount(n: f64, measure: Measure, lang: Lang) -> String {
+    let num = crate::load::cell::number_text(n);
+    match (measure, lang) {
+        (Measure::Classes, Lang::Zh) => format!("{num} 期"),
+        (Measure::Days, Lang::Zh) => format!("{num} 天"),
+        (Measure::Classes, Lang::En) => format!("{num} class(es)"),
+        (Measure::Days, Lang::En) => format!("{num} day(s)"),
+    }
+}
+
+/// A finding's status (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Violation,
+    Pending,
+    Waived,
+}
+
+impl Status {
+    /// The status a JSON report names (`previous_status` of a baseline).
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Violation, Status::Pending, Status::Waived]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Violation => "violation",
+            Status::Pending => "pending",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+/// What a finding rests on; class references are indices into `Dataset::classes`.
+#[derive(Clone, Debug)]
+pub enum Evidence {
+    Deadline {
+        from: NaiveDate,
+        required: f64,
+        counted: f64,
+        late: Option<u32>,
+        measure: Measure,
+    },
+    Quota {
+        count: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+        classes: Vec<u32>,
+        measure: Measure,
+        period_start: NaiveDate,
+        period_end: NaiveDate,
+    },
+    Coverage {
+        required: f64,
+        count: f64,
+        classes: Vec<u32>,
+        measure: Measure,
+        reference: NaiveDate,
+    },
+    Forbid {
+        class: u32,
+        values: Vec<(String, Option<String>)>,
+    },
+}
+
+/// One requirement not met, or one prohibition broken.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: usize,
+    pub subject: String,
+    /// The cadre, when the subject is one (for name, unit, county in reports).
+    pub cadre: Option<u32>,
+    pub period: Option<i32>,
+    pub due: NaiveDate,
+    pub status: Status,
+    pub evidence: Evidence,
+}
+
+/// What one rule's evaluation recorded.
+#[derive(Debug, Default)]
+pub struct Outcomes {
+    pub met: u64,
+    pub findings: Vec<Finding>,
+    /// Cadres that met the requirement (deadline, coverage).
+    pub met_cadres: Vec<u32>,
+    /// Classes checked and allowed (forbid).
+    pub met_classes: Vec<u32>,
+    /// Subjects and periods that met the requirement (quota).
+    pub met_subjects: Vec<(String, Option<i32>)>,
+    rule: usize,
+}
+
+impl Outcomes {
+    /// The outcomes of the rule at `rule` in the rule set, none recorded yet.
+    pub fn for_rule(rule: usize) -> Self {
+        Outcomes {
+            rule,
+            ..Outcomes::default()
+        }
+    }
+
+    /// A cadre that met the requirement.
+    pub fn met_cadre(&mut self, cadre: u32) {
+        self.met += 1;
+        self.met_cadres.push(cadre);
+    }
+
+    /// A class that broke no prohibition.
+    pub fn met_class(&mut self, class: u32) {
+        self.met += 1;
+        self.met_classes.push(class);
+    }
+
+    /// A subject and period that met the requirement.
+    pub fn met_subject(&mut self, subject: &str, period: Option<i32>) {
+        self.met += 1;
+        self.met_subjects.push((subject.to_owned(), period));
+    }
+
+    /// A subject that did not.
+    pub fn finding(
+        &mut self,
+        subject: String,
+        cadre: Option<u32>,
+        period: Option<i32>,
+        due: NaiveDate,
+        status: Status,
+        evidence: Evidence,
+    ) {
+        self.findings.push(Finding {
+            rule: self.rule,
+            subject,
+            cadre,
+            period,
+            due,
+            status,
+            evidence,
+        });
+    }
+}
+
+/// The as-of view every rule kind evaluates against.
+pub struct Context<'a> {
+    pub data: &'a Dataset,
+    pub plan: &'a Plan,
+    pub as_of: NaiveDate,
+    /// Cadres appointed on or before the as-of date (indices).
+    pub cadres: Vec<u32>,
+    /// Classes dated on or before the as-of date, in date order, ties by id.
+    pub classes: Vec<u32>,
+    att_offsets: Vec<u32>,
+    att_classes: Vec<u32>,
+}
+
+impl<'a> Context<'a> {
+    /// Builds the view: visible cadres and classes, completed attendance per cadre in
+    /// class date order.
+    pub fn new(data: &'a Dataset, plan: &'a Plan, as_of: NaiveDate) -> Self {
+        // Two cores: the classes in date order on one, attendance grouped by cadre on
+        // the other (visible classes are known without their order).
+        let visible = |k: u32| data.classes[k as usize].start_on <= as_of;
+        let ((cadres, classes, rank), (counts, mut att)) = std::thread::scope(|s| {
+            let order = s.spawn(|| {
+                let cadres: Vec<u32> = (0..data.cadres.len() as u32)
+                    .filter(|&i| data.cadres[i as usize].appointed_on <= as_of)
+                    .collect();
+                let mut classes: Vec<u32> = (0..data.classes.len() as u32)
+                    .filter(|&k| visible(k))
+                    .collect();
+                classes.sort_by(|&a, &b| {
+                    let (ca, cb) = (&data.classes[a as usize], &data.classes[b as usize]);
+                    ca.start_on
+                        .cmp(&cb.start_on)
+                        .then_with(|| data.class_id(ca).cmp(data.class_id(cb)))
+                });
+                let mut rank = vec![u32::MAX; data.classes.len()];
+                for (r, &c) in classes.iter().enumerate() {
+                    rank[c as usize] = r as u32;
+                }
+                (cadres, classes, rank)
+            });
+            // Counting sort of attendance by cadre.
+            let mut counts = vec![0u32; data.cadres.len() + 1];
+            for &(c, k) in &data.attended {
+                if visible(k) {
+                    counts[c as usize + 1] += 1;
+                }
+            }
+            for i in 1..counts.len() {
+                counts[i] += counts[i - 1];
+            }
+            let mut fill = counts.clone();
+            let mut att = vec![0u32; *counts.last().unwrap_or(&0) as usize];
+            for &(c, k) in &data.attended {
+                if visible(k) {
+                    att[fill[c as usize] as usize] = k;
+                    fill[c as usize] += 1;
+                }
+            }
+            let order = order
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (order, (counts, att))
+        });
+        // Each cadre's classes in date order, a class attended twice (two rows of the
+        // attendance file) kept once, in two halves of the cadres on two cores; the
+        // second half's classes then close up behind the first's.
+        let sort_range = |att: &mut [u32], cadres: std::ops::Range<usize>| -> Vec<u32> {
+            let base = counts[cadres.start] as usize;
+            let mut ends = Vec::with_capacity(cadres.len());
+            let mut kept = 0usize;
+            for i in cadres {
+                let (from, to) = (counts[i] as usize - base, counts[i + 1] as usize - base);
+                att[from..to].sort_unstable_by_key(|&k| rank[k as usize]);
+                let mut last = u32::MAX;
+                for j in from..to {
+                    let k = att[j];
+                    if k != last {
+                        att[kept] = k;
+                        kept += 1;
+                        last = k;
+                    }
+                }
+                ends.push(kept as u32);
+            }
+            ends
+        };
+        let n = data.cadres.len();
+        let mid = n / 2;
+        let (low, high) = att.split_at_mut(counts[mid] as usize);
+        let (low_ends, high_ends) = std::thread::scope(|s| {
+            let h = s.spawn(|| sort_range(high, mid..n));
+            let l = sort_range(low, 0..mid);
+            (l, h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
+        let low_kept = low_ends.last().copied().unwrap_or(0);
+        let high_kept = high_ends.last().copied().unwrap_or(0);
+        let high_start = counts[mid] as usize;
+        att.copy_within(
+            high_start..high_start + high_kept as usize,
+            low_kept as usize,
+        );
+        att.truncate((low_kept + high_kept) as usize);
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0u32);
+        offsets.extend(low_ends);
+        offsets.extend(high_ends.into_iter().map(|e| e + low_kept));
+        Context {
+            data,
+            plan,
+            as_of,
+            cadres,
+            classes,
+            att_offsets: offsets,
+            att_classes: att,
+        }
+    }
+
+    /// Completed attendance of a cadre at visible classes, in class date order.
+    pub fn attended(&self, cadre: u32) -> &[u32] {
+        let (a, b) = (
+            self.att_offsets[cadre as usize],
+            self.att_offsets[cadre as usize + 1],
+        );
+        &self.att_classes[a as usize..b as usize]
+    }
+
+    pub fn cadre(&self, i: u32) -> &'a Cadre {
+        &self.data.cadres[i as usize]
+    }
+
+    pub fn class(&self, i: u32) -> &'a Class {
+        &self.data.classes[i as usize]
+    }
+
+    /// SPEC §2: a `left_on` after the as-of date is treated as missing.
+    pub fn left_on(&self, c: &Cadre) -> Option<NaiveDate> {
+        c.left_on.filter(|&d| d <= self.as_of)
+    }
+
+    /// A class's contribution to an amount: 1, or its days.
+    pub fn weight(&self, class: u32, measure: Measure) -> f64 {
+        match measure {
+            Measure::Classes => 1.0,
+            Measure::Days => self.class(class).days,
+        }
+    }
+}
+
+/// A sum of days as the decimal a person would write: 0.1 + 0.7 is 0.8, not
+/// 0.7999999999999999 (days are given with a few decimals at most).
+pub fn tidy(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+/// The status of an unmet requirement due on `due`: pending through the due date.
+pub fn unmet_status(as_of: NaiveDate, due: NaiveDate) -> Status {
+    if as_of > due {
+        Status::Violation
+    } else {
+        Status::Pending
+    }
+}
