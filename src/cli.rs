@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::i18n::Lang;
 use crate::load::encoding::TextEncoding;
-use crate::load::{self, ReadOptions};
+use crate::load::options::ReadOptions;
+use crate::load::{self, locate::TablePath};
 use crate::report::{self, Format, Report};
 use crate::rules::{self, RuleSet};
 
@@ -310,12 +311,12 @@ fn width() -> u16 {
 }
 
 fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
-    let paths = load::locate(
+    let paths = load::locate::locate(
         &a.data,
         [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
     )?;
     let columns = match &a.columns {
-        Some(p) => load::read_column_map(p)?,
+        Some(p) => load::options::read_column_map(p)?,
         None => Default::default(),
     };
     let opts = ReadOptions {
@@ -335,13 +336,13 @@ fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
 
 /// A progress bar on stderr, only when stderr is a terminal and the input is large
 /// (over 32 MB of CSV); scripts and pipes never see it.
-fn progress_bar(paths: &[load::TablePath; 3]) -> Option<indicatif::ProgressBar> {
+fn progress_bar(paths: &[TablePath; 3]) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
     let total: u64 = paths
         .iter()
-        .filter(|p| matches!(p, load::TablePath::Csv(_)))
+        .filter(|p| matches!(p, TablePath::Csv(_)))
         .filter_map(|p| std::fs::metadata(p.path()).ok())
         .map(|m| m.len())
         .sum();
@@ -460,7 +461,7 @@ fn check(a: CheckArgs) -> Result<u8> {
         };
         let (rows, errors) = load::read_waivers(path, &opts)?;
         let source = crate::model::Source {
-            file: load::display_name(path),
+            file: crate::model::display_name(path),
             sheet: errors.first().and_then(|e| e.source.sheet.clone()),
         };
         crate::waivers::apply(

@@ -6,6 +6,8 @@
 
 use std::hash::BuildHasher;
 
+use std::path::Path;
+
 use chrono::NaiveDate;
 
 use crate::i18n::{Lang, Problem};
@@ -336,6 +338,13 @@ pub fn column_type(table: TableKind, name: &str) -> ValueType {
         .iter()
         .find(|f| normalize(f.name) == key || f.aliases.iter().any(|a| normalize(a) == key))
         .map_or(ValueType::Text, |f| f.value_type)
+}
+
+/// A file's name as reports show it.
+pub fn display_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
 }
 
 /// Where a table came from: a CSV file, or a workbook and its sheet.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::dates::fmt_date;
 use crate::i18n::{Lang, Problem};
-use crate::load::rows::WaiverRow;
+use crate::load::fields::WaiverRow;
 use crate::model::{DataError, Source, TableKind};
 use crate::report::{DataErrorEntry, Report, WaiverEntry, WarningEntry};
 use crate::rules::RuleSet;

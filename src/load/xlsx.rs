@@ -12,7 +12,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use super::cell::Cell;
 use crate::i18n::say;
 use crate::model::normalize;
-use crate::model::{TableKind, fields_of};
+use crate::model::{TableKind, display_name, fields_of};
 
 /// A sheet's header row and data rows (with their Excel row numbers).
 pub struct SheetData {
@@ -23,7 +23,7 @@ pub struct SheetData {
 
 fn open(path: &Path) -> Result<Xlsx<std::io::BufReader<std::fs::File>>> {
     open_workbook(path).map_err(|e| {
-        let name = super::display_name(path);
+        let name = display_name(path);
         anyhow!(say(
             format!("无法打开工作簿 `{name}`：{e}；它不是可读的 .xlsx 文件（不完整，或另存成了别的格式）"),
             format!("cannot open workbook `{name}`: {e}; it is not a readable .xlsx file (truncated, or saved in another format)")
@@ -50,10 +50,10 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, kind: TableKind) -> Result<S
             })
             .or_else(|| names.first())
             .cloned()
-            .with_context(|| format!("workbook `{}` has no sheets", super::display_name(path)))?,
+            .with_context(|| format!("workbook `{}` has no sheets", display_name(path)))?,
     };
     let range = book.worksheet_range(&sheet).map_err(|e| {
-        let name = super::display_name(path);
+        let name = display_name(path);
         anyhow!(say(
             format!("无法读取工作簿 `{name}` 的工作表 `{sheet}`：{e}"),
             format!("cannot read sheet `{sheet}` of `{name}`: {e}")
@@ -85,7 +85,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, kind: TableKind) -> Result<S
         .or_else(|| (0..rows.len().min(10)).find(|&i| score(&rows[i]) >= 1))
         .or_else(|| rows.iter().position(non_empty));
     let Some(h) = header_idx else {
-        let name = super::display_name(path);
+        let name = display_name(path);
         return Err(anyhow!(say(
             format!("工作簿 `{name}` 的工作表 `{sheet}` 是空的：没有表头行"),
             format!("sheet `{sheet}` of `{name}` is empty: it has no header row")

@@ -1,0 +1,403 @@
+//! Attendance (SPEC §1 "References"): the largest table, read block by block and never
+//! held whole; each row resolved as it comes against the cadres' and classes' id tables
+//! (a completed pair kept, a bad row a data error), on every core.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use super::builder::{Builder, RowSink};
+use super::cell::Cell;
+use super::encoding::TextEncoding;
+use super::fields::{Problems, completed_field, id_field};
+use super::headers::map_headers_with;
+use super::ids::{Slot, is_hashed};
+use super::options::ReadOptions;
+use super::parts::{Chunk, read_chunks, read_parts};
+use super::table::{cannot_read, header_errors, no_header, read_error, read_header};
+use super::{csv, stream};
+use crate::i18n::Problem;
+use crate::model::{Field, Source, TableKind, display_name};
+
+/// Resolves attendance rows against the cadres and classes as they are read.
+pub struct Attendance<'a> {
+    pub b: Builder<'a>,
+    cadres: &'a Builder<'a>,
+    classes: &'a Builder<'a>,
+    /// (cadre index, class index) of completed attendance.
+    pub attended: Vec<(u32, u32)>,
+    /// Rows read without error.
+    pub rows_ok: usize,
+    /// Whether the cadres and the classes tables lost rows that may hold an id (a quote
+    /// that never closes, ids Excel mangled).
+    incomplete: (bool, bool),
+    /// Rows waiting for their cadre to be looked up, in a batch: looked up together, the
+    /// cache misses of a large id table overlap instead of queueing.
+    batch: Vec<Pending>,
+    /// The cadre ids of the batch, end to end.
+    batch_ids: String,
+    /// The last class id resolved and its class: exports list a class's rows together,
+    /// so most rows name the class the row before named.
+    last_class: (String, u32),
+}
+
+/// An attendance row whose cadre is still to be looked up.
+struct Pending {
+    line: u32,
+    /// The cadre id: `batch_ids[at..at + len]`.
+    at: u32,
+    len: u32,
+    class: Option<u32>,
+    completed: Option<bool>,
+}
+
+/// Rows looked up together.
+const BATCH: usize = 256;
+
+/// Did a table lose rows whose ids cannot be known?
+fn lost_ids(b: &Builder<'_>) -> bool {
+    b.errors.iter().any(|e| {
+        matches!(
+            e.problem,
+            Problem::UnclosedQuote | Problem::ScientificId | Problem::IdLostDigits
+        )
+    })
+}
+
+impl<'a> RowSink<'a> for Attendance<'a> {
+    fn builder(&mut self) -> &mut Builder<'a> {
+        &mut self.b
+    }
+    fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
+        Attendance::row(self, line, cells);
+    }
+    fn finish(&mut self) {
+        self.flush();
+    }
+}
+
+impl<'a> Attendance<'a> {
+    pub fn new(b: Builder<'a>, cadres: &'a Builder<'a>, classes: &'a Builder<'a>) -> Self {
+        Attendance {
+            b,
+            cadres,
+            classes,
+            attended: Vec::new(),
+            rows_ok: 0,
+            incomplete: (lost_ids(cadres), lost_ids(classes)),
+            batch: Vec::with_capacity(BATCH),
+            batch_ids: String::new(),
+            last_class: (String::new(), 0),
+        }
+    }
+
+    /// One attendance row (SPEC §1 "References").
+    pub fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
+        if cells.iter().all(Cell::is_blank) {
+            return;
+        }
+        let ncols = self.b.table.columns.len();
+        if cells.len() > ncols && cells[ncols..].iter().any(|c| !c.is_blank()) {
+            let found = cells
+                .iter()
+                .rposition(|c| !c.is_blank())
+                .map_or(0, |i| i + 1);
+            self.b.error(
+                line,
+                None,
+                None,
+                Problem::TooManyFields {
+                    expected: ncols,
+                    found,
+                },
+            );
+            return;
+        }
+        let mut problems = Problems::new();
+        let row = self.b.fields(cells);
+        let (c, cadre_text) = row.get(Field::AttCadreId);
+        let cadre_ok = id_field(Field::AttCadreId, c, &cadre_text, &mut problems);
+        let (c, class_text) = row.get(Field::AttClassId);
+        let class_ok = id_field(Field::AttClassId, c, &class_text, &mut problems);
+        let (c, t) = row.get(Field::Completed);
+        let completed = completed_field(c, &t, &mut problems);
+        self.b.report(line, problems);
+        let class = if !class_ok {
+            None
+        } else if !self.last_class.0.is_empty() && *self.last_class.0 == *class_text {
+            Some(self.last_class.1)
+        } else {
+            let class = self.resolve(&class_text, Field::AttClassId, line);
+            if let Some(k) = class {
+                self.last_class.0.clear();
+                self.last_class.0.push_str(&class_text);
+                self.last_class.1 = k;
+            }
+            class
+        };
+        if cadre_ok {
+            let at = self.batch_ids.len() as u32;
+            self.batch_ids.push_str(&cadre_text);
+            self.batch.push(Pending {
+                line,
+                at,
+                len: cadre_text.len() as u32,
+                class,
+                completed,
+            });
+            if self.batch.len() >= BATCH {
+                self.flush();
+            }
+        }
+    }
+
+    /// Looks up the cadres of the waiting rows, all keys first, then each row in order.
+    pub fn flush(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        let ids = std::mem::take(&mut self.batch_ids);
+        let map = &self.cadres.ids;
+        let keys: Vec<(u64, u64)> = batch
+            .iter()
+            .map(|p| map.key(&ids[p.at as usize..(p.at + p.len) as usize]))
+            .collect();
+        // Packed keys need no text: look them up in one tight loop.
+        let found: Vec<Option<Option<Slot>>> = keys
+            .iter()
+            .map(|&(key, hash)| (!is_hashed(key)).then(|| map.get_packed(key, hash)))
+            .collect();
+        for (p, slot) in batch.iter().zip(found) {
+            let text = &ids[p.at as usize..(p.at + p.len) as usize];
+            let cadre = match slot {
+                Some(slot) => self.settle(slot, text, Field::AttCadreId, p.line),
+                None => self.resolve(text, Field::AttCadreId, p.line),
+            };
+            if let (Some(c), Some(k), Some(done)) = (cadre, p.class, p.completed) {
+                self.rows_ok += 1;
+                if done {
+                    self.attended.push((c, k));
+                }
+            }
+        }
+        let (mut batch, mut ids) = (batch, ids);
+        batch.clear();
+        ids.clear();
+        self.batch = batch;
+        self.batch_ids = ids;
+    }
+
+    fn resolve(&mut self, text: &str, f: Field, line: u32) -> Option<u32> {
+        let (target, id_field) = match f {
+            Field::AttCadreId => (self.cadres, Field::CadreId),
+            _ => (self.classes, Field::ClassId),
+        };
+        let id_col = target.col(id_field).unwrap_or(0);
+        let slot = target.ids.get(text, &target.table, id_col);
+        self.settle(slot, text, f, line)
+    }
+
+    /// An id looked up: its row, or a data error (a rejected row, or no such id).
+    fn settle(&mut self, slot: Option<Slot>, text: &str, f: Field, line: u32) -> Option<u32> {
+        let target = match f {
+            Field::AttCadreId => self.cadres,
+            _ => self.classes,
+        };
+        match slot {
+            Some(Slot::Accepted(i)) => Some(i),
+            Some(Slot::Rejected(l)) => {
+                let file = target.table.source.display();
+                let problem = match f {
+                    Field::AttCadreId => Problem::RejectedCadre { file, line: l },
+                    _ => Problem::RejectedClass { file, line: l },
+                };
+                self.b.error(line, Some(f), Some(text.to_owned()), problem);
+                None
+            }
+            None => {
+                // When the table lost rows (a quote that never closes, ids Excel mangled),
+                // the id may well be one of them: say so rather than just "not there".
+                let problem = if f == Field::AttCadreId {
+                    Problem::UnknownCadre {
+                        incomplete: self.incomplete.0,
+                    }
+                } else {
+                    Problem::UnknownClass {
+                        incomplete: self.incomplete.1,
+                    }
+                };
+                self.b.error(line, Some(f), Some(text.to_owned()), problem);
+                None
+            }
+        }
+    }
+}
+
+/// Reads attendance from a CSV file block by block, resolving rows as they come, so the
+/// largest table is never held in memory whole.
+///
+/// One thread reads the file; every core takes the next piece of records as it is free
+/// (no waiting for each other), each into its own sink. Rows are independent, and data
+/// errors are sorted by line afterwards, so the order pieces are read in does not show.
+pub fn read_attendance_csv<'l>(
+    path: &Path,
+    opts: &ReadOptions,
+    levels: &'l [String],
+    cadres: &'l Builder<'l>,
+    classes: &'l Builder<'l>,
+) -> Result<Vec<Attendance<'l>>> {
+    let kind = TableKind::Attendance;
+    let source = Source {
+        file: display_name(path),
+        sheet: None,
+    };
+    let parts = opts.parts();
+    let (send, chunks) = std::sync::mpsc::sync_channel(parts + 1);
+    let (give_back, spent) = std::sync::mpsc::channel::<String>();
+    let bad_chunk = |c: Chunk| -> anyhow::Error {
+        match c {
+            Chunk::Bad {
+                offset,
+                encoding,
+                line,
+            } => read_error(
+                &source,
+                path,
+                stream::ReadError::Bad {
+                    offset,
+                    line,
+                    encoding,
+                },
+            ),
+            Chunk::Io(e) => anyhow::Error::new(e).context(cannot_read(path)),
+            _ => anyhow::anyhow!("{}", cannot_read(path)),
+        }
+    };
+    let restarted = std::thread::scope(|s| -> Result<Option<Vec<Attendance<'l>>>> {
+        s.spawn(move || read_chunks(path, opts, &send, &spent));
+        // Owned here, so an early return drops it and a blocked reader stops.
+        let chunks = chunks;
+        // The header: the first record of the first pieces.
+        let mut head = String::new();
+        let (header, rest) = loop {
+            let (text, from, to, line, more) = match chunks.recv() {
+                Ok(Chunk::Text {
+                    text,
+                    from,
+                    to,
+                    line,
+                    more,
+                }) => (text, from, to, line, more),
+                Ok(Chunk::Restart) => return Ok(None),
+                Ok(c) => return Err(bad_chunk(c)),
+                Err(_) => bail!(no_header(&source)),
+            };
+            if head.is_empty() && line == 1 && from == 0 {
+                // Keep the shared text as it is unless the header spans pieces.
+                let d = opts
+                    .delimiter
+                    .unwrap_or_else(|| csv::sniff_delimiter(&text[from..to]));
+                if let Some(h) = read_header(&text[from..to], d, &source, more)? {
+                    break (h, (text, from, to, d));
+                }
+            }
+            head.push_str(&text[from..to]);
+            let d = opts
+                .delimiter
+                .unwrap_or_else(|| csv::sniff_delimiter(&head));
+            if let Some(h) = read_header(&head, d, &source, more)? {
+                let len = head.len();
+                break (
+                    h,
+                    (std::sync::Arc::new(std::mem::take(&mut head)), 0, len, d),
+                );
+            }
+            if !more {
+                bail!(no_header(&source));
+            }
+        };
+        let (names, (start, line)) = header;
+        let (text, from, to, delimiter) = rest;
+        let columns = map_headers_with(kind, &names, &opts.columns[2])
+            .map_err(|e| header_errors(&source, kind, e))?;
+        let mut sinks: Vec<Attendance<'l>> = (0..parts)
+            .map(|_| {
+                Attendance::new(
+                    Builder::new(kind, source.clone(), columns.clone(), levels),
+                    cadres,
+                    classes,
+                )
+            })
+            .collect();
+        // The records after the header, then every piece as it comes.
+        let first = std::sync::Mutex::new(Some((text, start.max(from), to, line)));
+        let queue = std::sync::Mutex::new(chunks);
+        let stop: std::sync::Mutex<Option<Chunk>> = std::sync::Mutex::new(None);
+        let work = |sink: &mut Attendance<'l>| {
+            loop {
+                let taken = first.lock().ok().and_then(|mut f| f.take());
+                let (text, from, to, line) = match taken {
+                    Some(t) => t,
+                    None => {
+                        let next = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match next {
+                            Ok(Chunk::Text {
+                                text,
+                                from,
+                                to,
+                                line,
+                                ..
+                            }) => (text, from, to, line),
+                            Ok(c) => {
+                                if let Ok(mut s) = stop.lock() {
+                                    s.get_or_insert(c);
+                                }
+                                return;
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                };
+                if stop.lock().map_or(true, |s| s.is_some()) {
+                    return;
+                }
+                read_parts(
+                    &text,
+                    delimiter,
+                    &[(from, to, line)],
+                    std::slice::from_mut(sink),
+                );
+                // The last piece of a block read: its text can hold the next block.
+                if let Ok(text) = std::sync::Arc::try_unwrap(text) {
+                    let _ = give_back.send(text);
+                }
+            }
+        };
+        std::thread::scope(|w| {
+            let (mine, others) = sinks.split_at_mut(1);
+            for sink in others {
+                let work = &work;
+                w.spawn(move || work(sink));
+            }
+            work(&mut mine[0]);
+        });
+        drop(queue);
+        match stop.into_inner().ok().flatten() {
+            Some(Chunk::Restart) => Ok(None),
+            Some(c) => Err(bad_chunk(c)),
+            None => Ok(Some(sinks)),
+        }
+    })?;
+    match restarted {
+        Some(sinks) => Ok(sinks),
+        // Not UTF-8 after all, found only after rows were read: read it again.
+        None => {
+            let again = ReadOptions {
+                encoding: Some(TextEncoding::Gb18030),
+                ..opts.clone()
+            };
+            read_attendance_csv(path, &again, levels, cadres, classes)
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! The row builder: one table's rows, as cells, turned into its stored table, typed
+//! rows (through `fields.rs`), data errors and id claims; parts of a file read on
+//! several cores joined in line order; the ids settled (through `ids.rs`). A bad row is
+//! reported with every problem found in it and left out; the run goes on.
+
+use super::cell::Cell;
+use super::fields::{self, Problems, RowCells, WaiverRow};
+use super::ids::{IdMap, IdRecord};
+use crate::i18n::Problem;
+use crate::model::{Cadre, Class, Column, DataError, Field, Source, Table, TableKind, fields_of};
+
+/// Turns the rows of one table into typed rows and data errors.
+pub struct Builder<'l> {
+    pub kind: TableKind,
+    pub table: Table,
+    pub errors: Vec<DataError>,
+    levels: &'l [String],
+    cols: [Option<usize>; Field::COUNT],
+    pub cadres: Vec<Cadre>,
+    pub classes: Vec<Class>,
+    pub waivers: Vec<WaiverRow>,
+    pub ids: IdMap,
+    /// How each row claims its id, settled by `resolve_ids`.
+    records: Vec<IdRecord>,
+    /// The ids of rejected rows (accepted rows' ids are in the table).
+    record_ids: Vec<String>,
+}
+
+impl<'l> Builder<'l> {
+    pub fn new(
+        kind: TableKind,
+        source: Source,
+        columns: Vec<Column>,
+        levels: &'l [String],
+    ) -> Self {
+        let mut cols = [None; Field::COUNT];
+        for (i, c) in columns.iter().enumerate() {
+            if let Some(f) = c.field {
+                cols[f.index()] = Some(i);
+            }
+        }
+        Builder {
+            kind,
+            table: Table::new(kind, source, columns),
+            errors: Vec::new(),
+            levels,
+            cols,
+            cadres: Vec::new(),
+            classes: Vec::new(),
+            waivers: Vec::new(),
+            ids: IdMap::default(),
+            records: Vec::new(),
+            record_ids: Vec::new(),
+        }
+    }
+
+    /// Makes room for about `rows` rows, so large files do not regrow every vector.
+    pub fn reserve(&mut self, rows: usize) {
+        match self.kind {
+            TableKind::Cadres => self.cadres.reserve(rows),
+            TableKind::Classes => self.classes.reserve(rows),
+            _ => return,
+        }
+        self.table.reserve(rows);
+    }
+
+    pub fn col(&self, f: Field) -> Option<usize> {
+        self.cols[f.index()]
+    }
+
+    /// Records a data error on a line.
+    pub fn error(
+        &mut self,
+        line: u32,
+        field: Option<Field>,
+        value: Option<String>,
+        problem: Problem,
+    ) {
+        let column = field.and_then(|f| {
+            fields_of(self.kind)
+                .iter()
+                .find(|s| s.field == f)
+                .map(|s| s.name)
+        });
+        let header = field
+            .and_then(|f| self.col(f))
+            .map(|c| self.table.columns[c].header.clone());
+        self.errors.push(DataError {
+            table: self.kind,
+            source: self.table.source.clone(),
+            line,
+            column,
+            header,
+            value,
+            problem,
+        });
+    }
+
+    /// A row's cells by field.
+    pub fn fields<'c>(&self, cells: &'c [Cell<'c>]) -> RowCells<'c, '_> {
+        RowCells {
+            cells,
+            cols: &self.cols,
+        }
+    }
+
+    /// One data row. Blank rows are skipped; a row with extra non-empty fields is an error.
+    pub fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
+        if cells.iter().all(Cell::is_blank) {
+            return;
+        }
+        let ncols = self.table.columns.len();
+        if cells.len() > ncols && cells[ncols..].iter().any(|c| !c.is_blank()) {
+            let found = cells
+                .iter()
+                .rposition(|c| !c.is_blank())
+                .map_or(0, |i| i + 1);
+            self.error(
+                line,
+                None,
+                None,
+                Problem::TooManyFields {
+                    expected: ncols,
+                    found,
+                },
+            );
+            self.claim_rejected_id(line, cells);
+            return;
+        }
+        let mut problems = Problems::new();
+        match self.kind {
+            TableKind::Cadres => {
+                let (cadre, id_ok) = fields::cadre(&self.fields(cells), self.levels, &mut problems);
+                self.report(line, problems);
+                match cadre {
+                    Some(mut c) => {
+                        c.row = self.store(line, cells);
+                        self.cadres.push(c);
+                        let idx = self.cadres.len() as u32 - 1;
+                        self.records.push(IdRecord::Accepted { line, idx });
+                    }
+                    None if id_ok => self.reject(line, cells, Field::CadreId),
+                    None => {}
+                }
+            }
+            TableKind::Classes => {
+                let (class, id_ok) = fields::class(&self.fields(cells), self.levels, &mut problems);
+                self.report(line, problems);
+                match class {
+                    Some(mut c) => {
+                        c.row = self.store(line, cells);
+                        self.classes.push(c);
+                        let idx = self.classes.len() as u32 - 1;
+                        self.records.push(IdRecord::Accepted { line, idx });
+                    }
+                    None if id_ok => self.reject(line, cells, Field::ClassId),
+                    None => {}
+                }
+            }
+            TableKind::Waivers => {
+                let waiver = fields::waiver(&self.fields(cells), line, &mut problems);
+                self.report(line, problems);
+                self.waivers.extend(waiver);
+            }
+            TableKind::Attendance => {}
+        }
+    }
+
+    /// A row with a data error still holds its id (SPEC §1): a later row with it is a
+    /// duplicate.
+    fn reject(&mut self, line: u32, cells: &[Cell<'_>], f: Field) {
+        let (_, text) = self.fields(cells).get(f);
+        let id = self.keep_id(text.into_owned());
+        self.records.push(IdRecord::Rejected { line, id });
+    }
+
+    /// Records the problems found in a row as data errors.
+    pub fn report(&mut self, line: u32, problems: Problems) {
+        for (f, text, p) in problems {
+            self.error(line, Some(f), Some(text), p);
+        }
+    }
+
+    /// Stores an accepted row's cells, returning its table row.
+    fn store(&mut self, line: u32, cells: &[Cell<'_>]) -> u32 {
+        self.table
+            .push_row_with(line, cells.len(), |i| cells[i].text())
+    }
+
+    /// A row rejected before its fields were read still claims its id.
+    fn claim_rejected_id(&mut self, line: u32, cells: &[Cell<'_>]) {
+        let f = match self.kind {
+            TableKind::Cadres => Field::CadreId,
+            TableKind::Classes => Field::ClassId,
+            TableKind::Attendance | TableKind::Waivers => return,
+        };
+        let (_, text) = self.fields(cells).get(f);
+        if !text.is_empty() {
+            let id = self.keep_id(text.into_owned());
+            self.records.push(IdRecord::Claim { line, id });
+        }
+    }
+
+    /// Keeps a rejected row's id; returns its index in `record_ids`.
+    fn keep_id(&mut self, id: String) -> u32 {
+        self.record_ids.push(id);
+        (self.record_ids.len() - 1) as u32
+    }
+
+    /// Adds the rows another part of the same file read (the part after this one).
+    pub fn absorb(&mut self, other: Builder<'_>) {
+        let id_offset = self.record_ids.len() as u32;
+        let row_offset = self.table.append(other.table);
+        let (cadre_offset, class_offset) = (self.cadres.len() as u32, self.classes.len() as u32);
+        self.cadres.extend(other.cadres.into_iter().map(|mut c| {
+            c.row += row_offset;
+            c
+        }));
+        self.classes.extend(other.classes.into_iter().map(|mut c| {
+            c.row += row_offset;
+            c
+        }));
+        let offset = if self.kind == TableKind::Cadres {
+            cadre_offset
+        } else {
+            class_offset
+        };
+        self.records
+            .extend(other.records.into_iter().map(|r| match r {
+                IdRecord::Accepted { line, idx } => IdRecord::Accepted {
+                    line,
+                    idx: idx + offset,
+                },
+                IdRecord::Rejected { line, id } => IdRecord::Rejected {
+                    line,
+                    id: id + id_offset,
+                },
+                IdRecord::Claim { line, id } => IdRecord::Claim {
+                    line,
+                    id: id + id_offset,
+                },
+            }));
+        self.record_ids.extend(other.record_ids);
+        self.errors.extend(other.errors);
+    }
+
+    /// Settles the ids once every row is read, in line order (SPEC §1): the first row
+    /// with an id wins, a later row with it is a duplicate (reported, left out), and a
+    /// rejected row still holds its id. On up to `threads` cores.
+    pub fn resolve_ids(&mut self, threads: usize) {
+        let f = match self.kind {
+            TableKind::Cadres => Field::CadreId,
+            TableKind::Classes => Field::ClassId,
+            _ => return,
+        };
+        let id_col = self.col(f).unwrap_or(0);
+        let records = std::mem::take(&mut self.records);
+        let record_ids = std::mem::take(&mut self.record_ids);
+        let settled = if f == Field::CadreId {
+            let old = std::mem::take(&mut self.cadres);
+            let s = self.ids.settle(
+                records,
+                record_ids,
+                &self.table,
+                id_col,
+                |i| old[i as usize].row,
+                threads,
+            );
+            self.cadres = s.kept.iter().map(|&i| old[i as usize].clone()).collect();
+            s
+        } else {
+            let old = std::mem::take(&mut self.classes);
+            let s = self.ids.settle(
+                records,
+                record_ids,
+                &self.table,
+                id_col,
+                |i| old[i as usize].row,
+                threads,
+            );
+            self.classes = s.kept.iter().map(|&i| old[i as usize].clone()).collect();
+            s
+        };
+        for (line, id, first_line) in settled.duplicates {
+            self.error(line, Some(f), Some(id), Problem::DuplicateId { first_line });
+        }
+        self.table.seal();
+    }
+}
+
+/// What takes a table's rows: a [`Builder`], or attendance resolution.
+pub trait RowSink<'l> {
+    fn builder(&mut self) -> &mut Builder<'l>;
+    fn row(&mut self, line: u32, cells: &[Cell<'_>]);
+    /// Called after the last row of a part.
+    fn finish(&mut self) {}
+}
+
+impl<'l> RowSink<'l> for Builder<'l> {
+    fn builder(&mut self) -> &mut Builder<'l> {
+        self
+    }
+    fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
+        Builder::row(self, line, cells);
+    }
+}

@@ -1,0 +1,107 @@
+//! The reading options every stage of a load takes (`--encoding`, `--delimiter`,
+//! `--columns`, progress, how many cores), and the `--columns` file that maps a clerk's
+//! own headers to fields.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::encoding::TextEncoding;
+use crate::i18n::say;
+use crate::model::{Field, TableKind, fields_of};
+
+/// Reading options that apply to every file.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<u8>,
+    /// `--columns`: per table (cadres, classes, attendance), header → field.
+    pub columns: [Vec<(String, Field)>; 3],
+    /// Bytes read at a time from a streamed file (attendance); 0 means the default.
+    /// Small values let tests cross block boundaries everywhere.
+    pub block: usize,
+    /// A progress bar on stderr for large inputs, advanced by the bytes read.
+    pub progress: Option<indicatif::ProgressBar>,
+    /// Pieces a large file is split into and read in parallel; 0 means one per core.
+    /// (Only files over 1 MB without quotes are split, unless `split_small` is set.)
+    pub threads: usize,
+    /// Split files of any size (lets tests read small fixtures in parts).
+    pub split_small: bool,
+}
+
+impl ReadOptions {
+    /// The smallest body of a file worth splitting.
+    pub fn min_split(&self) -> usize {
+        if self.split_small { 0 } else { 1 << 20 }
+    }
+
+    /// How many parts to read a large file in.
+    pub fn parts(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            n => n,
+        }
+    }
+}
+
+/// Reads a `--columns` file: a TOML table per table name, mapping a local header to a
+/// field, e.g. `[cadres]` `"任职时期" = "appointed_on"`.
+pub fn read_column_map(path: &Path) -> Result<[Vec<(String, Field)>; 3]> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        say(
+            format!("无法读取表头对应文件 `{}`", path.display()),
+            format!("cannot read column map `{}`", path.display()),
+        )
+    })?;
+    let name = path.display().to_string();
+    let doc = toml::de::DeTable::parse(&text).map_err(|e| {
+        let (line, col) = crate::diag::line_col(&text, e.span().map_or(0, |s| s.start));
+        anyhow::anyhow!(
+            "{name}:{line}:{col}: not valid TOML: {}",
+            e.message().trim()
+        )
+    })?;
+    let mut out: [Vec<(String, Field)>; 3] = Default::default();
+    let mut problems = Vec::new();
+    for (k, v) in doc.get_ref().iter() {
+        let table_name: &str = k.get_ref().as_ref();
+        let Some(i) = TableKind::ALL
+            .iter()
+            .position(|t| t.name() == table_name || t.chinese() == table_name)
+        else {
+            let (line, col) = crate::diag::line_col(&text, k.span().start);
+            problems.push(format!(
+                "{name}:{line}:{col}: unknown table `{table_name}` (accepted: cadres, classes, attendance)"
+            ));
+            continue;
+        };
+        let kind = TableKind::ALL[i];
+        let toml::de::DeValue::Table(t) = v.get_ref() else {
+            let (line, col) = crate::diag::line_col(&text, v.span().start);
+            problems.push(format!(
+                "{name}:{line}:{col}: `{table_name}` must be a table of header = field"
+            ));
+            continue;
+        };
+        for (hk, hv) in t.iter() {
+            let field_name = hv.get_ref().as_str().unwrap_or("");
+            match fields_of(kind).iter().find(|f| f.name == field_name) {
+                Some(f) => out[i].push((hk.get_ref().to_string(), f.field)),
+                None => {
+                    let (line, col) = crate::diag::line_col(&text, hv.span().start);
+                    let names: Vec<&str> = fields_of(kind).iter().map(|f| f.name).collect();
+                    problems.push(format!(
+                        "{name}:{line}:{col}: `{field_name}` is not a field of {} (accepted: {})",
+                        kind.name(),
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        bail!("{}", problems.join("\n"))
+    }
+}

@@ -1,0 +1,224 @@
+//! Cutting work for every core: where to split a file's records into parts, a reading
+//! thread that hands a file over in pieces of whole records as it reads it, and the
+//! parts read in parallel, each into its own sink.
+
+use std::path::Path;
+
+use super::builder::RowSink;
+use super::cell::Cell;
+use super::encoding::{self, TextEncoding};
+use super::options::ReadOptions;
+use super::{csv, stream};
+use crate::i18n::Problem;
+
+/// Where the last complete record of `text` ends: after the last line break outside
+/// quotes (0 when there is none). `text` starts at a record boundary.
+fn last_record_end(text: &str) -> usize {
+    let b = text.as_bytes();
+    if encoding::is_plain(b) {
+        return memchr::memrchr(b'\n', b).map_or(0, |i| i + 1);
+    }
+    let mut in_quotes = false;
+    let mut end = 0;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => end = i + 1,
+            b'\r' if !in_quotes && b.get(i + 1) != Some(&b'\n') && i + 1 < b.len() => end = i + 1,
+            _ => {}
+        }
+    }
+    end
+}
+
+/// What the reading thread hands over.
+pub enum Chunk {
+    /// Whole records: `text[from..to]`, starting on spreadsheet line `line`. `more` is
+    /// false on the last piece of the file.
+    Text {
+        text: std::sync::Arc<String>,
+        from: usize,
+        to: usize,
+        line: u32,
+        more: bool,
+    },
+    /// The file turned out not to be UTF-8 after text was handed over: it must be read
+    /// again as GB18030.
+    Restart,
+    /// Bytes valid in no accepted encoding: where, and on which line.
+    Bad {
+        offset: u64,
+        encoding: &'static str,
+        line: usize,
+    },
+    Io(std::io::Error),
+}
+
+/// Reads a file's text on its own thread, a block at a time, and hands it over as pieces
+/// of whole records (a block in up to `parts` pieces, split as [`split_points`] does),
+/// so that reading the file and reading its rows overlap.
+///
+/// Text handed back on `spent` is used again for the next block, so a large file costs
+/// a few blocks of memory that stay mapped rather than fresh memory for every block.
+pub fn read_chunks(
+    path: &Path,
+    opts: &ReadOptions,
+    out: &std::sync::mpsc::SyncSender<Chunk>,
+    spent: &std::sync::mpsc::Receiver<String>,
+) {
+    let open = |gb18030: bool| {
+        let forced = if gb18030 {
+            Some(TextEncoding::Gb18030)
+        } else {
+            opts.encoding
+        };
+        match opts.block {
+            0 => stream::TextStream::open(path, forced),
+            n => stream::TextStream::with_block(path, forced, n),
+        }
+        .map(|s| s.with_progress(opts.progress.clone()))
+    };
+    let send_io = |e| {
+        let _ = out.send(Chunk::Io(e));
+    };
+    let mut stream = match open(false) {
+        Ok(s) => s,
+        Err(e) => return send_io(e),
+    };
+    let mut pending = String::new();
+    let mut line: u32 = 1;
+    let mut sent = false;
+    loop {
+        let more = match stream.next_into(&mut pending) {
+            Ok(more) => more,
+            Err(stream::StreamError::NotUtf8) => {
+                if sent {
+                    let _ = out.send(Chunk::Restart);
+                    return;
+                }
+                stream = match open(true) {
+                    Ok(s) => s,
+                    Err(e) => return send_io(e),
+                };
+                pending.clear();
+                continue;
+            }
+            Err(stream::StreamError::Bad { offset, encoding }) => {
+                let line = line as usize + encoding::row_at_end(&pending) - 1;
+                let _ = out.send(Chunk::Bad {
+                    offset,
+                    encoding,
+                    line,
+                });
+                return;
+            }
+            Err(stream::StreamError::Io(e)) => return send_io(e),
+        };
+        let end = if more {
+            last_record_end(&pending)
+        } else {
+            pending.len()
+        };
+        if end == 0 && more {
+            continue;
+        }
+        let mut rest = spent.try_recv().unwrap_or_default();
+        rest.clear();
+        rest.push_str(&pending[end..]);
+        pending.truncate(end);
+        let text = std::sync::Arc::new(std::mem::replace(&mut pending, rest));
+        let pieces = split_points(&text, 0, line, opts.parts(), opts.min_split());
+        line += encoding::row_at_end(&text) as u32 - 1;
+        let last = pieces.len() - 1;
+        for (i, (from, to, first)) in pieces.into_iter().enumerate() {
+            let chunk = Chunk::Text {
+                text: text.clone(),
+                from,
+                to,
+                line: first,
+                more: more || i < last,
+            };
+            if out.send(chunk).is_err() {
+                return;
+            }
+        }
+        sent = true;
+        if !more {
+            return;
+        }
+    }
+}
+
+/// Reads each part of `text` (from `split_points`) into its sink, in parallel when
+/// there are several.
+pub fn read_parts<'l, S: RowSink<'l> + Send>(
+    text: &str,
+    delimiter: u8,
+    bounds: &[(usize, usize, u32)],
+    sinks: &mut [S],
+) {
+    let read_part = |sink: &mut S, (from, to, first): (usize, usize, u32)| {
+        let mut reader = csv::Reader::starting_at(&text[..to], delimiter, from, first);
+        let mut cells: Vec<Cell<'_>> = Vec::new();
+        loop {
+            match reader.next_record(&mut cells) {
+                Ok(Some(line)) => sink.row(line, &cells),
+                Ok(None) => break,
+                Err(e) => {
+                    sink.builder()
+                        .error(e.line, None, None, Problem::UnclosedQuote);
+                    break;
+                }
+            }
+        }
+        sink.finish();
+    };
+    if bounds.len() == 1 {
+        read_part(&mut sinks[0], bounds[0]);
+    } else {
+        std::thread::scope(|s| {
+            for (sink, b) in sinks.iter_mut().zip(bounds.iter().copied()) {
+                let read_part = &read_part;
+                s.spawn(move || read_part(sink, b));
+            }
+        });
+    }
+}
+
+/// Where to split the data rows `text[start..]` (first line `line`) into `parts`
+/// pieces: (from, to, first line) each, cut after a `\n`. A file with quotes or lone
+/// `\r` line ends is not split.
+pub fn split_points(
+    text: &str,
+    start: usize,
+    line: u32,
+    parts: usize,
+    min_bytes: usize,
+) -> Vec<(usize, usize, u32)> {
+    let body = &text.as_bytes()[start..];
+    let splittable = parts > 1
+        && body.len() > min_bytes
+        && memchr::memchr(b'"', body).is_none()
+        && memchr::memchr_iter(b'\r', body).all(|i| body.get(i + 1).is_none_or(|&c| c == b'\n'));
+    if !splittable {
+        return vec![(start, text.len(), line)];
+    }
+    let mut out = Vec::new();
+    let (mut from, mut from_line) = (start, line);
+    for i in 1..parts {
+        let target = start + body.len() * i / parts;
+        let Some(nl) = text.as_bytes()[target.max(from)..]
+            .iter()
+            .position(|&b| b == b'\n')
+        else {
+            break;
+        };
+        let cut = target.max(from) + nl + 1;
+        let breaks = memchr::memchr_iter(b'\n', &text.as_bytes()[from..cut]).count() as u32;
+        out.push((from, cut, from_line));
+        from = cut;
+        from_line += breaks;
+    }
+    out.push((from, text.len(), from_line));
+    out
+}
