@@ -1,11 +1,12 @@
-//! The loaded data (SPEC §1) and the date arithmetic of SPEC §2.
+//! The loaded data (SPEC §1): the field table (canonical names, aliases, value types,
+//! how headers are normalised), tables of cells, typed cadres and classes, data errors,
+//! and the `within` span of SPEC §5.
 //!
 //! A [`Table`] keeps every accepted row's cells as text, so rules can name any column,
 //! extra columns included; the typed values the rules compare by ([`Cadre`], [`Class`])
 //! sit beside it. Rows with data errors are not in the typed lists.
 
 use std::hash::BuildHasher;
-
 use std::path::Path;
 
 use chrono::NaiveDate;

@@ -96,21 +96,7 @@ impl<'a> Attendance<'a> {
         if cells.iter().all(Cell::is_blank) {
             return;
         }
-        let ncols = self.b.table.columns.len();
-        if cells.len() > ncols && cells[ncols..].iter().any(|c| !c.is_blank()) {
-            let found = cells
-                .iter()
-                .rposition(|c| !c.is_blank())
-                .map_or(0, |i| i + 1);
-            self.b.error(
-                line,
-                None,
-                None,
-                Problem::TooManyFields {
-                    expected: ncols,
-                    found,
-                },
-            );
+        if self.b.too_many_fields(line, cells) {
             return;
         }
         let mut problems = Problems::new();

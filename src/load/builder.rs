@@ -109,21 +109,7 @@ impl<'l> Builder<'l> {
         if cells.iter().all(Cell::is_blank) {
             return;
         }
-        let ncols = self.table.columns.len();
-        if cells.len() > ncols && cells[ncols..].iter().any(|c| !c.is_blank()) {
-            let found = cells
-                .iter()
-                .rposition(|c| !c.is_blank())
-                .map_or(0, |i| i + 1);
-            self.error(
-                line,
-                None,
-                None,
-                Problem::TooManyFields {
-                    expected: ncols,
-                    found,
-                },
-            );
+        if self.too_many_fields(line, cells) {
             self.claim_rejected_id(line, cells);
             return;
         }
@@ -132,29 +118,23 @@ impl<'l> Builder<'l> {
             TableKind::Cadres => {
                 let (cadre, id_ok) = fields::cadre(&self.fields(cells), self.levels, &mut problems);
                 self.report(line, problems);
-                match cadre {
-                    Some(mut c) => {
-                        c.row = self.store(line, cells);
-                        self.cadres.push(c);
-                        let idx = self.cadres.len() as u32 - 1;
-                        self.records.push(IdRecord::Accepted { line, idx });
-                    }
-                    None if id_ok => self.reject(line, cells, Field::CadreId),
-                    None => {}
+                if let Some(mut c) = cadre {
+                    c.row = self.store(line, cells);
+                    self.cadres.push(c);
+                    self.accept(line, self.cadres.len());
+                } else if id_ok {
+                    self.reject(line, cells, Field::CadreId);
                 }
             }
             TableKind::Classes => {
                 let (class, id_ok) = fields::class(&self.fields(cells), self.levels, &mut problems);
                 self.report(line, problems);
-                match class {
-                    Some(mut c) => {
-                        c.row = self.store(line, cells);
-                        self.classes.push(c);
-                        let idx = self.classes.len() as u32 - 1;
-                        self.records.push(IdRecord::Accepted { line, idx });
-                    }
-                    None if id_ok => self.reject(line, cells, Field::ClassId),
-                    None => {}
+                if let Some(mut c) = class {
+                    c.row = self.store(line, cells);
+                    self.classes.push(c);
+                    self.accept(line, self.classes.len());
+                } else if id_ok {
+                    self.reject(line, cells, Field::ClassId);
                 }
             }
             TableKind::Waivers => {
@@ -164,6 +144,35 @@ impl<'l> Builder<'l> {
             }
             TableKind::Attendance => {}
         }
+    }
+
+    /// A row with more non-empty fields than the header has columns is a data error:
+    /// records it and says so.
+    pub fn too_many_fields(&mut self, line: u32, cells: &[Cell<'_>]) -> bool {
+        let ncols = self.table.columns.len();
+        if cells.len() <= ncols || cells[ncols..].iter().all(|c| c.is_blank()) {
+            return false;
+        }
+        let found = cells
+            .iter()
+            .rposition(|c| !c.is_blank())
+            .map_or(0, |i| i + 1);
+        self.error(
+            line,
+            None,
+            None,
+            Problem::TooManyFields {
+                expected: ncols,
+                found,
+            },
+        );
+        true
+    }
+
+    /// An accepted row claims its id; `count` typed rows are now read.
+    fn accept(&mut self, line: u32, count: usize) {
+        let idx = count as u32 - 1;
+        self.records.push(IdRecord::Accepted { line, idx });
     }
 
     /// A row with a data error still holds its id (SPEC §1): a later row with it is a

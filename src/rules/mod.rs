@@ -1,7 +1,9 @@
-//! Rule sets (SPEC §5): the plan, its rules, and the trait every rule kind implements.
-//! A rule file is parsed once ([`parse::parse`]); its columns are bound to the loaded
+//! Rule sets (SPEC §5): a parsed rule file's rules, the keys every rule has, and the
+//! trait every rule kind implements (with the macro that gives a kind its `rules
+//! explain` text). A rule file is parsed once (`parse.rs`, reading keys through
+//! `keys.rs` and the kinds through `registry.rs`); its columns are bound to the loaded
 //! data ([`RuleSet::bind`]) before evaluation, so a column the data lacks is an exit-2
-//! error naming the rule and the column.
+//! error naming the rule and the column. The plan and the as-of view are in `view.rs`.
 
 pub mod condition;
 pub mod coverage;
