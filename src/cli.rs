@@ -653,7 +653,7 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
         t.add_row(vec![
             r.meta.id.clone(),
             r.meta.kind.to_owned(),
-            report::csv::severity_word(r.meta.severity, lang).to_owned(),
+            report::words::severity_word(r.meta.severity, lang).to_owned(),
             r.meta.title.clone(),
             r.meta.clause.clone(),
         ]);
@@ -698,7 +698,7 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
         &format!("{}{sep}{}{document}", lang.pick("条款", "clause"), m.clause),
         "",
     ));
-    let severity = report::csv::severity_word(m.severity, lang);
+    let severity = report::words::severity_word(m.severity, lang);
     out.push_str(&format!(
         "{}{sep}{}    {}{sep}{severity}\n\n",
         lang.pick("类型", "kind"),

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::csv::{change_word, counted, escape_controls, severity_word, status_word};
+use super::words::{change_word, counted, escape_controls, severity_word, status_word};
 use super::{CoverageRow, DataErrorEntry, FindingEntry, GridCell, Report, RuleEntry};
 use crate::eval::Status;
 use crate::i18n::Lang;

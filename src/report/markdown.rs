@@ -6,7 +6,7 @@
 //! all, which would split a table cell, and `<` so no HTML passes through) get a
 //! backslash, line breaks become `<br>` so a cell stays on its row.
 
-use super::csv::{change_word, counted, escape_controls, severity_word, status_word};
+use super::words::{change_word, counted, escape_controls, severity_word, status_word};
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
 use crate::rules::Severity;

@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod table;
+pub mod words;
 pub mod xlsx;
 
 use std::io::Write;

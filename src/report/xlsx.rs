@@ -18,7 +18,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::csv::{change_word, escape_controls, looks_like_formula, severity_word, status_word};
+use super::words::{change_word, escape_controls, looks_like_formula, severity_word, status_word};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
 
