@@ -243,14 +243,14 @@ fn dispatch(cli: Cli) -> Result<u8> {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd, "peixun", &mut out);
-            report::write_output(None, &out)?;
+            report::write::write_output(None, &out)?;
             Ok(0)
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             clap_mangen::Man::new(cmd).render(&mut out)?;
-            report::write_output(None, &out)?;
+            report::write::write_output(None, &out)?;
             Ok(0)
         }
         Command::Init { dir, xlsx } => {
@@ -492,11 +492,11 @@ fn check(a: CheckArgs) -> Result<u8> {
     let out = a.data.output.as_deref();
     if format == Format::Json {
         // Streamed: a large JSON report is never held whole.
-        report::write_with(out, |w| report::json::write(&mut report, w))?;
+        report::write::write_with(out, |w| report::json::write(&mut report, w))?;
     } else {
-        let text = report::render(&report, format, a.data.lang, width(), color);
+        let text = report::write::render(&report, format, a.data.lang, width(), color);
         crate::trace("report rendered");
-        report::write_output(out, &text)?;
+        report::write::write_output(out, &text)?;
         std::mem::forget(text);
     }
     crate::trace("written");
@@ -632,7 +632,7 @@ fn validate(a: DataArgs) -> Result<u8> {
             out
         }
     };
-    report::write_output(a.output.as_deref(), text.as_bytes())?;
+    report::write::write_output(a.output.as_deref(), text.as_bytes())?;
     Ok(u8::from(!errors.is_empty()))
 }
 
@@ -668,7 +668,7 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
     ));
     out.push_str(&t.to_string());
     out.push('\n');
-    report::write_output(None, out.as_bytes())?;
+    report::write::write_output(None, out.as_bytes())?;
     Ok(0)
 }
 
@@ -724,6 +724,6 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
         };
         out.push_str(&wrap(&format!("  {text}"), "  "));
     }
-    report::write_output(None, out.as_bytes())?;
+    report::write::write_output(None, out.as_bytes())?;
     Ok(0)
 }
