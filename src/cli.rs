@@ -244,14 +244,14 @@ fn dispatch(cli: Cli) -> Result<u8> {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd, "peixun", &mut out);
-            report::write_output(None, &out)?;
+            report::write::write_output(None, &out)?;
             Ok(0)
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             clap_mangen::Man::new(cmd).render(&mut out)?;
-            report::write_output(None, &out)?;
+            report::write::write_output(None, &out)?;
             Ok(0)
         }
         Command::Init { dir, xlsx } => {
@@ -493,11 +493,11 @@ fn check(a: CheckArgs) -> Result<u8> {
     let out = a.data.output.as_deref();
     if format == Format::Json {
         // Streamed: a large JSON report is never held whole.
-        report::write_with(out, |w| report::json::write(&mut report, w))?;
+        report::write::write_with(out, |w| report::json::write(&mut report, w))?;
     } else {
-        let text = report::render(&report, format, a.data.lang, width(), color);
+        let text = report::write::render(&report, format, a.data.lang, width(), color);
         crate::trace::stage("report rendered");
-        report::write_output(out, &text)?;
+        report::write::write_output(out, &text)?;
         std::mem::forget(text);
     }
     crate::trace::stage("written");
@@ -633,7 +633,7 @@ fn validate(a: DataArgs) -> Result<u8> {
             out
         }
     };
-    report::write_output(a.output.as_deref(), text.as_bytes())?;
+    report::write::write_output(a.output.as_deref(), text.as_bytes())?;
     Ok(u8::from(!errors.is_empty()))
 }
 
@@ -654,7 +654,7 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
         t.add_row(vec![
             r.meta.id.clone(),
             r.meta.kind.to_owned(),
-            report::csv::severity_word(r.meta.severity, lang).to_owned(),
+            report::words::severity_word(r.meta.severity, lang).to_owned(),
             r.meta.title.clone(),
             r.meta.clause.clone(),
         ]);
@@ -669,7 +669,7 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
     ));
     out.push_str(&t.to_string());
     out.push('\n');
-    report::write_output(None, out.as_bytes())?;
+    report::write::write_output(None, out.as_bytes())?;
     Ok(0)
 }
 
@@ -699,7 +699,7 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
         &format!("{}{sep}{}{document}", lang.pick("条款", "clause"), m.clause),
         "",
     ));
-    let severity = report::csv::severity_word(m.severity, lang);
+    let severity = report::words::severity_word(m.severity, lang);
     out.push_str(&format!(
         "{}{sep}{}    {}{sep}{severity}\n\n",
         lang.pick("类型", "kind"),
@@ -725,6 +725,6 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
         };
         out.push_str(&wrap(&format!("  {text}"), "  "));
     }
-    report::write_output(None, out.as_bytes())?;
+    report::write::write_output(None, out.as_bytes())?;
     Ok(0)
 }

@@ -77,7 +77,7 @@ pub fn init(dir: &Path, xlsx: bool) -> Result<Vec<String>> {
         for (kind, name) in TableKind::ALL.iter().zip(&names) {
             let headers: Vec<&str> = fields_of(*kind).iter().map(header).collect();
             let text = format!("\u{feff}{}\r\n", headers.join(","));
-            crate::report::write_output(Some(&dir.join(name)), text.as_bytes())?;
+            crate::report::write::write_output(Some(&dir.join(name)), text.as_bytes())?;
         }
     }
     Ok(names)
@@ -139,5 +139,5 @@ fn write_workbook(path: &Path) -> Result<()> {
         ws.set_column_width(c as u16, *w)?;
     }
     let buf = wb.save_to_buffer()?;
-    crate::report::write_output(Some(path), &buf)
+    crate::report::write::write_output(Some(path), &buf)
 }

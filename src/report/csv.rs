@@ -7,76 +7,14 @@
 //!
 //! CSV injection (OWASP): a cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage
 //! return is written with a leading `'`, so a spreadsheet shows it as text instead of
-//! running it as a formula. This file also holds the wording shared by the other
-//! people-facing formats (statuses, severities, the finding columns).
+//! running it as a formula.
 
+use super::words::{change_word, escape_controls, looks_like_formula, severity_word, status_word};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
-use crate::rules::Severity;
-use crate::view::Status;
 
 /// The byte-order mark Excel needs to read UTF-8.
 const BOM: &str = "\u{feff}";
-
-/// The status of a finding in words.
-pub(super) fn status_word(s: Status, lang: Lang) -> &'static str {
-    match s {
-        Status::Violation => lang.pick("违规", "violation"),
-        Status::Pending => lang.pick("待办", "pending"),
-        Status::Waived => lang.pick("豁免", "waived"),
-    }
-}
-
-/// A severity in words.
-pub(crate) fn severity_word(s: Severity, lang: Lang) -> &'static str {
-    match s {
-        Severity::Error => lang.pick("错误", "error"),
-        Severity::Warning => lang.pick("提醒", "warning"),
-    }
-}
-
-/// A baseline change (`new`, `unchanged`) in words.
-pub(super) fn change_word(c: &str, lang: Lang) -> String {
-    match c {
-        "new" => lang.pick("新增", "new").to_owned(),
-        "unchanged" => lang.pick("未变", "unchanged").to_owned(),
-        other => other.to_owned(),
-    }
-}
-
-/// A heading with a count: `数据错误（4）`, `Data errors (4)`.
-pub(super) fn counted(label: &str, n: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{label}（{n}）"),
-        Lang::En => format!("{label} ({n})"),
-    }
-}
-
-/// Control characters other than tab, line feed and carriage return (a NUL read from
-/// the data, say) written as `\u{0}`, as the terminal report does: they are data, but
-/// no viewer shows them.
-pub(super) fn escape_controls(s: &str) -> String {
-    if !s
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Whether a spreadsheet would take a cell with this text for a formula (OWASP's list).
-pub(super) fn looks_like_formula(s: &str) -> bool {
-    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
 
 /// The columns of a finding row, in order (also the xlsx rule sheets').
 pub(super) fn finding_header(lang: Lang) -> [&'static str; 16] {

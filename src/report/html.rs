@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::csv::{change_word, counted, escape_controls, severity_word, status_word};
+use super::words::{change_word, counted, escape_controls, severity_word, status_word};
 use super::{CoverageRow, DataErrorEntry, FindingEntry, GridCell, Report, RuleEntry};
 use crate::i18n::Lang;
 use crate::rules::Severity;
@@ -119,6 +119,42 @@ fn badge(class: &str, text: &str) -> String {
     format!("<span class=\"badge s-{class}\">{}</span>", esc(text))
 }
 
+/// A column of a table: its heading, and whether it holds numbers (right-aligned).
+#[derive(Clone, Copy)]
+enum Col<'a> {
+    Text(&'a str),
+    Num(&'a str),
+}
+
+/// Opens a section (a new printed page) with its heading.
+fn section(out: &mut String, class: &str, id: &str, heading: &str) {
+    out.push_str(&format!(
+        "<section class=\"{class}\" id=\"{id}\">\n<h2>{}</h2>\n",
+        esc_br(heading)
+    ));
+}
+
+/// A table: `class` (none when empty), the header row, then `rows`, each a whole
+/// `<tr>…</tr>` line.
+fn table(out: &mut String, class: &str, head: &[Col<'_>], rows: impl IntoIterator<Item = String>) {
+    if class.is_empty() {
+        out.push_str("<table>\n<thead><tr>");
+    } else {
+        out.push_str(&format!("<table class=\"{class}\">\n<thead><tr>"));
+    }
+    for col in head {
+        match col {
+            Col::Text(h) => out.push_str(&format!("<th>{}</th>", esc(h))),
+            Col::Num(h) => out.push_str(&format!("<th class=\"num\">{}</th>", esc(h))),
+        }
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        out.push_str(&row);
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
 fn grid_word(status: &str, lang: Lang) -> &'static str {
     match status {
         "met" => lang.pick("达标", "met"),
@@ -200,36 +236,41 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         rule_section(&mut out, report, i, rule, lang);
     }
     if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
-        out.push_str(&format!(
-            "<section class=\"resolved\" id=\"resolved\">\n<h2>{}</h2>\n",
-            esc(&counted(
+        section(
+            &mut out,
+            "resolved",
+            "resolved",
+            &counted(
                 lang.pick(
                     "已整改：基线中有、本次已消失",
-                    "Resolved since the baseline"
+                    "Resolved since the baseline",
                 ),
                 resolved.len(),
-                lang
-            )),
-        ));
-        out.push_str(&format!(
-            "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            esc(lang.pick("编号", "id")),
-            esc(lang.pick("规则", "rule")),
-            esc(lang.pick("对象", "subject")),
-            esc(lang.pick("期间", "period")),
-            esc(lang.pick("原状态", "was")),
-        ));
-        for r in resolved {
-            out.push_str(&format!(
-                "<tr><td class=\"id\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-                esc_br(&r.id),
-                esc(&r.rule),
-                esc_br(&r.subject),
-                r.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
-                esc(&r.status),
-            ));
-        }
-        out.push_str("</tbody>\n</table>\n</section>\n");
+                lang,
+            ),
+        );
+        table(
+            &mut out,
+            "",
+            &[
+                Col::Text(lang.pick("编号", "id")),
+                Col::Text(lang.pick("规则", "rule")),
+                Col::Text(lang.pick("对象", "subject")),
+                Col::Num(lang.pick("期间", "period")),
+                Col::Text(lang.pick("原状态", "was")),
+            ],
+            resolved.iter().map(|r| {
+                format!(
+                    "<tr><td class=\"id\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                    esc_br(&r.id),
+                    esc(&r.rule),
+                    esc_br(&r.subject),
+                    r.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
+                    esc(&r.status),
+                )
+            }),
+        );
+        out.push_str("</section>\n");
     }
     data_errors(&mut out, &report.data_errors, lang);
     warnings(&mut out, report, lang);
@@ -312,47 +353,44 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
     }
     out.push_str(&format!("<p class=\"{class}\">{}</p>\n", esc(&verdict)));
 
-    out.push_str(&format!(
-        "<table class=\"rules\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th>\
-         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
-         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(lang.pick("规则", "Rule")),
-        esc(lang.pick("条款", "Clause")),
-        esc(lang.pick("级别", "Severity")),
-        esc(lang.pick("检查", "Checked")),
-        esc(lang.pick("达标", "Met")),
-        esc(lang.pick("违规", "Violation")),
-        esc(lang.pick("待办", "Pending")),
-        esc(lang.pick("豁免", "Waived")),
-        esc(lang.pick("达标率", "Met %")),
-    ));
-    for (i, r) in report.rules.iter().enumerate() {
-        out.push_str(&format!(
-            "<tr><td><a href=\"#rule-{}\">{}</a><span class=\"who\">{}</span></td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-            i + 1,
-            esc_br(&r.title),
-            esc(&r.id),
-            esc(&r.clause),
-            esc(severity_word(r.severity, lang)),
-            r.checked,
-            r.met,
-            r.violation,
-            r.pending,
-            r.waived,
-            percent(r.met, r.checked),
-        ));
-    }
-    out.push_str("</tbody>\n</table>\n</header>\n");
+    table(
+        out,
+        "rules",
+        &[
+            Col::Text(lang.pick("规则", "Rule")),
+            Col::Text(lang.pick("条款", "Clause")),
+            Col::Text(lang.pick("级别", "Severity")),
+            Col::Num(lang.pick("检查", "Checked")),
+            Col::Num(lang.pick("达标", "Met")),
+            Col::Num(lang.pick("违规", "Violation")),
+            Col::Num(lang.pick("待办", "Pending")),
+            Col::Num(lang.pick("豁免", "Waived")),
+            Col::Num(lang.pick("达标率", "Met %")),
+        ],
+        report.rules.iter().enumerate().map(|(i, r)| {
+            format!(
+                "<tr><td><a href=\"#rule-{}\">{}</a><span class=\"who\">{}</span></td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                i + 1,
+                esc_br(&r.title),
+                esc(&r.id),
+                esc(&r.clause),
+                esc(severity_word(r.severity, lang)),
+                r.checked,
+                r.met,
+                r.violation,
+                r.pending,
+                r.waived,
+                percent(r.met, r.checked),
+            )
+        }),
+    );
+    out.push_str("</header>\n");
 }
 
 fn rule_section(out: &mut String, report: &Report, i: usize, rule: &RuleEntry, lang: Lang) {
-    out.push_str(&format!(
-        "<section class=\"rule\" id=\"rule-{}\">\n<h2>{}</h2>\n",
-        i + 1,
-        esc_br(&rule.title)
-    ));
+    section(out, "rule", &format!("rule-{}", i + 1), &rule.title);
     let warning = match rule.severity {
         Severity::Error => String::new(),
         Severity::Warning => format!(" · {}", badge("waived", lang.pick("提示级", "warning"))),
@@ -433,20 +471,17 @@ fn matrix(out: &mut String, report: &Report, grid: &[GridCell], lang: Lang) {
         badge("waived", grid_word("waived", lang)),
         badge("later", grid_word("later", lang)),
     ));
-    out.push_str(&format!(
-        "<table class=\"matrix\">\n<thead><tr><th>{}</th>",
-        esc(lang.pick("对象", "Subject"))
-    ));
-    for p in &periods {
-        let label = match p {
+    let labels: Vec<String> = periods
+        .iter()
+        .map(|p| match p {
             Some(y) => y.to_string(),
             None => lang.pick("规划期", "plan period").to_owned(),
-        };
-        out.push_str(&format!("<th class=\"num\">{}</th>", esc(&label)));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for s in &subjects {
-        out.push_str(&format!("<tr><td>{}</td>", esc_br(s)));
+        })
+        .collect();
+    let mut head = vec![Col::Text(lang.pick("对象", "Subject"))];
+    head.extend(labels.iter().map(|l| Col::Num(l)));
+    let rows = subjects.iter().map(|s| {
+        let mut row = format!("<tr><td>{}</td>", esc_br(s));
         for p in &periods {
             let status = match (cells.get(&(*s, *p)), p) {
                 (Some(status), _) => *status,
@@ -457,14 +492,15 @@ fn matrix(out: &mut String, report: &Report, grid: &[GridCell], lang: Lang) {
                 "" => String::new(),
                 s => format!(" s-{s}"),
             };
-            out.push_str(&format!(
+            row.push_str(&format!(
                 "<td class=\"cell{class}\">{}</td>",
                 esc(grid_word(status, lang))
             ));
         }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
+        row.push_str("</tr>\n");
+        row
+    });
+    table(out, "matrix", &head, rows);
 }
 
 /// Deadline and coverage rules: per county, then per unit, cadres checked and met.
@@ -481,17 +517,6 @@ fn coverage(out: &mut String, rows: &[CoverageRow], lang: Lang) {
             s.to_owned()
         }
     };
-    out.push_str(&format!(
-        "<h3>{}</h3>\n<table class=\"coverage\">\n<thead><tr><th>{}</th><th>{}</th>\
-         <th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
-        esc(lang.pick("分县区、单位情况", "By county and unit")),
-        esc(lang.pick("县区", "County")),
-        esc(lang.pick("单位", "Unit")),
-        esc(lang.pick("检查人数", "Checked")),
-        esc(lang.pick("达标", "Met")),
-        esc(lang.pick("未达标", "Not met")),
-        esc(lang.pick("达标率", "Met %")),
-    ));
     let line = |class: &str, county: &str, unit: &str, checked: u64, met: u64| {
         let share = (met * 100).checked_div(checked).unwrap_or(0);
         format!(
@@ -504,13 +529,14 @@ fn coverage(out: &mut String, rows: &[CoverageRow], lang: Lang) {
             percent(met, checked),
         )
     };
+    let mut lines = Vec::with_capacity(rows.len() + by_county.len() + 1);
     let (mut all_checked, mut all_met) = (0, 0);
     for (county, units) in &by_county {
         let checked: u64 = units.iter().map(|u| u.checked).sum();
         let met: u64 = units.iter().map(|u| u.met).sum();
         all_checked += checked;
         all_met += met;
-        out.push_str(&line(
+        lines.push(line(
             "county",
             &name(county),
             lang.pick("小计", "subtotal"),
@@ -518,38 +544,52 @@ fn coverage(out: &mut String, rows: &[CoverageRow], lang: Lang) {
             met,
         ));
         for u in units {
-            out.push_str(&line("unit", "", &name(&u.unit), u.checked, u.met));
+            lines.push(line("unit", "", &name(&u.unit), u.checked, u.met));
         }
     }
-    out.push_str(&line(
+    lines.push(line(
         "total",
         lang.pick("合计", "Total"),
         "",
         all_checked,
         all_met,
     ));
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str(&format!(
+        "<h3>{}</h3>\n",
+        esc(lang.pick("分县区、单位情况", "By county and unit"))
+    ));
+    table(
+        out,
+        "coverage",
+        &[
+            Col::Text(lang.pick("县区", "County")),
+            Col::Text(lang.pick("单位", "Unit")),
+            Col::Num(lang.pick("检查人数", "Checked")),
+            Col::Num(lang.pick("达标", "Met")),
+            Col::Num(lang.pick("未达标", "Not met")),
+            Col::Num(lang.pick("达标率", "Met %")),
+        ],
+        lines,
+    );
 }
 
 fn findings_table(out: &mut String, report: &Report, findings: &[&FindingEntry], lang: Lang) {
     let waivers = report.findings.iter().any(|f| f.waiver.is_some());
     let changes = report.findings.iter().any(|f| f.change.is_some());
-    out.push_str(&format!(
-        "<table class=\"findings\">\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th>",
-        esc(lang.pick("对象", "Subject")),
-        esc(lang.pick("期间", "Period")),
-        esc(lang.pick("截止日", "Due")),
-        esc(lang.pick("状态", "Status")),
-        esc(lang.pick("说明", "Why")),
-    ));
+    let mut head = vec![
+        Col::Text(lang.pick("对象", "Subject")),
+        Col::Num(lang.pick("期间", "Period")),
+        Col::Text(lang.pick("截止日", "Due")),
+        Col::Text(lang.pick("状态", "Status")),
+        Col::Text(lang.pick("说明", "Why")),
+    ];
     if waivers {
-        out.push_str(&format!("<th>{}</th>", esc(lang.pick("豁免", "Waiver"))));
+        head.push(Col::Text(lang.pick("豁免", "Waiver")));
     }
     if changes {
-        out.push_str(&format!("<th>{}</th>", esc(lang.pick("变化", "Change"))));
+        head.push(Col::Text(lang.pick("变化", "Change")));
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for f in findings {
+    let rows = findings.iter().map(|f| {
         let mut subject = esc_br(&f.subject);
         if let Some((name, unit, county)) = &f.who {
             let extra: Vec<String> = [name, unit, county]
@@ -573,12 +613,12 @@ fn findings_table(out: &mut String, report: &Report, findings: &[&FindingEntry],
                 esc(lang.pick("即将到期", "due soon"))
             ));
         }
-        out.push_str(&format!(
+        let mut row = format!(
             "<tr><td class=\"id\">{subject}</td><td class=\"num\">{}</td><td class=\"date\">{}</td><td>{status}</td><td>{}</td>",
             f.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
             esc(&f.due),
             esc_br(&f.message),
-        ));
+        );
         if waivers {
             let cell = f.waiver.as_ref().map_or_else(String::new, |w| {
                 let mut s = format!(
@@ -593,28 +633,27 @@ fn findings_table(out: &mut String, report: &Report, findings: &[&FindingEntry],
                 s.push_str("</span>");
                 s
             });
-            out.push_str(&format!("<td>{cell}</td>"));
+            row.push_str(&format!("<td>{cell}</td>"));
         }
         if changes {
-            out.push_str(&format!(
+            row.push_str(&format!(
                 "<td>{}</td>",
                 esc(&f.change.map(|c| change_word(c, lang)).unwrap_or_default())
             ));
         }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
+        row.push_str("</tr>\n");
+        row
+    });
+    table(out, "findings", &head, rows);
 }
 
 fn data_errors(out: &mut String, errors: &[DataErrorEntry], lang: Lang) {
-    out.push_str(&format!(
-        "<section class=\"errors\" id=\"data-errors\">\n<h2>{}</h2>\n",
-        esc(&counted(
-            lang.pick("数据错误", "Data errors"),
-            errors.len(),
-            lang
-        ))
-    ));
+    section(
+        out,
+        "errors",
+        "data-errors",
+        &counted(lang.pick("数据错误", "Data errors"), errors.len(), lang),
+    );
     if errors.is_empty() {
         out.push_str(&format!(
             "<p class=\"none\">{}</p>\n</section>\n",
@@ -629,64 +668,68 @@ fn data_errors(out: &mut String, errors: &[DataErrorEntry], lang: Lang) {
             "These rows have errors and were left out of the check; correct them and check again."
         ))
     ));
-    out.push_str(&format!(
-        "<table>\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        esc(lang.pick("文件", "File")),
-        esc(lang.pick("行", "Line")),
-        esc(lang.pick("列", "Column")),
-        esc(lang.pick("值", "Value")),
-        esc(lang.pick("原因", "Reason")),
-    ));
-    for e in errors {
-        let file = match &e.sheet {
-            Some(s) => format!("{}[{}]", e.file, s),
-            None => e.file.clone(),
-        };
-        out.push_str(&format!(
-            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td>{}</td></tr>\n",
-            esc(&file),
-            e.line,
-            esc(e.column.as_deref().unwrap_or(lang.pick("（整行）", "(row)"))),
-            esc_br(e.value.as_deref().unwrap_or("")),
-            esc_br(&e.reason),
-        ));
-    }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    table(
+        out,
+        "",
+        &[
+            Col::Text(lang.pick("文件", "File")),
+            Col::Num(lang.pick("行", "Line")),
+            Col::Text(lang.pick("列", "Column")),
+            Col::Text(lang.pick("值", "Value")),
+            Col::Text(lang.pick("原因", "Reason")),
+        ],
+        errors.iter().map(|e| {
+            let file = match &e.sheet {
+                Some(s) => format!("{}[{}]", e.file, s),
+                None => e.file.clone(),
+            };
+            format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td>{}</td></tr>\n",
+                esc(&file),
+                e.line,
+                esc(e.column.as_deref().unwrap_or(lang.pick("（整行）", "(row)"))),
+                esc_br(e.value.as_deref().unwrap_or("")),
+                esc_br(&e.reason),
+            )
+        }),
+    );
+    out.push_str("</section>\n");
 }
 
 fn warnings(out: &mut String, report: &Report, lang: Lang) {
     if report.warnings.is_empty() {
         return;
     }
-    out.push_str(&format!(
-        "<section class=\"warnings\" id=\"warnings\">\n<h2>{}</h2>\n",
-        esc(&counted(
-            lang.pick("提醒", "Warnings"),
-            report.warnings.len(),
-            lang
-        ))
-    ));
-    out.push_str(&format!(
-        "<table>\n<thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        esc(lang.pick("文件", "File")),
-        esc(lang.pick("行", "Line")),
-        esc(lang.pick("规则", "Rule")),
-        esc(lang.pick("对象", "Subject")),
-        esc(lang.pick("期间", "Period")),
-        esc(lang.pick("说明", "Message")),
-    ));
-    for w in &report.warnings {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-            esc(&w.file),
-            w.line,
-            esc(&w.rule),
-            esc_br(&w.subject),
-            w.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
-            esc_br(&w.message),
-        ));
-    }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    section(
+        out,
+        "warnings",
+        "warnings",
+        &counted(lang.pick("提醒", "Warnings"), report.warnings.len(), lang),
+    );
+    table(
+        out,
+        "",
+        &[
+            Col::Text(lang.pick("文件", "File")),
+            Col::Num(lang.pick("行", "Line")),
+            Col::Text(lang.pick("规则", "Rule")),
+            Col::Text(lang.pick("对象", "Subject")),
+            Col::Num(lang.pick("期间", "Period")),
+            Col::Text(lang.pick("说明", "Message")),
+        ],
+        report.warnings.iter().map(|w| {
+            format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                esc(&w.file),
+                w.line,
+                esc(&w.rule),
+                esc_br(&w.subject),
+                w.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
+                esc_br(&w.message),
+            )
+        }),
+    );
+    out.push_str("</section>\n");
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 //!
 //! No timestamps or durations (`time="0"`): two runs on the same data give the same bytes.
 
-use super::csv::{escape_controls, status_word};
+use super::words::{escape_controls, status_word};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
 use crate::rules::Severity;

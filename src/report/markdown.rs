@@ -6,7 +6,7 @@
 //! all, which would split a table cell, and `<` so no HTML passes through) get a
 //! backslash, line breaks become `<br>` so a cell stays on its row.
 
-use super::csv::{change_word, counted, escape_controls, severity_word, status_word};
+use super::words::{change_word, counted, escape_controls, severity_word, status_word};
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
 use crate::rules::Severity;
@@ -58,12 +58,35 @@ fn row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
     out.push('\n');
 }
 
-fn table_head(out: &mut String, header: &[&str], right: &[usize]) {
+/// A table: the header, the alignment row (columns in `right` right-aligned), the
+/// rows, then a blank line.
+fn table<R: AsRef<[String]>>(
+    out: &mut String,
+    header: &[&str],
+    right: &[usize],
+    rows: impl IntoIterator<Item = R>,
+) {
     row(out, header);
     let rule: Vec<&str> = (0..header.len())
         .map(|i| if right.contains(&i) { "---:" } else { "---" })
         .collect();
     row(out, &rule);
+    for cells in rows {
+        row(out, cells.as_ref());
+    }
+    out.push('\n');
+}
+
+/// A section that is a table: its `##` heading, then [`table`].
+fn section<R: AsRef<[String]>>(
+    out: &mut String,
+    heading: &str,
+    header: &[&str],
+    right: &[usize],
+    rows: impl IntoIterator<Item = R>,
+) {
+    out.push_str(&format!("## {heading}\n\n"));
+    table(out, header, right, rows);
 }
 
 /// Renders the whole report.
@@ -106,7 +129,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     out.push_str(&format!("## {}\n\n", lang.pick("汇总", "Summary")));
     out.push_str(&summary_text(report, lang));
     out.push_str("\n\n");
-    table_head(
+    table(
         &mut out,
         &[
             lang.pick("规则", "rule"),
@@ -119,11 +142,8 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             lang.pick("豁免", "waived"),
         ],
         &[3, 4, 5, 6, 7],
-    );
-    for r in &report.rules {
-        row(
-            &mut out,
-            &[
+        report.rules.iter().map(|r| {
+            [
                 esc(&r.id),
                 esc(&r.clause),
                 severity_word(r.severity, lang).to_owned(),
@@ -132,10 +152,9 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 r.violation.to_string(),
                 r.pending.to_string(),
                 r.waived.to_string(),
-            ],
-        );
-    }
-    out.push('\n');
+            ]
+        }),
+    );
 
     let waivers = report.findings.iter().any(|f| f.waiver.is_some());
     let changes = report.findings.iter().any(|f| f.change.is_some());
@@ -187,8 +206,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         if changes {
             header.push(lang.pick("变化", "change"));
         }
-        table_head(&mut out, &header, &[]);
-        for f in findings {
+        let rows = findings.iter().map(|f| {
             let (name, unit, county) = f.who.clone().unwrap_or_default();
             let mut status = status_word(f.status, lang).to_owned();
             if f.due_soon {
@@ -222,25 +240,22 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             if changes {
                 cells.push(f.change.map(|c| change_word(c, lang)).unwrap_or_default());
             }
-            row(&mut out, &cells);
-        }
-        out.push('\n');
+            cells
+        });
+        table(&mut out, &header, &[], rows);
     }
 
     if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
-        out.push_str(&format!(
-            "## {}\n\n",
-            counted(
+        section(
+            &mut out,
+            &counted(
                 lang.pick(
                     "已整改：基线中有、本次已消失",
-                    "Resolved since the baseline"
+                    "Resolved since the baseline",
                 ),
                 resolved.len(),
-                lang
-            )
-        ));
-        table_head(
-            &mut out,
+                lang,
+            ),
             &[
                 lang.pick("编号", "id"),
                 lang.pick("规则", "rule"),
@@ -249,20 +264,16 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 lang.pick("原状态", "was"),
             ],
             &[],
-        );
-        for r in resolved {
-            row(
-                &mut out,
-                &[
+            resolved.iter().map(|r| {
+                [
                     esc(&r.id),
                     esc(&r.rule),
                     esc(&r.subject),
                     r.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
                     esc(&r.status),
-                ],
-            );
-        }
-        out.push('\n');
+                ]
+            }),
+        );
     }
 
     if !report.data_errors.is_empty() {
@@ -270,12 +281,9 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     }
 
     if !report.warnings.is_empty() {
-        out.push_str(&format!(
-            "## {}\n\n",
-            counted(lang.pick("提醒", "Warnings"), report.warnings.len(), lang)
-        ));
-        table_head(
+        section(
             &mut out,
+            &counted(lang.pick("提醒", "Warnings"), report.warnings.len(), lang),
             &[
                 lang.pick("文件", "file"),
                 lang.pick("行", "line"),
@@ -284,20 +292,16 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 lang.pick("说明", "message"),
             ],
             &[1],
-        );
-        for w in &report.warnings {
-            row(
-                &mut out,
-                &[
+            report.warnings.iter().map(|w| {
+                [
                     esc(&w.file),
                     w.line.to_string(),
                     esc(&w.rule),
                     esc(&w.subject),
                     esc(&w.message),
-                ],
-            );
-        }
-        out.push('\n');
+                ]
+            }),
+        );
     }
     out.into_bytes()
 }
@@ -334,19 +338,17 @@ fn summary_text(report: &Report, lang: Lang) -> String {
 }
 
 fn data_errors(errors: &[DataErrorEntry], lang: Lang) -> String {
-    let mut out = format!(
-        "## {}\n\n",
-        counted(
+    let mut out = String::new();
+    section(
+        &mut out,
+        &counted(
             lang.pick(
                 "数据错误：这些行未参与检查",
-                "Data errors: these rows were left out of the check"
+                "Data errors: these rows were left out of the check",
             ),
             errors.len(),
-            lang
-        )
-    );
-    table_head(
-        &mut out,
+            lang,
+        ),
         &[
             lang.pick("文件", "file"),
             lang.pick("行", "line"),
@@ -355,15 +357,12 @@ fn data_errors(errors: &[DataErrorEntry], lang: Lang) -> String {
             lang.pick("原因", "reason"),
         ],
         &[1],
-    );
-    for e in errors {
-        let file = match &e.sheet {
-            Some(s) => format!("{}[{}]", e.file, s),
-            None => e.file.clone(),
-        };
-        row(
-            &mut out,
-            &[
+        errors.iter().map(|e| {
+            let file = match &e.sheet {
+                Some(s) => format!("{}[{}]", e.file, s),
+                None => e.file.clone(),
+            };
+            [
                 esc(&file),
                 e.line.to_string(),
                 e.column
@@ -371,10 +370,9 @@ fn data_errors(errors: &[DataErrorEntry], lang: Lang) -> String {
                     .map_or_else(|| lang.pick("（整行）", "(row)").to_owned(), esc),
                 esc(e.value.as_deref().unwrap_or("")),
                 esc(&e.reason),
-            ],
-        );
-    }
-    out.push('\n');
+            ]
+        }),
+    );
     out
 }
 

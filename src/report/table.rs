@@ -4,7 +4,7 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::csv::status_word;
+use super::words::status_word;
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
 use crate::view::Status;

@@ -18,7 +18,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::csv::{change_word, escape_controls, looks_like_formula, severity_word, status_word};
+use super::words::{change_word, escape_controls, looks_like_formula, severity_word, status_word};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
 
@@ -178,6 +178,39 @@ impl<'a> Sheet<'a> {
             .set_print_fit_to_pages(1, 0);
         self.ws.set_repeat_rows(0, 0)?;
         Ok(())
+    }
+
+    /// A sheet that is one table: the header on row 0, a row per item written by
+    /// `cells` (given the item's row), then [`Sheet::table_setup`] and the column
+    /// widths, `wrapped` columns wrapping.
+    fn table<T>(
+        &mut self,
+        head: &[&str],
+        items: &[T],
+        wrapped: &[ColNum],
+        mut cells: impl FnMut(&mut Self, RowNum, &T) -> Result<(), XlsxError>,
+    ) -> Result<(), XlsxError> {
+        self.header(0, head)?;
+        for (i, item) in items.iter().enumerate() {
+            cells(self, i as RowNum + 1, item)?;
+        }
+        self.table_setup(items.len() as RowNum, head.len() as ColNum)?;
+        self.fit(wrapped)
+    }
+
+    /// A block of a sheet with many: a bold title on `row`, the header under it.
+    /// Returns the header's row.
+    fn titled_header(
+        &mut self,
+        row: RowNum,
+        title: &str,
+        head: &[&str],
+    ) -> Result<RowNum, XlsxError> {
+        let st = self.st;
+        self.ws
+            .write_string_with_format(row, 0, escape_controls(title), &st.bold)?;
+        self.header(row + 1, head)?;
+        Ok(row + 1)
     }
 }
 
@@ -472,10 +505,8 @@ fn rule_sheet(
         head.push(lang.pick("变化", "change"));
     }
     let mut sh = Sheet::new(ws, st);
-    sh.header(0, &head)?;
     let shown = findings.len().min(MAX_ROWS - 2);
-    for (i, f) in findings[..shown].iter().enumerate() {
-        let row = i as RowNum + 1;
+    sh.table(&head, &findings[..shown], &[8, 9], |sh, row, f| {
         let (name, unit, county) = f.who.clone().unwrap_or_default();
         let mut status = status_word(f.status, lang).to_owned();
         if f.due_soon {
@@ -506,11 +537,9 @@ fn rule_sheet(
         if let Some(c) = f.change.filter(|_| changes) {
             sh.text(row, col, &change_word(c, lang), false)?;
         }
-    }
-    cut_short(&mut sh, shown, findings.len(), lang)?;
-    sh.table_setup(shown as RowNum, head.len() as ColNum)?;
-    sh.fit(&[8, 9])?;
-    Ok(())
+        Ok(())
+    })?;
+    cut_short(&mut sh, shown, findings.len(), lang)
 }
 
 /// Says, under a table cut at Excel's row limit, how many rows are missing.
@@ -570,11 +599,8 @@ fn breakdown(
         if row as usize >= MAX_ROWS - 4 {
             break;
         }
+        let title = format!("{} {}", rule.id, rule.title.replace(['\r', '\n'], " "));
         if rule.kind == "quota" && !detail.grid.is_empty() {
-            let title = format!("{} {}", rule.id, rule.title.replace(['\r', '\n'], " "));
-            sh.ws
-                .write_string_with_format(row, 0, escape_controls(&title), &st.bold)?;
-            row += 1;
             let cells: BTreeMap<(&str, Option<i32>), &str> = detail
                 .grid
                 .iter()
@@ -596,7 +622,7 @@ fn breakdown(
                 None => lang.pick("规划期", "plan period").to_owned(),
             }));
             let head: Vec<&str> = head.iter().map(String::as_str).collect();
-            sh.header(row, &head)?;
+            row = sh.titled_header(row, &title, &head)?;
             for s in subjects {
                 if row as usize >= MAX_ROWS - 4 {
                     break; // Excel's row limit: the CSV and JSON have everything
@@ -618,12 +644,9 @@ fn breakdown(
             && !detail.coverage.is_empty()
             && (row as usize) < MAX_ROWS - 4
         {
-            let title = format!("{} {}", rule.id, rule.title.replace(['\r', '\n'], " "));
-            sh.ws
-                .write_string_with_format(row, 0, escape_controls(&title), &st.bold)?;
-            row += 1;
-            sh.header(
+            row = sh.titled_header(
                 row,
+                &title,
                 &[
                     lang.pick("县区", "county"),
                     lang.pick("单位", "unit"),
@@ -673,10 +696,8 @@ fn data_errors(
         lang.pick("值", "value"),
         lang.pick("原因", "reason"),
     ];
-    sh.header(0, &head)?;
     let shown = report.data_errors.len().min(MAX_ROWS - 2);
-    for (i, e) in report.data_errors[..shown].iter().enumerate() {
-        let row = i as RowNum + 1;
+    sh.table(&head, &report.data_errors[..shown], &[5], |sh, row, e| {
         sh.text(row, 0, &e.file, false)?;
         sh.text(row, 1, e.sheet.as_deref().unwrap_or(""), false)?;
         sh.number(row, 2, f64::from(e.line))?;
@@ -686,12 +707,9 @@ fn data_errors(
             .unwrap_or(lang.pick("（整行）", "(row)"));
         sh.text(row, 3, column, false)?;
         sh.text(row, 4, e.value.as_deref().unwrap_or(""), false)?;
-        sh.text(row, 5, &e.reason, true)?;
-    }
-    cut_short(&mut sh, shown, report.data_errors.len(), lang)?;
-    sh.table_setup(shown as RowNum, head.len() as ColNum)?;
-    sh.fit(&[5])?;
-    Ok(())
+        sh.text(row, 5, &e.reason, true)
+    })?;
+    cut_short(&mut sh, shown, report.data_errors.len(), lang)
 }
 
 fn warnings(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Result<(), XlsxError> {
@@ -704,9 +722,7 @@ fn warnings(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Res
         lang.pick("期间", "period"),
         lang.pick("说明", "message"),
     ];
-    sh.header(0, &head)?;
-    for (i, w) in report.warnings.iter().enumerate() {
-        let row = i as RowNum + 1;
+    sh.table(&head, &report.warnings, &[5], |sh, row, w| {
         sh.text(row, 0, &w.file, false)?;
         sh.number(row, 1, f64::from(w.line))?;
         sh.text(row, 2, &w.rule, false)?;
@@ -714,11 +730,8 @@ fn warnings(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Res
         if let Some(p) = w.period {
             sh.number(row, 4, f64::from(p))?;
         }
-        sh.text(row, 5, &w.message, true)?;
-    }
-    sh.table_setup(report.warnings.len() as RowNum, head.len() as ColNum)?;
-    sh.fit(&[5])?;
-    Ok(())
+        sh.text(row, 5, &w.message, true)
+    })
 }
 
 fn resolved(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Result<(), XlsxError> {
@@ -730,21 +743,16 @@ fn resolved(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Res
         lang.pick("期间", "period"),
         lang.pick("原状态", "was"),
     ];
-    sh.header(0, &head)?;
     let list = report.resolved.as_deref().unwrap_or(&[]);
-    for (i, r) in list.iter().enumerate() {
-        let row = i as RowNum + 1;
+    sh.table(&head, list, &[], |sh, row, r| {
         sh.text(row, 0, &r.id, false)?;
         sh.text(row, 1, &r.rule, false)?;
         sh.text(row, 2, &r.subject, false)?;
         if let Some(p) = r.period {
             sh.number(row, 3, f64::from(p))?;
         }
-        sh.text(row, 4, &r.status, false)?;
-    }
-    sh.table_setup(list.len() as RowNum, head.len() as ColNum)?;
-    sh.fit(&[])?;
-    Ok(())
+        sh.text(row, 4, &r.status, false)
+    })
 }
 
 #[cfg(test)]

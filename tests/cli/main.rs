@@ -10,6 +10,7 @@ mod bad_input;
 mod fixtures;
 mod formats;
 mod inputs;
+mod layout;
 mod props;
 mod review;
 mod rules_cmd;

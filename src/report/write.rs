@@ -1,0 +1,148 @@
+//! Writing a report: the format a report is rendered in (by name or by a file's
+//! extension), and the atomic writing of output to a file or to standard output.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{Format, Report, csv, html, json, junit, markdown, table, xlsx};
+use crate::i18n::Lang;
+
+/// Renders a report in a format: the bytes to write.
+/// `width` and `color` apply to the terminal table only.
+pub fn render(report: &Report, format: Format, lang: Lang, width: u16, color: bool) -> Vec<u8> {
+    match format {
+        Format::Json => json::render(report).into_bytes(),
+        Format::Table => table::render(report, lang, width, color).into_bytes(),
+        Format::Csv => csv::render(report, lang),
+        Format::Markdown => markdown::render(report, lang),
+        Format::Html => html::render(report, lang),
+        Format::Xlsx => xlsx::render(report, lang),
+        Format::Junit => junit::render(report, lang),
+    }
+}
+
+impl Format {
+    /// The format a report file's extension asks for (`-o report.html`).
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "txt" => Some(Format::Table),
+            "csv" => Some(Format::Csv),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "xlsx" => Some(Format::Xlsx),
+            "xml" => Some(Format::Junit),
+            _ => None,
+        }
+    }
+}
+
+/// Writes output produced by `write`, buffered, to a file atomically (as
+/// [`write_output`]) or to stdout.
+pub fn write_with(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match out {
+        // Devices and pipes, and the atomic rename, are handled by `write_output`; a
+        // buffer in a temporary file keeps that one path.
+        Some(path) if !path.exists() || path.is_file() => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
+            let mut buf = std::io::BufWriter::new(tmp);
+            write(&mut buf).with_context(|| format!("cannot write `{}`", path.display()))?;
+            let tmp = buf
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error()))?;
+            persist(tmp, path)
+        }
+        Some(path) => {
+            let mut bytes = Vec::new();
+            write(&mut bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
+            write_output(Some(path), &bytes)
+        }
+        None => {
+            let stdout = std::io::stdout().lock();
+            let mut buf = std::io::BufWriter::with_capacity(1 << 16, stdout);
+            match write(&mut buf).and_then(|()| buf.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.context("cannot write to standard output"),
+            }
+        }
+    }
+}
+
+/// Writes output to a file atomically (temp file in the same folder, then rename), or
+/// to stdout.
+pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    match out {
+        Some(path) => {
+            // A device or pipe (`-o /dev/stdout`, `-o /dev/null`) is written in place:
+            // renaming a file over it would replace it.
+            if path.exists() && !path.is_file() && !path.is_dir() {
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+                return f
+                    .write_all(bytes)
+                    .with_context(|| format!("cannot write `{}`", path.display()));
+            }
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
+            tmp.write_all(bytes)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            persist(tmp, path)
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.context("cannot write to standard output"),
+            }
+        }
+    }
+}
+
+/// Renames a finished temporary file over `path`. The temporary file is private
+/// (0600); a report replaces a file with that file's permissions, or is readable like
+/// any new file (0644).
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    let perms = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => new_file_permissions(),
+    };
+    if let Some(perms) = perms {
+        tmp.as_file()
+            .set_permissions(perms)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    tmp.persist(path)
+        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+/// Permissions for a new report file: readable by others, as files usually are.
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+/// Elsewhere the temporary file's permissions are already the usual ones.
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
