@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use crate::dates::fmt_date;
 use crate::i18n::Lang;
 use crate::model::Dataset;
+use crate::notice::Notice;
 use crate::rules::RuleSet;
-use crate::view::{Context, Evidence, Finding, Outcomes, Status, amount};
+use crate::view::{Context, Evidence, Finding, Outcomes, Status, after_as_of, amount};
 
 /// Per-rule counts (SPEC §4 `rules`).
 #[derive(Clone, Debug, Default)]
@@ -27,6 +28,8 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// Per rule, what met the requirement (for per-county summaries in reports).
     pub met: Vec<Outcomes>,
+    /// What evaluating noticed (SPEC §8): rows dated after the as-of date.
+    pub notices: Vec<Notice>,
 }
 
 /// Evaluates every rule against the as-of view.
@@ -82,6 +85,7 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
         counts,
         findings,
         met,
+        notices: after_as_of(data, as_of),
     }
 }
 

@@ -7,45 +7,12 @@
 //! sit beside it. Rows with data errors are not in the typed lists.
 
 use std::hash::BuildHasher;
-use std::path::Path;
 
 use chrono::NaiveDate;
 
 use crate::i18n::{Lang, Problem};
-
-/// Which of the three input tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TableKind {
-    Cadres,
-    Classes,
-    Attendance,
-    /// Recorded exemptions (`--waivers`); not part of DATA.
-    Waivers,
-}
-
-impl TableKind {
-    pub const ALL: [TableKind; 3] = [TableKind::Cadres, TableKind::Classes, TableKind::Attendance];
-
-    /// The canonical name, also the English file and sheet name.
-    pub fn name(self) -> &'static str {
-        match self {
-            TableKind::Cadres => "cadres",
-            TableKind::Classes => "classes",
-            TableKind::Attendance => "attendance",
-            TableKind::Waivers => "waivers",
-        }
-    }
-
-    /// The Chinese file and sheet name.
-    pub fn chinese(self) -> &'static str {
-        match self {
-            TableKind::Cadres => "干部名册",
-            TableKind::Classes => "培训班",
-            TableKind::Attendance => "参训记录",
-            TableKind::Waivers => "豁免",
-        }
-    }
-}
+use crate::notice::Notice;
+pub use crate::tables::{Source, TableKind, display_name};
 
 /// How a column's values are compared by rule conditions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -339,30 +306,6 @@ pub fn column_type(table: TableKind, name: &str) -> ValueType {
         .iter()
         .find(|f| normalize(f.name) == key || f.aliases.iter().any(|a| normalize(a) == key))
         .map_or(ValueType::Text, |f| f.value_type)
-}
-
-/// A file's name as reports show it.
-pub fn display_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
-}
-
-/// Where a table came from: a CSV file, or a workbook and its sheet.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Source {
-    pub file: String,
-    pub sheet: Option<String>,
-}
-
-impl Source {
-    /// `cadres.csv`, or `台账.xlsx[干部名册]` for a sheet.
-    pub fn display(&self) -> String {
-        match &self.sheet {
-            Some(s) => format!("{}[{}]", self.file, s),
-            None => self.file.clone(),
-        }
-    }
 }
 
 /// One column of a loaded table.
@@ -717,6 +660,9 @@ pub struct Dataset {
     /// The attendance table's source and columns (its rows are not kept), and how many
     /// rows were read without error.
     pub attendance: (Source, Vec<Column>, usize),
+    /// What reading the tables noticed (SPEC §8): empty tables, title lines, tables
+    /// found by name or sheet position, mapped values.
+    pub notices: Vec<Notice>,
 }
 
 impl Dataset {

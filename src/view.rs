@@ -7,7 +7,8 @@
 use chrono::NaiveDate;
 
 use crate::i18n::Lang;
-use crate::model::{Cadre, Class, Dataset};
+use crate::model::{Cadre, Class, Dataset, Field, Table, TableKind};
+use crate::notice::{Detail, MAX_EXAMPLES, Notice, NoticeKind};
 
 /// `[plan]`.
 #[derive(Clone, Debug)]
@@ -335,4 +336,56 @@ pub fn unmet_status(as_of: NaiveDate, due: NaiveDate) -> Status {
     } else {
         Status::Pending
     }
+}
+
+/// SPEC §8 `after_as_of`: the rows the view leaves out because they are dated after the
+/// as-of date — cadres appointed, classes starting — one notice per table. Its examples
+/// are the latest rows first (a class typed 2091 heads the list), ties in line order.
+pub fn after_as_of(data: &Dataset, as_of: NaiveDate) -> Vec<Notice> {
+    let cadres = data
+        .cadres
+        .iter()
+        .filter(|c| c.appointed_on > as_of)
+        .map(|c| (c.appointed_on, c.row));
+    let classes = data
+        .classes
+        .iter()
+        .filter(|c| c.start_on > as_of)
+        .map(|c| (c.start_on, c.row));
+    let mut out = Vec::new();
+    out.extend(later_rows(&data.cadres_table, Field::AppointedOn, cadres));
+    out.extend(later_rows(&data.classes_table, Field::StartOn, classes));
+    out
+}
+
+/// The notice for rows (date, table row) of one table dated after the as-of date.
+fn later_rows(
+    table: &Table,
+    field: Field,
+    rows: impl Iterator<Item = (NaiveDate, u32)>,
+) -> Option<Notice> {
+    let mut count = 0u64;
+    // The latest rows: date descending, then line.
+    let mut latest: Vec<(std::cmp::Reverse<NaiveDate>, u32, u32)> = Vec::new();
+    for (date, row) in rows {
+        count += 1;
+        let key = (std::cmp::Reverse(date), table.line(row), row);
+        if latest.len() < MAX_EXAMPLES || key < latest[MAX_EXAMPLES - 1] {
+            let at = latest.partition_point(|k| *k < key);
+            latest.insert(at, key);
+            latest.truncate(MAX_EXAMPLES);
+        }
+    }
+    let (std::cmp::Reverse(date), line, _) = *latest.first()?;
+    let kind = match field {
+        Field::AppointedOn => TableKind::Cadres,
+        _ => TableKind::Classes,
+    };
+    let mut n = Notice::new(NoticeKind::AfterAsOf, Some(kind), count);
+    n.detail = Detail::Latest { date, line };
+    let col = table.col_of(field);
+    for &(_, line, row) in &latest {
+        n.example(&table.source, line, col.map(|c| table.cell(row, c)));
+    }
+    Some(n)
 }

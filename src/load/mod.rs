@@ -27,6 +27,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::model::{DataError, Dataset, Field, Source, TableKind};
+use crate::notice::{Detail, Notice, NoticeKind};
 use attendance::{Attendance, read_attendance_csv};
 use fields::WaiverRow;
 pub use locate::TablePath;
@@ -112,6 +113,14 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         cadres.col(Field::CadreId).unwrap_or(0),
         classes.col(Field::ClassId).unwrap_or(0),
     );
+    let mut notices = Vec::new();
+    // SPEC §8: a classes or attendance table without data rows checks nothing.
+    if classes.table.rows() == 0 && classes.errors.is_empty() {
+        notices.push(empty_table(TableKind::Classes, &classes.table.source));
+    }
+    if attendance.2 == 0 && att_errors.is_empty() {
+        notices.push(empty_table(TableKind::Attendance, &attendance.0));
+    }
     let mut data_errors = cadres.errors;
     data_errors.extend(classes.errors);
     data_errors.extend(att_errors);
@@ -132,7 +141,15 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         data_errors,
         id_cols,
         attendance,
+        notices,
     })
+}
+
+/// The notice for a table without data rows.
+fn empty_table(kind: TableKind, source: &Source) -> Notice {
+    let mut n = Notice::new(NoticeKind::EmptyTable, Some(kind), 0);
+    n.detail = Detail::From(source.clone());
+    n
 }
 
 /// Reads a waivers file (`--waivers`, CSV or xlsx): the waivers read without error,

@@ -12,7 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use super::words::{change_word, counted, escape_controls, severity_word, status_word};
+use super::words::{
+    change_word, counted, escape_controls, examples_text, notices_word, severity_word, status_word,
+};
 use super::{CoverageRow, DataErrorEntry, FindingEntry, GridCell, Report, RuleEntry};
 use crate::i18n::Lang;
 use crate::rules::Severity;
@@ -51,6 +53,7 @@ h3 { font-size: 11.5pt; margin: 16px 0 6px; }
 .count.violation b { color: var(--violation); }
 .count.pending b { color: var(--pending); }
 .count.errors b { color: var(--violation); }
+.count.notices b { color: var(--pending); }
 .verdict { font-weight: 700; margin: 0 0 14px; padding: 6px 10px; border-left: 4px solid var(--met); background: var(--met-bg); }
 .verdict.bad { border-color: var(--violation); background: var(--violation-bg); }
 .meta { color: var(--muted); margin: 0 0 6px; }
@@ -273,6 +276,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         out.push_str("</section>\n");
     }
     data_errors(&mut out, &report.data_errors, lang);
+    notices(&mut out, report, lang);
     warnings(&mut out, report, lang);
     out.push_str(&format!(
         "<footer>{} · {} {} · {}</footer>\n</body>\n</html>\n",
@@ -330,6 +334,13 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
         count("new", new, lang.pick("新增", "new"));
         count("resolved", resolved, lang.pick("已整改", "resolved"));
     }
+    if !report.notices.is_empty() {
+        count(
+            "notices",
+            report.notices.len() as u64,
+            lang.pick("提示", "notices"),
+        );
+    }
     out.push_str("</div>\n");
     let (class, verdict) = match report.exit_code() {
         0 => (
@@ -349,6 +360,12 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
         verdict.push_str(lang.pick(
             "（有数据错误，部分行未参与检查）",
             " (some rows have data errors and were left out of the check)",
+        ));
+    }
+    if !report.notices.is_empty() {
+        verdict.push_str(lang.pick(
+            "（另有提示，可能影响结论，见“提示”一节）",
+            " (see the notices: they may change the answer)",
         ));
     }
     out.push_str(&format!("<p class=\"{class}\">{}</p>\n", esc(&verdict)));
@@ -690,6 +707,38 @@ fn data_errors(out: &mut String, errors: &[DataErrorEntry], lang: Lang) {
                 esc(e.column.as_deref().unwrap_or(lang.pick("（整行）", "(row)"))),
                 esc_br(e.value.as_deref().unwrap_or("")),
                 esc_br(&e.reason),
+            )
+        }),
+    );
+    out.push_str("</section>\n");
+}
+
+fn notices(out: &mut String, report: &Report, lang: Lang) {
+    if report.notices.is_empty() {
+        return;
+    }
+    section(
+        out,
+        "notices",
+        "notices",
+        &counted(notices_word(lang), report.notices.len(), lang),
+    );
+    table(
+        out,
+        "",
+        &[
+            Col::Text(lang.pick("提示", "Notice")),
+            Col::Text(lang.pick("例", "Examples")),
+        ],
+        report.notices.iter().map(|n| {
+            format!(
+                "<tr><td>{}</td><td>{}</td></tr>\n",
+                esc_br(&n.message),
+                if n.examples.is_empty() {
+                    String::new()
+                } else {
+                    esc_br(&examples_text(&n.examples, lang))
+                },
             )
         }),
     );

@@ -139,6 +139,7 @@ mod tests {
             rules: Vec::new(),
             findings: (0..9000).map(e).collect(),
             data_errors: Vec::new(),
+            notices: Vec::new(),
             warnings: Vec::new(),
             resolved: None,
             plan: super::super::PlanInfo::default(),

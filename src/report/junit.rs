@@ -17,7 +17,7 @@
 //!
 //! No timestamps or durations (`time="0"`): two runs on the same data give the same bytes.
 
-use super::words::{escape_controls, status_word};
+use super::words::{escape_controls, examples_text, status_word};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
 use crate::rules::Severity;
@@ -208,6 +208,25 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             ));
         }
         suites.push_str("  </testsuite>\n");
+    }
+    if !report.notices.is_empty() {
+        // SPEC §8: notices as properties, in a suite of their own with no test case.
+        suites.push_str(
+            "  <testsuite name=\"notices\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0\">\n    <properties>\n",
+        );
+        for n in &report.notices {
+            let mut value = n.message.clone();
+            if !n.examples.is_empty() {
+                value.push_str(lang.pick("。", ". "));
+                value.push_str(&examples_text(&n.examples, lang));
+            }
+            suites.push_str(&format!(
+                "      <property name=\"{}\" value=\"{}\"/>\n",
+                attr(n.kind),
+                attr(&value)
+            ));
+        }
+        suites.push_str("    </properties>\n  </testsuite>\n");
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(

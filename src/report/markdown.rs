@@ -6,7 +6,9 @@
 //! all, which would split a table cell, and `<` so no HTML passes through) get a
 //! backslash, line breaks become `<br>` so a cell stays on its row.
 
-use super::words::{change_word, counted, escape_controls, severity_word, status_word};
+use super::words::{
+    change_word, counted, escape_controls, examples_text, notices_word, severity_word, status_word,
+};
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
 use crate::rules::Severity;
@@ -280,6 +282,25 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         out.push_str(&data_errors(&report.data_errors, lang));
     }
 
+    if !report.notices.is_empty() {
+        section(
+            &mut out,
+            &counted(notices_word(lang), report.notices.len(), lang),
+            &[lang.pick("提示", "notice"), lang.pick("例", "examples")],
+            &[],
+            report.notices.iter().map(|n| {
+                [
+                    esc(&n.message),
+                    if n.examples.is_empty() {
+                        String::new()
+                    } else {
+                        esc(&examples_text(&n.examples, lang))
+                    },
+                ]
+            }),
+        );
+    }
+
     if !report.warnings.is_empty() {
         section(
             &mut out,
@@ -314,13 +335,18 @@ fn summary_text(report: &Report, lang: Lang) -> String {
         (0, Lang::En) => "Result: no error-severity violations.",
         (_, Lang::En) => "Result: not compliant.",
     };
+    let notices = match (report.notices.len(), lang) {
+        (0, _) => String::new(),
+        (n, Lang::Zh) => format!("，提示 {n}"),
+        (n, Lang::En) => format!(", {n} notice(s)"),
+    };
     let mut text = match lang {
         Lang::Zh => format!(
-            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}。",
+            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}{notices}。",
             s.violation, s.pending, s.waived, s.data_errors
         ),
         Lang::En => format!(
-            "Total: {} violation(s), {} pending, {} waived, {} data error(s).",
+            "Total: {} violation(s), {} pending, {} waived, {} data error(s){notices}.",
             s.violation, s.pending, s.waived, s.data_errors
         ),
     };

@@ -17,7 +17,8 @@ use serde::Serialize;
 use crate::dates::fmt_date;
 use crate::eval::{Evaluation, message};
 use crate::i18n::Lang;
-use crate::model::Dataset;
+use crate::model::{Dataset, TableKind};
+use crate::notice::{Detail, Notice};
 use crate::rules::{RuleSet, Severity};
 use crate::view::{Evidence, Finding, Status};
 
@@ -33,6 +34,8 @@ pub enum FailOn {
     Pending,
     /// No finding (only data errors)
     None,
+    /// Violations and pending findings at any severity, and any notice
+    Notice,
 }
 
 /// Output formats of `check` and `validate`.
@@ -256,6 +259,104 @@ pub struct DataErrorEntry {
     pub reason: String,
 }
 
+/// One entry of `notices` (SPEC §8).
+#[derive(Clone, Debug, Serialize)]
+pub struct NoticeEntry {
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub count: u64,
+    pub message: String,
+    pub examples: Vec<ExampleEntry>,
+    /// `after_as_of`: the latest date left out and its line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest: Option<LatestEntry>,
+    /// `variant_value`: the word of a rule the value resembles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resembles: Option<String>,
+    /// `column_absent`: the rules that use the column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<String>>,
+    /// `by_name`, `sheet`, `title_lines`, `empty_table`: the file the table was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+}
+
+/// A row a notice points to.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExampleEntry {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub line: u32,
+    pub value: Option<String>,
+}
+
+/// `latest` of an `after_as_of` notice.
+#[derive(Clone, Debug, Serialize)]
+pub struct LatestEntry {
+    pub date: String,
+    pub line: u32,
+}
+
+/// The notices of a run as report entries, sorted by kind, table, column, value.
+pub fn notice_entries<'n>(
+    notices: impl Iterator<Item = &'n Notice>,
+    lang: Lang,
+) -> Vec<NoticeEntry> {
+    let mut all: Vec<&Notice> = notices.collect();
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    all.into_iter()
+        .map(|n| {
+            let (file, sheet) = match &n.detail {
+                Detail::From(s) => (Some(s.file.clone()), s.sheet.clone()),
+                _ => (None, None),
+            };
+            NoticeEntry {
+                kind: n.kind.as_str(),
+                table: n.table.map(TableKind::name),
+                column: n.column.clone(),
+                value: n.value.clone(),
+                count: n.count,
+                message: n.message(lang),
+                examples: n
+                    .examples
+                    .iter()
+                    .map(|e| ExampleEntry {
+                        file: e.source.file.clone(),
+                        sheet: e.source.sheet.clone(),
+                        line: e.line,
+                        value: e.value.clone(),
+                    })
+                    .collect(),
+                latest: match &n.detail {
+                    Detail::Latest { date, line } => Some(LatestEntry {
+                        date: fmt_date(*date),
+                        line: *line,
+                    }),
+                    _ => None,
+                },
+                resembles: match &n.detail {
+                    Detail::Resembles(w) => Some(w.clone()),
+                    _ => None,
+                },
+                rules: match &n.detail {
+                    Detail::Rules(r) => Some(r.clone()),
+                    _ => None,
+                },
+                file,
+                sheet,
+            }
+        })
+        .collect()
+}
+
 /// The whole report, in the shape of SPEC §4.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -265,6 +366,8 @@ pub struct Report {
     pub rules: Vec<RuleEntry>,
     pub findings: Vec<FindingEntry>,
     pub data_errors: Vec<DataErrorEntry>,
+    /// What changes the answer without being a data error (SPEC §8).
+    pub notices: Vec<NoticeEntry>,
     /// Expired or unused waivers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<WarningEntry>,
@@ -351,6 +454,7 @@ impl Report {
             rules: entries,
             findings,
             data_errors,
+            notices: notice_entries(data.notices.iter().chain(&ev.notices), lang),
             warnings: Vec::new(),
             resolved: None,
             plan: PlanInfo {
@@ -402,10 +506,13 @@ impl Report {
         let failing = self.findings.iter().any(|f| match fail_on {
             FailOn::Error => f.status == Status::Violation && f.severity == Severity::Error,
             FailOn::Warning => f.status == Status::Violation,
-            FailOn::Pending => matches!(f.status, Status::Violation | Status::Pending),
+            FailOn::Pending | FailOn::Notice => {
+                matches!(f.status, Status::Violation | Status::Pending)
+            }
             FailOn::None => false,
         });
-        u8::from(failing || self.summary.data_errors > 0)
+        let noticed = fail_on == FailOn::Notice && !self.notices.is_empty();
+        u8::from(failing || noticed || self.summary.data_errors > 0)
     }
 
     /// The default exit code (`--fail-on error`).

@@ -4,7 +4,7 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::words::status_word;
+use super::words::{examples_text, notices_word, status_word};
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
 use crate::view::Status;
@@ -221,6 +221,25 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         }
         out.push('\n');
     }
+    if !report.notices.is_empty() {
+        out.push_str(&format!(
+            "■ {}{}\n",
+            notices_word(lang),
+            count(report.notices.len(), lang)
+        ));
+        for n in &report.notices {
+            out.push_str(&wrap(
+                &format!("  {}", clean(&n.message)),
+                width as usize,
+                "    ",
+            ));
+            if !n.examples.is_empty() {
+                let ex = format!("    {}", clean(&examples_text(&n.examples, lang)));
+                out.push_str(&wrap(&ex, width as usize, "      "));
+            }
+        }
+        out.push('\n');
+    }
     out.push_str(&summary_line(report, lang));
     out
 }
@@ -358,13 +377,18 @@ fn summary_line(report: &Report, lang: Lang) -> String {
         (Some(n), Some(r), Lang::En) => format!(", {n} new, {r} resolved"),
         _ => String::new(),
     };
+    let notices = match (report.notices.len(), lang) {
+        (0, _) => String::new(),
+        (n, Lang::Zh) => format!("，提示 {n}"),
+        (n, Lang::En) => format!(", {n} notice(s)"),
+    };
     match lang {
         Lang::Zh => format!(
-            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}{changes}。{verdict}\n",
+            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}{notices}{changes}。{verdict}\n",
             s.violation, s.pending, s.waived, s.data_errors
         ),
         Lang::En => format!(
-            "total: {} violation(s), {} pending, {} waived, {} data error(s){changes}. {verdict}\n",
+            "total: {} violation(s), {} pending, {} waived, {} data error(s){notices}{changes}. {verdict}\n",
             s.violation, s.pending, s.waived, s.data_errors
         ),
     }

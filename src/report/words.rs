@@ -2,6 +2,7 @@
 //! statuses, severities, baseline changes, counted headings, and the cleaning of cell
 //! text (control characters, text a spreadsheet would take for a formula).
 
+use super::ExampleEntry;
 use crate::i18n::Lang;
 use crate::rules::Severity;
 use crate::view::Status;
@@ -29,6 +30,32 @@ pub(super) fn change_word(c: &str, lang: Lang) -> String {
         "new" => lang.pick("新增", "new").to_owned(),
         "unchanged" => lang.pick("未变", "unchanged").to_owned(),
         other => other.to_owned(),
+    }
+}
+
+/// What notices are called in headings.
+pub(super) fn notices_word(lang: Lang) -> &'static str {
+    lang.pick("提示", "Notices")
+}
+
+/// A notice's example rows in words: `例：classes.csv 第 12 行：2091/4/10；…`.
+pub(super) fn examples_text(examples: &[ExampleEntry], lang: Lang) -> String {
+    let one = |e: &ExampleEntry| {
+        let file = match &e.sheet {
+            Some(s) => format!("{}[{s}]", e.file),
+            None => e.file.clone(),
+        };
+        match (&e.value, lang) {
+            (Some(v), Lang::Zh) => format!("{file} 第 {} 行：{v}", e.line),
+            (Some(v), Lang::En) => format!("{file} line {}: {v}", e.line),
+            (None, Lang::Zh) => format!("{file} 第 {} 行", e.line),
+            (None, Lang::En) => format!("{file} line {}", e.line),
+        }
+    };
+    let list: Vec<String> = examples.iter().map(one).collect();
+    match lang {
+        Lang::Zh => format!("例：{}", list.join("；")),
+        Lang::En => format!("e.g. {}", list.join("; ")),
     }
 }
 

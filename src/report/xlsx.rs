@@ -18,7 +18,9 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::words::{change_word, escape_controls, looks_like_formula, severity_word, status_word};
+use super::words::{
+    change_word, escape_controls, examples_text, looks_like_formula, severity_word, status_word,
+};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
 
@@ -297,6 +299,7 @@ fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let summary_name = names.claim(lang.pick("汇总", "Summary"));
     let detail_name = names.claim(lang.pick("分项统计", "Breakdown"));
     let errors_name = names.claim(lang.pick("数据错误", "Data errors"));
+    let notices_name = names.claim(lang.pick("提示", "Notices"));
     let warnings_name = names.claim(lang.pick("提醒", "Warnings"));
     let resolved_name = names.claim(lang.pick("已整改", "Resolved"));
     let rule_sheets: Vec<String> = report.rules.iter().map(|r| names.claim(&r.id)).collect();
@@ -340,6 +343,14 @@ fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         report,
         lang,
     )?;
+    if !report.notices.is_empty() {
+        notices(
+            wb.add_worksheet().set_name(&notices_name)?,
+            &st,
+            report,
+            lang,
+        )?;
+    }
     if !report.warnings.is_empty() {
         warnings(
             wb.add_worksheet().set_name(&warnings_name)?,
@@ -710,6 +721,33 @@ fn data_errors(
         sh.text(row, 5, &e.reason, true)
     })?;
     cut_short(&mut sh, shown, report.data_errors.len(), lang)
+}
+
+fn notices(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Result<(), XlsxError> {
+    let mut sh = Sheet::new(ws, st);
+    let head = [
+        lang.pick("类别", "kind"),
+        lang.pick("表", "table"),
+        lang.pick("列", "column"),
+        lang.pick("值", "value"),
+        lang.pick("行数", "count"),
+        lang.pick("说明", "message"),
+        lang.pick("例", "examples"),
+    ];
+    sh.table(&head, &report.notices, &[5, 6], |sh, row, n| {
+        sh.text(row, 0, n.kind, false)?;
+        sh.text(row, 1, n.table.unwrap_or(""), false)?;
+        sh.text(row, 2, n.column.as_deref().unwrap_or(""), false)?;
+        sh.text(row, 3, n.value.as_deref().unwrap_or(""), false)?;
+        sh.number(row, 4, n.count as f64)?;
+        sh.text(row, 5, &n.message, true)?;
+        let examples = if n.examples.is_empty() {
+            String::new()
+        } else {
+            examples_text(&n.examples, lang)
+        };
+        sh.text(row, 6, &examples, true)
+    })
 }
 
 fn warnings(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Result<(), XlsxError> {

@@ -36,7 +36,7 @@ pub fn run(args: &[&str], dir: Option<&Path>) -> (i32, String, String) {
     )
 }
 
-/// Removes the human-language texts (`message`, `reason`) and normalizes numbers,
+/// Removes the human-language texts (`message` of findings and notices, `reason`) and normalizes numbers,
 /// so a report compares with a hand-worked expected file.
 pub fn comparable(mut v: Value) -> Value {
     if let Some(fs) = v.get_mut("findings").and_then(Value::as_array_mut) {
@@ -50,6 +50,13 @@ pub fn comparable(mut v: Value) -> Value {
         for e in es {
             if let Some(o) = e.as_object_mut() {
                 o.remove("reason");
+            }
+        }
+    }
+    if let Some(ns) = v.get_mut("notices").and_then(Value::as_array_mut) {
+        for n in ns {
+            if let Some(o) = n.as_object_mut() {
+                o.remove("message");
             }
         }
     }
