@@ -310,12 +310,12 @@ fn width() -> u16 {
     }
 }
 
-fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
+fn load_data(a: &DataArgs, rules: &mut RuleSet) -> Result<crate::model::Dataset> {
     let paths = load::locate::locate(
         &a.data,
         [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
     )?;
-    let columns = match &a.columns {
+    let (columns, spellings) = match &a.columns {
         Some(p) => load::options::read_column_map(p)?,
         None => Default::default(),
     };
@@ -323,11 +323,15 @@ fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
         encoding: a.encoding,
         delimiter: a.delimiter,
         columns,
+        spellings: crate::spelling::Spellings::merge(&rules.spellings, &spellings),
         block: 0,
         progress: progress_bar(&paths),
         ..ReadOptions::default()
     };
     let data = load::load(&paths, &opts, &rules.plan.levels);
+    // The run's spellings (SPEC §8): `[known]` of both files counts when the rules are
+    // bound to the data.
+    rules.spellings = opts.spellings.clone();
     if let Some(p) = &opts.progress {
         p.finish_and_clear();
     }
@@ -427,7 +431,7 @@ fn check(a: CheckArgs) -> Result<u8> {
     let format = output_format(a.data.format, a.data.output.as_deref())?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut rules = load_rules(a.data.rules.as_deref())?;
-    let data = load_data(&a.data, &rules)?;
+    let data = load_data(&a.data, &mut rules)?;
     let diags = rules.bind(&data);
     if !diags.is_empty() {
         return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
@@ -509,8 +513,8 @@ fn check(a: CheckArgs) -> Result<u8> {
 }
 
 fn validate(a: DataArgs) -> Result<u8> {
-    let rules = load_rules(a.rules.as_deref())?;
-    let data = load_data(&a, &rules)?;
+    let mut rules = load_rules(a.rules.as_deref())?;
+    let data = load_data(&a, &mut rules)?;
     let errors = report::data_error_entries(&data, a.lang);
     // Counts per file and per kind of problem, in a stable order.
     let mut by_file: Vec<(String, u64)> = Vec::new();

@@ -28,7 +28,8 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// Per rule, what met the requirement (for per-county summaries in reports).
     pub met: Vec<Outcomes>,
-    /// What evaluating noticed (SPEC §8): rows dated after the as-of date.
+    /// What evaluating noticed (SPEC §8): rows dated after the as-of date, and what
+    /// binding the rules to the data noticed.
     pub notices: Vec<Notice>,
 }
 
@@ -85,7 +86,10 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
         counts,
         findings,
         met,
-        notices: after_as_of(data, as_of),
+        notices: after_as_of(data, as_of)
+            .into_iter()
+            .chain(rules.notices.iter().cloned())
+            .collect(),
     }
 }
 

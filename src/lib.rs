@@ -14,6 +14,7 @@ pub mod model;
 pub mod notice;
 pub mod report;
 pub mod rules;
+pub mod spelling;
 pub mod tables;
 pub mod trace;
 pub mod view;

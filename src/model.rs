@@ -553,6 +553,44 @@ impl Table {
         self.lines.len()
     }
 
+    /// The distinct values of column `col` among `rows`, each with how many of the rows
+    /// hold it, in order of first appearance.
+    pub fn tally(&self, col: usize, rows: impl Iterator<Item = u32>) -> Vec<(&str, u64)> {
+        let Some(cells) = self.cells.get(col) else {
+            return Vec::new();
+        };
+        if cells.direct {
+            let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+            let mut out: Vec<(&str, u64)> = Vec::new();
+            for row in rows {
+                let v = cells.get(row as usize);
+                match at.get(v) {
+                    Some(&i) => out[i].1 += 1,
+                    None => {
+                        at.insert(v, out.len());
+                        out.push((v, 1));
+                    }
+                }
+            }
+            return out;
+        }
+        // Dictionary form: count by value number, no hashing.
+        let mut counts = vec![0u64; cells.ends.len()];
+        let mut order = Vec::new();
+        for row in rows {
+            if let Some(&v) = cells.codes.get(row as usize) {
+                if counts[v as usize] == 0 {
+                    order.push(v);
+                }
+                counts[v as usize] += 1;
+            }
+        }
+        order
+            .into_iter()
+            .map(|v| (cells.value(v as usize), counts[v as usize]))
+            .collect()
+    }
+
     /// The spreadsheet line of a row.
     pub fn line(&self, row: u32) -> u32 {
         self.lines[row as usize]
@@ -663,6 +701,19 @@ pub struct Dataset {
     /// What reading the tables noticed (SPEC §8): empty tables, title lines, tables
     /// found by name or sheet position, mapped values.
     pub notices: Vec<Notice>,
+    /// The cells each `[values]` mapping changed (SPEC §8 "Value spellings").
+    pub value_changes: Vec<ValueChange>,
+}
+
+/// The cells one `[values]` mapping changed in one column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueChange {
+    pub table: TableKind,
+    /// The column's header as written.
+    pub column: String,
+    pub spelling: String,
+    pub word: String,
+    pub count: u64,
 }
 
 impl Dataset {

@@ -74,6 +74,8 @@ pub struct Notice {
     pub table: Option<TableKind>,
     /// The column's canonical name, or its header as written for other columns.
     pub column: Option<String>,
+    /// The column's header as written in the file, which messages name.
+    pub header: Option<String>,
     pub value: Option<String>,
     pub count: u64,
     pub examples: Vec<Example>,
@@ -87,6 +89,7 @@ impl Notice {
             kind,
             table,
             column: None,
+            header: None,
             value: None,
             count,
             examples: Vec::new(),
@@ -125,7 +128,11 @@ impl Notice {
         };
         let t = table(self.table);
         let n = self.count;
-        let column = self.column.as_deref().unwrap_or("");
+        let column = self
+            .header
+            .as_deref()
+            .or(self.column.as_deref())
+            .unwrap_or("");
         let value = self.value.as_deref().unwrap_or("");
         let from = match &self.detail {
             Detail::From(s) => s.display(),

@@ -99,6 +99,8 @@ impl<'a> Attendance<'a> {
         if self.b.too_many_fields(line, cells) {
             return;
         }
+        let cells = self.b.mapped_cells(line, cells);
+        let cells = cells.as_ref();
         let mut problems = Problems::new();
         let row = self.b.fields(cells);
         let (c, cadre_text) = row.get(Field::AttCadreId);
@@ -307,7 +309,8 @@ pub fn read_attendance_csv<'l>(
         let mut sinks: Vec<Attendance<'l>> = (0..parts)
             .map(|_| {
                 Attendance::new(
-                    Builder::new(kind, source.clone(), columns.clone(), levels),
+                    Builder::new(kind, source.clone(), columns.clone(), levels)
+                        .map_values(&opts.spellings),
                     cadres,
                     classes,
                 )

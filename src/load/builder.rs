@@ -3,11 +3,19 @@
 //! several cores joined in line order; the ids settled (through `ids.rs`). A bad row is
 //! reported with every problem found in it and left out; the run goes on.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use super::cell::Cell;
 use super::fields::{self, Problems, RowCells, WaiverRow};
 use super::ids::{IdMap, IdRecord};
 use crate::i18n::Problem;
-use crate::model::{Cadre, Class, Column, DataError, Field, Source, Table, TableKind, fields_of};
+use crate::model::{
+    Cadre, Class, Column, ColumnRef, DataError, Field, Source, Table, TableKind, ValueType,
+    fields_of,
+};
+use crate::notice::MAX_EXAMPLES;
+use crate::spelling::Spellings;
 
 /// Turns the rows of one table into typed rows and data errors.
 pub struct Builder<'l> {
@@ -24,6 +32,40 @@ pub struct Builder<'l> {
     records: Vec<IdRecord>,
     /// The ids of rejected rows (accepted rows' ids are in the table).
     record_ids: Vec<String>,
+    /// `[values]` of this table (SPEC §8): per column, spelling → word.
+    maps: Vec<(usize, HashMap<String, String>)>,
+    /// The cells each mapping changed, in line order.
+    pub mapped: Vec<Mapped>,
+}
+
+/// Adds the mapped-cell counts of another part of a table (or another attendance
+/// sink) to `all`, keeping the first lines changed.
+pub fn add_mapped(all: &mut Vec<Mapped>, other: Vec<Mapped>) {
+    for o in other {
+        match all
+            .iter_mut()
+            .find(|m| m.column == o.column && m.spelling == o.spelling)
+        {
+            Some(m) => {
+                m.count += o.count;
+                m.lines.extend(o.lines);
+                m.lines.sort_unstable();
+                m.lines.truncate(MAX_EXAMPLES);
+            }
+            None => all.push(o),
+        }
+    }
+}
+
+/// The cells one `[values]` mapping changed in a table.
+#[derive(Clone, Debug)]
+pub struct Mapped {
+    pub column: usize,
+    pub spelling: String,
+    pub word: String,
+    pub count: u64,
+    /// The first lines changed (at most [`MAX_EXAMPLES`]).
+    pub lines: Vec<u32>,
 }
 
 impl<'l> Builder<'l> {
@@ -51,6 +93,85 @@ impl<'l> Builder<'l> {
             ids: IdMap::default(),
             records: Vec::new(),
             record_ids: Vec::new(),
+            maps: Vec::new(),
+            mapped: Vec::new(),
+        }
+    }
+
+    /// Takes the `[values]` mappings of this table's text columns (SPEC §8): applied to
+    /// every row before its fields are read. Mappings for columns the file lacks, or for
+    /// ids, dates and numbers, do nothing.
+    pub fn map_values(mut self, spellings: &Spellings) -> Self {
+        for m in spellings.values.iter().filter(|m| m.table == self.kind) {
+            let col = match self.table.resolve_column(&m.column) {
+                Some(ColumnRef::Extra(c)) => c,
+                Some(ColumnRef::Field(f, Some(c)))
+                    if matches!(
+                        fields_of(self.kind)
+                            .iter()
+                            .find(|s| s.field == f)
+                            .map(|s| s.value_type),
+                        Some(ValueType::Text | ValueType::Level)
+                    ) =>
+                {
+                    c
+                }
+                _ => continue,
+            };
+            let at = match self.maps.iter().position(|(c, _)| *c == col) {
+                Some(at) => at,
+                None => {
+                    self.maps.push((col, HashMap::new()));
+                    self.maps.len() - 1
+                }
+            };
+            // The first mapping of a spelling wins (the columns file's come first).
+            self.maps[at]
+                .1
+                .entry(m.spelling.clone())
+                .or_insert_with(|| m.word.clone());
+        }
+        self
+    }
+
+    /// A row's cells with `[values]` applied, counting what changed.
+    pub fn mapped_cells<'c>(&mut self, line: u32, cells: &'c [Cell<'c>]) -> Cow<'c, [Cell<'c>]> {
+        if self.maps.is_empty() {
+            return Cow::Borrowed(cells);
+        }
+        let mut out: Option<Vec<Cell<'c>>> = None;
+        for (col, map) in &self.maps {
+            let Some(cell) = cells.get(*col) else {
+                continue;
+            };
+            let text = cell.text();
+            let Some(word) = map.get(text.as_ref()) else {
+                continue;
+            };
+            match self
+                .mapped
+                .iter_mut()
+                .find(|m| m.column == *col && m.spelling == text.as_ref())
+            {
+                Some(m) => {
+                    m.count += 1;
+                    if m.lines.len() < MAX_EXAMPLES {
+                        m.lines.push(line);
+                    }
+                }
+                None => self.mapped.push(Mapped {
+                    column: *col,
+                    spelling: text.into_owned(),
+                    word: word.clone(),
+                    count: 1,
+                    lines: vec![line],
+                }),
+            }
+            out.get_or_insert_with(|| cells.to_vec())[*col] = Cell::Text(Cow::Owned(word.clone()));
+        }
+        match out {
+            Some(v) => Cow::Owned(v),
+            None => Cow::Borrowed(cells),
         }
     }
 
@@ -106,6 +227,14 @@ impl<'l> Builder<'l> {
 
     /// One data row. Blank rows are skipped; a row with extra non-empty fields is an error.
     pub fn row(&mut self, line: u32, cells: &[Cell<'_>]) {
+        match self.mapped_cells(line, cells) {
+            Cow::Borrowed(cells) => self.typed_row(line, cells),
+            Cow::Owned(cells) => self.typed_row(line, &cells),
+        }
+    }
+
+    /// One data row, its values mapped.
+    fn typed_row(&mut self, line: u32, cells: &[Cell<'_>]) {
         if cells.iter().all(Cell::is_blank) {
             return;
         }
@@ -251,6 +380,7 @@ impl<'l> Builder<'l> {
             }));
         self.record_ids.extend(other.record_ids);
         self.errors.extend(other.errors);
+        add_mapped(&mut self.mapped, other.mapped);
     }
 
     /// Settles the ids once every row is read, in line order (SPEC §1): the first row

@@ -26,9 +26,11 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::model::{DataError, Dataset, Field, Source, TableKind};
-use crate::notice::{Detail, Notice, NoticeKind};
+use crate::model::{Column, DataError, Dataset, Field, Source, TableKind, ValueChange};
+use crate::notice::{Detail, MAX_EXAMPLES, Notice, NoticeKind};
+use crate::spelling::Spellings;
 use attendance::{Attendance, read_attendance_csv};
+use builder::{Mapped, add_mapped};
 use fields::WaiverRow;
 pub use locate::TablePath;
 use locate::path_kind;
@@ -48,6 +50,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                     r,
                     levels,
                     &opts.columns[0],
+                    &opts.spellings,
                     opts.parts(),
                     opts.min_split(),
                 )
@@ -59,6 +62,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                 r,
                 levels,
                 &opts.columns[1],
+                &opts.spellings,
                 opts.parts(),
                 opts.min_split(),
             )
@@ -80,8 +84,8 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                 rows,
                 levels,
                 &opts.columns[2],
-                1,
-                0,
+                &opts.spellings,
+                (1, 0),
                 |b| Attendance::new(b, &cadres, &classes),
             )?
         }
@@ -104,9 +108,11 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
             0,
         ),
     };
+    let mut att_mapped = Vec::new();
     for a in atts {
         attended.extend(a.attended);
         att_errors.extend(a.b.errors);
+        add_mapped(&mut att_mapped, a.b.mapped);
     }
 
     let id_cols = (
@@ -120,6 +126,37 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     }
     if attendance.2 == 0 && att_errors.is_empty() {
         notices.push(empty_table(TableKind::Attendance, &attendance.0));
+    }
+    let mut value_changes = Vec::new();
+    let mapped = [
+        (
+            TableKind::Cadres,
+            &cadres.table.source,
+            &cadres.table.columns,
+            cadres.mapped,
+        ),
+        (
+            TableKind::Classes,
+            &classes.table.source,
+            &classes.table.columns,
+            classes.mapped,
+        ),
+        (
+            TableKind::Attendance,
+            &attendance.0,
+            &attendance.1,
+            att_mapped,
+        ),
+    ];
+    for (kind, source, columns, mapped) in mapped {
+        values_mapped(
+            kind,
+            source,
+            columns,
+            mapped,
+            &mut notices,
+            &mut value_changes,
+        );
     }
     let mut data_errors = cadres.errors;
     data_errors.extend(classes.errors);
@@ -142,7 +179,58 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         id_cols,
         attendance,
         notices,
+        value_changes,
     })
+}
+
+/// SPEC §8 `values_mapped`: per column, the cells `[values]` changed; and each
+/// mapping's count for `validate`.
+fn values_mapped(
+    kind: TableKind,
+    source: &Source,
+    columns: &[Column],
+    mut mapped: Vec<Mapped>,
+    notices: &mut Vec<Notice>,
+    changes: &mut Vec<ValueChange>,
+) {
+    mapped.sort_by(|a, b| (a.column, &a.spelling).cmp(&(b.column, &b.spelling)));
+    for m in &mapped {
+        let header = columns.get(m.column).map_or("", |c| c.header.as_str());
+        changes.push(ValueChange {
+            table: kind,
+            column: header.to_owned(),
+            spelling: m.spelling.clone(),
+            word: m.word.clone(),
+            count: m.count,
+        });
+        match notices.iter_mut().find(|n| {
+            n.kind == NoticeKind::ValuesMapped
+                && n.table == Some(kind)
+                && n.column.as_deref() == Some(header)
+        }) {
+            Some(n) => n.count += m.count,
+            None => {
+                let mut n = Notice::new(NoticeKind::ValuesMapped, Some(kind), m.count);
+                n.column = Some(header.to_owned());
+                notices.push(n);
+            }
+        }
+    }
+    // Examples: the first lines changed in each column, in line order.
+    for n in notices
+        .iter_mut()
+        .filter(|n| n.kind == NoticeKind::ValuesMapped && n.table == Some(kind))
+    {
+        let mut lines: Vec<(u32, &str)> = mapped
+            .iter()
+            .filter(|m| columns.get(m.column).map(|c| c.header.as_str()) == n.column.as_deref())
+            .flat_map(|m| m.lines.iter().map(move |&l| (l, m.spelling.as_str())))
+            .collect();
+        lines.sort_unstable();
+        for (line, spelling) in lines.into_iter().take(MAX_EXAMPLES) {
+            n.example(source, line, Some(spelling));
+        }
+    }
 }
 
 /// The notice for a table without data rows.
@@ -156,7 +244,15 @@ fn empty_table(kind: TableKind, source: &Source) -> Notice {
 /// and data errors for the rest.
 pub fn read_waivers(path: &Path, opts: &ReadOptions) -> Result<(Vec<WaiverRow>, Vec<DataError>)> {
     let rows = open_table(TableKind::Waivers, &path_kind(path, None), opts)?;
-    let b = read_rows(TableKind::Waivers, rows, &[], &[], 1, 0)?;
+    let b = read_rows(
+        TableKind::Waivers,
+        rows,
+        &[],
+        &[],
+        &Spellings::default(),
+        1,
+        0,
+    )?;
     Ok((b.waivers, b.errors))
 }
 

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use super::encoding::TextEncoding;
 use crate::i18n::say;
 use crate::model::{Field, TableKind, fields_of};
+use crate::spelling::Spellings;
 
 /// Reading options that apply to every file.
 #[derive(Clone, Debug, Default)]
@@ -27,6 +28,8 @@ pub struct ReadOptions {
     pub threads: usize,
     /// Split files of any size (lets tests read small fixtures in parts).
     pub split_small: bool,
+    /// `[values]` and `[known]` of the rule file and the columns file, merged.
+    pub spellings: Spellings,
 }
 
 impl ReadOptions {
@@ -44,9 +47,13 @@ impl ReadOptions {
     }
 }
 
+/// What a `--columns` file says: per table, header → field; and value spellings.
+pub type ColumnsFile = ([Vec<(String, Field)>; 3], Spellings);
+
 /// Reads a `--columns` file: a TOML table per table name, mapping a local header to a
-/// field, e.g. `[cadres]` `"任职时期" = "appointed_on"`.
-pub fn read_column_map(path: &Path) -> Result<[Vec<(String, Field)>; 3]> {
+/// field, e.g. `[cadres]` `"任职时期" = "appointed_on"`; and `[values]`/`[known]`
+/// (SPEC §8 "Value spellings").
+pub fn read_column_map(path: &Path) -> Result<ColumnsFile> {
     let text = std::fs::read_to_string(path).with_context(|| {
         say(
             format!("无法读取表头对应文件 `{}`", path.display()),
@@ -63,8 +70,17 @@ pub fn read_column_map(path: &Path) -> Result<[Vec<(String, Field)>; 3]> {
     })?;
     let mut out: [Vec<(String, Field)>; 3] = Default::default();
     let mut problems = Vec::new();
+    let mut spelling_problems = Vec::new();
+    let spellings = Spellings::read(doc.get_ref(), &mut spelling_problems);
+    for (span, message) in spelling_problems {
+        let (line, col) = crate::diag::line_col(&text, span.start);
+        problems.push(format!("{name}:{line}:{col}: {message}"));
+    }
     for (k, v) in doc.get_ref().iter() {
         let table_name: &str = k.get_ref().as_ref();
+        if matches!(table_name, "values" | "known") {
+            continue;
+        }
         let Some(i) = TableKind::ALL
             .iter()
             .position(|t| t.name() == table_name || t.chinese() == table_name)
@@ -100,7 +116,7 @@ pub fn read_column_map(path: &Path) -> Result<[Vec<(String, Field)>; 3]> {
         }
     }
     if problems.is_empty() {
-        Ok(out)
+        Ok((out, spellings))
     } else {
         bail!("{}", problems.join("\n"))
     }

@@ -15,6 +15,7 @@ use super::parts::{read_parts, split_points};
 use super::{csv, stream, xlsx};
 use crate::i18n::say;
 use crate::model::{Field, Source, TableKind, display_name};
+use crate::spelling::Spellings;
 
 /// A table that could not be read at all (exit 2).
 pub fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>) -> anyhow::Error {
@@ -229,11 +230,20 @@ pub fn read_rows<'l>(
     rows: Rows,
     levels: &'l [String],
     custom: &[(String, Field)],
+    spellings: &Spellings,
     parts: usize,
     min_bytes: usize,
 ) -> Result<Builder<'l>> {
-    let mut pieces =
-        read_rows_in_parts(kind, rows, levels, custom, parts, min_bytes, |b| b)?.into_iter();
+    let mut pieces = read_rows_in_parts(
+        kind,
+        rows,
+        levels,
+        custom,
+        spellings,
+        (parts, min_bytes),
+        |b| b,
+    )?
+    .into_iter();
     crate::trace::stage(&format!("{} rows parsed", kind.name()));
     let mut b = pieces.next().context("no rows were read")?;
     for p in pieces {
@@ -245,16 +255,16 @@ pub fn read_rows<'l>(
     Ok(b)
 }
 
-/// Like [`read_rows`], splitting a large CSV file into up to `parts` pieces read in
-/// parallel, each by its own sink (in file order). Only files without quotes are split,
-/// since a quoted field may hold a line break.
+/// Like [`read_rows`], splitting a large CSV file into up to `parts` pieces (files over
+/// `min_bytes`) read in parallel, each by its own sink (in file order). Only files
+/// without quotes are split, since a quoted field may hold a line break.
 pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
     kind: TableKind,
     rows: Rows,
     levels: &'l [String],
     custom: &[(String, Field)],
-    parts: usize,
-    min_bytes: usize,
+    spellings: &Spellings,
+    (parts, min_bytes): (usize, usize),
     mut make: impl FnMut(Builder<'l>) -> S,
 ) -> Result<Vec<S>> {
     match rows {
@@ -275,7 +285,10 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             let mut sinks: Vec<S> = bounds
                 .iter()
                 .map(|&(from, to, _)| {
-                    let mut s = make(Builder::new(kind, source.clone(), columns.clone(), levels));
+                    let mut s = make(
+                        Builder::new(kind, source.clone(), columns.clone(), levels)
+                            .map_values(spellings),
+                    );
                     // Room for this part's rows, counted by its line breaks.
                     let rows = memchr::memchr_iter(b'\n', &text.as_bytes()[from..to]).count() + 1;
                     s.builder().reserve(rows);
@@ -292,7 +305,7 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
         } => {
             let columns = map_headers_with(kind, &header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
-            let mut b = make(Builder::new(kind, source, columns, levels));
+            let mut b = make(Builder::new(kind, source, columns, levels).map_values(spellings));
             let mut cells: Vec<Cell<'_>> = Vec::new();
             for (line, r) in &rows {
                 cells.clear();

@@ -267,6 +267,9 @@ pub struct NoticeEntry {
     pub table: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// The column's header as written, where it differs from `column`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub count: u64,
@@ -322,6 +325,7 @@ pub fn notice_entries<'n>(
                 kind: n.kind.as_str(),
                 table: n.table.map(TableKind::name),
                 column: n.column.clone(),
+                header: n.header.clone().filter(|h| Some(h) != n.column.as_ref()),
                 value: n.value.clone(),
                 count: n.count,
                 message: n.message(lang),

@@ -13,12 +13,15 @@ pub mod keys;
 pub mod parse;
 pub mod quota;
 pub mod registry;
+pub mod variants;
 
 use std::ops::Range;
 
 use crate::diag::Diagnostic;
 use crate::i18n::Lang;
 use crate::model::{Dataset, TableKind};
+use crate::notice::Notice;
+use crate::spelling::Spellings;
 use crate::view::{Context, Outcomes, Plan};
 use condition::{ColName, Conditions};
 
@@ -101,6 +104,10 @@ pub struct RuleSet {
     pub source: String,
     pub plan: Plan,
     pub rules: Vec<Rule>,
+    /// `[values]` and `[known]` of the rule file (SPEC §8 "Value spellings").
+    pub spellings: Spellings,
+    /// What binding the rules to the data noticed (SPEC §8 `column_absent`).
+    pub notices: Vec<Notice>,
 }
 
 impl RuleSet {
@@ -108,15 +115,25 @@ impl RuleSet {
     /// is an error naming the rule and the column (SPEC §5 "Conditions, precisely").
     pub fn bind(&mut self, data: &Dataset) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
+        // What the rules compare text with, and every column they name, for notices.
+        let mut compared = Vec::new();
+        let mut named: Vec<(String, ColName)> = Vec::new();
         for rule in &mut self.rules {
             let mut missing = Vec::new();
             for c in rule.kind.conditions_mut() {
                 missing.extend(c.bind(data));
+                variants::collect_words(c, data, &mut compared);
+                named.extend(
+                    c.clauses
+                        .iter()
+                        .map(|cl| (rule.meta.id.clone(), cl.column.clone())),
+                );
             }
             for c in rule.kind.columns_mut() {
                 if !c.bind(data) {
                     missing.push(c.clone());
                 }
+                named.push((rule.meta.id.clone(), c.clone()));
             }
             for m in missing {
                 let (table, src) = match m.table {
@@ -142,6 +159,11 @@ impl RuleSet {
                 ));
             }
         }
+        let refs: Vec<(String, &ColName)> = named.iter().map(|(r, c)| (r.clone(), c)).collect();
+        let mut notices = Vec::new();
+        variants::absent_columns(&refs, data, &mut notices);
+        notices.extend(variants::variant_notices(&compared, data, &self.spellings));
+        self.notices = notices;
         diags
     }
 

@@ -8,6 +8,7 @@ use super::keys::{Keys, Val, date, string, type_error};
 use super::registry::{KINDS, find_kind};
 use super::{Rule, RuleMeta, RuleSet, Severity};
 use crate::diag::Diagnostic;
+use crate::spelling::Spellings;
 use crate::view::Plan;
 
 /// The default `levels`, lowest first.
@@ -75,13 +76,24 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
             "no rules: add at least one `[[rules]]` table",
         )),
     }
-    top.finish(&["plan", "rules"], &mut diags);
+    // SPEC §8: spellings common to a plan.
+    let _ = (top.take("values"), top.take("known"));
+    let mut problems = Vec::new();
+    let spellings = Spellings::read(doc.get_ref(), &mut problems);
+    diags.extend(
+        problems
+            .into_iter()
+            .map(|(span, m)| Diagnostic::new(span, m)),
+    );
+    top.finish(&["plan", "rules", "values", "known"], &mut diags);
     match plan {
         Some(plan) if diags.is_empty() => Ok(RuleSet {
             file: file.to_owned(),
             source: source.to_owned(),
             plan,
             rules,
+            spellings,
+            notices: Vec::new(),
         }),
         _ => {
             diags.sort_by_key(|d| d.span.start);
