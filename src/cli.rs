@@ -311,7 +311,7 @@ fn width() -> u16 {
 }
 
 fn load_data(a: &DataArgs, rules: &mut RuleSet) -> Result<crate::model::Dataset> {
-    let paths = load::locate::locate(
+    let located = load::locate::locate_all(
         &a.data,
         [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
     )?;
@@ -325,17 +325,19 @@ fn load_data(a: &DataArgs, rules: &mut RuleSet) -> Result<crate::model::Dataset>
         columns,
         spellings: crate::spelling::Spellings::merge(&rules.spellings, &spellings),
         block: 0,
-        progress: progress_bar(&paths),
+        progress: progress_bar(&located.paths),
         ..ReadOptions::default()
     };
-    let data = load::load(&paths, &opts, &rules.plan.levels);
+    let data = load::load(&located.paths, &opts, &rules.plan.levels);
     // The run's spellings (SPEC §8): `[known]` of both files counts when the rules are
     // bound to the data.
     rules.spellings = opts.spellings.clone();
     if let Some(p) = &opts.progress {
         p.finish_and_clear();
     }
-    data
+    let mut data = data?;
+    data.notices.extend(located.notices);
+    Ok(data)
 }
 
 /// A progress bar on stderr, only when stderr is a terminal and the input is large
@@ -516,6 +518,23 @@ fn validate(a: DataArgs) -> Result<u8> {
     let mut rules = load_rules(a.rules.as_deref())?;
     let data = load_data(&a, &mut rules)?;
     let errors = report::data_error_entries(&data, a.lang);
+    // Binding the rules finds values that look like a rule's word, and columns the
+    // rules use that the files lack (SPEC §8): data problems too.
+    let _ = rules.bind(&data);
+    let notices = report::notice_entries(data.notices.iter().chain(&rules.notices), a.lang);
+    let changes: Vec<serde_json::Value> = data
+        .value_changes
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "table": v.table.name(),
+                "column": v.column,
+                "spelling": v.spelling,
+                "word": v.word,
+                "count": v.count,
+            })
+        })
+        .collect();
     // Counts per file and per kind of problem, in a stable order.
     let mut by_file: Vec<(String, u64)> = Vec::new();
     let mut by_kind: Vec<(&'static str, u64)> = Vec::new();
@@ -600,6 +619,8 @@ fn validate(a: DataArgs) -> Result<u8> {
                     "by_kind": kinds,
                 },
                 "data_errors": errors,
+                "notices": notices,
+                "value_changes": changes,
             });
             let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
             s.push('\n');
@@ -615,6 +636,33 @@ fn validate(a: DataArgs) -> Result<u8> {
                     a.lang.pick("；", "; ")
                 );
                 out.push_str(&report::table::wrap(&line, width() as usize, "  "));
+            }
+            if !data.value_changes.is_empty() {
+                out.push_str(a.lang.pick("按 [values] 改写：\n", "mapped by [values]:\n"));
+                for v in &data.value_changes {
+                    let line = match a.lang {
+                        Lang::Zh => format!(
+                            "  {} {}：{} → {}，{} 格",
+                            v.table.chinese(),
+                            v.column,
+                            v.spelling,
+                            v.word,
+                            v.count
+                        ),
+                        Lang::En => format!(
+                            "  {} {}: {} → {}, {} cell(s)",
+                            v.table.name(),
+                            v.column,
+                            v.spelling,
+                            v.word,
+                            v.count
+                        ),
+                    };
+                    out.push_str(&report::table::wrap(&line, width() as usize, "    "));
+                }
+            }
+            if !notices.is_empty() {
+                out.push_str(&report::table::notices(&notices, a.lang, width()));
             }
             if errors.is_empty() {
                 out.push_str(a.lang.pick("没有数据错误。\n", "no data errors.\n"));

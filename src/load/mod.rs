@@ -26,7 +26,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::model::{Column, DataError, Dataset, Field, Source, TableKind, ValueChange};
+use crate::model::{Column, DataError, Dataset, Field, Source, TableKind, ValueChange, fields_of};
 use crate::notice::{Detail, MAX_EXAMPLES, Notice, NoticeKind};
 use crate::spelling::Spellings;
 use attendance::{Attendance, read_attendance_csv};
@@ -195,7 +195,13 @@ fn values_mapped(
 ) {
     mapped.sort_by(|a, b| (a.column, &a.spelling).cmp(&(b.column, &b.spelling)));
     for m in &mapped {
-        let header = columns.get(m.column).map_or("", |c| c.header.as_str());
+        let col = columns.get(m.column);
+        let header = col.map_or("", |c| c.header.as_str());
+        // The column as rules name it: a field's canonical name, or the header.
+        let name = col
+            .and_then(|c| c.field)
+            .and_then(|f| fields_of(kind).iter().find(|s| s.field == f))
+            .map_or(header, |s| s.name);
         changes.push(ValueChange {
             table: kind,
             column: header.to_owned(),
@@ -206,12 +212,13 @@ fn values_mapped(
         match notices.iter_mut().find(|n| {
             n.kind == NoticeKind::ValuesMapped
                 && n.table == Some(kind)
-                && n.column.as_deref() == Some(header)
+                && n.header.as_deref() == Some(header)
         }) {
             Some(n) => n.count += m.count,
             None => {
                 let mut n = Notice::new(NoticeKind::ValuesMapped, Some(kind), m.count);
-                n.column = Some(header.to_owned());
+                n.column = Some(name.to_owned());
+                n.header = Some(header.to_owned());
                 notices.push(n);
             }
         }
@@ -223,7 +230,7 @@ fn values_mapped(
     {
         let mut lines: Vec<(u32, &str)> = mapped
             .iter()
-            .filter(|m| columns.get(m.column).map(|c| c.header.as_str()) == n.column.as_deref())
+            .filter(|m| columns.get(m.column).map(|c| c.header.as_str()) == n.header.as_deref())
             .flat_map(|m| m.lines.iter().map(move |&l| (l, m.spelling.as_str())))
             .collect();
         lines.sort_unstable();

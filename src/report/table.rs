@@ -5,7 +5,7 @@
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::words::{examples_text, notices_word, status_word};
-use super::{DataErrorEntry, Report};
+use super::{DataErrorEntry, NoticeEntry, Report};
 use crate::i18n::Lang;
 use crate::view::Status;
 
@@ -314,6 +314,24 @@ fn count(n: usize, lang: Lang) -> String {
         Lang::Zh => format!("（{n}）"),
         Lang::En => format!(" ({n})"),
     }
+}
+
+/// The notices section (also shown by `validate`).
+pub fn notices(list: &[NoticeEntry], lang: Lang, width: u16) -> String {
+    let mut out = format!("■ {}{}\n", notices_word(lang), count(list.len(), lang));
+    for n in list {
+        out.push_str(&wrap(
+            &format!("  {}", clean(&n.message)),
+            width as usize,
+            "    ",
+        ));
+        if !n.examples.is_empty() {
+            let ex = format!("    {}", clean(&examples_text(&n.examples, lang)));
+            out.push_str(&wrap(&ex, width as usize, "      "));
+        }
+    }
+    out.push('\n');
+    out
 }
 
 /// The data-errors section (also the body of `validate`).
