@@ -310,11 +310,36 @@ fn width() -> u16 {
     }
 }
 
-fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
+/// Finds the files a run reads (the tables, then the rule, columns, waivers and baseline
+/// files) and refuses an `-o` naming any of them, before any work (SPEC §8).
+fn inputs(a: &DataArgs, waivers: Option<&Path>, baseline: Option<&Path>) -> Result<[TablePath; 3]> {
+    use report::write::Input;
     let paths = load::locate::locate(
         &a.data,
         [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
     )?;
+    let mut read: Vec<Input<'_>> = crate::model::TableKind::ALL
+        .iter()
+        .zip(&paths)
+        .map(|(kind, p)| Input::Table {
+            kind: *kind,
+            path: p.path(),
+            workbook: matches!(p, TablePath::Xlsx(..)),
+        })
+        .collect();
+    read.extend(a.rules.as_deref().map(Input::Rules));
+    read.extend(a.columns.as_deref().map(Input::Columns));
+    read.extend(waivers.map(Input::Waivers));
+    read.extend(baseline.map(Input::Baseline));
+    report::write::refuse_inputs(a.output.as_deref(), &read)?;
+    Ok(paths)
+}
+
+fn load_data(
+    a: &DataArgs,
+    rules: &RuleSet,
+    paths: &[TablePath; 3],
+) -> Result<crate::model::Dataset> {
     let columns = match &a.columns {
         Some(p) => load::options::read_column_map(p)?,
         None => Default::default(),
@@ -324,10 +349,10 @@ fn load_data(a: &DataArgs, rules: &RuleSet) -> Result<crate::model::Dataset> {
         delimiter: a.delimiter,
         columns,
         block: 0,
-        progress: progress_bar(&paths),
+        progress: progress_bar(paths),
         ..ReadOptions::default()
     };
-    let data = load::load(&paths, &opts, &rules.plan.levels);
+    let data = load::load(paths, &opts, &rules.plan.levels);
     if let Some(p) = &opts.progress {
         p.finish_and_clear();
     }
@@ -425,9 +450,10 @@ fn output_format(format: Option<Format>, output: Option<&Path>) -> Result<Format
 fn check(a: CheckArgs) -> Result<u8> {
     crate::trace::stage("start");
     let format = output_format(a.data.format, a.data.output.as_deref())?;
+    let paths = inputs(&a.data, a.waivers.as_deref(), a.baseline.as_deref())?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut rules = load_rules(a.data.rules.as_deref())?;
-    let data = load_data(&a.data, &rules)?;
+    let data = load_data(&a.data, &rules, &paths)?;
     let diags = rules.bind(&data);
     if !diags.is_empty() {
         return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
@@ -509,8 +535,9 @@ fn check(a: CheckArgs) -> Result<u8> {
 }
 
 fn validate(a: DataArgs) -> Result<u8> {
+    let paths = inputs(&a, None, None)?;
     let rules = load_rules(a.rules.as_deref())?;
-    let data = load_data(&a, &rules)?;
+    let data = load_data(&a, &rules, &paths)?;
     let errors = report::data_error_entries(&data, a.lang);
     // Counts per file and per kind of problem, in a stable order.
     let mut by_file: Vec<(String, u64)> = Vec::new();

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 
 use super::{Format, Report, csv, html, json, junit, markdown, table, xlsx};
 use crate::i18n::Lang;
+use crate::model::TableKind;
 
 /// Renders a report in a format: the bytes to write.
 /// `width` and `color` apply to the terminal table only.
@@ -113,6 +114,108 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
                 r => r.context("cannot write to standard output"),
             }
         }
+    }
+}
+
+/// A file a run reads, for [`refuse_inputs`].
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'a> {
+    /// A table's file: CSV, or a workbook holding it.
+    Table {
+        kind: TableKind,
+        path: &'a Path,
+        workbook: bool,
+    },
+    Rules(&'a Path),
+    Columns(&'a Path),
+    Waivers(&'a Path),
+    Baseline(&'a Path),
+}
+
+/// SPEC §8 "Files are never harmed": refuses an `-o` that is any file the run reads,
+/// by whatever path (relative, with `..`, a symbolic or hard link), before any work.
+pub fn refuse_inputs(out: Option<&Path>, inputs: &[Input<'_>]) -> Result<()> {
+    let Some(out) = out else {
+        return Ok(());
+    };
+    let Some(target) = FileId::of(out) else {
+        // Nothing there yet: no input can be it.
+        return Ok(());
+    };
+    for input in inputs {
+        let path = match *input {
+            Input::Table { path, .. }
+            | Input::Rules(path)
+            | Input::Columns(path)
+            | Input::Waivers(path)
+            | Input::Baseline(path) => path,
+        };
+        if FileId::of(path).is_none_or(|id| id != target) {
+            continue;
+        }
+        let o = out.display();
+        // The input's own name, when -o names it by another path.
+        let (p_zh, p_en) = if out == path {
+            (String::new(), String::new())
+        } else {
+            let p = path.display();
+            (format!("（`{p}`）"), format!(" (`{p}`)"))
+        };
+        let (zh, en) = match *input {
+            Input::Baseline(_) => anyhow::bail!(crate::i18n::say(
+                format!(
+                    "-o `{o}` 就是本次比较的基线{p_zh}：请先用 -o 把新基线写到别的路径，再移过去"
+                ),
+                format!(
+                    "-o `{o}` is the baseline this check compares with{p_en}: write a new baseline with -o to another path, then move it"
+                )
+            )),
+            Input::Table { kind, workbook, .. } => (
+                format!(
+                    "{}{}",
+                    kind.chinese(),
+                    if workbook {
+                        "表所在的工作簿"
+                    } else {
+                        "表"
+                    }
+                ),
+                if workbook {
+                    format!("the workbook holding the {} table", kind.name())
+                } else {
+                    format!("the {} table", kind.name())
+                },
+            ),
+            Input::Rules(_) => ("规则文件".to_owned(), "the rule file".to_owned()),
+            Input::Columns(_) => ("表头对应文件".to_owned(), "the columns file".to_owned()),
+            Input::Waivers(_) => ("豁免文件".to_owned(), "the waivers file".to_owned()),
+        };
+        anyhow::bail!(crate::i18n::say(
+            format!("-o `{o}` 就是本次读取的{zh}{p_zh}：报告会覆盖它；请把报告写到别的文件"),
+            format!(
+                "-o `{o}` is {en} this run reads{p_en}: the report would replace it; write the report to another file"
+            )
+        ));
+    }
+    Ok(())
+}
+
+/// What makes two paths one file: device and inode on unix (hard links included), the
+/// canonical path elsewhere. Symbolic links are followed.
+#[derive(PartialEq, Eq)]
+struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileId((m.dev(), m.ino())))
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path) -> Option<FileId> {
+        std::fs::canonicalize(path).ok().map(FileId)
     }
 }
 
