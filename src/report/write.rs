@@ -1,5 +1,6 @@
 //! Writing a report: the format a report is rendered in (by name or by a file's
-//! extension), and the atomic writing of output to a file or to standard output.
+//! extension), and the atomic writing of output to a file or to standard output
+//! (SPEC §8: a closed pipe is no error).
 
 use std::io::Write;
 use std::path::Path;
@@ -72,10 +73,8 @@ pub fn write_with(
         None => {
             let stdout = std::io::stdout().lock();
             let mut buf = std::io::BufWriter::with_capacity(1 << 16, stdout);
-            match write(&mut buf).and_then(|()| buf.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                r => r.context("cannot write to standard output"),
-            }
+            quiet_on_closed_pipe(write(&mut buf).and_then(|()| buf.flush()))
+                .context("cannot write to standard output")
         }
     }
 }
@@ -92,8 +91,7 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
                     .write(true)
                     .open(path)
                     .with_context(|| format!("cannot write `{}`", path.display()))?;
-                return f
-                    .write_all(bytes)
+                return quiet_on_closed_pipe(f.write_all(bytes))
                     .with_context(|| format!("cannot write `{}`", path.display()));
             }
             let dir = match path.parent() {
@@ -108,13 +106,36 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
         }
         None => {
             let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                r => r.context("cannot write to standard output"),
-            }
+            quiet_on_closed_pipe(stdout.write_all(bytes).and_then(|()| stdout.flush()))
+                .context("cannot write to standard output")
         }
     }
+}
+
+/// SPEC §8: a closed pipe (the reader went away, as `| head` does) ends the output
+/// without an error, whatever the format: the run ends with the status it would have
+/// had. Writers may wrap the error (serde_json does): it is looked for inside them too.
+fn quiet_on_closed_pipe(r: std::io::Result<()>) -> std::io::Result<()> {
+    match r {
+        Err(e) if closed_pipe(&e) => Ok(()),
+        r => r,
+    }
+}
+
+fn closed_pipe(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let Some(inner) = e.get_ref() else {
+        return false;
+    };
+    if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+        return closed_pipe(io);
+    }
+    inner
+        .downcast_ref::<serde_json::Error>()
+        .and_then(serde_json::Error::io_error_kind)
+        == Some(std::io::ErrorKind::BrokenPipe)
 }
 
 /// A file a run reads, for [`refuse_inputs`].

@@ -1,11 +1,22 @@
-//! SPEC §8 "Files are never harmed": `-o` never names a file the run reads. Unix only
-//! (`main.rs`): links as a unix system has them.
+//! SPEC §8 "Files are never harmed": `-o` never names a file the run reads, and a
+//! reader that closes the pipe early ends the run quietly with the exit status it would
+//! have had. Unix only (`main.rs`): links and pipes as a unix system has them.
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use crate::util::{fixture, root, run};
+
+/// The binary, for runs the test watches while they go (`spawn`), with the settings of
+/// `util::peixun`.
+fn command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_peixun"));
+    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    c
+}
 
 /// Every file under `dir` with its bytes, to show nothing changed and nothing was added.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -19,6 +30,32 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     out
+}
+
+/// A data folder with `cadres` chairs appointed in 2019 and never trained: two error
+/// findings each (new-chair-training, full-rotation) as of 2021-03-01, so the reports
+/// are large (about 800 bytes of JSON a cadre).
+fn many_findings(dir: &Path, cadres: usize) {
+    fs::create_dir_all(dir).unwrap();
+    let mut text = String::from("id,name,post,appointed_on,unit,county,unit_level,kind,left_on\n");
+    for i in 0..cadres {
+        text.push_str(&format!(
+            "C{i:06},干部{i},工会主席,2019-01-08,第{}基层工会,涪城区,基层,专职,\n",
+            i % 700
+        ));
+    }
+    fs::write(dir.join("cadres.csv"), text).unwrap();
+    fs::write(
+        dir.join("classes.csv"),
+        "id,name,organizer,organizer_level,county,category,start_on,end_on,days,fee\n\
+         K1,培训班,涪城区总工会,县区,涪城区,业务培训,2019-03-01,2019-03-02,2,\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("attendance.csv"),
+        "class_id,cadre_id,completed\nK1,C000000,是\n",
+    )
+    .unwrap();
 }
 
 // ------------------------------------------------------------------ -o and the inputs
@@ -254,4 +291,71 @@ fn output_naming_an_input_is_refused() {
             .unwrap()
             .starts_with('{')
     );
+}
+
+// ------------------------------------------------------------------ closed pipes
+
+/// Every format, printed to a pipe whose reader stops after a few bytes: the run ends
+/// with the status a full read gives (1 with error findings, 0 with `--fail-on none`),
+/// and nothing on stderr. (Before, `--format json | head -1` exited 2 with an error.)
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 2,000 cadres: 4,000 findings, JSON written whole; 5,000: 10,000 findings, JSON
+    // printed in shares. Every output is larger than a pipe's buffer (64 KiB).
+    for (cadres, formats) in [
+        (
+            2_000,
+            &["json", "table", "csv", "markdown", "html", "junit", "xlsx"][..],
+        ),
+        (5_000, &["json"][..]),
+    ] {
+        let data = tmp.path().join(format!("data-{cadres}"));
+        many_findings(&data, cadres);
+        let d = data.to_str().unwrap();
+        for format in formats {
+            let args = |fail_on| {
+                [
+                    "check",
+                    d,
+                    "--as-of",
+                    "2021-03-01",
+                    "--format",
+                    format,
+                    "--fail-on",
+                    fail_on,
+                ]
+            };
+            let full = command().args(args("error")).output().unwrap();
+            assert_eq!(full.status.code(), Some(1), "{format}");
+            assert!(
+                full.stdout.len() > 1 << 17,
+                "{format}: {} bytes, not more than a pipe holds",
+                full.stdout.len()
+            );
+            for (fail_on, expected) in [("error", 1), ("none", 0)] {
+                let mut child = command()
+                    .args(args(fail_on))
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                let mut stdout = child.stdout.take().unwrap();
+                let mut first = [0u8; 16];
+                stdout.read_exact(&mut first).unwrap();
+                drop(stdout);
+                let mut err = String::new();
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .unwrap();
+                let status = child.wait().unwrap();
+                let what = format!("{cadres} cadres, --format {format} --fail-on {fail_on}");
+                assert_eq!(status.code(), Some(expected), "{what}: {err}");
+                assert!(err.is_empty(), "{what}: stderr {err}");
+            }
+        }
+    }
 }
