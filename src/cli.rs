@@ -193,6 +193,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         }
     };
     crate::i18n::set_message_lang(cli.lang());
+    report::write::remove_temporary_file_on_interrupt();
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

@@ -1,9 +1,10 @@
 //! Writing a report: the format a report is rendered in (by name or by a file's
 //! extension), and the atomic writing of output to a file or to standard output
-//! (SPEC §8: a closed pipe is no error).
+//! (SPEC §8: an interrupt leaves no temporary file, a closed pipe is no error).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use anyhow::{Context, Result};
 
@@ -42,34 +43,26 @@ impl Format {
     }
 }
 
-/// Writes output produced by `write`, buffered, to a file atomically (as
-/// [`write_output`]) or to stdout.
+/// Writes output produced by `write`, buffered, to a file atomically (a temporary file
+/// in the same folder, renamed over it when complete), to a device or pipe in place, or
+/// to stdout. A reader that closes the pipe early (`| head`) ends the output quietly.
 pub fn write_with(
     out: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     match out {
-        // Devices and pipes, and the atomic rename, are handled by `write_output`; a
-        // buffer in a temporary file keeps that one path.
-        Some(path) if !path.exists() || path.is_file() => {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            let tmp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
-            let mut buf = std::io::BufWriter::new(tmp);
-            write(&mut buf).with_context(|| format!("cannot write `{}`", path.display()))?;
-            let tmp = buf
-                .into_inner()
-                .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error()))?;
-            persist(tmp, path)
+        // A device or pipe (`-o /dev/stdout`, `-o /dev/null`) is written in place:
+        // renaming a file over it would replace it.
+        Some(path) if path.exists() && !path.is_file() && !path.is_dir() => {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            let mut buf = std::io::BufWriter::with_capacity(1 << 16, f);
+            quiet_on_closed_pipe(write(&mut buf).and_then(|()| buf.flush()))
+                .with_context(|| format!("cannot write `{}`", path.display()))
         }
-        Some(path) => {
-            let mut bytes = Vec::new();
-            write(&mut bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
-            write_output(Some(path), &bytes)
-        }
+        Some(path) => write_file(path, write),
         None => {
             let stdout = std::io::stdout().lock();
             let mut buf = std::io::BufWriter::with_capacity(1 << 16, stdout);
@@ -79,37 +72,9 @@ pub fn write_with(
     }
 }
 
-/// Writes output to a file atomically (temp file in the same folder, then rename), or
-/// to stdout.
+/// Writes output to a file atomically (as [`write_with`]), or to stdout.
 pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
-    match out {
-        Some(path) => {
-            // A device or pipe (`-o /dev/stdout`, `-o /dev/null`) is written in place:
-            // renaming a file over it would replace it.
-            if path.exists() && !path.is_file() && !path.is_dir() {
-                let mut f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .with_context(|| format!("cannot write `{}`", path.display()))?;
-                return quiet_on_closed_pipe(f.write_all(bytes))
-                    .with_context(|| format!("cannot write `{}`", path.display()));
-            }
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
-            tmp.write_all(bytes)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
-            persist(tmp, path)
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            quiet_on_closed_pipe(stdout.write_all(bytes).and_then(|()| stdout.flush()))
-                .context("cannot write to standard output")
-        }
-    }
+    write_with(out, |w| w.write_all(bytes))
 }
 
 /// SPEC §8: a closed pipe (the reader went away, as `| head` does) ends the output
@@ -240,6 +205,94 @@ impl FileId {
     }
 }
 
+/// The temporary report file being written, if any, for [`remove_temporary_file_on_interrupt`].
+/// The lock is held while the file is created and while it is renamed over the report,
+/// so an interrupt finds either the temporary file or the report complete, never a
+/// file half-way.
+static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn pending() -> MutexGuard<'static, Option<PathBuf>> {
+    PENDING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Writes a report file: a temporary file in its folder, renamed over `path` once
+/// complete; an error or an interrupt leaves `path` as it was and no temporary file.
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = {
+        let mut pending = pending();
+        let tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
+        *pending = Some(tmp.path().to_path_buf());
+        tmp
+    };
+    let written = (|| {
+        let mut buf = std::io::BufWriter::new(tmp);
+        write(&mut buf).with_context(|| format!("cannot write `{}`", path.display()))?;
+        let tmp = buf
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error()))?;
+        persist(tmp, path)
+    })();
+    // On an error the temporary file is gone already (dropped).
+    *pending() = None;
+    written
+}
+
+/// SPEC §8: SIGINT, SIGTERM and SIGHUP end the run with 130, 143 and 129 (128 + the
+/// signal, as a shell reports a process it ended), after removing the temporary report
+/// file being written, if any: the `-o` folder keeps no temporary or partial file, and
+/// a report already at the `-o` path stays as it was.
+#[cfg(unix)]
+pub fn remove_temporary_file_on_interrupt() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    // A signal ignored when the run started stays ignored: `nohup` ignores SIGHUP, and
+    // a shell script's background job SIGINT.
+    let caught: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|s| !ignored(*s))
+        .collect();
+    // Should the handler not install, a signal ends the run as it did before.
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(caught) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("signals".to_owned())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let mut pending = pending();
+                if let Some(tmp) = pending.take() {
+                    let _ = std::fs::remove_file(tmp);
+                }
+                // The lock stays held until the process ends: no report is renamed
+                // into place after this.
+                std::process::exit(128 + signal);
+            }
+        });
+}
+
+/// Whether `signal` is ignored (its action is `SIG_IGN`).
+#[cfg(unix)]
+fn ignored(signal: i32) -> bool {
+    // SAFETY: with no new action, sigaction only reads the current one into `old`, a
+    // plain struct for which all zeroes is a valid value.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// Elsewhere signals end the run as the system does by default.
+#[cfg(not(unix))]
+pub fn remove_temporary_file_on_interrupt() {}
+
 /// Renames a finished temporary file over `path`. The temporary file is private
 /// (0600); a report replaces a file with that file's permissions, or is readable like
 /// any new file (0644).
@@ -253,8 +306,12 @@ fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
             .set_permissions(perms)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
+    // Renamed with the lock held: an interrupt comes before (and removes the temporary
+    // file) or after (and finds the report complete).
+    let mut pending = pending();
     tmp.persist(path)
         .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error))?;
+    *pending = None;
     Ok(())
 }
 

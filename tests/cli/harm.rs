@@ -1,12 +1,14 @@
-//! SPEC §8 "Files are never harmed": `-o` never names a file the run reads, and a
-//! reader that closes the pipe early ends the run quietly with the exit status it would
-//! have had. Unix only (`main.rs`): links and pipes as a unix system has them.
+//! SPEC §8 "Files are never harmed": `-o` never names a file the run reads, an
+//! interrupted run leaves no temporary or partial report, and a reader that closes the
+//! pipe early ends the run quietly with the exit status it would have had. Unix only
+//! (`main.rs`): links, signals and pipes as a unix system has them.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::util::{fixture, root, run};
 
@@ -291,6 +293,212 @@ fn output_naming_an_input_is_refused() {
             .unwrap()
             .starts_with('{')
     );
+}
+
+// ------------------------------------------------------------------ interrupts
+
+/// Files in `dir`, by name.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn send(signal: &str, child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -{signal}");
+}
+
+/// A check of `data` writing `-o out/report.<ext>`, where a report from an earlier run
+/// (`old`) already is; run through `nohup` when asked.
+fn start(data: &Path, out: &Path, ext: &str, nohup: bool) -> std::process::Child {
+    let report = out.join(format!("report.{ext}"));
+    fs::write(&report, "old").unwrap();
+    let mut c = if nohup {
+        let mut c = Command::new("nohup");
+        c.arg(env!("CARGO_BIN_EXE_peixun"));
+        c
+    } else {
+        command()
+    };
+    c.args([
+        "check",
+        data.to_str().unwrap(),
+        "--as-of",
+        "2021-03-01",
+        "-o",
+    ])
+    .arg(&report)
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap()
+}
+
+/// Waits until the run has a temporary file in `out` (the report is being written):
+/// false when the run ended first.
+fn writing(child: &mut std::process::Child, out: &Path) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while names(out).len() < 2 {
+        if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
+
+/// After an interrupt, the folder holds the report from before and nothing else — or,
+/// should the signal have come in the instant after the rename, the complete report.
+fn assert_untouched(out: &Path, ext: &str, complete: &[u8], what: &str) {
+    let name = format!("report.{ext}");
+    assert_eq!(
+        names(out),
+        vec![name.clone()],
+        "{what}: files left in the -o folder"
+    );
+    let now = fs::read(out.join(&name)).unwrap();
+    assert!(
+        now == b"old" || now == complete,
+        "{what}: the report is partial ({} bytes)",
+        now.len()
+    );
+}
+
+/// SIGINT, SIGTERM and SIGHUP while the JSON report is being written (its temporary
+/// file is there): exit 130, 143, 129, the temporary file removed, the report from
+/// before untouched. A SIGHUP under `nohup` (ignored from the start) changes nothing.
+#[test]
+fn an_interrupt_while_writing_leaves_no_temporary_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    many_findings(&data, 10_000);
+    let whole = tmp.path().join("whole.json");
+    let (code, _, err) = run(
+        &[
+            "check",
+            data.to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "-o",
+            whole.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    let complete = fs::read(&whole).unwrap();
+    assert!(
+        complete.len() > 4 << 20,
+        "a report large enough to take a while"
+    );
+    for (signal, code, nohup) in [
+        ("INT", 130, false),
+        ("TERM", 143, false),
+        ("HUP", 129, false),
+        ("HUP", 1, true),
+    ] {
+        let what = format!("SIG{signal}{}", if nohup { " under nohup" } else { "" });
+        let out = tmp.path().join(format!("out-{signal}-{nohup}"));
+        fs::create_dir(&out).unwrap();
+        // The temporary file is there for a fraction of a second; on a busy machine a
+        // try may miss it (the run ends first): try again.
+        let mut caught = false;
+        for _ in 0..5 {
+            let mut child = start(&data, &out, "json", nohup);
+            if !writing(&mut child, &out) {
+                continue;
+            }
+            send(signal, &child);
+            let status = child.wait().unwrap();
+            assert_eq!(status.code(), Some(code), "{what}: {status:?}");
+            if nohup {
+                assert_eq!(names(&out), vec!["report.json"], "{what}");
+                assert_eq!(
+                    fs::read(out.join("report.json")).unwrap(),
+                    complete,
+                    "{what}"
+                );
+            } else {
+                assert_untouched(&out, "json", &complete, &what);
+            }
+            caught = true;
+            break;
+        }
+        assert!(caught, "{what}: the temporary file was never seen");
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP at some point of an xlsx or HTML check (reading,
+/// evaluating, rendering or writing): the same exit statuses, and the `-o` folder as
+/// it was.
+#[test]
+fn an_interrupt_during_the_run_leaves_the_folder_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    many_findings(&data, 5_000);
+    // Each format run whole once: how long it takes, and the complete report.
+    let mut whole: BTreeMap<&str, (Duration, Vec<u8>)> = BTreeMap::new();
+    for ext in ["xlsx", "html"] {
+        let path = tmp.path().join(format!("whole.{ext}"));
+        let started = Instant::now();
+        let (c, _, err) = run(
+            &[
+                "check",
+                data.to_str().unwrap(),
+                "--as-of",
+                "2021-03-01",
+                "-o",
+                path.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(c, 1, "{err}");
+        whole.insert(ext, (started.elapsed(), fs::read(&path).unwrap()));
+    }
+    for (ext, signal, code) in [
+        ("xlsx", "INT", 130),
+        ("html", "TERM", 143),
+        ("xlsx", "HUP", 129),
+    ] {
+        let (took, complete) = &whole[ext];
+        let out = tmp.path().join(format!("out-{ext}-{signal}"));
+        fs::create_dir(&out).unwrap();
+        // Halfway through a run as long as the one just timed; a run that ends first is
+        // tried again with half the delay.
+        let mut delay = *took / 2;
+        let mut caught = false;
+        for _ in 0..6 {
+            let mut child = start(&data, &out, ext, false);
+            std::thread::sleep(delay);
+            if child.try_wait().unwrap().is_some() {
+                delay /= 2;
+                continue;
+            }
+            // Not yet waited for, the process keeps its id even if it ends now.
+            send(signal, &child);
+            let status = child.wait().unwrap();
+            if status.code() == Some(1) {
+                delay /= 2;
+                continue;
+            }
+            assert_eq!(status.code(), Some(code), "{ext} SIG{signal}: {status:?}");
+            assert_untouched(&out, ext, complete, &format!("{ext} SIG{signal}"));
+            caught = true;
+            break;
+        }
+        assert!(
+            caught,
+            "{ext} SIG{signal}: every run ended before the signal"
+        );
+    }
 }
 
 // ------------------------------------------------------------------ closed pipes
