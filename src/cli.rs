@@ -12,9 +12,10 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::i18n::Lang;
+use crate::load;
 use crate::load::encoding::TextEncoding;
+use crate::load::locate::{Located, TablePath};
 use crate::load::options::ReadOptions;
-use crate::load::{self, locate::TablePath};
 use crate::report::{self, Format, Report};
 use crate::rules::{self, RuleSet};
 
@@ -193,6 +194,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         }
     };
     crate::i18n::set_message_lang(cli.lang());
+    report::write::remove_temporary_file_on_interrupt();
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -310,11 +312,32 @@ fn width() -> u16 {
     }
 }
 
-fn load_data(a: &DataArgs, rules: &mut RuleSet) -> Result<crate::model::Dataset> {
+/// Finds the files a run reads (the tables, then the rule, columns, waivers and baseline
+/// files) and refuses an `-o` naming any of them, before any work (SPEC §8).
+fn inputs(a: &DataArgs, waivers: Option<&Path>, baseline: Option<&Path>) -> Result<Located> {
+    use report::write::Input;
     let located = load::locate::locate_all(
         &a.data,
         [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
     )?;
+    let mut read: Vec<Input<'_>> = crate::model::TableKind::ALL
+        .iter()
+        .zip(&located.paths)
+        .map(|(kind, p)| Input::Table {
+            kind: *kind,
+            path: p.path(),
+            workbook: matches!(p, TablePath::Xlsx(..)),
+        })
+        .collect();
+    read.extend(a.rules.as_deref().map(Input::Rules));
+    read.extend(a.columns.as_deref().map(Input::Columns));
+    read.extend(waivers.map(Input::Waivers));
+    read.extend(baseline.map(Input::Baseline));
+    report::write::refuse_inputs(a.output.as_deref(), &read)?;
+    Ok(located)
+}
+
+fn load_data(a: &DataArgs, rules: &mut RuleSet, located: Located) -> Result<crate::model::Dataset> {
     let (columns, spellings) = match &a.columns {
         Some(p) => load::options::read_column_map(p)?,
         None => Default::default(),
@@ -431,9 +454,10 @@ fn output_format(format: Option<Format>, output: Option<&Path>) -> Result<Format
 fn check(a: CheckArgs) -> Result<u8> {
     crate::trace::stage("start");
     let format = output_format(a.data.format, a.data.output.as_deref())?;
+    let located = inputs(&a.data, a.waivers.as_deref(), a.baseline.as_deref())?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut rules = load_rules(a.data.rules.as_deref())?;
-    let data = load_data(&a.data, &mut rules)?;
+    let data = load_data(&a.data, &mut rules, located)?;
     let diags = rules.bind(&data);
     if !diags.is_empty() {
         return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
@@ -515,8 +539,9 @@ fn check(a: CheckArgs) -> Result<u8> {
 }
 
 fn validate(a: DataArgs) -> Result<u8> {
+    let located = inputs(&a, None, None)?;
     let mut rules = load_rules(a.rules.as_deref())?;
-    let data = load_data(&a, &mut rules)?;
+    let data = load_data(&a, &mut rules, located)?;
     let errors = report::data_error_entries(&data, a.lang);
     // Binding the rules finds values that look like a rule's word, and columns the
     // rules use that the files lack (SPEC §8): data problems too.

@@ -9,6 +9,8 @@
 mod bad_input;
 mod fixtures;
 mod formats;
+#[cfg(unix)]
+mod harm;
 mod inputs;
 mod layout;
 mod notices;
