@@ -222,23 +222,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         out.push('\n');
     }
     if !report.notices.is_empty() {
-        out.push_str(&format!(
-            "■ {}{}\n",
-            notices_word(lang),
-            count(report.notices.len(), lang)
-        ));
-        for n in &report.notices {
-            out.push_str(&wrap(
-                &format!("  {}", clean(&n.message)),
-                width as usize,
-                "    ",
-            ));
-            if !n.examples.is_empty() {
-                let ex = format!("    {}", clean(&examples_text(&n.examples, lang)));
-                out.push_str(&wrap(&ex, width as usize, "      "));
-            }
-        }
-        out.push('\n');
+        out.push_str(&notices(&report.notices, lang, width));
     }
     out.push_str(&summary_line(report, lang));
     out
