@@ -15,3 +15,4 @@ mod props;
 mod review;
 mod rules_cmd;
 mod util;
+mod workbooks;
