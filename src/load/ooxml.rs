@@ -4,7 +4,6 @@
 //! and a sheet's part is read through under the same cap for what calamine's cell
 //! reader does not give (`sheetxml.rs`). No part is ever held in memory whole here.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -13,7 +12,7 @@ use anyhow::{Result, anyhow};
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::sheetxml::{Area, PartError, attr, quote, raw_scan, without_result, xml_reader};
+use super::sheetxml::{PartError, SheetScan, attr, quote, raw_scan, without_result, xml_reader};
 use crate::i18n::say;
 use crate::model::display_name;
 
@@ -28,15 +27,6 @@ const OPEN_PARTS: [&str; 4] = [
     "xl/sharedStrings.xml",
     "xl/styles.xml",
 ];
-
-/// What a sheet's part holds besides its cells.
-#[derive(Debug, Default)]
-pub struct SheetScan {
-    /// Merged ranges of more than one cell, by first row then column.
-    pub merges: Vec<Area>,
-    /// Formula cells saved without a result: (row, column), 0-based, and the formula.
-    pub formulas: HashMap<(u32, u32), String>,
-}
 
 /// An open workbook archive, its directory read.
 pub struct Archive {
@@ -152,17 +142,17 @@ impl Archive {
         Ok(Some(self.find(&path).unwrap_or(path)))
     }
 
-    /// Reads a sheet's part through once, under its limit: its merged ranges, and the
-    /// formulas saved without a result (looked for only when the part has formulas).
+    /// Reads a sheet's part through once, under its limit: its merged ranges and its
+    /// formulas saved without a result (read again with an XML reader only when the
+    /// raw bytes could not place a formula).
     pub fn scan_sheet(&mut self, part: &str) -> Result<SheetScan> {
         let mut scan = SheetScan::default();
-        let mut formulas = false;
         self.read_part(part, |r| {
-            formulas = raw_scan(r, &mut scan.merges)?;
+            scan = raw_scan(r)?;
             Ok(())
         })?;
         scan.merges.sort_by_key(|m| (m.top, m.left));
-        if formulas {
+        if scan.unsure {
             self.read_part(part, |r| {
                 scan.formulas = without_result(r)?;
                 Ok(())

@@ -1,12 +1,14 @@
-//! What a sheet's XML holds besides its cells (SPEC §8): the merged ranges, found by a
-//! quick scan of the raw bytes (a sheet may be hundreds of megabytes), and the formulas
-//! saved without a result, looked for with an XML reader only when the scan saw a
-//! formula. Also the small XML helpers the workbook's other parts are read with.
+//! What a sheet's XML holds besides its cells (SPEC §8): the merged ranges and the
+//! formulas saved without a result, found by one quick scan of the raw bytes (a sheet
+//! may be hundreds of megabytes, and calamine's cell reader gives neither); an XML
+//! reader reads the part again only for a formula cell laid out unlike Excel's. Also
+//! the small XML helpers the workbook's other parts are read with.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::BufRead;
 
-use memchr::{memchr, memchr_iter, memmem};
+use memchr::{memchr, memchr_iter, memmem, memrchr};
 use quick_xml::events::{BytesStart, Event};
 
 /// Excel's last row and column (1048576 and XFD = 16384), as counts.
@@ -73,20 +75,34 @@ pub fn attr(e: &BytesStart<'_>, keys: &[&[u8]]) -> Option<String> {
     })
 }
 
-/// Bytes kept before the scan point, for the `<prefix:` of a tag name.
-const CONTEXT: usize = 64;
+/// Bytes kept before the scan point: the `<prefix:` of a tag name, and the start tag
+/// of the cell a formula is in.
+const CONTEXT: usize = 256;
 /// Bytes left unscanned at the end of a chunk until more arrive (a name may go on).
 const LOOKAHEAD: usize = 16;
-/// A `mergeCell` tag longer than this is no tag Excel writes.
+/// A `mergeCell` tag, or a formula cell, longer than this is none Excel writes.
 const MAX_TAG: usize = 1 << 16;
 
+/// What a sheet's part holds besides its cells.
+#[derive(Debug, Default)]
+pub struct SheetScan {
+    /// Merged ranges of more than one cell, in the order found.
+    pub merges: Vec<Area>,
+    /// Formula cells saved without a result: (row, column), 0-based, and the formula.
+    pub formulas: HashMap<(u32, u32), String>,
+    /// Some formula could not be placed from the raw bytes (a cell without `r`, an
+    /// unusual layout): the part must be read with an XML reader for them.
+    pub unsure: bool,
+}
+
 /// One pass over a sheet's XML without parsing it (it may be hundreds of megabytes):
-/// collects the merged ranges, and says whether any formula is there.
-pub fn raw_scan(r: &mut dyn BufRead, merges: &mut Vec<Area>) -> Result<bool, PartError> {
+/// the merged ranges, and the formula cells saved without a result.
+pub fn raw_scan(r: &mut dyn BufRead) -> Result<SheetScan, PartError> {
     let finder = memmem::Finder::new(b"mergeCell");
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
-    let mut from = 0;
-    let mut formula = false;
+    let mut out = SheetScan::default();
+    // Absolute offsets: of `buf[0]`, and where each search goes on.
+    let (mut base, mut next_merge, mut next_formula) = (0usize, 0usize, 0usize);
     loop {
         let old = buf.len();
         buf.resize(old + (1 << 16), 0);
@@ -101,12 +117,11 @@ pub fn raw_scan(r: &mut dyn BufRead, merges: &mut Vec<Area>) -> Result<bool, Par
         let end = if eof {
             buf.len()
         } else {
-            buf.len().saturating_sub(LOOKAHEAD).max(from)
+            buf.len().saturating_sub(LOOKAHEAD)
         };
-        let mut next = end;
-        if !formula {
-            formula = memchr_iter(b'f', &buf[from..end]).any(|i| is_tag(&buf, from + i, b"f"));
-        }
+
+        let from = next_merge - base;
+        let mut resume = end.max(from);
         for i in finder.find_iter(&buf[from..]) {
             let at = from + i;
             if at >= end {
@@ -116,27 +131,156 @@ pub fn raw_scan(r: &mut dyn BufRead, merges: &mut Vec<Area>) -> Result<bool, Par
                 continue;
             }
             match memchr(b'>', &buf[at..]) {
-                Some(len) => {
-                    if let Some(area) = merge_area(&buf[at..at + len])? {
-                        merges.push(area);
-                    }
-                }
+                Some(len) => out.merges.extend(merge_area(&buf[at..at + len])?),
                 None if eof || buf.len() - at > MAX_TAG => {
                     return Err(PartError::Damaged("<mergeCell> without its end".into()));
                 }
                 None => {
-                    next = at;
+                    resume = at;
                     break;
                 }
             }
         }
-        if eof {
-            return Ok(formula);
+        next_merge = base + resume;
+
+        if !out.unsure {
+            let from = next_formula - base;
+            let mut resume = end.max(from);
+            for at in memchr_iter(b'f', &buf[from..end.max(from)]).map(|i| from + i) {
+                if !is_tag(&buf, at, b"f") {
+                    continue;
+                }
+                match formula_at(&buf, at, eof) {
+                    Formula::Result => {}
+                    Formula::NoResult(pos, shown) => {
+                        out.formulas.insert(pos, shown);
+                    }
+                    Formula::NeedMore if buf.len() - at <= MAX_TAG => {
+                        resume = at;
+                        break;
+                    }
+                    Formula::NeedMore | Formula::Unsure => {
+                        out.unsure = true;
+                        break;
+                    }
+                }
+            }
+            next_formula = base + resume;
         }
-        let drop = next.saturating_sub(CONTEXT);
+
+        if eof {
+            return Ok(out);
+        }
+        let keep = if out.unsure {
+            next_merge
+        } else {
+            next_merge.min(next_formula)
+        };
+        let drop = (keep - base).saturating_sub(CONTEXT);
         buf.drain(..drop);
-        from = next - drop;
+        base += drop;
     }
+}
+
+/// A formula tag as the raw bytes show it.
+enum Formula {
+    /// The cell holds the formula's result.
+    Result,
+    /// The cell holds no result: its position and the formula as shown.
+    NoResult((u32, u32), String),
+    /// The cell goes on past the bytes read so far.
+    NeedMore,
+    /// The bytes are not laid out as Excel lays them out.
+    Unsure,
+}
+
+/// The formula cell whose `<f>` tag has its name at `at`. A cell is `<c …><f …>text</f>`
+/// then `<v>` or `<is>` when it holds a result: formulas come first in a cell.
+fn formula_at(buf: &[u8], at: usize, eof: bool) -> Formula {
+    let more = if eof {
+        Formula::Unsure
+    } else {
+        Formula::NeedMore
+    };
+    let Some(lt) = memrchr(b'<', &buf[..at]) else {
+        return Formula::Unsure;
+    };
+    let Some(gt) = memchr(b'>', &buf[at..]).map(|i| at + i) else {
+        return more;
+    };
+    let (text, after) = if buf[gt - 1] == b'/' {
+        (&buf[gt..gt], gt + 1)
+    } else {
+        // The text has no `<` (it would be escaped): the next one closes the element.
+        let Some(close) = memchr(b'<', &buf[gt..]).map(|i| gt + i) else {
+            return more;
+        };
+        let name = &buf[lt + 1..at + 1];
+        let end = close + 2 + name.len();
+        if buf.len() <= end {
+            return more;
+        }
+        if buf[close + 1] != b'/' || &buf[close + 2..end] != name || buf[end] != b'>' {
+            return Formula::Unsure;
+        }
+        (&buf[gt + 1..close], end + 1)
+    };
+    let k = after
+        + buf[after..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let Some(delim) = buf[k..]
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))
+    else {
+        return more;
+    };
+    if buf[k] != b'<' {
+        return Formula::Unsure;
+    }
+    let tag = &buf[k + 1..k + delim];
+    let local = tag.rsplit(|&b| b == b':').next().unwrap_or(tag);
+    if !tag.starts_with(b"/") && (local == b"v" || local == b"is") {
+        return Formula::Result;
+    }
+    // No result: the cell's start tag is right before the formula.
+    let g = lt
+        - buf[..lt]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let Some(cs) = g
+        .checked_sub(1)
+        .filter(|&g| buf[g] == b'>')
+        .and_then(|g| memrchr(b'<', &buf[..g]))
+    else {
+        return Formula::Unsure;
+    };
+    let start = &buf[cs + 1..g - 1];
+    let name_len = start
+        .iter()
+        .take_while(|b| !b.is_ascii_whitespace())
+        .count();
+    let (Ok(start), Ok(text)) = (std::str::from_utf8(start), std::str::from_utf8(text)) else {
+        return Formula::Unsure;
+    };
+    let name = &start[..name_len];
+    if name != "c" && !name.ends_with(":c") {
+        return Formula::Unsure;
+    }
+    let e = BytesStart::from_content(start, name_len);
+    let Some(pos) = attr(&e, &[b"r"]).and_then(|r| cell_ref(r.as_bytes())) else {
+        return Formula::Unsure;
+    };
+    let text = quick_xml::escape::unescape(text).unwrap_or(Cow::Borrowed(text));
+    let shown = if text.is_empty() {
+        String::new()
+    } else {
+        quote(&format!("={text}"))
+    };
+    Formula::NoResult(pos, shown)
 }
 
 /// Is `name` at `at` the name of a start tag (`<name`, or `<prefix:name`)?
@@ -300,11 +444,18 @@ fn formula_text(
 mod tests {
     use super::*;
 
-    fn scan(xml: &str) -> (Vec<Area>, bool) {
-        let mut merges = Vec::new();
+    fn scan(xml: &str) -> SheetScan {
         let mut r: &[u8] = xml.as_bytes();
-        let f = raw_scan(&mut r, &mut merges).ok().unwrap();
-        (merges, f)
+        raw_scan(&mut r).ok().unwrap()
+    }
+
+    fn area(top: u32, left: u32, bottom: u32, right: u32) -> Area {
+        Area {
+            top,
+            left,
+            bottom,
+            right,
+        }
     }
 
     #[test]
@@ -320,51 +471,57 @@ mod tests {
     }
 
     #[test]
-    fn merges_and_formulas_are_found_without_parsing() {
-        let (m, f) = scan(
+    fn merges_are_found_without_parsing() {
+        let s = scan(
             r#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>
-            <mergeCells count="2"><mergeCell ref="F2:F4"/><mergeCell ref="A1:C1" /></mergeCells></worksheet>"#,
+            <mergeCells count="3"><mergeCell ref="F2:F4"/><mergeCell ref="A1:C1" /><mergeCell ref="D9"/></mergeCells></worksheet>"#,
         );
-        assert_eq!(
-            m,
-            vec![
-                Area {
-                    top: 1,
-                    left: 5,
-                    bottom: 3,
-                    right: 5
-                },
-                Area {
-                    top: 0,
-                    left: 0,
-                    bottom: 0,
-                    right: 2
-                },
-            ]
-        );
-        assert!(!f);
-        let (m, f) = scan(r#"<x:c r="A1"><x:f>TODAY()</x:f></x:c><x:mergeCell ref="B2:B3"/>"#);
-        assert_eq!(m.len(), 1);
-        assert!(f);
+        assert_eq!(s.merges, [area(1, 5, 3, 5), area(0, 0, 0, 2)]);
+        assert!(s.formulas.is_empty() && !s.unsure);
+        let s = scan(r#"<x:c r="A1"><x:v>1</x:v></x:c><x:mergeCell ref="B2:B3"/>"#);
+        assert_eq!(s.merges, [area(1, 1, 2, 1)]);
         // Text that merely looks like a name is not a tag.
-        let (m, f) = scan(r#"<c t="inlineStr"><is><t>ref mergeCell f of</t></is></c>"#);
-        assert!(m.is_empty() && !f);
+        let s = scan(r#"<c r="A1" t="inlineStr"><is><t>ref mergeCell f of</t></is></c>"#);
+        assert!(s.merges.is_empty() && s.formulas.is_empty() && !s.unsure);
     }
 
     #[test]
-    fn a_tag_cut_by_a_chunk_boundary_is_still_read() {
-        let pad = "x".repeat((1 << 16) - 20);
-        let xml = format!(r#"<t>{pad}</t><mergeCells><mergeCell ref="A2:A9"/></mergeCells>"#);
-        let (m, _) = scan(&xml);
-        assert_eq!(
-            m,
-            vec![Area {
-                top: 1,
-                left: 0,
-                bottom: 8,
-                right: 0
-            }]
+    fn formulas_without_a_result_are_found_without_parsing() {
+        let s = scan(
+            r#"<row r="2"><c r="A2"><f>TODAY()</f></c><c r="B2"><f>1&amp;2</f><v>12</v></c><c r="C2"><f t="shared" si="0"/></c>
+            <c r="D2" t="str"><f>A1</f><v></v></c><c r="E2" t="inlineStr"><f>A1</f> <is><t>a</t></is></c></row>
+            <x:row><x:c r="F3" s="1"><x:f>DATE(2019,1,8)</x:f></x:c></x:row>"#,
         );
+        let mut found: Vec<_> = s.formulas.into_iter().collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ((1, 0), "=TODAY()".to_owned()),
+                ((1, 2), String::new()),
+                ((2, 5), "=DATE(2019,1,8)".to_owned()),
+            ]
+        );
+        assert!(!s.unsure);
+        // A cell without `r` is placed by counting: the XML reader does it.
+        assert!(scan(r#"<row r="2"><c><f>TODAY()</f></c></row>"#).unsure);
+    }
+
+    #[test]
+    fn tags_cut_by_a_chunk_boundary_are_still_read() {
+        for cut in [3, 20, 40, 60, 90] {
+            let pad = "x".repeat((1 << 16) - cut);
+            let xml = format!(
+                r#"<t>{pad}</t><c r="A2"><f>NOW()</f></c><mergeCells><mergeCell ref="A2:A9"/></mergeCells>"#
+            );
+            let s = scan(&xml);
+            assert_eq!(s.merges, [area(1, 0, 8, 0)], "{cut}");
+            assert_eq!(
+                s.formulas.get(&(1, 0)).map(String::as_str),
+                Some("=NOW()"),
+                "{cut}"
+            );
+        }
     }
 
     #[test]
