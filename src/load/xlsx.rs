@@ -315,8 +315,8 @@ struct Filler<'m, 'a> {
     /// The merges covering the current row, with their top-left cell's value.
     active: Vec<(Area, Cell<'a>)>,
     clip: usize,
-    /// Per column, the row (plus one) a merge last filled it in: two merges filling one
-    /// cell overlap, which Excel never writes.
+    /// Per column, the row (plus one) a merge last covered it in: two merges covering
+    /// one cell overlap, which Excel never writes.
     filled: Vec<u32>,
 }
 
@@ -367,12 +367,6 @@ impl<'m, 'a> Filler<'m, 'a> {
         for (m, v) in &self.active {
             let right = (m.right as usize).min(self.clip - 1);
             for c in m.left as usize..=right {
-                if r == m.top && c == m.left as usize {
-                    continue;
-                }
-                if c >= cells.len() {
-                    cells.resize(c + 1, blank());
-                }
                 if c >= self.filled.len() {
                     self.filled.resize(c + 1, 0);
                 }
@@ -383,6 +377,13 @@ impl<'m, 'a> Filler<'m, 'a> {
                     ));
                 }
                 self.filled[c] = r + 1;
+                // The top-left cell keeps its own value.
+                if r == m.top && c == m.left as usize {
+                    continue;
+                }
+                if c >= cells.len() {
+                    cells.resize(c + 1, blank());
+                }
                 cells[c] = v.clone();
             }
         }
@@ -502,9 +503,10 @@ mod tests {
                 bottom: 2,
                 right: 1,
             },
+            // Its top-left cell lies in the first one.
             Area {
                 top: 1,
-                left: 0,
+                left: 1,
                 bottom: 1,
                 right: 2,
             },

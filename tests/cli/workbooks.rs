@@ -425,31 +425,38 @@ fn formulas_saved_without_a_result_are_data_errors() {
             ],
         ),
     ];
-    write_zip(
-        &dir.path().join("cadres.xlsx"),
-        &book_parts(&[("干部名册", "visible", sheet_xml(&rows, ""))]),
-    );
-    other_tables(dir.path(), &["F3"]);
-    let (code, v, err) = check(dir.path(), &[]);
-    assert_eq!(code, 1, "{err}");
-    let quoted = format!("=\"{}…", &long[..198]);
-    assert_eq!(
-        errors(&v),
-        [
-            (2, json!("appointed_on"), json!("=DATE(2019,1,8)")),
-            (3, Value::Null, json!("=\"备注\"&A3")),
-            (5, json!("name"), json!(quoted)),
-        ]
-    );
-    assert!(reason(&v, 2).contains("Excel"), "{}", reason(&v, 2));
-    assert!(reason(&v, 3).contains("备注"), "{}", reason(&v, 3));
-    // F3's formula had its result: the chair is read, and met the rule.
-    let rule = &v["rules"][0];
-    assert_eq!(
-        (rule["checked"].as_u64(), rule["met"].as_u64()),
-        (Some(1), Some(1))
-    );
-    assert_eq!(v["summary"]["data_errors"], 3);
+    let with_refs = sheet_xml(&rows, "");
+    // Cells may leave out their reference (`r`): they follow the one before.
+    let without_refs = with_refs
+        .replace(r#" r="D2""#, "")
+        .replace(r#" r="E3""#, "");
+    for xml in [with_refs, without_refs] {
+        write_zip(
+            &dir.path().join("cadres.xlsx"),
+            &book_parts(&[("干部名册", "visible", xml)]),
+        );
+        other_tables(dir.path(), &["F3"]);
+        let (code, v, err) = check(dir.path(), &[]);
+        assert_eq!(code, 1, "{err}");
+        let quoted = format!("=\"{}…", &long[..198]);
+        assert_eq!(
+            errors(&v),
+            [
+                (2, json!("appointed_on"), json!("=DATE(2019,1,8)")),
+                (3, Value::Null, json!("=\"备注\"&A3")),
+                (5, json!("name"), json!(quoted)),
+            ]
+        );
+        assert!(reason(&v, 2).contains("Excel"), "{}", reason(&v, 2));
+        assert!(reason(&v, 3).contains("备注"), "{}", reason(&v, 3));
+        // F3's formula had its result: the chair is read, and met the rule.
+        let rule = &v["rules"][0];
+        assert_eq!(
+            (rule["checked"].as_u64(), rule["met"].as_u64()),
+            (Some(1), Some(1))
+        );
+        assert_eq!(v["summary"]["data_errors"], 3);
+    }
 }
 
 /// SPEC §8: hidden and very hidden sheets are never taken by position; a sheet named
@@ -533,6 +540,41 @@ fn one_value_in_the_last_cell_is_one_row_with_too_many_fields() {
         (rule["checked"].as_u64(), rule["met"].as_u64()),
         (Some(1), Some(1))
     );
+}
+
+/// A workbook damaged in ways Excel never writes stops the run (exit 2) and says to
+/// save it again in Excel, rather than being read some way or other.
+#[test]
+fn damaged_workbooks_stop_the_run_saying_so() {
+    let head = texts(1, &["身份证号", "姓名", "职务", "任职日期"]);
+    let one = |r: u32| texts(r, &["K1", "某", "委员", "2019-01-08"]);
+    let cases = [
+        ("rows out of order", vec![head.clone(), one(3), one(2)], ""),
+        (
+            "overlapping merges",
+            vec![head.clone(), one(2), one(3)],
+            r#"<mergeCells count="2"><mergeCell ref="B2:C3"/><mergeCell ref="C3:D3"/></mergeCells>"#,
+        ),
+        (
+            "a cell beyond XFD1048576",
+            vec![head.clone(), row(2, &[text("XFE2", "x")])],
+            "",
+        ),
+    ];
+    for (what, rows, after) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write_zip(
+            &dir.path().join("cadres.xlsx"),
+            &book_parts(&[("干部名册", "visible", sheet_xml(&rows, after))]),
+        );
+        other_tables(dir.path(), &[]);
+        let (code, v, err) = check(dir.path(), &["--lang", "en"]);
+        assert_eq!((code, v), (2, Value::Null), "{what}: {err}");
+        assert!(
+            err.contains("cadres.xlsx") && err.contains("damaged") && err.contains("Excel"),
+            "{what}: {err}"
+        );
+    }
 }
 
 /// A deflate stream of one space and `copies` copies of 258 bytes from one byte back
