@@ -172,6 +172,10 @@ impl<'l> Builder<'l> {
     /// A workbook row with formulas saved without their result is a data error (SPEC
     /// §8), one per such cell: records them and says so.
     pub fn without_result(&mut self, line: u32, cells: &[Cell<'_>]) -> bool {
+        // Only a workbook's cells can be formulas: a CSV row need not be looked at.
+        if self.table.source.sheet.is_none() {
+            return false;
+        }
         let mut found = false;
         for (i, c) in cells.iter().enumerate() {
             let Cell::Uncomputed(formula) = c else {
