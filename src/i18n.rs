@@ -98,6 +98,8 @@ pub enum Problem {
         found: usize,
     },
     UnclosedQuote,
+    /// A workbook formula saved without its result (SPEC §8).
+    FormulaWithoutResult,
     BadPeriod,
     UnknownRule {
         rules: Vec<String>,
@@ -126,6 +128,7 @@ impl Problem {
             RejectedCadre { .. } | RejectedClass { .. } => "rejected_reference",
             TooManyFields { .. } => "too_many_fields",
             UnclosedQuote => "unclosed_quote",
+            FormulaWithoutResult => "formula_without_result",
             BadPeriod => "bad_period",
             UnknownRule { .. } => "unknown_rule",
         }
@@ -146,6 +149,7 @@ impl Problem {
             ("rejected_reference", Lang::Zh) => "引用了有错误的行",
             ("too_many_fields", Lang::Zh) => "字段多于表头",
             ("unclosed_quote", Lang::Zh) => "引号未闭合",
+            ("formula_without_result", Lang::Zh) => "公式没有计算结果",
             ("bad_period", Lang::Zh) => "期间无效",
             ("unknown_rule", Lang::Zh) => "规则不存在",
             ("bad_period", _) => "bad period",
@@ -162,6 +166,7 @@ impl Problem {
             ("rejected_reference", _) => "reference to a rejected row",
             ("too_many_fields", _) => "too many fields",
             ("unclosed_quote", _) => "unclosed quote",
+            ("formula_without_result", _) => "formula without a result",
             _ => "",
         }
     }
@@ -198,8 +203,12 @@ impl Problem {
             },
             (Serial1900Feb29, Lang::Zh) => "Excel 序列号 60 对应不存在的 1900-02-29".into(),
             (Serial1900Feb29, Lang::En) => "Excel serial 60 is the non-existent 1900-02-29".into(),
-            (SerialOutOfRange, Lang::Zh) => "Excel 日期序列号超出范围".into(),
-            (SerialOutOfRange, Lang::En) => "Excel date serial number out of range".into(),
+            (SerialOutOfRange, Lang::Zh) => {
+                "不是有效的 Excel 日期序列号（1 即 1900-01-01，至 2958465 即 9999-12-31）；0 或负数多来自 =IF(…, 日期, 0) 这样的公式：请填写真实日期，或留空".into()
+            }
+            (SerialOutOfRange, Lang::En) => {
+                "not a valid Excel date serial number (1 = 1900-01-01 to 2958465 = 9999-12-31); 0 or a negative number usually comes from a formula such as =IF(…, date, 0): enter the real date, or leave the cell empty".into()
+            }
             (NotANumber, Lang::Zh) => "不是有效数字".into(),
             (NotANumber, Lang::En) => "not a finite number".into(),
             (DaysNotPositive, Lang::Zh) => "培训天数必须大于 0".into(),
@@ -262,6 +271,12 @@ impl Problem {
             (BadPeriod, Lang::En) => "the period is a year (e.g. 2019) or empty".into(),
             (UnknownRule { rules }, Lang::Zh) => format!("规则集中没有这条规则（规则：{}）", rules.join("、")),
             (UnknownRule { rules }, Lang::En) => format!("no such rule in the rule set (rules: {})", rules.join(", ")),
+            (FormulaWithoutResult, Lang::Zh) => {
+                "公式没有保存计算结果（文件多由程序生成，未经 Excel 计算）：请在 Excel 中打开并保存该工作簿，或把该列复制后“选择性粘贴为数值”".into()
+            }
+            (FormulaWithoutResult, Lang::En) => {
+                "a formula saved without its result (the file was written by a program and never calculated): open and save the workbook in Excel, or paste the column as values".into()
+            }
             (UnclosedQuote, Lang::Zh) => "引号从本行开始没有闭合，文件其余部分无法读取".into(),
             (UnclosedQuote, Lang::En) => {
                 "a quote opened on this line never closes: the rest of the file could not be read".into()

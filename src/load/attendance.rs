@@ -96,7 +96,7 @@ impl<'a> Attendance<'a> {
         if cells.iter().all(Cell::is_blank) {
             return;
         }
-        if self.b.too_many_fields(line, cells) {
+        if self.b.too_many_fields(line, cells) || self.b.without_result(line, cells) {
             return;
         }
         let cells = self.b.mapped_cells(line, cells);

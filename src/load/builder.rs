@@ -238,7 +238,7 @@ impl<'l> Builder<'l> {
         if cells.iter().all(Cell::is_blank) {
             return;
         }
-        if self.too_many_fields(line, cells) {
+        if self.too_many_fields(line, cells) || self.without_result(line, cells) {
             self.claim_rejected_id(line, cells);
             return;
         }
@@ -296,6 +296,35 @@ impl<'l> Builder<'l> {
             },
         );
         true
+    }
+
+    /// A workbook row with formulas saved without their result is a data error (SPEC
+    /// §8), one per such cell: records them and says so.
+    pub fn without_result(&mut self, line: u32, cells: &[Cell<'_>]) -> bool {
+        // Only a workbook's cells can be formulas: a CSV row need not be looked at.
+        if self.table.source.sheet.is_none() {
+            return false;
+        }
+        let mut found = false;
+        for (i, c) in cells.iter().enumerate() {
+            let Cell::Uncomputed(formula) = c else {
+                continue;
+            };
+            found = true;
+            let column = self.table.columns.get(i);
+            let field = column.and_then(|c| c.field);
+            let name = field.and_then(|f| fields_of(self.kind).iter().find(|s| s.field == f));
+            self.errors.push(DataError {
+                table: self.kind,
+                source: self.table.source.clone(),
+                line,
+                column: name.map(|s| s.name),
+                header: column.map(|c| c.header.clone()),
+                value: Some(formula.clone()),
+                problem: Problem::FormulaWithoutResult,
+            });
+        }
+        found
     }
 
     /// An accepted row claims its id; `count` typed rows are now read.

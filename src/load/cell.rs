@@ -15,10 +15,13 @@ pub enum Cell<'a> {
     Number(f64),
     Bool(bool),
     /// A spreadsheet date cell: its serial value and the date Excel shows (None for
-    /// Excel's phantom 1900-02-29).
+    /// Excel's phantom 1900-02-29, and for a number that is no date serial at all).
     Date(f64, Option<NaiveDate>),
     /// A spreadsheet error value such as `#N/A`.
     Error(String),
+    /// A workbook formula saved without its result (SPEC §8): the formula as Excel's
+    /// formula bar shows it (`=TODAY()`), or empty when the file does not say.
+    Uncomputed(String),
 }
 
 impl Cell<'_> {
@@ -32,7 +35,7 @@ impl Cell<'_> {
                 Some(d) => crate::dates::fmt_date(*d),
                 None => number_text(*serial),
             }),
-            Cell::Error(e) => Cow::Borrowed(e),
+            Cell::Error(e) | Cell::Uncomputed(e) => Cow::Borrowed(e),
         }
     }
 

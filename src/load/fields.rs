@@ -255,7 +255,10 @@ fn date_field(
     }
     let parsed = match cell {
         Some(Cell::Date(_, Some(d))) => Ok(*d),
-        Some(Cell::Date(_, None)) => Err(Problem::Serial1900Feb29),
+        // SPEC §8: a date cell holding no date serial (0 from `=IF(…, date, 0)`, a
+        // negative number, NaN…) is no date, never a made-up one.
+        Some(Cell::Date(serial, None)) if serial.floor() == 60.0 => Err(Problem::Serial1900Feb29),
+        Some(Cell::Date(_, None)) => Err(Problem::SerialOutOfRange),
         Some(Cell::Number(n)) => parse_serial_date(*n),
         _ => parse_date(text),
     };

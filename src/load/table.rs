@@ -102,8 +102,8 @@ pub enum Rows {
     },
     Sheet {
         source: Source,
-        header: Vec<String>,
-        rows: Vec<(u32, Vec<calamine::Data>)>,
+        /// Boxed: an open workbook is large beside the other variant.
+        sheet: Box<xlsx::SheetData>,
     },
 }
 
@@ -216,8 +216,7 @@ pub fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Resu
             };
             Ok(Rows::Sheet {
                 source,
-                header: data.header,
-                rows: data.rows,
+                sheet: Box::new(data),
             })
         }
     }
@@ -298,20 +297,11 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             read_parts(text, delimiter, &bounds, &mut sinks);
             Ok(sinks)
         }
-        Rows::Sheet {
-            source,
-            header,
-            rows,
-        } => {
-            let columns = map_headers_with(kind, &header, custom)
+        Rows::Sheet { source, mut sheet } => {
+            let columns = map_headers_with(kind, &sheet.header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
             let mut b = make(Builder::new(kind, source, columns, levels).map_values(spellings));
-            let mut cells: Vec<Cell<'_>> = Vec::new();
-            for (line, r) in &rows {
-                cells.clear();
-                cells.extend(r.iter().map(xlsx::cell));
-                b.row(*line, &cells);
-            }
+            sheet.rows(|line, cells| b.row(line, cells))?;
             b.finish();
             Ok(vec![b])
         }

@@ -275,6 +275,23 @@ mod tests {
         assert_eq!(serial_to_date(0.0), None);
         assert_eq!(parse_serial_date(60.0), Err(Problem::Serial1900Feb29));
         assert_eq!(parse_serial_date(0.5), Err(Problem::SerialOutOfRange));
+        // SPEC §8: no number that is not a date serial becomes a date.
+        for bad in [
+            0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            2_958_466.0,
+            4_294_967_296.0,
+        ] {
+            assert_eq!(
+                parse_serial_date(bad),
+                Err(Problem::SerialOutOfRange),
+                "{bad}"
+            );
+        }
+        assert_eq!(parse_serial_date(2_958_465.5), Ok(d(9999, 12, 31)));
         assert_eq!(parse_serial_date(20180912.0), Ok(d(2018, 9, 12)));
         assert_eq!(parse_serial_date(20181312.0), Err(Problem::NoSuchDate));
     }

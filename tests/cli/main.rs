@@ -18,3 +18,4 @@ mod props;
 mod review;
 mod rules_cmd;
 mod util;
+mod workbooks;
