@@ -63,8 +63,13 @@ pub enum Detail {
     Resembles(String),
     /// `column_absent`: the rules that use the column.
     Rules(Vec<String>),
-    /// `by_name`, `sheet`, `title_lines`: the file (and sheet) the table was read from.
+    /// `by_name`, `sheet`, `empty_table`: the file (and sheet) the table was read from.
     From(Source),
+    /// `title_lines`: the file (and sheet), and the line the header was found on.
+    Header {
+        from: Source,
+        line: u32,
+    },
 }
 
 /// One notice (SPEC §8).
@@ -135,8 +140,12 @@ impl Notice {
             .unwrap_or("");
         let value = self.value.as_deref().unwrap_or("");
         let from = match &self.detail {
-            Detail::From(s) => s.display(),
+            Detail::From(s) | Detail::Header { from: s, .. } => s.display(),
             _ => String::new(),
+        };
+        let header_line = match &self.detail {
+            Detail::Header { line, .. } => *line,
+            _ => n as u32 + 1,
         };
         match (self.kind, zh) {
             (NoticeKind::AfterAsOf, _) => {
@@ -195,11 +204,10 @@ impl Notice {
             (NoticeKind::EmptyTable, true) => format!("{t}（{from}）没有数据行"),
             (NoticeKind::EmptyTable, false) => format!("the {t} table ({from}) has no data rows"),
             (NoticeKind::TitleLines, true) => {
-                format!("{from} 的表头在第 {} 行，上方 {n} 行已跳过", n + 1)
+                format!("{from} 的表头在第 {header_line} 行，上方 {n} 行标题或说明已跳过")
             }
             (NoticeKind::TitleLines, false) => format!(
-                "{from}: the header is on line {}; {n} line(s) above it were skipped",
-                n + 1
+                "{from}: the header is on line {header_line}; {n} line(s) of title or notes above it were skipped"
             ),
             (NoticeKind::ByName, true) => format!(
                 "没有名为“{}”或“{}”的文件，{t}取自文件名含“{}”的 `{from}`",

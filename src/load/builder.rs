@@ -14,7 +14,7 @@ use crate::model::{
     Cadre, Class, Column, ColumnRef, DataError, Field, Source, Table, TableKind, ValueType,
     fields_of,
 };
-use crate::notice::MAX_EXAMPLES;
+use crate::notice::{MAX_EXAMPLES, Notice};
 use crate::spelling::Spellings;
 
 /// Turns the rows of one table into typed rows and data errors.
@@ -36,6 +36,9 @@ pub struct Builder<'l> {
     maps: Vec<(usize, HashMap<String, String>)>,
     /// The cells each mapping changed, in line order.
     pub mapped: Vec<Mapped>,
+    /// What reading this table noticed (SPEC §8): lines above the header, a sheet
+    /// taken by position.
+    pub notices: Vec<Notice>,
 }
 
 /// Adds the mapped-cell counts of another part of a table (or another attendance
@@ -95,6 +98,7 @@ impl<'l> Builder<'l> {
             record_ids: Vec::new(),
             maps: Vec::new(),
             mapped: Vec::new(),
+            notices: Vec::new(),
         }
     }
 
@@ -410,6 +414,7 @@ impl<'l> Builder<'l> {
         self.record_ids.extend(other.record_ids);
         self.errors.extend(other.errors);
         add_mapped(&mut self.mapped, other.mapped);
+        self.notices.extend(other.notices);
     }
 
     /// Settles the ids once every row is read, in line order (SPEC §1): the first row

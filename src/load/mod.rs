@@ -111,17 +111,25 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         ),
     };
     let mut att_mapped = Vec::new();
+    // What reading each table noticed (title lines, a sheet taken by position).
+    let mut notices = Vec::new();
+    notices.extend(cadres.notices.iter().cloned());
+    notices.extend(classes.notices.iter().cloned());
     for a in atts {
         attended.extend(a.attended);
         att_errors.extend(a.b.errors);
         add_mapped(&mut att_mapped, a.b.mapped);
+        for n in a.b.notices {
+            if !notices.contains(&n) {
+                notices.push(n);
+            }
+        }
     }
 
     let id_cols = (
         cadres.col(Field::CadreId).unwrap_or(0),
         classes.col(Field::ClassId).unwrap_or(0),
     );
-    let mut notices = Vec::new();
     // SPEC §8: a classes or attendance table without data rows checks nothing.
     if classes.table.rows() == 0 && classes.errors.is_empty() {
         notices.push(empty_table(TableKind::Classes, &classes.table.source));

@@ -15,6 +15,7 @@ use super::parts::{read_parts, split_points};
 use super::{csv, stream, xlsx};
 use crate::i18n::say;
 use crate::model::{Field, Source, TableKind, display_name};
+use crate::notice::{Detail, Notice, NoticeKind};
 use crate::spelling::Spellings;
 
 /// A table that could not be read at all (exit 2).
@@ -222,6 +223,29 @@ pub fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Resu
     }
 }
 
+/// SPEC §8 notices of a sheet: taken by position, lines above its header.
+fn sheet_notices(kind: TableKind, source: &Source, sheet: &xlsx::SheetData) -> Vec<Notice> {
+    let mut out = Vec::new();
+    if sheet.by_position {
+        let mut n = Notice::new(NoticeKind::Sheet, Some(kind), 1);
+        n.detail = Detail::From(source.clone());
+        out.push(n);
+    }
+    if sheet.title_lines > 0 {
+        let mut n = Notice::new(
+            NoticeKind::TitleLines,
+            Some(kind),
+            u64::from(sheet.title_lines),
+        );
+        n.detail = Detail::Header {
+            from: source.clone(),
+            line: sheet.header_line,
+        };
+        out.push(n);
+    }
+    out
+}
+
 /// Reads every data row of a table into a [`Builder`], a large file in `parts` parts
 /// read in parallel, then settles the ids in line order.
 pub fn read_rows<'l>(
@@ -300,7 +324,10 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
         Rows::Sheet { source, mut sheet } => {
             let columns = map_headers_with(kind, &sheet.header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
-            let mut b = make(Builder::new(kind, source, columns, levels).map_values(spellings));
+            let mut builder =
+                Builder::new(kind, source.clone(), columns, levels).map_values(spellings);
+            builder.notices.extend(sheet_notices(kind, &source, &sheet));
+            let mut b = make(builder);
             sheet.rows(|line, cells| b.row(line, cells))?;
             b.finish();
             Ok(vec![b])

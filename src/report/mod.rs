@@ -278,6 +278,9 @@ pub struct NoticeEntry {
     /// `after_as_of`: the latest date left out and its line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest: Option<LatestEntry>,
+    /// `title_lines`: the line the header was found on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_line: Option<u32>,
     /// `variant_value`: the word of a rule the value resembles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resembles: Option<String>,
@@ -318,7 +321,9 @@ pub fn notice_entries<'n>(
     all.into_iter()
         .map(|n| {
             let (file, sheet) = match &n.detail {
-                Detail::From(s) => (Some(s.file.clone()), s.sheet.clone()),
+                Detail::From(s) | Detail::Header { from: s, .. } => {
+                    (Some(s.file.clone()), s.sheet.clone())
+                }
                 _ => (None, None),
             };
             NoticeEntry {
@@ -344,6 +349,10 @@ pub fn notice_entries<'n>(
                         date: fmt_date(*date),
                         line: *line,
                     }),
+                    _ => None,
+                },
+                header_line: match &n.detail {
+                    Detail::Header { line, .. } => Some(*line),
                     _ => None,
                 },
                 resembles: match &n.detail {

@@ -438,3 +438,40 @@ fn a_table_found_by_part_of_its_file_name_is_said_so() {
     );
     assert_eq!(code, 1, "{err}");
 }
+
+#[test]
+fn a_sheet_taken_by_position_and_its_title_lines_are_noticed() {
+    // The demo roster in a workbook whose only sheet is not named like the table, with
+    // a title and a note above the header.
+    let dir = copy_of("demo");
+    let text = fs::read_to_string(dir.path().join("cadres.csv")).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet().set_name("Sheet1").unwrap();
+    ws.write_string(0, 0, "绵阳市工会干部名册").unwrap();
+    ws.write_string(1, 0, "（2021年3月导出）").unwrap();
+    for (r, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            ws.write_string(r as u32 + 2, c as u16, cell).unwrap();
+        }
+    }
+    let path = dir.path().join("名册.xlsx");
+    book.save(&path).unwrap();
+    let (_, v, err) = check(
+        dir.path(),
+        "2021-03-01",
+        &["--cadres", path.to_str().unwrap()],
+    );
+    assert!(err.is_empty(), "{err}");
+    let sheet = notices(&v, "sheet");
+    assert_eq!(sheet.len(), 1, "{:?}", v["notices"]);
+    assert_eq!(sheet[0]["table"], "cadres");
+    assert_eq!(sheet[0]["file"], "名册.xlsx");
+    assert_eq!(sheet[0]["sheet"], "Sheet1");
+    let title = notices(&v, "title_lines");
+    assert_eq!(title.len(), 1);
+    assert_eq!(title[0]["count"], 2);
+    assert_eq!(title[0]["header_line"], 3);
+    // The findings are the demo's.
+    let (_, original, _) = check(&fixture("demo"), "2021-03-01", &[]);
+    assert_eq!(v["summary"], original["summary"]);
+}
