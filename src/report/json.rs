@@ -118,6 +118,7 @@ mod tests {
                 required: super::super::Num(1.0),
                 count: super::super::Num(0.5),
                 classes: vec!["K1".into(); i % 2],
+                near: Vec::new(),
             },
             waiver: None,
             change: None,

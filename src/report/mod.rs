@@ -20,7 +20,7 @@ use crate::i18n::Lang;
 use crate::model::{Dataset, TableKind};
 use crate::notice::{Detail, Notice};
 use crate::rules::{RuleSet, Severity};
-use crate::view::{Evidence, Finding, Status};
+use crate::view::{Evidence, Failed, Finding, Near, Status};
 
 /// What makes `check` exit 1 (`--fail-on`); data errors always do.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -129,17 +129,20 @@ pub enum EvidenceEntry {
         required: Num,
         counted: Num,
         late: Option<ClassRef>,
+        near: Vec<NearEntry>,
     },
     Quota {
         count: Num,
         min: Option<Num>,
         max: Option<Num>,
         classes: Vec<String>,
+        near: Vec<NearEntry>,
     },
     Coverage {
         required: Num,
         count: Num,
         classes: Vec<String>,
+        near: Vec<NearEntry>,
     },
     Forbid {
         class: String,
@@ -148,6 +151,14 @@ pub enum EvidenceEntry {
         #[serde(serialize_with = "values_map")]
         values: Vec<(String, Option<String>)>,
     },
+}
+
+/// A near miss (SPEC §8 `near`): a class and the one condition it failed — the column
+/// the rule names, or `completed` for an attendance not completed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct NearEntry {
+    pub class: String,
+    pub failed: String,
 }
 
 /// A class and its start date.
@@ -560,40 +571,61 @@ fn finding_entry(
             .map(|&k| data.class_id(&data.classes[k as usize]).to_owned())
             .collect()
     };
+    let near = |ns: &[Near]| -> Vec<NearEntry> {
+        let clauses = rule.kind.class_conditions();
+        ns.iter()
+            .map(|n| NearEntry {
+                class: data.class_id(&data.classes[n.class as usize]).to_owned(),
+                failed: match n.failed {
+                    Failed::Completed => "completed".to_owned(),
+                    Failed::Clause(i) => clauses
+                        .and_then(|c| c.clauses.get(i as usize))
+                        .map(|c| c.column.name.clone())
+                        .unwrap_or_default(),
+                },
+            })
+            .collect()
+    };
     let evidence = match &f.evidence {
         Evidence::Deadline {
             from,
             required,
             counted,
             late,
+            near: ns,
             ..
         } => EvidenceEntry::Deadline {
             from: fmt_date(*from),
             required: Num(*required),
             counted: Num(*counted),
             late: late.map(class_ref),
+            near: near(ns),
         },
         Evidence::Quota {
             count,
             min,
             max,
             classes,
+            near: ns,
             ..
         } => EvidenceEntry::Quota {
             count: Num(*count),
             min: min.map(Num),
             max: max.map(Num),
             classes: ids(classes),
+            near: near(ns),
         },
         Evidence::Coverage {
             required,
             count,
             classes,
+            near: ns,
             ..
         } => EvidenceEntry::Coverage {
             required: Num(*required),
             count: Num(*count),
             classes: ids(classes),
+            near: near(ns),
         },
         Evidence::Forbid { class, values } => {
             let ClassRef { class, date } = class_ref(*class);
@@ -621,7 +653,7 @@ fn finding_entry(
         subject: f.subject.clone(),
         period: f.period,
         due: fmt_date(f.due),
-        message: message(f, data, lang),
+        message: message(f, rules, data, lang),
         evidence,
         waiver: None,
         change: None,
