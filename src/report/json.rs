@@ -131,11 +131,7 @@ mod tests {
             rule_set: "t".into(),
             summary: super::super::Summary {
                 violation: 1,
-                pending: 0,
-                waived: 0,
-                data_errors: 0,
-                new: None,
-                resolved: None,
+                ..Default::default()
             },
             rules: Vec::new(),
             findings: (0..9000).map(e).collect(),

@@ -57,19 +57,55 @@ pub enum Format {
     Junit,
 }
 
-/// `summary`.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+/// `summary`: `violation`, `pending` and `waived` count findings of every severity
+/// (scripts depend on them); `by_severity` splits them (SPEC §8).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub violation: u64,
     pub pending: u64,
     pub waived: u64,
     pub data_errors: u64,
+    pub by_severity: BySeverity,
     /// With `--baseline`: findings not in the baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<u64>,
+    /// With `--baseline`: findings whose status is worse than in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalated: Option<u64>,
+    /// With `--baseline`: findings whose status is better than in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eased: Option<u64>,
+    /// With `--baseline`: findings with the status they had in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unchanged: Option<u64>,
     /// With `--baseline`: baseline findings that are gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<u64>,
+}
+
+/// `summary.by_severity`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct BySeverity {
+    pub error: StatusCounts,
+    pub warning: StatusCounts,
+}
+
+/// Findings of one severity by status.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub violation: u64,
+    pub pending: u64,
+    pub waived: u64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Violation => self.violation += 1,
+            Status::Pending => self.pending += 1,
+            Status::Waived => self.waived += 1,
+        }
+    }
 }
 
 /// One entry of `rules`.
@@ -105,9 +141,9 @@ pub struct FindingEntry {
     /// The waiver that covers this finding (`status` is then `waived`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverEntry>,
-    /// With `--baseline`: `new` or `unchanged`.
+    /// With `--baseline`: how the finding compares with the baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<&'static str>,
+    pub change: Option<Change>,
     /// With `--baseline`: the status in the baseline, when it was different (a pending
     /// finding that became a violation).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,6 +154,47 @@ pub struct FindingEntry {
     /// For people-facing formats: the cadre's name, unit and county. Not in JSON.
     #[serde(skip)]
     pub who: Option<(String, String, String)>,
+}
+
+/// A finding compared with a baseline (SPEC §8), statuses ordered waived < pending <
+/// violation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// Not in the baseline.
+    New,
+    /// Worse than in the baseline (pending → violation, a waiver expired).
+    Escalated,
+    /// Better than in the baseline.
+    Eased,
+    /// The status it had in the baseline.
+    Unchanged,
+}
+
+impl Change {
+    /// How a finding with status `now` compares with its status in the baseline.
+    pub fn between(was: Status, now: Status) -> Change {
+        // Higher is worse.
+        let rank = |s: Status| match s {
+            Status::Waived => 0,
+            Status::Pending => 1,
+            Status::Violation => 2,
+        };
+        match rank(now).cmp(&rank(was)) {
+            std::cmp::Ordering::Greater => Change::Escalated,
+            std::cmp::Ordering::Less => Change::Eased,
+            std::cmp::Ordering::Equal => Change::Unchanged,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Escalated => "escalated",
+            Change::Eased => "eased",
+            Change::Unchanged => "unchanged",
+        }
+    }
 }
 
 /// A finding's `evidence` (SPEC §4): the amounts and the classes its message names.
@@ -249,13 +326,24 @@ pub struct GridCell {
     pub status: &'static str,
 }
 
-/// Cadres checked and met by a rule, for one county and unit.
+/// Cadres checked by a rule, for one county and unit: met, pending (not met yet, not
+/// due yet), waived, and the rest not met (SPEC §8: pending apart from unmet).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CoverageRow {
     pub county: String,
     pub unit: String,
     pub checked: u64,
     pub met: u64,
+    pub pending: u64,
+    pub waived: u64,
+}
+
+impl CoverageRow {
+    /// Cadres whose requirement is due and not met: violations.
+    pub fn unmet(&self) -> u64 {
+        self.checked
+            .saturating_sub(self.met + self.pending + self.waived)
+    }
 }
 
 /// One entry of `data_errors`.
@@ -458,14 +546,7 @@ impl Report {
         let mut report = Report {
             as_of: fmt_date(ev.as_of),
             rule_set: rules.plan.id.clone(),
-            summary: Summary {
-                violation: 0,
-                pending: 0,
-                waived: 0,
-                data_errors: 0,
-                new: None,
-                resolved: None,
-            },
+            summary: Summary::default(),
             rules: entries,
             findings,
             data_errors,
@@ -499,18 +580,25 @@ impl Report {
             r.pending = of(Status::Pending);
             r.waived = of(Status::Waived);
         }
-        let count = |s: Status| self.findings.iter().filter(|f| f.status == s).count() as u64;
-        self.summary.violation = count(Status::Violation);
-        self.summary.pending = count(Status::Pending);
-        self.summary.waived = count(Status::Waived);
+        let mut by = BySeverity::default();
+        for f in &self.findings {
+            match f.severity {
+                Severity::Error => by.error.add(f.status),
+                Severity::Warning => by.warning.add(f.status),
+            }
+        }
+        self.summary.violation = by.error.violation + by.warning.violation;
+        self.summary.pending = by.error.pending + by.warning.pending;
+        self.summary.waived = by.error.waived + by.warning.waived;
+        self.summary.by_severity = by;
         self.summary.data_errors = self.data_errors.len() as u64;
         if self.resolved.is_some() {
-            self.summary.new = Some(
-                self.findings
-                    .iter()
-                    .filter(|f| f.change == Some("new"))
-                    .count() as u64,
-            );
+            let changed =
+                |c: Change| self.findings.iter().filter(|f| f.change == Some(c)).count() as u64;
+            self.summary.new = Some(changed(Change::New));
+            self.summary.escalated = Some(changed(Change::Escalated));
+            self.summary.eased = Some(changed(Change::Eased));
+            self.summary.unchanged = Some(changed(Change::Unchanged));
             self.summary.resolved = self.resolved.as_ref().map(|r| r.len() as u64);
         }
     }
@@ -704,34 +792,46 @@ fn rule_detail(rule: usize, ev: &Evaluation, data: &Dataset) -> RuleDetail {
         grid.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.period.cmp(&b.period)));
         detail.grid = grid;
     }
-    let cadre_findings: Vec<u32> = findings.filter_map(|f| f.cadre).collect();
+    let cadre_findings: Vec<(u32, Status)> = findings
+        .filter_map(|f| Some((f.cadre?, f.status)))
+        .collect();
     if !met.met_cadres.is_empty() || !cadre_findings.is_empty() {
         // Counted by borrowed (county, unit) keys: a million cadres, a few thousand units.
-        let mut rows: hashbrown::HashMap<(&str, &str), (u64, u64)> = hashbrown::HashMap::new();
-        let mut add = |i: u32, ok: bool| {
+        // Per key: checked, met, pending, waived.
+        let mut rows: hashbrown::HashMap<(&str, &str), [u64; 4]> = hashbrown::HashMap::new();
+        let mut add = |i: u32, outcome: Option<Status>| {
             let c = &data.cadres[i as usize];
             let key = (
                 data.cadre_text(c, Field::County),
                 data.cadre_text(c, Field::Unit),
             );
-            let row = rows.entry(key).or_insert((0, 0));
-            row.0 += 1;
-            row.1 += u64::from(ok);
+            let row = rows.entry(key).or_insert([0; 4]);
+            row[0] += 1;
+            match outcome {
+                None => row[1] += 1,
+                Some(Status::Pending) => row[2] += 1,
+                Some(Status::Waived) => row[3] += 1,
+                Some(Status::Violation) => {}
+            }
         };
         for &i in &met.met_cadres {
-            add(i, true);
+            add(i, None);
         }
-        for &i in &cadre_findings {
-            add(i, false);
+        for &(i, status) in &cadre_findings {
+            add(i, Some(status));
         }
         let mut rows: Vec<CoverageRow> = rows
             .into_iter()
-            .map(|((county, unit), (checked, met))| CoverageRow {
-                county: county.to_owned(),
-                unit: unit.to_owned(),
-                checked,
-                met,
-            })
+            .map(
+                |((county, unit), [checked, met, pending, waived])| CoverageRow {
+                    county: county.to_owned(),
+                    unit: unit.to_owned(),
+                    checked,
+                    met,
+                    pending,
+                    waived,
+                },
+            )
             .collect();
         rows.sort_by(|a, b| (&a.county, &a.unit).cmp(&(&b.county, &b.unit)));
         detail.coverage = rows;

@@ -7,6 +7,7 @@
 )]
 
 mod bad_input;
+mod counts;
 mod fixtures;
 mod formats;
 mod inputs;
