@@ -1,99 +1,218 @@
 //! Baselines (`--baseline previous.json`): an earlier JSON report. Each finding is
-//! marked `new` or `unchanged` by its stable id, and the baseline's findings that are
-//! gone are listed as `resolved`.
+//! compared by its stable id with the baseline's (SPEC §8): `new`, `escalated` (worse:
+//! waived < pending < violation), `eased` (better) or `unchanged`; the baseline's
+//! findings that are gone are listed as `resolved`. The baseline is checked entry by
+//! entry: one of the wrong type stops the run (exit 2) naming its position.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::Value;
 
-use crate::report::{Report, ResolvedEntry, finding_id};
+use crate::i18n::say;
+use crate::report::{Change, Report, ResolvedEntry, finding_id};
+use crate::view::Status;
 
 /// Marks the report's findings against the baseline report at `path`.
 pub fn apply(report: &mut Report, path: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read baseline `{}`", path.display()))?;
-    let v: Value = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "baseline `{}` is not a JSON report of peixun",
-            path.display()
-        )
-    })?;
-    if let Some(base_set) = v.get("rule_set").and_then(Value::as_str)
-        && base_set != report.rule_set
-    {
-        bail!(crate::i18n::say(
-            format!(
-                "基线 `{}` 是规则集 {base_set} 的报告，本次检查用的是 {}：两者的检查结果不可比较",
-                path.display(),
-                report.rule_set
-            ),
-            format!(
-                "baseline `{}` is a report of rule set {base_set}, this check uses {}: their findings do not compare",
-                path.display(),
-                report.rule_set
-            )
-        ));
-    }
-    let Some(findings) = v.get("findings").and_then(Value::as_array) else {
-        bail!(
-            "baseline `{}` has no `findings`: give a report written by `peixun check --format json`",
-            path.display()
-        );
-    };
-    let mut before: Vec<ResolvedEntry> = Vec::with_capacity(findings.len());
-    for f in findings {
-        let rule = f
-            .get("rule")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let subject = f
-            .get("subject")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let period = f.get("period").and_then(Value::as_i64).map(|p| p as i32);
-        let id = f
-            .get("id")
-            .and_then(Value::as_str)
-            .map_or_else(|| finding_id(&rule, &subject, period), str::to_owned);
-        let status = f
-            .get("status")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        before.push(ResolvedEntry {
-            id,
-            rule,
-            subject,
-            period,
-            status,
-        });
-    }
-    let known: std::collections::HashMap<&str, &str> = before
-        .iter()
-        .map(|b| (b.id.as_str(), b.status.as_str()))
-        .collect();
+    let before = read(path, &report.rule_set)?;
+    let known: HashMap<&str, Status> = before.iter().map(|(b, s)| (b.id.as_str(), *s)).collect();
     for f in &mut report.findings {
         match known.get(f.id.as_str()) {
-            Some(status) => {
-                f.change = Some("unchanged");
-                if *status != f.status.as_str() {
-                    f.previous_status = Some((*status).to_owned());
+            Some(&was) => {
+                f.change = Some(Change::between(was, f.status));
+                if was != f.status {
+                    f.previous_status = Some(was.as_str().to_owned());
                 }
             }
-            None => f.change = Some("new"),
+            None => f.change = Some(Change::New),
         }
     }
     drop(known);
-    let now: std::collections::HashSet<String> =
-        report.findings.iter().map(|f| f.id.clone()).collect();
+    let now: HashSet<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
     let resolved = before
         .into_iter()
-        .filter(|b| !now.contains(&b.id))
+        .map(|(b, _)| b)
+        .filter(|b| !now.contains(b.id.as_str()))
         .collect();
     report.resolved = Some(resolved);
     report.recount();
     Ok(())
+}
+
+/// The baseline's findings, each checked, with their statuses.
+fn read(path: &Path, rule_set: &str) -> Result<Vec<(ResolvedEntry, Status)>> {
+    let name = path.display();
+    let bytes = std::fs::read(path).map_err(|e| {
+        anyhow::anyhow!(say(
+            format!("无法读取基线 `{name}`：{e}"),
+            format!("cannot read baseline `{name}`: {e}")
+        ))
+    })?;
+    // Saved by Notepad or Excel, a report may start with a byte-order mark.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        bail!(say(
+            format!(
+                "基线 `{name}` 不是 UTF-8 文本：请给出 `peixun check --format json` 写出的报告"
+            ),
+            format!(
+                "baseline `{name}` is not UTF-8 text: give a report written by `peixun check --format json`"
+            )
+        ));
+    };
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        anyhow::anyhow!(say(
+            format!(
+                "基线 `{name}` 不是 JSON 报告（第 {} 行第 {} 列：{e}）",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "baseline `{name}` is not a JSON report (line {}, column {}: {e})",
+                e.line(),
+                e.column()
+            )
+        ))
+    })?;
+    let wrong = |at: &str, want: (&str, &str), got: &Value| {
+        anyhow::anyhow!(say(
+            format!(
+                "基线 `{name}` 中 {at} 应为{}，实为{}",
+                want.0,
+                type_word(got, true)
+            ),
+            format!(
+                "baseline `{name}`: {at} should be {}, not {}",
+                want.1,
+                type_word(got, false)
+            )
+        ))
+    };
+    let missing = |at: &str| {
+        anyhow::anyhow!(say(
+            format!("基线 `{name}` 缺少 {at}：请给出 `peixun check --format json` 写出的报告"),
+            format!(
+                "baseline `{name}` has no {at}: give a report written by `peixun check --format json`"
+            )
+        ))
+    };
+    let Some(top) = v.as_object() else {
+        bail!(say(
+            format!(
+                "基线 `{name}` 应为 JSON 对象（`peixun check --format json` 写出的报告），实为{}",
+                type_word(&v, true)
+            ),
+            format!(
+                "baseline `{name}` should be a JSON object (a report written by `peixun check --format json`), not {}",
+                type_word(&v, false)
+            )
+        ));
+    };
+    match top.get("rule_set") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(base_set)) if base_set != rule_set => bail!(say(
+            format!(
+                "基线 `{name}` 是规则集 {base_set} 的报告，本次检查用的是 {rule_set}：两者的检查结果不可比较"
+            ),
+            format!(
+                "baseline `{name}` is a report of rule set {base_set}, this check uses {rule_set}: their findings do not compare"
+            )
+        )),
+        Some(Value::String(_)) => {}
+        Some(other) => return Err(wrong("rule_set", ("文本", "a string"), other)),
+    }
+    let findings = match top.get("findings") {
+        Some(Value::Array(a)) => a,
+        Some(other) => return Err(wrong("findings", ("数组", "an array"), other)),
+        None => return Err(missing("findings")),
+    };
+    let text_of = |f: &serde_json::Map<String, Value>, i: usize, key: &str| -> Result<String> {
+        let at = format!("findings[{i}].{key}");
+        let want = match key {
+            "status" => (
+                "文本（violation、pending 或 waived）",
+                "a string (violation, pending or waived)",
+            ),
+            _ => ("文本", "a string"),
+        };
+        match f.get(key) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(other) => Err(wrong(&at, want, other)),
+            None => Err(missing(&at)),
+        }
+    };
+    let mut before = Vec::with_capacity(findings.len());
+    for (i, f) in findings.iter().enumerate() {
+        let Some(f) = f.as_object() else {
+            return Err(wrong(&format!("findings[{i}]"), ("对象", "an object"), f));
+        };
+        let rule = text_of(f, i, "rule")?;
+        let subject = text_of(f, i, "subject")?;
+        let period = match f.get("period") {
+            None | Some(Value::Null) => None,
+            Some(p) => match p.as_i64().and_then(|n| i32::try_from(n).ok()) {
+                Some(n) => Some(n),
+                None => {
+                    return Err(wrong(
+                        &format!("findings[{i}].period"),
+                        ("整数年份或 null", "a whole year or null"),
+                        p,
+                    ));
+                }
+            },
+        };
+        let status_text = text_of(f, i, "status")?;
+        let Some(status) = Status::parse(&status_text) else {
+            bail!(say(
+                format!(
+                    "基线 `{name}` 中 findings[{i}].status 为 `{status_text}`，不是状态（可用：violation、pending、waived）"
+                ),
+                format!(
+                    "baseline `{name}`: findings[{i}].status is `{status_text}`, not a status (accepted: violation, pending, waived)"
+                )
+            ));
+        };
+        let id = match f.get("id") {
+            None | Some(Value::Null) => finding_id(&rule, &subject, period),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                return Err(wrong(
+                    &format!("findings[{i}].id"),
+                    ("文本", "a string"),
+                    other,
+                ));
+            }
+        };
+        before.push((
+            ResolvedEntry {
+                id,
+                rule,
+                subject,
+                period,
+                status: status_text,
+            },
+            status,
+        ));
+    }
+    Ok(before)
+}
+
+/// A JSON value's type in words.
+fn type_word(v: &Value, zh: bool) -> &'static str {
+    match (v, zh) {
+        (Value::Null, true) => "null",
+        (Value::Bool(_), true) => "布尔值",
+        (Value::Number(_), true) => "数字",
+        (Value::String(_), true) => "文本",
+        (Value::Array(_), true) => "数组",
+        (Value::Object(_), true) => "对象",
+        (Value::Null, false) => "null",
+        (Value::Bool(_), false) => "a boolean",
+        (Value::Number(_), false) => "a number",
+        (Value::String(_), false) => "a string",
+        (Value::Array(_), false) => "an array",
+        (Value::Object(_), false) => "an object",
+    }
 }

@@ -7,9 +7,13 @@ use chrono::NaiveDate;
 use crate::dates::fmt_date;
 use crate::i18n::Lang;
 use crate::model::Dataset;
+use crate::model::{ColumnRef, Field};
 use crate::notice::Notice;
 use crate::rules::RuleSet;
-use crate::view::{Context, Evidence, Finding, Outcomes, Status, after_as_of, amount};
+use crate::rules::condition::{Literal, Op, Operand, Test, class_value_text, describe_clause};
+use crate::view::{
+    Context, Evidence, Failed, Finding, Near, Outcomes, Status, after_as_of, amount,
+};
 
 /// Per-rule counts (SPEC §4 `rules`).
 #[derive(Clone, Debug, Default)]
@@ -93,8 +97,130 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
     }
 }
 
-/// A finding's one-line explanation.
-pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
+/// A finding's one-line explanation; a deadline, coverage or quota finding short of its
+/// minimum also names its first near miss (SPEC §8 `near`).
+pub fn message(f: &Finding, rules: &RuleSet, data: &Dataset, lang: Lang) -> String {
+    let text = explain(f, data, lang);
+    let first = match &f.evidence {
+        Evidence::Deadline { near, .. } | Evidence::Coverage { near, .. } => {
+            near.first().map(|n| (n, true))
+        }
+        Evidence::Quota {
+            near, count, max, ..
+        } if max.is_none_or(|m| *count <= m) => near.first().map(|n| (n, false)),
+        _ => None,
+    };
+    match first.and_then(|(n, attended)| near_text(n, f.rule, rules, data, lang, attended)) {
+        Some(near) => format!("{text}{}{near}", lang.pick("；", "; ")),
+        None => text,
+    }
+}
+
+/// A near miss in words: the class, and the one condition it failed.
+fn near_text(
+    n: &Near,
+    rule: usize,
+    rules: &RuleSet,
+    data: &Dataset,
+    lang: Lang,
+    attended: bool,
+) -> Option<String> {
+    let class = &data.classes[n.class as usize];
+    let (id, date) = (data.class_id(class), fmt_date(class.start_on));
+    let i = match n.failed {
+        Failed::Completed => {
+            return Some(match lang {
+                Lang::Zh => format!("参加了 {id}（{date}）但未结业"),
+                Lang::En => format!("attended {id} on {date} but did not complete it"),
+            });
+        }
+        Failed::Clause(i) => i as usize,
+    };
+    let clause = rules
+        .rules
+        .get(rule)?
+        .kind
+        .class_conditions()?
+        .clauses
+        .get(i)?;
+    let levels = &rules.plan.levels;
+    let value = class_value_text(class, &clause.column, data, levels);
+    // Days compared with numbers: "a 0.5-day class … classes count from 1 day".
+    let day_limits: Option<Vec<(Op, f64)>> =
+        if matches!(clause.column.cref, Some(ColumnRef::Field(Field::Days, _))) {
+            clause
+                .tests
+                .iter()
+                .map(|t| match t {
+                    Test::Cmp(op, Operand::Lit(Literal::Num(x))) => Some((*op, *x)),
+                    _ => None,
+                })
+                .collect()
+        } else {
+            None
+        };
+    if let (Some(limits), Some(days)) = (day_limits.filter(|l| !l.is_empty()), &value) {
+        let num = crate::load::cell::number_text;
+        return Some(match lang {
+            Lang::Zh => {
+                let wants: Vec<String> = limits
+                    .iter()
+                    .map(|&(op, x)| match op {
+                        Op::Min => format!("{} 天起", num(x)),
+                        Op::Max => format!("不超过 {} 天", num(x)),
+                        Op::Above => format!("超过 {} 天", num(x)),
+                        Op::Below => format!("不足 {} 天", num(x)),
+                    })
+                    .collect();
+                let did = if attended { "参加过" } else { "举办过" };
+                format!(
+                    "{date} {did}一期 {days} 天的培训班（{id}），培训 {}才计入",
+                    wants.join("且")
+                )
+            }
+            Lang::En => {
+                let unit = |x: f64| if x == 1.0 { "day" } else { "days" };
+                let wants: Vec<String> = limits
+                    .iter()
+                    .map(|&(op, x)| {
+                        let word = match op {
+                            Op::Min => "from",
+                            Op::Max => "up to",
+                            Op::Above => "above",
+                            Op::Below => "below",
+                        };
+                        format!("{word} {} {}", num(x), unit(x))
+                    })
+                    .collect();
+                let did = if attended {
+                    format!("attended a {days}-day class on {date}")
+                } else {
+                    format!("a {days}-day class was held on {date}")
+                };
+                format!("{did} ({id}); classes count {}", wants.join(" and "))
+            }
+        });
+    }
+    let col = &clause.column.name;
+    let wanted = describe_clause(clause, lang, levels);
+    Some(match (lang, value) {
+        (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col} 为 “{v}”，而规则要求 {wanted}"),
+        (Lang::Zh, None) => format!("{id}（{date}）不计入：{col} 为空，而规则要求 {wanted}"),
+        (Lang::En, Some(v)) => {
+            format!(
+                "{id} on {date} does not count: {col} is “{v}”, but the rule asks that {wanted}"
+            )
+        }
+        (Lang::En, None) => {
+            format!(
+                "{id} on {date} does not count: {col} is empty, but the rule asks that {wanted}"
+            )
+        }
+    })
+}
+
+/// A finding's explanation without its near misses.
+fn explain(f: &Finding, data: &Dataset, lang: Lang) -> String {
     let class = |i: u32| {
         let c = &data.classes[i as usize];
         (data.class_id(c).to_owned(), c.start_on)
@@ -107,6 +233,7 @@ pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
             counted,
             late,
             measure,
+            ..
         } => {
             let window = format!(
                 "{}{}{}",
@@ -209,6 +336,7 @@ pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
             classes,
             measure,
             reference,
+            ..
         } => {
             if classes.is_empty() {
                 if zh {

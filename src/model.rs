@@ -693,6 +693,9 @@ pub struct Dataset {
     /// (cadre index, class index) of completed attendance, in file order; a pair
     /// attended in two rows is here twice (evaluation keeps it once).
     pub attended: Vec<(u32, u32)>,
+    /// (cadre index, class index) of attendance marked not completed, in file order:
+    /// never counted, only shown as near misses (SPEC §8 `near`).
+    pub not_completed: Vec<(u32, u32)>,
     pub data_errors: Vec<DataError>,
     pub id_cols: (usize, usize),
     /// The attendance table's source and columns (its rows are not kept), and how many

@@ -67,6 +67,27 @@ impl Status {
     }
 }
 
+/// The most near misses a finding lists (SPEC §8 `near`).
+pub const MAX_NEAR: usize = 5;
+
+/// A near miss (SPEC §8 `near`): a class that met every condition of the rule's `class`
+/// table but one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Near {
+    /// Index into `Dataset::classes`.
+    pub class: u32,
+    pub failed: Failed,
+}
+
+/// What a near miss failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failed {
+    /// The clause of the `class` table at this index (one column's condition).
+    Clause(u16),
+    /// The class met every condition, but the attendance was not completed.
+    Completed,
+}
+
 /// What a finding rests on; class references are indices into `Dataset::classes`.
 #[derive(Clone, Debug)]
 pub enum Evidence {
@@ -76,6 +97,7 @@ pub enum Evidence {
         counted: f64,
         late: Option<u32>,
         measure: Measure,
+        near: Vec<Near>,
     },
     Quota {
         count: f64,
@@ -85,6 +107,7 @@ pub enum Evidence {
         measure: Measure,
         period_start: NaiveDate,
         period_end: NaiveDate,
+        near: Vec<Near>,
     },
     Coverage {
         required: f64,
@@ -92,6 +115,7 @@ pub enum Evidence {
         classes: Vec<u32>,
         measure: Measure,
         reference: NaiveDate,
+        near: Vec<Near>,
     },
     Forbid {
         class: u32,
@@ -186,6 +210,9 @@ pub struct Context<'a> {
     pub classes: Vec<u32>,
     att_offsets: Vec<u32>,
     att_classes: Vec<u32>,
+    /// Attendance not completed at visible classes: (cadre, class), by cadre, then class
+    /// date order, each pair once (looked up only for findings' near misses).
+    not_completed: Vec<(u32, u32)>,
 }
 
 impl<'a> Context<'a> {
@@ -195,7 +222,7 @@ impl<'a> Context<'a> {
         // Two cores: the classes in date order on one, attendance grouped by cadre on
         // the other (visible classes are known without their order).
         let visible = |k: u32| data.classes[k as usize].start_on <= as_of;
-        let ((cadres, classes, rank), (counts, mut att)) = std::thread::scope(|s| {
+        let ((cadres, classes, rank, not_completed), (counts, mut att)) = std::thread::scope(|s| {
             let order = s.spawn(|| {
                 let cadres: Vec<u32> = (0..data.cadres.len() as u32)
                     .filter(|&i| data.cadres[i as usize].appointed_on <= as_of)
@@ -213,7 +240,16 @@ impl<'a> Context<'a> {
                 for (r, &c) in classes.iter().enumerate() {
                     rank[c as usize] = r as u32;
                 }
-                (cadres, classes, rank)
+                // Few rows: sorted, not grouped with offsets.
+                let mut missed: Vec<(u32, u32)> = data
+                    .not_completed
+                    .iter()
+                    .copied()
+                    .filter(|&(_, k)| visible(k))
+                    .collect();
+                missed.sort_unstable_by_key(|&(c, k)| (c, rank[k as usize]));
+                missed.dedup();
+                (cadres, classes, rank, missed)
             });
             // Counting sort of attendance by cadre.
             let mut counts = vec![0u32; data.cadres.len() + 1];
@@ -289,6 +325,7 @@ impl<'a> Context<'a> {
             classes,
             att_offsets: offsets,
             att_classes: att,
+            not_completed,
         }
     }
 
@@ -299,6 +336,15 @@ impl<'a> Context<'a> {
             self.att_offsets[cadre as usize + 1],
         );
         &self.att_classes[a as usize..b as usize]
+    }
+
+    /// Attendance not completed of a cadre at visible classes, in class date order.
+    pub fn not_completed(&self, cadre: u32) -> impl Iterator<Item = u32> + '_ {
+        let from = self.not_completed.partition_point(|&(c, _)| c < cadre);
+        self.not_completed[from..]
+            .iter()
+            .take_while(move |&&(c, _)| c == cadre)
+            .map(|&(_, k)| k)
     }
 
     pub fn cadre(&self, i: u32) -> &'a Cadre {

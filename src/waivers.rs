@@ -56,6 +56,7 @@ pub fn apply(
                 .push(warning("expired_waiver", &source.display(), &w, lang));
             continue;
         }
+        let was = f.status;
         f.status = Status::Waived;
         f.waiver = Some(WaiverEntry {
             reason: w.reason.clone(),
@@ -63,6 +64,10 @@ pub fn apply(
             expires_on: w.expires_on.map(fmt_date),
         });
         let (subject, period) = (f.subject.clone(), f.period);
+        let place = f
+            .who
+            .as_ref()
+            .map(|(_, unit, county)| (county.clone(), unit.clone()));
         if let Some(i) = report.rules.iter().position(|r| r.id == w.rule)
             && let Some(d) = report.details.get_mut(i)
         {
@@ -72,6 +77,19 @@ pub fn apply(
                 .filter(|c| c.subject == subject && c.period == period)
             {
                 cell.status = "waived";
+            }
+            // The cadre's county and unit row counts it waived, no longer pending.
+            if was != Status::Waived
+                && let Some((county, unit)) = &place
+                && let Some(row) = d
+                    .coverage
+                    .iter_mut()
+                    .find(|r| &r.county == county && &r.unit == unit)
+            {
+                if was == Status::Pending {
+                    row.pending = row.pending.saturating_sub(1);
+                }
+                row.waived += 1;
             }
         }
     }

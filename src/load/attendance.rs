@@ -1,6 +1,7 @@
 //! Attendance (SPEC §1 "References"): the largest table, read block by block and never
 //! held whole; each row resolved as it comes against the cadres' and classes' id tables
-//! (a completed pair kept, a bad row a data error), on every core.
+//! (a completed pair kept, a pair not completed kept apart, a bad row a data error), on
+//! every core.
 
 use std::path::Path;
 
@@ -26,6 +27,8 @@ pub struct Attendance<'a> {
     classes: &'a Builder<'a>,
     /// (cadre index, class index) of completed attendance.
     pub attended: Vec<(u32, u32)>,
+    /// (cadre index, class index) of attendance not completed (SPEC §8 `near`).
+    pub not_completed: Vec<(u32, u32)>,
     /// Rows read without error.
     pub rows_ok: usize,
     /// Whether the cadres and the classes tables lost rows that may hold an id (a quote
@@ -83,6 +86,7 @@ impl<'a> Attendance<'a> {
             cadres,
             classes,
             attended: Vec::new(),
+            not_completed: Vec::new(),
             rows_ok: 0,
             incomplete: (lost_ids(cadres), lost_ids(classes)),
             batch: Vec::with_capacity(BATCH),
@@ -163,6 +167,8 @@ impl<'a> Attendance<'a> {
                 self.rows_ok += 1;
                 if done {
                     self.attended.push((c, k));
+                } else {
+                    self.not_completed.push((c, k));
                 }
             }
         }

@@ -94,6 +94,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     };
     crate::trace::stage("attendance read");
     let mut attended = Vec::new();
+    let mut not_completed = Vec::new();
     let mut att_errors = Vec::new();
     let attendance = match atts.first() {
         Some(a) => (
@@ -117,6 +118,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     notices.extend(classes.notices.iter().cloned());
     for a in atts {
         attended.extend(a.attended);
+        not_completed.extend(a.not_completed);
         att_errors.extend(a.b.errors);
         add_mapped(&mut att_mapped, a.b.mapped);
         for n in a.b.notices {
@@ -185,6 +187,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         cadres: cadres.cadres,
         classes: classes.classes,
         attended,
+        not_completed,
         data_errors,
         id_cols,
         attendance,

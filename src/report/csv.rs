@@ -9,7 +9,7 @@
 //! return is written with a leading `'`, so a spreadsheet shows it as text instead of
 //! running it as a formula.
 
-use super::words::{change_word, escape_controls, looks_like_formula, severity_word, status_word};
+use super::words::{change_text, escape_controls, looks_like_formula, severity_word, status_word};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
 
@@ -71,7 +71,7 @@ pub(super) fn finding_cells(f: &FindingEntry, report: &Report, lang: Lang) -> [S
         reason,
         approver,
         expires,
-        f.change.map(|c| change_word(c, lang)).unwrap_or_default(),
+        change_text(f, lang),
     ]
 }
 

@@ -13,9 +13,10 @@
 use std::collections::BTreeMap;
 
 use super::words::{
-    change_word, counted, escape_controls, examples_text, notices_word, severity_word, status_word,
+    change_text, change_word, counted, escape_controls, examples_text, gone_word, is_alert,
+    notices_word, severity_word, status_word,
 };
-use super::{CoverageRow, DataErrorEntry, FindingEntry, GridCell, Report, RuleEntry};
+use super::{Change, CoverageRow, DataErrorEntry, FindingEntry, GridCell, Report, RuleEntry};
 use crate::i18n::Lang;
 use crate::rules::Severity;
 use crate::view::Status;
@@ -53,6 +54,8 @@ h3 { font-size: 11.5pt; margin: 16px 0 6px; }
 .count.violation b { color: var(--violation); }
 .count.pending b { color: var(--pending); }
 .count.errors b { color: var(--violation); }
+.count.new b, .count.escalated b { color: var(--violation); }
+.count small { display: block; color: var(--muted); font-size: 8.5pt; }
 .count.notices b { color: var(--pending); }
 .verdict { font-weight: 700; margin: 0 0 14px; padding: 6px 10px; border-left: 4px solid var(--met); background: var(--met-bg); }
 .verdict.bad { border-color: var(--violation); background: var(--violation-bg); }
@@ -244,10 +247,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             "resolved",
             "resolved",
             &counted(
-                lang.pick(
-                    "已整改：基线中有、本次已消失",
-                    "Resolved since the baseline",
-                ),
+                lang.pick("已消除：基线中有、本次没有", "Gone since the baseline"),
                 resolved.len(),
                 lang,
             ),
@@ -316,32 +316,73 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
 
     let s = &report.summary;
     out.push_str("<div class=\"counts\">\n");
-    let mut count = |class: &str, n: u64, label: &str| {
+    // Error severity in the large figure; warning severity said apart under it.
+    let count = |out: &mut String, class: &str, n: u64, label: &str, warning: u64| {
+        let apart = match (warning, lang) {
+            (0, _) => String::new(),
+            (w, Lang::Zh) => format!("<small>另有提醒级 {w}</small>"),
+            (w, Lang::En) => format!("<small>and {w} at warning severity</small>"),
+        };
         out.push_str(&format!(
-            "<div class=\"count {class}\"><b>{n}</b><span>{}</span></div>\n",
+            "<div class=\"count {class}\"><b>{n}</b><span>{}</span>{apart}</div>\n",
             esc(label)
         ));
     };
-    count("violation", s.violation, lang.pick("违规", "violations"));
-    count("pending", s.pending, lang.pick("待办", "pending"));
-    count("waived", s.waived, lang.pick("豁免", "waived"));
+    let (e, w) = (&s.by_severity.error, &s.by_severity.warning);
     count(
+        out,
+        "violation",
+        e.violation,
+        lang.pick("违规", "violations"),
+        w.violation,
+    );
+    count(
+        out,
+        "pending",
+        e.pending,
+        lang.pick("待办", "pending"),
+        w.pending,
+    );
+    count(
+        out,
+        "waived",
+        e.waived,
+        lang.pick("豁免", "waived"),
+        w.waived,
+    );
+    count(
+        out,
         "errors",
         s.data_errors,
         lang.pick("数据错误", "data errors"),
+        0,
     );
-    if let (Some(new), Some(resolved)) = (s.new, s.resolved) {
-        count("new", new, lang.pick("新增", "new"));
-        count("resolved", resolved, lang.pick("已整改", "resolved"));
-    }
     if !report.notices.is_empty() {
         count(
+            out,
             "notices",
             report.notices.len() as u64,
             lang.pick("提示", "notices"),
+            0,
         );
     }
     out.push_str("</div>\n");
+    if let (Some(new), Some(escalated), Some(eased), Some(unchanged), Some(gone)) =
+        (s.new, s.escalated, s.eased, s.unchanged, s.resolved)
+    {
+        // Against the baseline: new and escalated alike, first and in red.
+        out.push_str("<div class=\"counts changes\">\n");
+        for (class, n, label) in [
+            ("new", new, change_word(Change::New, lang)),
+            ("escalated", escalated, change_word(Change::Escalated, lang)),
+            ("eased", eased, change_word(Change::Eased, lang)),
+            ("unchanged", unchanged, change_word(Change::Unchanged, lang)),
+            ("resolved", gone, gone_word(lang)),
+        ] {
+            count(out, class, n, label, 0);
+        }
+        out.push_str("</div>\n");
+    }
     let (class, verdict) = match report.exit_code() {
         0 => (
             "verdict",
@@ -534,42 +575,50 @@ fn coverage(out: &mut String, rows: &[CoverageRow], lang: Lang) {
             s.to_owned()
         }
     };
-    let line = |class: &str, county: &str, unit: &str, checked: u64, met: u64| {
-        let share = (met * 100).checked_div(checked).unwrap_or(0);
+    let line = |class: &str, county: &str, unit: &str, r: &CoverageRow| {
+        let share = (r.met * 100).checked_div(r.checked).unwrap_or(0);
         format!(
-            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"num\">{checked}</td>\
-             <td class=\"num\">{met}</td><td class=\"num\">{}</td>\
+            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td>\
              <td class=\"num\">{}<span class=\"bar\"><i style=\"width:{share}%\"></i></span></td></tr>\n",
             esc_br(county),
             esc_br(unit),
-            checked - met.min(checked),
-            percent(met, checked),
+            r.checked,
+            r.met,
+            r.pending,
+            r.unmet(),
+            r.waived,
+            percent(r.met, r.checked),
         )
     };
+    let sum = |rows: &mut dyn Iterator<Item = &CoverageRow>| {
+        rows.fold(CoverageRow::default(), |mut t, r| {
+            t.checked += r.checked;
+            t.met += r.met;
+            t.pending += r.pending;
+            t.waived += r.waived;
+            t
+        })
+    };
     let mut lines = Vec::with_capacity(rows.len() + by_county.len() + 1);
-    let (mut all_checked, mut all_met) = (0, 0);
     for (county, units) in &by_county {
-        let checked: u64 = units.iter().map(|u| u.checked).sum();
-        let met: u64 = units.iter().map(|u| u.met).sum();
-        all_checked += checked;
-        all_met += met;
+        let subtotal = sum(&mut units.iter().copied());
         lines.push(line(
             "county",
             &name(county),
             lang.pick("小计", "subtotal"),
-            checked,
-            met,
+            &subtotal,
         ));
         for u in units {
-            lines.push(line("unit", "", &name(&u.unit), u.checked, u.met));
+            lines.push(line("unit", "", &name(&u.unit), u));
         }
     }
     lines.push(line(
         "total",
         lang.pick("合计", "Total"),
         "",
-        all_checked,
-        all_met,
+        &sum(&mut rows.iter()),
     ));
     out.push_str(&format!(
         "<h3>{}</h3>\n",
@@ -583,7 +632,9 @@ fn coverage(out: &mut String, rows: &[CoverageRow], lang: Lang) {
             Col::Text(lang.pick("单位", "Unit")),
             Col::Num(lang.pick("检查人数", "Checked")),
             Col::Num(lang.pick("达标", "Met")),
+            Col::Num(lang.pick("待办", "Pending")),
             Col::Num(lang.pick("未达标", "Not met")),
+            Col::Num(lang.pick("豁免", "Waived")),
             Col::Num(lang.pick("达标率", "Met %")),
         ],
         lines,
@@ -653,10 +704,13 @@ fn findings_table(out: &mut String, report: &Report, findings: &[&FindingEntry],
             row.push_str(&format!("<td>{cell}</td>"));
         }
         if changes {
-            row.push_str(&format!(
-                "<td>{}</td>",
-                esc(&f.change.map(|c| change_word(c, lang)).unwrap_or_default())
-            ));
+            // New and escalated alike, as badges.
+            let text = change_text(f, lang);
+            let cell = match f.change {
+                Some(c) if is_alert(c) => badge("violation", &text),
+                _ => esc(&text),
+            };
+            row.push_str(&format!("<td>{cell}</td>"));
         }
         row.push_str("</tr>\n");
         row

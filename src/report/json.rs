@@ -118,6 +118,7 @@ mod tests {
                 required: super::super::Num(1.0),
                 count: super::super::Num(0.5),
                 classes: vec!["K1".into(); i % 2],
+                near: Vec::new(),
             },
             waiver: None,
             change: None,
@@ -130,11 +131,7 @@ mod tests {
             rule_set: "t".into(),
             summary: super::super::Summary {
                 violation: 1,
-                pending: 0,
-                waived: 0,
-                data_errors: 0,
-                new: None,
-                resolved: None,
+                ..Default::default()
             },
             rules: Vec::new(),
             findings: (0..9000).map(e).collect(),

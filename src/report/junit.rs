@@ -17,7 +17,9 @@
 //!
 //! No timestamps or durations (`time="0"`): two runs on the same data give the same bytes.
 
-use super::words::{escape_controls, examples_text, status_word};
+use super::words::{
+    change_text, change_word, escape_controls, examples_text, is_alert, status_word,
+};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
 use crate::rules::Severity;
@@ -90,6 +92,13 @@ fn details(f: &FindingEntry, lang: Lang) -> String {
         lang.pick("状态", "status"),
         status_word(f.status, lang)
     ));
+    if f.change.is_some() {
+        lines.push(format!(
+            "{}{sep}{}",
+            lang.pick("变化", "change"),
+            change_text(f, lang)
+        ));
+    }
     if let Some(w) = &f.waiver {
         lines.push(format!(
             "{}{sep}{} ({})",
@@ -148,11 +157,21 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 attr(&f.id),
                 attr(&f.rule)
             ));
+            // New and escalated findings alike say so first.
+            let message = match f.change.filter(|&c| is_alert(c)) {
+                Some(c) => format!(
+                    "{}{}{}",
+                    change_word(c, lang),
+                    lang.pick("：", ": "),
+                    f.message
+                ),
+                None => f.message.clone(),
+            };
             if fails(f) {
                 suites.push_str(&format!(
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
                     f.status.as_str(),
-                    attr(&f.message),
+                    attr(&message),
                     text(&details(f, lang))
                 ));
             } else {
@@ -164,7 +183,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 };
                 suites.push_str(&format!(
                     "      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n",
-                    attr(&format!("{status}: {}", f.message)),
+                    attr(&format!("{status}: {message}")),
                     text(&details(f, lang))
                 ));
             }

@@ -7,7 +7,8 @@
 //! backslash, line breaks become `<br>` so a cell stays on its row.
 
 use super::words::{
-    change_word, counted, escape_controls, examples_text, notices_word, severity_word, status_word,
+    change_text, changes_text, counted, escape_controls, examples_text, is_alert, notices_word,
+    severity_word, status_word, totals_text,
 };
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
@@ -240,7 +241,12 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 }));
             }
             if changes {
-                cells.push(f.change.map(|c| change_word(c, lang)).unwrap_or_default());
+                // New and escalated findings alike in bold.
+                let text = change_text(f, lang);
+                cells.push(match f.change {
+                    Some(c) if is_alert(c) => format!("**{text}**"),
+                    _ => text,
+                });
             }
             cells
         });
@@ -251,10 +257,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         section(
             &mut out,
             &counted(
-                lang.pick(
-                    "已整改：基线中有、本次已消失",
-                    "Resolved since the baseline",
-                ),
+                lang.pick("已消除：基线中有、本次没有", "Gone since the baseline"),
                 resolved.len(),
                 lang,
             ),
@@ -337,23 +340,18 @@ fn summary_text(report: &Report, lang: Lang) -> String {
     };
     let notices = match (report.notices.len(), lang) {
         (0, _) => String::new(),
-        (n, Lang::Zh) => format!("，提示 {n}"),
+        (n, Lang::Zh) => format!("；提示 {n}"),
         (n, Lang::En) => format!(", {n} notice(s)"),
     };
+    let totals = totals_text(s, lang);
     let mut text = match lang {
-        Lang::Zh => format!(
-            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}{notices}。",
-            s.violation, s.pending, s.waived, s.data_errors
-        ),
-        Lang::En => format!(
-            "Total: {} violation(s), {} pending, {} waived, {} data error(s){notices}.",
-            s.violation, s.pending, s.waived, s.data_errors
-        ),
+        Lang::Zh => format!("合计：{totals}；数据错误 {}{notices}。", s.data_errors),
+        Lang::En => format!("Total: {totals}, {} data error(s){notices}.", s.data_errors),
     };
-    if let (Some(new), Some(resolved)) = (s.new, s.resolved) {
+    if let Some(changes) = changes_text(s, lang) {
         text.push_str(&match lang {
-            Lang::Zh => format!("与基线相比：新增 {new}，已整改 {resolved}。"),
-            Lang::En => format!(" Against the baseline: {new} new, {resolved} resolved."),
+            Lang::Zh => format!("与基线相比：{changes}。"),
+            Lang::En => format!(" Against the baseline: {changes}."),
         });
     }
     if lang == Lang::En {

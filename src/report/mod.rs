@@ -20,7 +20,7 @@ use crate::i18n::Lang;
 use crate::model::{Dataset, TableKind};
 use crate::notice::{Detail, Notice};
 use crate::rules::{RuleSet, Severity};
-use crate::view::{Evidence, Finding, Status};
+use crate::view::{Evidence, Failed, Finding, Near, Status};
 
 /// What makes `check` exit 1 (`--fail-on`); data errors always do.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -57,19 +57,55 @@ pub enum Format {
     Junit,
 }
 
-/// `summary`.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+/// `summary`: `violation`, `pending` and `waived` count findings of every severity
+/// (scripts depend on them); `by_severity` splits them (SPEC §8).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub violation: u64,
     pub pending: u64,
     pub waived: u64,
     pub data_errors: u64,
+    pub by_severity: BySeverity,
     /// With `--baseline`: findings not in the baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<u64>,
+    /// With `--baseline`: findings whose status is worse than in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalated: Option<u64>,
+    /// With `--baseline`: findings whose status is better than in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eased: Option<u64>,
+    /// With `--baseline`: findings with the status they had in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unchanged: Option<u64>,
     /// With `--baseline`: baseline findings that are gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<u64>,
+}
+
+/// `summary.by_severity`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct BySeverity {
+    pub error: StatusCounts,
+    pub warning: StatusCounts,
+}
+
+/// Findings of one severity by status.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub violation: u64,
+    pub pending: u64,
+    pub waived: u64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Violation => self.violation += 1,
+            Status::Pending => self.pending += 1,
+            Status::Waived => self.waived += 1,
+        }
+    }
 }
 
 /// One entry of `rules`.
@@ -105,9 +141,9 @@ pub struct FindingEntry {
     /// The waiver that covers this finding (`status` is then `waived`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverEntry>,
-    /// With `--baseline`: `new` or `unchanged`.
+    /// With `--baseline`: how the finding compares with the baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<&'static str>,
+    pub change: Option<Change>,
     /// With `--baseline`: the status in the baseline, when it was different (a pending
     /// finding that became a violation).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,6 +156,47 @@ pub struct FindingEntry {
     pub who: Option<(String, String, String)>,
 }
 
+/// A finding compared with a baseline (SPEC §8), statuses ordered waived < pending <
+/// violation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// Not in the baseline.
+    New,
+    /// Worse than in the baseline (pending → violation, a waiver expired).
+    Escalated,
+    /// Better than in the baseline.
+    Eased,
+    /// The status it had in the baseline.
+    Unchanged,
+}
+
+impl Change {
+    /// How a finding with status `now` compares with its status in the baseline.
+    pub fn between(was: Status, now: Status) -> Change {
+        // Higher is worse.
+        let rank = |s: Status| match s {
+            Status::Waived => 0,
+            Status::Pending => 1,
+            Status::Violation => 2,
+        };
+        match rank(now).cmp(&rank(was)) {
+            std::cmp::Ordering::Greater => Change::Escalated,
+            std::cmp::Ordering::Less => Change::Eased,
+            std::cmp::Ordering::Equal => Change::Unchanged,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Escalated => "escalated",
+            Change::Eased => "eased",
+            Change::Unchanged => "unchanged",
+        }
+    }
+}
+
 /// A finding's `evidence` (SPEC §4): the amounts and the classes its message names.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
@@ -129,17 +206,20 @@ pub enum EvidenceEntry {
         required: Num,
         counted: Num,
         late: Option<ClassRef>,
+        near: Vec<NearEntry>,
     },
     Quota {
         count: Num,
         min: Option<Num>,
         max: Option<Num>,
         classes: Vec<String>,
+        near: Vec<NearEntry>,
     },
     Coverage {
         required: Num,
         count: Num,
         classes: Vec<String>,
+        near: Vec<NearEntry>,
     },
     Forbid {
         class: String,
@@ -148,6 +228,14 @@ pub enum EvidenceEntry {
         #[serde(serialize_with = "values_map")]
         values: Vec<(String, Option<String>)>,
     },
+}
+
+/// A near miss (SPEC §8 `near`): a class and the one condition it failed — the column
+/// the rule names, or `completed` for an attendance not completed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct NearEntry {
+    pub class: String,
+    pub failed: String,
 }
 
 /// A class and its start date.
@@ -238,13 +326,24 @@ pub struct GridCell {
     pub status: &'static str,
 }
 
-/// Cadres checked and met by a rule, for one county and unit.
+/// Cadres checked by a rule, for one county and unit: met, pending (not met yet, not
+/// due yet), waived, and the rest not met (SPEC §8: pending apart from unmet).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CoverageRow {
     pub county: String,
     pub unit: String,
     pub checked: u64,
     pub met: u64,
+    pub pending: u64,
+    pub waived: u64,
+}
+
+impl CoverageRow {
+    /// Cadres whose requirement is due and not met: violations.
+    pub fn unmet(&self) -> u64 {
+        self.checked
+            .saturating_sub(self.met + self.pending + self.waived)
+    }
 }
 
 /// One entry of `data_errors`.
@@ -456,14 +555,7 @@ impl Report {
         let mut report = Report {
             as_of: fmt_date(ev.as_of),
             rule_set: rules.plan.id.clone(),
-            summary: Summary {
-                violation: 0,
-                pending: 0,
-                waived: 0,
-                data_errors: 0,
-                new: None,
-                resolved: None,
-            },
+            summary: Summary::default(),
             rules: entries,
             findings,
             data_errors,
@@ -497,18 +589,25 @@ impl Report {
             r.pending = of(Status::Pending);
             r.waived = of(Status::Waived);
         }
-        let count = |s: Status| self.findings.iter().filter(|f| f.status == s).count() as u64;
-        self.summary.violation = count(Status::Violation);
-        self.summary.pending = count(Status::Pending);
-        self.summary.waived = count(Status::Waived);
+        let mut by = BySeverity::default();
+        for f in &self.findings {
+            match f.severity {
+                Severity::Error => by.error.add(f.status),
+                Severity::Warning => by.warning.add(f.status),
+            }
+        }
+        self.summary.violation = by.error.violation + by.warning.violation;
+        self.summary.pending = by.error.pending + by.warning.pending;
+        self.summary.waived = by.error.waived + by.warning.waived;
+        self.summary.by_severity = by;
         self.summary.data_errors = self.data_errors.len() as u64;
         if self.resolved.is_some() {
-            self.summary.new = Some(
-                self.findings
-                    .iter()
-                    .filter(|f| f.change == Some("new"))
-                    .count() as u64,
-            );
+            let changed =
+                |c: Change| self.findings.iter().filter(|f| f.change == Some(c)).count() as u64;
+            self.summary.new = Some(changed(Change::New));
+            self.summary.escalated = Some(changed(Change::Escalated));
+            self.summary.eased = Some(changed(Change::Eased));
+            self.summary.unchanged = Some(changed(Change::Unchanged));
             self.summary.resolved = self.resolved.as_ref().map(|r| r.len() as u64);
         }
     }
@@ -569,40 +668,61 @@ fn finding_entry(
             .map(|&k| data.class_id(&data.classes[k as usize]).to_owned())
             .collect()
     };
+    let near = |ns: &[Near]| -> Vec<NearEntry> {
+        let clauses = rule.kind.class_conditions();
+        ns.iter()
+            .map(|n| NearEntry {
+                class: data.class_id(&data.classes[n.class as usize]).to_owned(),
+                failed: match n.failed {
+                    Failed::Completed => "completed".to_owned(),
+                    Failed::Clause(i) => clauses
+                        .and_then(|c| c.clauses.get(i as usize))
+                        .map(|c| c.column.name.clone())
+                        .unwrap_or_default(),
+                },
+            })
+            .collect()
+    };
     let evidence = match &f.evidence {
         Evidence::Deadline {
             from,
             required,
             counted,
             late,
+            near: ns,
             ..
         } => EvidenceEntry::Deadline {
             from: fmt_date(*from),
             required: Num(*required),
             counted: Num(*counted),
             late: late.map(class_ref),
+            near: near(ns),
         },
         Evidence::Quota {
             count,
             min,
             max,
             classes,
+            near: ns,
             ..
         } => EvidenceEntry::Quota {
             count: Num(*count),
             min: min.map(Num),
             max: max.map(Num),
             classes: ids(classes),
+            near: near(ns),
         },
         Evidence::Coverage {
             required,
             count,
             classes,
+            near: ns,
             ..
         } => EvidenceEntry::Coverage {
             required: Num(*required),
             count: Num(*count),
             classes: ids(classes),
+            near: near(ns),
         },
         Evidence::Forbid { class, values } => {
             let ClassRef { class, date } = class_ref(*class);
@@ -630,7 +750,7 @@ fn finding_entry(
         subject: f.subject.clone(),
         period: f.period,
         due: fmt_date(f.due),
-        message: message(f, data, lang),
+        message: message(f, rules, data, lang),
         evidence,
         waiver: None,
         change: None,
@@ -681,34 +801,46 @@ fn rule_detail(rule: usize, ev: &Evaluation, data: &Dataset) -> RuleDetail {
         grid.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.period.cmp(&b.period)));
         detail.grid = grid;
     }
-    let cadre_findings: Vec<u32> = findings.filter_map(|f| f.cadre).collect();
+    let cadre_findings: Vec<(u32, Status)> = findings
+        .filter_map(|f| Some((f.cadre?, f.status)))
+        .collect();
     if !met.met_cadres.is_empty() || !cadre_findings.is_empty() {
         // Counted by borrowed (county, unit) keys: a million cadres, a few thousand units.
-        let mut rows: hashbrown::HashMap<(&str, &str), (u64, u64)> = hashbrown::HashMap::new();
-        let mut add = |i: u32, ok: bool| {
+        // Per key: checked, met, pending, waived.
+        let mut rows: hashbrown::HashMap<(&str, &str), [u64; 4]> = hashbrown::HashMap::new();
+        let mut add = |i: u32, outcome: Option<Status>| {
             let c = &data.cadres[i as usize];
             let key = (
                 data.cadre_text(c, Field::County),
                 data.cadre_text(c, Field::Unit),
             );
-            let row = rows.entry(key).or_insert((0, 0));
-            row.0 += 1;
-            row.1 += u64::from(ok);
+            let row = rows.entry(key).or_insert([0; 4]);
+            row[0] += 1;
+            match outcome {
+                None => row[1] += 1,
+                Some(Status::Pending) => row[2] += 1,
+                Some(Status::Waived) => row[3] += 1,
+                Some(Status::Violation) => {}
+            }
         };
         for &i in &met.met_cadres {
-            add(i, true);
+            add(i, None);
         }
-        for &i in &cadre_findings {
-            add(i, false);
+        for &(i, status) in &cadre_findings {
+            add(i, Some(status));
         }
         let mut rows: Vec<CoverageRow> = rows
             .into_iter()
-            .map(|((county, unit), (checked, met))| CoverageRow {
-                county: county.to_owned(),
-                unit: unit.to_owned(),
-                checked,
-                met,
-            })
+            .map(
+                |((county, unit), [checked, met, pending, waived])| CoverageRow {
+                    county: county.to_owned(),
+                    unit: unit.to_owned(),
+                    checked,
+                    met,
+                    pending,
+                    waived,
+                },
+            )
             .collect();
         rows.sort_by(|a, b| (&a.county, &a.unit).cmp(&(&b.county, &b.unit)));
         detail.coverage = rows;

@@ -4,7 +4,10 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::words::{examples_text, notices_word, status_word};
+use super::Change;
+use super::words::{
+    change_word, changes_text, examples_text, is_alert, notices_word, status_word, totals_text,
+};
 use super::{DataErrorEntry, NoticeEntry, Report};
 use crate::i18n::Lang;
 use crate::view::Status;
@@ -101,8 +104,9 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
             .iter()
             .filter(|f| f.rule == rule.id)
             .collect();
-        // Due soon first, then new ones (with a baseline), then the rest in report order.
-        findings.sort_by_key(|f| (!f.due_soon, f.change != Some("new")));
+        // Due soon first, then new and escalated ones (with a baseline), then the rest in
+        // report order.
+        findings.sort_by_key(|f| (!f.due_soon, !f.change.is_some_and(is_alert)));
         if findings.is_empty() {
             out.push('\n');
             continue;
@@ -134,8 +138,9 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
             if f.due_soon {
                 status.push_str(lang.pick("\n即将到期", "\ndue soon"));
             }
-            if f.change == Some("new") {
-                status.push_str(lang.pick("\n新增", "\nnew"));
+            if let Some(c) = f.change.filter(|&c| c != Change::Unchanged) {
+                status.push('\n');
+                status.push_str(change_word(c, lang));
             }
             if let Some(prev) = &f.previous_status {
                 let prev = Status::parse(prev).map_or(prev.as_str(), |s| status_word(s, lang));
@@ -201,7 +206,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
     {
         out.push_str(&format!(
             "■ {}{}\n",
-            lang.pick("已解决：基线中有、本次没有", "resolved since the baseline"),
+            lang.pick("已消除：基线中有、本次没有", "gone since the baseline"),
             count(resolved.len(), lang)
         ));
         for r in resolved {
@@ -374,24 +379,25 @@ fn summary_line(report: &Report, lang: Lang) -> String {
         (0, Lang::En) => "result: no error-severity violations",
         (_, Lang::En) => "result: not compliant",
     };
-    let changes = match (s.new, s.resolved, lang) {
-        (Some(n), Some(r), Lang::Zh) => format!("，新增 {n}，已解决 {r}"),
-        (Some(n), Some(r), Lang::En) => format!(", {n} new, {r} resolved"),
-        _ => String::new(),
+    let changes = match (changes_text(s, lang), lang) {
+        (Some(c), Lang::Zh) => format!("；与基线相比：{c}"),
+        (Some(c), Lang::En) => format!("; against the baseline: {c}"),
+        (None, _) => String::new(),
     };
     let notices = match (report.notices.len(), lang) {
         (0, _) => String::new(),
-        (n, Lang::Zh) => format!("，提示 {n}"),
+        (n, Lang::Zh) => format!("；提示 {n}"),
         (n, Lang::En) => format!(", {n} notice(s)"),
     };
+    let totals = totals_text(s, lang);
     match lang {
         Lang::Zh => format!(
-            "合计：违规 {}，待办 {}，豁免 {}，数据错误 {}{notices}{changes}。{verdict}\n",
-            s.violation, s.pending, s.waived, s.data_errors
+            "合计：{totals}；数据错误 {}{notices}{changes}。{verdict}\n",
+            s.data_errors
         ),
         Lang::En => format!(
-            "total: {} violation(s), {} pending, {} waived, {} data error(s){notices}{changes}. {verdict}\n",
-            s.violation, s.pending, s.waived, s.data_errors
+            "total: {totals}, {} data error(s){notices}{changes}. {verdict}\n",
+            s.data_errors
         ),
     }
 }

@@ -2,7 +2,7 @@
 //! statuses, severities, baseline changes, counted headings, and the cleaning of cell
 //! text (control characters, text a spreadsheet would take for a formula).
 
-use super::ExampleEntry;
+use super::{Change, ExampleEntry, FindingEntry, Summary};
 use crate::i18n::Lang;
 use crate::rules::Severity;
 use crate::view::Status;
@@ -24,13 +24,91 @@ pub(crate) fn severity_word(s: Severity, lang: Lang) -> &'static str {
     }
 }
 
-/// A baseline change (`new`, `unchanged`) in words.
-pub(super) fn change_word(c: &str, lang: Lang) -> String {
+/// A baseline change in words (SPEC §8).
+pub(super) fn change_word(c: Change, lang: Lang) -> &'static str {
     match c {
-        "new" => lang.pick("新增", "new").to_owned(),
-        "unchanged" => lang.pick("未变", "unchanged").to_owned(),
-        other => other.to_owned(),
+        Change::New => lang.pick("新增", "new"),
+        Change::Escalated => lang.pick("加重", "escalated"),
+        Change::Eased => lang.pick("减轻", "eased"),
+        Change::Unchanged => lang.pick("未变", "unchanged"),
     }
+}
+
+/// What baseline findings that are gone are called.
+pub(super) fn gone_word(lang: Lang) -> &'static str {
+    lang.pick("已消除", "gone")
+}
+
+/// Whether a change is shown up front: a new finding, and one that got worse, alike.
+pub(super) fn is_alert(c: Change) -> bool {
+    matches!(c, Change::New | Change::Escalated)
+}
+
+/// A finding's change with the status it had: `加重（原为待办）`, `escalated (was
+/// pending)`; empty without a baseline.
+pub(super) fn change_text(f: &FindingEntry, lang: Lang) -> String {
+    let Some(c) = f.change else {
+        return String::new();
+    };
+    let word = change_word(c, lang);
+    match f.previous_status.as_deref() {
+        Some(prev) if c != Change::New => {
+            let prev = Status::parse(prev).map_or(prev, |s| status_word(s, lang));
+            match lang {
+                Lang::Zh => format!("{word}（原为{prev}）"),
+                Lang::En => format!("{word} (was {prev})"),
+            }
+        }
+        _ => word.to_owned(),
+    }
+}
+
+/// The baseline counts in words, or `None` without a baseline: `新增 3，加重 15，减轻
+/// 1，未变 10，已消除 2`.
+pub(super) fn changes_text(s: &Summary, lang: Lang) -> Option<String> {
+    let counts = [
+        (s.new?, change_word(Change::New, lang)),
+        (s.escalated?, change_word(Change::Escalated, lang)),
+        (s.eased?, change_word(Change::Eased, lang)),
+        (s.unchanged?, change_word(Change::Unchanged, lang)),
+        (s.resolved?, gone_word(lang)),
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(n, w)| match lang {
+            Lang::Zh => format!("{w} {n}"),
+            Lang::En => format!("{n} {w}"),
+        })
+        .collect();
+    Some(parts.join(lang.pick("，", ", ")))
+}
+
+/// A status's count at error severity, with the warning-severity count said apart
+/// (SPEC §8): `违规 27，另有提醒级 2`, `27 violation(s) (and 2 at warning severity)`.
+pub(super) fn status_total(s: &Summary, status: Status, lang: Lang) -> String {
+    let of = |c: &super::StatusCounts| match status {
+        Status::Violation => c.violation,
+        Status::Pending => c.pending,
+        Status::Waived => c.waived,
+    };
+    let (error, warning) = (of(&s.by_severity.error), of(&s.by_severity.warning));
+    let head = match (status, lang) {
+        (_, Lang::Zh) => format!("{} {error}", status_word(status, lang)),
+        (Status::Violation, Lang::En) => format!("{error} violation(s)"),
+        (_, Lang::En) => format!("{error} {}", status_word(status, lang)),
+    };
+    match (warning, lang) {
+        (0, _) => head,
+        (n, Lang::Zh) => format!("{head}，另有提醒级 {n}"),
+        (n, Lang::En) => format!("{head} (and {n} at warning severity)"),
+    }
+}
+
+/// The totals of a report split by severity: `违规 27，另有提醒级 2；待办 2；豁免 0`.
+pub(super) fn totals_text(s: &Summary, lang: Lang) -> String {
+    [Status::Violation, Status::Pending, Status::Waived]
+        .map(|st| status_total(s, st, lang))
+        .join(lang.pick("；", ", "))
 }
 
 /// What notices are called in headings.

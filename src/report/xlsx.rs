@@ -3,7 +3,7 @@
 //! Sheets: 汇总 (the plan, the as-of date and the counts per rule), one sheet per rule
 //! with its findings (frozen header, autofilter, due dates as date cells), 分项统计 (the
 //! per-year matrix of quota rules and the per-county and unit counts of deadline and
-//! coverage rules), 数据错误, and when present 提醒 (warnings) and 已整改 (resolved since
+//! coverage rules), 数据错误, and when present 提醒 (warnings) and 已消除 (gone since
 //! a baseline). Sheet names keep Excel's rules: at most 31 characters, none of
 //! `[]:*?/\`, unique ignoring case.
 //!
@@ -19,9 +19,10 @@ use rust_xlsxwriter::{
 };
 
 use super::words::{
-    change_word, escape_controls, examples_text, looks_like_formula, severity_word, status_word,
+    change_text, change_word, escape_controls, examples_text, gone_word, looks_like_formula,
+    severity_word, status_word,
 };
-use super::{FindingEntry, Report};
+use super::{Change, FindingEntry, Report};
 use crate::i18n::Lang;
 
 /// Excel's limit on the characters of a cell.
@@ -301,7 +302,7 @@ fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let errors_name = names.claim(lang.pick("数据错误", "Data errors"));
     let notices_name = names.claim(lang.pick("提示", "Notices"));
     let warnings_name = names.claim(lang.pick("提醒", "Warnings"));
-    let resolved_name = names.claim(lang.pick("已整改", "Resolved"));
+    let resolved_name = names.claim(lang.pick("已消除", "Gone"));
     let rule_sheets: Vec<String> = report.rules.iter().map(|r| names.claim(&r.id)).collect();
 
     summary(
@@ -460,21 +461,40 @@ fn summary(
     sh.widths
         .insert(0, sh.widths.get(&0).copied().unwrap_or(0).min(24));
     let s = &report.summary;
-    row += 1;
-    sh.styled(row, 0, lang.pick("合计", "Total"), &st.bold)?;
-    sh.number(row, 6, s.violation as f64)?;
-    sh.number(row, 7, s.pending as f64)?;
-    sh.number(row, 8, s.waived as f64)?;
+    // SPEC §8: the total counts error severity; warning severity on a row of its own.
+    for (label, c) in [
+        (
+            lang.pick("合计（错误级）", "Total (error)"),
+            &s.by_severity.error,
+        ),
+        (
+            lang.pick("另有提醒级", "And at warning severity"),
+            &s.by_severity.warning,
+        ),
+    ] {
+        row += 1;
+        sh.styled(row, 0, label, &st.bold)?;
+        sh.number(row, 6, c.violation as f64)?;
+        sh.number(row, 7, c.pending as f64)?;
+        sh.number(row, 8, c.waived as f64)?;
+    }
     row += 2;
     sh.styled(row, 0, lang.pick("数据错误", "Data errors"), &st.bold)?;
     sh.number(row, 1, s.data_errors as f64)?;
-    if let (Some(new), Some(resolved)) = (s.new, s.resolved) {
-        row += 1;
-        sh.styled(row, 0, lang.pick("新增", "New"), &st.bold)?;
-        sh.number(row, 1, new as f64)?;
-        row += 1;
-        sh.styled(row, 0, lang.pick("已整改", "Resolved"), &st.bold)?;
-        sh.number(row, 1, resolved as f64)?;
+    if let (Some(new), Some(escalated), Some(eased), Some(unchanged), Some(gone)) =
+        (s.new, s.escalated, s.eased, s.unchanged, s.resolved)
+    {
+        for (label, n) in [
+            (change_word(Change::New, lang), new),
+            (change_word(Change::Escalated, lang), escalated),
+            (change_word(Change::Eased, lang), eased),
+            (change_word(Change::Unchanged, lang), unchanged),
+            (gone_word(lang), gone),
+        ] {
+            row += 1;
+            sh.styled(row, 0, label, &st.bold)?;
+            sh.number(row, 1, n as f64)?;
+        }
     }
     sh.widths.insert(1, 48);
     sh.fit(&[1])?;
@@ -545,8 +565,8 @@ fn rule_sheet(
             }
             col += 3;
         }
-        if let Some(c) = f.change.filter(|_| changes) {
-            sh.text(row, col, &change_word(c, lang), false)?;
+        if changes && f.change.is_some() {
+            sh.text(row, col, &change_text(f, lang), false)?;
         }
         Ok(())
     })?;
@@ -663,6 +683,9 @@ fn breakdown(
                     lang.pick("单位", "unit"),
                     lang.pick("检查人数", "checked"),
                     lang.pick("达标", "met"),
+                    lang.pick("待办", "pending"),
+                    lang.pick("未达标", "not met"),
+                    lang.pick("豁免", "waived"),
                     lang.pick("达标率", "met %"),
                 ],
             )?;
@@ -673,12 +696,16 @@ fn breakdown(
                 row += 1;
                 sh.text(row, 0, &c.county, false)?;
                 sh.text(row, 1, &c.unit, false)?;
-                sh.number(row, 2, c.checked as f64)?;
-                sh.number(row, 3, c.met as f64)?;
+                for (col, n) in [c.checked, c.met, c.pending, c.unmet(), c.waived]
+                    .into_iter()
+                    .enumerate()
+                {
+                    sh.number(row, 2 + col as ColNum, n as f64)?;
+                }
                 if c.checked > 0 {
                     sh.ws.write_number_with_format(
                         row,
-                        4,
+                        7,
                         c.met as f64 / c.checked as f64,
                         &st.percent,
                     )?;

@@ -198,6 +198,27 @@ impl Conditions {
         self.clauses.iter().all(|c| clause_holds(c, row, env))
     }
 
+    /// The index of the one clause the row fails, among those `consider` keeps, when it
+    /// fails exactly one (SPEC §8 `near`: one column's clause is one condition); `None`
+    /// when it fails none or more than one.
+    pub fn only_failure(
+        &self,
+        row: Row<'_>,
+        env: &Env<'_>,
+        consider: impl Fn(&Clause) -> bool,
+    ) -> Option<usize> {
+        let mut failed = None;
+        for (i, c) in self.clauses.iter().enumerate() {
+            if consider(c) && !clause_holds(c, row, env) {
+                if failed.is_some() {
+                    return None;
+                }
+                failed = Some(i);
+            }
+        }
+        failed
+    }
+
     /// The clauses without `$group`, and whether a `$group` one was dropped.
     pub fn without_group(&self) -> Conditions {
         Conditions {
@@ -301,6 +322,27 @@ fn value<'a>(row: Row<'_>, column: &ColName, env: &Env<'a>) -> Val<'a> {
             _ => text(col),
         },
     }
+}
+
+/// A class's value of a column as a person reads it (days and fees as numbers, dates,
+/// level names, text as written); `None` when empty.
+pub fn class_value_text(
+    class: &Class,
+    column: &ColName,
+    data: &Dataset,
+    levels: &[String],
+) -> Option<String> {
+    let text = match column.cref {
+        Some(ColumnRef::Field(Field::StartOn, _)) => fmt_date(class.start_on),
+        Some(ColumnRef::Field(Field::EndOn, _)) => fmt_date(class.end_on),
+        Some(ColumnRef::Field(Field::Days, _)) => crate::load::cell::number_text(class.days),
+        Some(ColumnRef::Field(Field::Fee, _)) => crate::load::cell::number_text(class.fee),
+        Some(ColumnRef::Field(Field::OrganizerLevel, _)) => {
+            level_name(levels, class.organizer_level).to_owned()
+        }
+        _ => raw_cell(Row::Class(class), column, data).to_owned(),
+    };
+    (!text.is_empty()).then_some(text)
 }
 
 fn level_name(levels: &[String], i: u8) -> &str {
@@ -415,7 +457,8 @@ fn lit_text(l: &Literal, levels: &[String]) -> String {
     }
 }
 
-fn describe_clause(c: &Clause, lang: Lang, levels: &[String]) -> String {
+/// One column's condition in words.
+pub fn describe_clause(c: &Clause, lang: Lang, levels: &[String]) -> String {
     let col = &c.column.name;
     let parts: Vec<String> = c
         .tests

@@ -69,12 +69,14 @@ impl RuleKind for Coverage {
             if count >= self.min {
                 out.met_cadre(ci);
             } else {
+                let near = super::near::attended(cx, ci, &self.class, &env, cx.plan.start, r);
                 let evidence = Evidence::Coverage {
                     required: self.min,
                     count,
                     classes,
                     measure: self.measure,
                     reference: r,
+                    near,
                 };
                 let subject = cx.data.cadre_id(cadre).to_owned();
                 out.finding(
@@ -113,5 +115,9 @@ impl RuleKind for Coverage {
 
     fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
         vec![&mut self.who, &mut self.class]
+    }
+
+    fn class_conditions(&self) -> Option<&Conditions> {
+        Some(&self.class)
     }
 }

@@ -132,6 +132,7 @@ impl RuleKind for Deadline {
                     counted,
                     late,
                     measure: self.measure,
+                    near: super::near::attended(cx, ci, &self.class, &env, d, due),
                 };
                 out.finding(
                     subject,
@@ -171,6 +172,10 @@ impl RuleKind for Deadline {
 
     fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
         vec![&mut self.who, &mut self.class]
+    }
+
+    fn class_conditions(&self) -> Option<&Conditions> {
+        Some(&self.class)
     }
 
     fn columns_mut(&mut self) -> Vec<&mut ColName> {

@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod deadline;
 pub mod forbid;
 pub mod keys;
+pub mod near;
 pub mod parse;
 pub mod quota;
 pub mod registry;
@@ -83,6 +84,11 @@ pub trait RuleKind: Send + Sync + std::fmt::Debug {
     fn describe(&self, lang: Lang, plan: &Plan) -> String;
     /// The condition tables, for binding columns to the data.
     fn conditions_mut(&mut self) -> Vec<&mut Conditions>;
+    /// The `class` table whose clauses near misses name (SPEC §8 `near`), for kinds
+    /// that give them.
+    fn class_conditions(&self) -> Option<&Conditions> {
+        None
+    }
     /// Cadre columns named outside conditions (`from`, `group_by`).
     fn columns_mut(&mut self) -> Vec<&mut ColName> {
         Vec::new()

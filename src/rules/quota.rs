@@ -5,14 +5,16 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::condition::{ColName, Conditions, Env, Row};
+use super::condition::{ColName, Conditions, Env, Row, Test};
 use super::keys::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
 use super::{RuleKind, RuleMeta};
 use crate::dates::{year_end, year_start};
 use crate::diag::Diagnostic;
 use crate::i18n::Lang;
 use crate::model::{ColumnRef, TableKind};
-use crate::view::{Context, Evidence, Outcomes, Status, tidy, unmet_status};
+use crate::view::{
+    Context, Evidence, Failed, MAX_NEAR, Near, Outcomes, Status, tidy, unmet_status,
+};
 use crate::view::{Measure, Plan};
 
 /// `every`.
@@ -208,6 +210,43 @@ impl RuleKind for Quota {
             };
             by_subject.insert(s, list);
         }
+        // Near misses (SPEC §8): classes failing exactly one condition that is not a
+        // `$group` one, found once, when the first finding needs them.
+        let mut pool: Option<Vec<Near>> = None;
+        let mut near_of = |subject: &str, start: NaiveDate, end: NaiveDate| -> Vec<Near> {
+            let pool = pool.get_or_insert_with(|| {
+                cx.classes
+                    .iter()
+                    .copied()
+                    .filter(|&k| {
+                        let d = cx.class(k).start_on;
+                        d >= first && d <= last
+                    })
+                    .filter_map(|k| {
+                        let row = Row::Class(cx.class(k));
+                        let i = self
+                            .class
+                            .only_failure(row, &env, |c| !c.tests.contains(&Test::EqGroup))?;
+                        Some(Near {
+                            class: k,
+                            failed: Failed::Clause(i as u16),
+                        })
+                    })
+                    .collect()
+            });
+            // A county never lists its neighbours' classes: `$group` must hold.
+            let env = Env::new(cx, None, Some(subject));
+            pool.iter()
+                .copied()
+                .filter(|n| {
+                    let c = cx.class(n.class);
+                    c.start_on >= start
+                        && c.start_on <= end
+                        && (grouped.is_empty() || grouped.matches(Row::Class(c), &env))
+                })
+                .take(MAX_NEAR)
+                .collect()
+        };
         for s in &subjects {
             let list = by_subject.get(s.as_str()).map_or(&[][..], Vec::as_slice);
             for &(period, start, end) in &periods {
@@ -227,14 +266,20 @@ impl RuleKind for Quota {
                         over = Some(k);
                     }
                 }
+                let enough = self.min.is_none_or(|m| count >= m);
+                if over.is_none() && enough {
+                    out.met_subject(s, period);
+                    continue;
+                }
                 let evidence = Evidence::Quota {
                     count,
                     min: self.min,
                     max: self.max,
-                    classes: classes.clone(),
+                    classes,
                     measure: self.measure,
                     period_start: start,
                     period_end: end,
+                    near: near_of(s, start, end),
                 };
                 if let Some(k) = over {
                     out.finding(
@@ -245,7 +290,7 @@ impl RuleKind for Quota {
                         Status::Violation,
                         evidence,
                     );
-                } else if self.min.is_some_and(|m| count < m) {
+                } else {
                     out.finding(
                         s.clone(),
                         None,
@@ -254,8 +299,6 @@ impl RuleKind for Quota {
                         unmet_status(cx.as_of, end),
                         evidence,
                     );
-                } else {
-                    out.met_subject(s, period);
                 }
             }
         }
@@ -326,6 +369,10 @@ impl RuleKind for Quota {
 
     fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
         vec![&mut self.class]
+    }
+
+    fn class_conditions(&self) -> Option<&Conditions> {
+        Some(&self.class)
     }
 
     fn columns_mut(&mut self) -> Vec<&mut ColName> {

@@ -263,7 +263,9 @@ fn markdown_has_the_summary_and_a_table_per_rule() {
     let report = json("demo", AS_OF);
     assert!(md.starts_with("# 培训检查报告：2018—2020年绵阳市工会干部“双提升”培训三年规划\n"));
     assert!(md.contains("检查日：2021-03-01"));
-    assert!(md.contains("合计：违规 29，待办 2，豁免 0，数据错误 4。"));
+    // SPEC §8: the headline counts error severity; city-topic-classes' two warning-level
+    // violations are said apart.
+    assert!(md.contains("合计：违规 27，另有提醒级 2；待办 2；豁免 0；数据错误 4。"));
     for r in report["rules"].as_array().unwrap() {
         let heading = format!("## {} ", r["id"].as_str().unwrap());
         assert!(md.contains(&heading), "{heading}");
@@ -325,7 +327,8 @@ fn html_is_well_formed_self_contained_and_complete() {
     assert!(html.contains("<h1>2018—2020年绵阳市工会干部“双提升”培训三年规划</h1>"));
     assert!(html.contains("绵工发〔2018〕48号"));
     assert!(html.contains("<dd>2021-03-01</dd>"));
-    assert!(html.contains("<b>29</b><span>违规</span>"));
+    assert!(html.contains("<b>27</b><span>违规</span><small>另有提醒级 2</small>"));
+    assert!(html.contains("<b>2</b><span>待办</span></div>"));
     for f in findings(&report) {
         assert!(html.contains(&html_escape(f["subject"].as_str().unwrap())));
     }
@@ -334,6 +337,10 @@ fn html_is_well_formed_self_contained_and_complete() {
     assert!(html.contains("<h2>数据错误（4）</h2>"));
     // Coverage by county (full-rotation: 48 checked, 40 met) and the quota matrix.
     assert!(html.contains("<tr class=\"total\"><td>合计</td><td></td><td class=\"num\">48</td><td class=\"num\">40</td>"));
+    // SPEC §8: pending apart from not met (new-chair-training: 17 checked, 9 met, 2 pending,
+    // 6 violations, none waived).
+    assert!(html.contains("<th class=\"num\">达标</th><th class=\"num\">待办</th><th class=\"num\">未达标</th><th class=\"num\">豁免</th>"));
+    assert!(html.contains("<tr class=\"total\"><td>合计</td><td></td><td class=\"num\">17</td><td class=\"num\">9</td><td class=\"num\">2</td><td class=\"num\">6</td><td class=\"num\">0</td>"));
     assert!(html.contains("<td class=\"cell s-violation\">未达标</td>"));
 
     let en = text("demo", AS_OF, "html");
@@ -443,12 +450,20 @@ fn xlsx_has_a_summary_a_sheet_per_rule_and_typed_cells() {
             );
         }
     }
+    // SPEC §8: the total at error severity, the warning-severity findings on a row of
+    // their own.
     let total = summary
         .iter()
-        .find(|row| row[0] == Data::String("合计".into()))
+        .find(|row| row[0] == Data::String("合计（错误级）".into()))
         .unwrap();
-    assert_eq!(total[6], Data::Float(29.0));
+    assert_eq!(total[6], Data::Float(27.0));
     assert_eq!(total[7], Data::Float(2.0));
+    let warning = summary
+        .iter()
+        .find(|row| row[0] == Data::String("另有提醒级".into()))
+        .unwrap();
+    assert_eq!(warning[6], Data::Float(2.0));
+    assert_eq!(warning[7], Data::Float(0.0));
 
     // A rule sheet: header, one row per finding, the due date a date cell.
     let chairs = rows_of(&mut wb, "new-chair-training");
@@ -472,6 +487,28 @@ fn xlsx_has_a_summary_a_sheet_per_rule_and_typed_cells() {
     // Periods are numbers.
     let counties = rows_of(&mut wb, "county-annual-class");
     assert_eq!(counties[1][6], Data::Float(2019.0));
+
+    // SPEC §8: the per-county counts say pending apart from not met. On 2021-03-01 two
+    // chairs are pending (吕志远 of 四川长虹…工会, 陈静 of 涪城区吴家镇总工会).
+    let breakdown = rows_of(&mut wb, "分项统计");
+    let header = breakdown
+        .iter()
+        .find(|r| r[0] == Data::String("县区".into()))
+        .unwrap();
+    let words: Vec<Data> = ["检查人数", "达标", "待办", "未达标", "豁免", "达标率"]
+        .into_iter()
+        .map(|w| Data::String(w.into()))
+        .collect();
+    assert_eq!(header[2..8], words[..]);
+    let changhong = breakdown
+        .iter()
+        .find(|r| r[1] == Data::String("四川长虹电器股份有限公司工会".into()))
+        .unwrap();
+    assert_eq!(
+        changhong[2..7],
+        [1.0, 0.0, 1.0, 0.0, 0.0].map(Data::Float)[..],
+        "checked 1, met 0, pending 1, not met 0, waived 0"
+    );
 
     let errors = rows_of(&mut wb, "数据错误");
     assert_eq!(errors.len(), 5);

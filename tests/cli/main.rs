@@ -7,12 +7,14 @@
 )]
 
 mod bad_input;
+mod counts;
 mod fixtures;
 mod formats;
 #[cfg(unix)]
 mod harm;
 mod inputs;
 mod layout;
+mod near;
 mod notices;
 mod props;
 mod review;

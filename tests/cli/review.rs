@@ -155,15 +155,40 @@ fn baseline_marks_new_and_resolved_findings() {
             .collect()
     };
     let (old_ids, now_ids) = (ids(&old), ids(&now));
+    // SPEC §8: statuses ordered waived < pending < violation.
+    let rank = |s: &Value| {
+        ["waived", "pending", "violation"]
+            .iter()
+            .position(|x| s == x)
+    };
+    let was: std::collections::HashMap<&str, &Value> = findings(&old)
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap(), &f["status"]))
+        .collect();
+    let mut escalated = 0;
     for f in findings(&marked) {
         let id = f["id"].as_str().unwrap();
-        let want = if old_ids.contains(id) {
-            "unchanged"
-        } else {
-            "new"
+        let want = match was.get(id) {
+            None => "new",
+            Some(s) if rank(s) < rank(&f["status"]) => "escalated",
+            Some(s) if rank(s) > rank(&f["status"]) => "eased",
+            Some(_) => "unchanged",
         };
+        escalated += usize::from(want == "escalated");
         assert_eq!(f["change"], want, "{id}");
     }
+    // 陈国平 was pending in mid-2019 (due 2019-11-19) and never trained: a violation now.
+    let chen = findings(&marked)
+        .iter()
+        .find(|f| f["id"] == "new-chair-training:510726197912010030")
+        .unwrap();
+    assert_eq!(chen["change"], "escalated");
+    assert_eq!(chen["previous_status"], "pending");
+    assert!(escalated > 1, "{escalated}");
+    assert_eq!(
+        marked["summary"]["escalated"].as_u64(),
+        Some(escalated as u64)
+    );
     let resolved: BTreeSet<String> = marked["resolved"]
         .as_array()
         .unwrap()
