@@ -451,7 +451,7 @@ fn rule_section(out: &mut String, report: &Report, i: usize, rule: &RuleEntry, l
     section(out, "rule", &format!("rule-{}", i + 1), &rule.title);
     let warning = match rule.severity {
         Severity::Error => String::new(),
-        Severity::Warning => format!(" · {}", badge("waived", lang.pick("提示级", "warning"))),
+        Severity::Warning => format!(" · {}", badge("waived", lang.pick("提醒级", "warning"))),
     };
     out.push_str(&format!(
         "<p class=\"meta\">{} {} · {} {} · {} {}{warning}</p>\n",
@@ -807,7 +807,11 @@ fn warnings(out: &mut String, report: &Report, lang: Lang) {
         out,
         "warnings",
         "warnings",
-        &counted(lang.pick("提醒", "Warnings"), report.warnings.len(), lang),
+        &counted(
+            lang.pick("豁免问题", "Waiver problems"),
+            report.warnings.len(),
+            lang,
+        ),
     );
     table(
         out,

@@ -177,7 +177,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             } else {
                 let status = match (f.status, f.severity) {
                     (Status::Violation, Severity::Warning) => {
-                        lang.pick("违规（提示级）", "violation (warning)")
+                        lang.pick("违规（提醒级）", "violation (warning)")
                     }
                     (s, _) => status_word(s, lang),
                 };

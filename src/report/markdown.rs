@@ -164,7 +164,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     for r in &report.rules {
         let warning = match r.severity {
             Severity::Error => "",
-            Severity::Warning => lang.pick("〔提示〕", "[warning] "),
+            Severity::Warning => lang.pick("〔提醒级〕", "[warning] "),
         };
         out.push_str(&format!(
             "## {} {warning}{}（{}）\n\n",
@@ -307,7 +307,11 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     if !report.warnings.is_empty() {
         section(
             &mut out,
-            &counted(lang.pick("提醒", "Warnings"), report.warnings.len(), lang),
+            &counted(
+                lang.pick("豁免问题", "Waiver problems"),
+                report.warnings.len(),
+                lang,
+            ),
             &[
                 lang.pick("文件", "file"),
                 lang.pick("行", "line"),

@@ -217,7 +217,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
     if !report.warnings.is_empty() {
         out.push_str(&format!(
             "■ {}{}\n",
-            lang.pick("豁免提醒", "waiver warnings"),
+            lang.pick("豁免问题", "waiver problems"),
             count(report.warnings.len(), lang)
         ));
         for w in &report.warnings {

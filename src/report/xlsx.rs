@@ -3,7 +3,7 @@
 //! Sheets: 汇总 (the plan, the as-of date and the counts per rule), one sheet per rule
 //! with its findings (frozen header, autofilter, due dates as date cells), 分项统计 (the
 //! per-year matrix of quota rules and the per-county and unit counts of deadline and
-//! coverage rules), 数据错误, and when present 提醒 (warnings) and 已消除 (gone since
+//! coverage rules), 数据错误, and when present 提示 (notices), 豁免问题 (waiver problems) and 已消除 (gone since
 //! a baseline). Sheet names keep Excel's rules: at most 31 characters, none of
 //! `[]:*?/\`, unique ignoring case.
 //!
@@ -301,7 +301,7 @@ fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let detail_name = names.claim(lang.pick("分项统计", "Breakdown"));
     let errors_name = names.claim(lang.pick("数据错误", "Data errors"));
     let notices_name = names.claim(lang.pick("提示", "Notices"));
-    let warnings_name = names.claim(lang.pick("提醒", "Warnings"));
+    let warnings_name = names.claim(lang.pick("豁免问题", "Waiver problems"));
     let resolved_name = names.claim(lang.pick("已消除", "Gone"));
     let rule_sheets: Vec<String> = report.rules.iter().map(|r| names.claim(&r.id)).collect();
 
