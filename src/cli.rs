@@ -677,9 +677,18 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
     let rs = load_rules(path)?;
     let Some(rule) = rs.find(id) else {
         let ids: Vec<&str> = rs.rules.iter().map(|r| r.meta.id.as_str()).collect();
+        let id = crate::limits::cut(id);
         return Err(anyhow!(crate::i18n::say(
-            format!("{} 中没有规则 `{id}`（规则：{}）", rs.file, ids.join("、")),
-            format!("no rule `{id}` in {} (rules: {})", rs.file, ids.join(", "))
+            format!(
+                "{} 中没有规则 `{id}`（规则：{}）",
+                rs.file,
+                crate::limits::list(&ids, "、", true)
+            ),
+            format!(
+                "no rule `{id}` in {} (rules: {})",
+                rs.file,
+                crate::limits::list(&ids, ", ", false)
+            )
         )));
     };
     let m = &rule.meta;

@@ -89,7 +89,10 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
 pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
     let class = |i: u32| {
         let c = &data.classes[i as usize];
-        (data.class_id(c).to_owned(), c.start_on)
+        (
+            crate::limits::cut(data.class_id(c)).into_owned(),
+            c.start_on,
+        )
     };
     let zh = lang == Lang::Zh;
     match &f.evidence {
@@ -231,7 +234,8 @@ pub fn message(f: &Finding, data: &Dataset, lang: Lang) -> String {
                 .map(|(col, v)| {
                     format!(
                         "{col} = {}",
-                        v.as_deref().unwrap_or(lang.pick("（空）", "(empty)"))
+                        v.as_deref()
+                            .map_or(lang.pick("（空）", "(empty)").into(), crate::limits::cut)
                     )
                 })
                 .collect();

@@ -692,7 +692,7 @@ impl DataError {
     /// The reason in words, naming the header as written.
     pub fn reason(&self, lang: Lang) -> String {
         let text = self.problem.render(lang);
-        match &self.header {
+        match self.header.as_deref().map(crate::limits::cut) {
             Some(h) => match lang {
                 Lang::Zh => format!("列“{h}”：{text}"),
                 Lang::En => format!("column `{h}`: {text}"),
