@@ -717,6 +717,9 @@ pub struct Dataset {
     /// The attendance table's source and columns (its rows are not kept), and how many
     /// rows were read without error.
     pub attendance: (Source, Vec<Column>, usize),
+    /// Per table (cadres, classes, attendance): non-blank lines passed over above the
+    /// header (SPEC §8 "Title lines").
+    pub title_lines: [u32; 3],
 }
 
 impl Dataset {

@@ -24,6 +24,8 @@ pub struct Builder<'l> {
     records: Vec<IdRecord>,
     /// The ids of rejected rows (accepted rows' ids are in the table).
     record_ids: Vec<String>,
+    /// Non-blank lines passed over above the header (SPEC §8 "Title lines").
+    pub title_lines: u32,
 }
 
 impl<'l> Builder<'l> {
@@ -51,6 +53,7 @@ impl<'l> Builder<'l> {
             ids: IdMap::default(),
             records: Vec::new(),
             record_ids: Vec::new(),
+            title_lines: 0,
         }
     }
 
@@ -157,16 +160,15 @@ impl<'l> Builder<'l> {
             .iter()
             .rposition(|c| !c.is_blank())
             .map_or(0, |i| i + 1);
-        self.error(
-            line,
-            None,
-            None,
-            Problem::TooManyFields {
-                expected: ncols,
-                found,
-            },
-        );
+        self.too_wide(line, found);
         true
+    }
+
+    /// Records that a row has `found` fields up to its last non-empty one, more than
+    /// the header's columns.
+    pub fn too_wide(&mut self, line: u32, found: usize) {
+        let expected = self.table.columns.len();
+        self.error(line, None, None, Problem::TooManyFields { expected, found });
     }
 
     /// An accepted row claims its id; `count` typed rows are now read.
@@ -197,7 +199,7 @@ impl<'l> Builder<'l> {
     }
 
     /// A row rejected before its fields were read still claims its id.
-    fn claim_rejected_id(&mut self, line: u32, cells: &[Cell<'_>]) {
+    pub fn claim_rejected_id(&mut self, line: u32, cells: &[Cell<'_>]) {
         let f = match self.kind {
             TableKind::Cadres => Field::CadreId,
             TableKind::Classes => Field::ClassId,
@@ -301,6 +303,13 @@ impl<'l> Builder<'l> {
 pub trait RowSink<'l> {
     fn builder(&mut self) -> &mut Builder<'l>;
     fn row(&mut self, line: u32, cells: &[Cell<'_>]);
+    /// A row whose non-empty fields go past the header's columns: `cells` holds only the
+    /// first columns, and `found` counts fields up to the last non-empty one.
+    fn too_wide(&mut self, line: u32, cells: &[Cell<'_>], found: usize) {
+        let b = self.builder();
+        b.too_wide(line, found);
+        b.claim_rejected_id(line, cells);
+    }
     /// Called after the last row of a part.
     fn finish(&mut self) {}
 }

@@ -24,10 +24,11 @@ impl TextEncoding {
     }
 }
 
-/// The spreadsheet line (SPEC §1 "Lines") on which decoded text ends: line breaks
-/// inside quotes do not start a new line.
-pub fn row_at_end(text: &str) -> usize {
-    let b = text.as_bytes();
+/// The spreadsheet line (SPEC §1 "Lines") on which text ends: line breaks inside
+/// quotes do not start a new line. (Bytes will do: in UTF-8 and GB18030 no quote or
+/// line-break byte is part of another character.)
+pub fn row_at_end(text: impl AsRef<[u8]>) -> usize {
+    let b = text.as_ref();
     if is_plain(b) {
         return 1 + memchr::memchr_iter(b'\n', b).count();
     }

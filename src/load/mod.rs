@@ -86,6 +86,11 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         }
     };
     crate::trace::stage("attendance read");
+    let title_lines = [
+        cadres.title_lines,
+        classes.title_lines,
+        atts.first().map_or(0, |a| a.b.title_lines),
+    ];
     let mut attended = Vec::new();
     let mut att_errors = Vec::new();
     let attendance = match atts.first() {
@@ -132,6 +137,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         data_errors,
         id_cols,
         attendance,
+        title_lines,
     })
 }
 
@@ -343,5 +349,148 @@ mod part_tests {
             compared += 1;
         }
         assert!(compared > 40, "{compared} fixtures compared");
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::locate::locate;
+    use super::*;
+
+    fn levels() -> Vec<String> {
+        crate::rules::parse::DEFAULT_LEVELS
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// The demo tables, with `edit` applied to one of them (0 cadres, 1 classes,
+    /// 2 attendance), loaded with small limits and `block`-byte blocks.
+    fn load_edited(
+        table: usize,
+        edit: impl Fn(&str) -> String,
+        limits: (usize, usize),
+        block: usize,
+    ) -> Result<Dataset> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let dir = tempfile::tempdir().unwrap();
+        for (i, t) in ["cadres.csv", "classes.csv", "attendance.csv"]
+            .iter()
+            .enumerate()
+        {
+            let text = std::fs::read_to_string(root.join(t)).unwrap();
+            let text = if i == table { edit(&text) } else { text };
+            std::fs::write(dir.path().join(t), text).unwrap();
+        }
+        let paths = locate(dir.path(), [None, None, None]).unwrap();
+        let opts = ReadOptions {
+            block,
+            record_limit: limits.0,
+            header_limit: limits.1,
+            ..ReadOptions::default()
+        };
+        load(&paths, &opts, &levels())
+    }
+
+    /// Inserts `row` as line `at` (1-based) of a file's text.
+    fn insert_line(text: &str, at: usize, row: &str) -> String {
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(at - 1, row);
+        lines.join("\n") + "\n"
+    }
+
+    fn message(r: Result<Dataset>) -> String {
+        match r {
+            Ok(_) => panic!("loaded"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// SPEC §8: a record over the limit is refused (exit 2) naming its first line and
+    /// the limit, in the tables read whole and in the attendance read block by block,
+    /// a plain field, a quoted one with line breaks, or a quote that runs to the end;
+    /// a record at the limit is read.
+    #[test]
+    fn records_over_the_limit_are_refused_at_their_line() {
+        let limits = (300, 200);
+        let long = "x".repeat(301 - "510703,".len());
+        let rows = [
+            format!("510703,{long}"),
+            format!("510703,\"{}\n{}\"", &long[..100], &long[101..]),
+            format!("510703,\"{long}"),
+        ];
+        for (table, block) in [(0, 0), (2, 0), (2, 1), (2, 7), (2, 64), (2, 4096)] {
+            for row in &rows {
+                let m = message(load_edited(
+                    table,
+                    |t| insert_line(t, 4, row),
+                    limits,
+                    block,
+                ));
+                assert!(
+                    m.contains("第 4 行") && m.contains("300 bytes"),
+                    "table {table}, {block}-byte blocks, {row:?}: {m}"
+                );
+            }
+            // At the limit: a row with a data error, not a refusal.
+            let at_limit = &rows[0][1..];
+            let d = load_edited(table, |t| insert_line(t, 4, at_limit), limits, block).unwrap();
+            assert!(d.data_errors.iter().any(|e| e.line == 4), "table {table}");
+        }
+        // A quote that runs to the end within the limit stays a data error.
+        let d = load_edited(2, |t| format!("{t}\"510703,"), limits, 0).unwrap();
+        let e = d.data_errors.iter().find(|e| e.line == 120).unwrap();
+        assert_eq!(e.problem, crate::i18n::Problem::UnclosedQuote);
+    }
+
+    /// SPEC §8: a header line over its limit is refused, naming it.
+    #[test]
+    fn header_lines_over_the_limit_are_refused() {
+        let limits = (300, 200);
+        for (table, block) in [(0, 0), (1, 0), (2, 0), (2, 1), (2, 13), (2, 4096)] {
+            let m = message(load_edited(
+                table,
+                |t| format!("\n{}{t}", "表".repeat(67)),
+                limits,
+                block,
+            ));
+            assert!(
+                m.contains("第 2 行") && m.contains("200 bytes") && m.contains("表头"),
+                "table {table}, {block}-byte blocks: {m}"
+            );
+        }
+    }
+
+    /// SPEC §8 "Title lines": lines above the header are passed over and counted; line
+    /// numbers stay the file's own.
+    #[test]
+    fn title_lines_above_the_header_keep_line_numbers() {
+        let titled = |t: &str| format!("绵阳市工会干部培训台账\n\n导出日期：2021-03-01,,,\n{t}");
+        let plain = load_edited(0, |t| t.to_owned(), (0, 0), 0).unwrap();
+        let errors = |d: &Dataset, table: TableKind| -> Vec<(u32, Option<String>)> {
+            d.data_errors
+                .iter()
+                .filter(|e| e.table == table)
+                .map(|e| (e.line, e.value.clone()))
+                .collect()
+        };
+        for (table, kind) in [
+            (0, TableKind::Cadres),
+            (1, TableKind::Classes),
+            (2, TableKind::Attendance),
+        ] {
+            let want: Vec<(u32, Option<String>)> = errors(&plain, kind)
+                .into_iter()
+                .map(|(line, v)| (line + 3, v))
+                .collect();
+            for block in [0, 1, 5, 64] {
+                let d = load_edited(table, titled, (0, 0), block).unwrap();
+                assert_eq!(errors(&d, kind), want, "{kind:?}, {block}-byte blocks");
+                let mut title_lines = [0; 3];
+                title_lines[table] = 2;
+                assert_eq!(d.title_lines, title_lines);
+                assert_eq!(d.attended.len(), plain.attended.len());
+            }
+        }
     }
 }

@@ -14,12 +14,15 @@ use super::options::ReadOptions;
 use super::parts::{read_parts, split_points};
 use super::{csv, stream, xlsx};
 use crate::i18n::say;
+use crate::limits;
 use crate::model::{Field, Source, TableKind, display_name};
 
-/// A table that could not be read at all (exit 2).
+/// A table that could not be read at all (exit 2). Values are quoted cut and lists
+/// shortened (SPEC §8), and a header row full of duplicates names the first few.
 pub fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>) -> anyhow::Error {
     let file = source.display();
     let mut lines = Vec::new();
+    let mut duplicates = 0;
     for e in errors {
         match e {
             HeaderError::Duplicate {
@@ -27,7 +30,12 @@ pub fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>)
                 first,
                 second,
             } => {
+                duplicates += 1;
+                if duplicates > limits::MAX_LISTED {
+                    continue;
+                }
                 let (a, b) = (column_letter(first), column_letter(second));
+                let header = limits::cut(&header);
                 lines.push(say(
                     format!("{file} 中表头 `{header}` 出现了两次（{a} 和 {b} 列），请改名或删去一列"),
                     format!("header `{header}` appears twice in {file} (columns {a} and {b}); rename or delete one"),
@@ -45,12 +53,12 @@ pub fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>)
                 let found_zh = if found.is_empty() {
                     "无".to_owned()
                 } else {
-                    found.join("、")
+                    limits::list(&found, "、", true)
                 };
                 let found_en = if found.is_empty() {
                     "no headers".to_owned()
                 } else {
-                    found.join(", ")
+                    limits::list(&found, ", ", false)
                 };
                 let mut zh = format!(
                     "{file} 缺少 `{name}` 列（可用表头：{}）；现有表头：{found_zh}",
@@ -70,7 +78,7 @@ pub fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>)
                         "; the header was read as one column holding separators: check --delimiter",
                     );
                 }
-                match headers::closest(field, &unmapped) {
+                match headers::closest(field, &unmapped).map(limits::cut) {
                     Some(h) => {
                         zh.push_str(&format!("。是否就是 `{h}`？可用 --columns 对应（如 [{table}] \"{h}\" = \"{name}\"）"));
                         en.push_str(&format!(
@@ -88,6 +96,13 @@ pub fn header_errors(source: &Source, kind: TableKind, errors: Vec<HeaderError>)
             }
         }
     }
+    if duplicates > limits::MAX_LISTED {
+        let more = duplicates - limits::MAX_LISTED;
+        lines.push(say(
+            format!("{file} 中另有 {more} 处重复的表头"),
+            format!("{file} has {more} more duplicate headers"),
+        ));
+    }
     anyhow::anyhow!(lines.join("\n"))
 }
 
@@ -98,11 +113,14 @@ pub enum Rows {
         text: stream::Text,
         /// `--delimiter`, else sniffed from the header line.
         delimiter: Option<u8>,
+        /// The longest record and header line read (SPEC §8).
+        limits: (usize, usize),
     },
     Sheet {
         source: Source,
         header: Vec<String>,
         rows: Vec<(u32, Vec<calamine::Data>)>,
+        title_lines: u32,
     },
 }
 
@@ -110,6 +128,11 @@ pub enum Rows {
 pub fn read_error(source: &Source, path: &Path, e: stream::ReadError) -> anyhow::Error {
     match e {
         stream::ReadError::Io(e) => anyhow::Error::new(e).context(cannot_read(path)),
+        stream::ReadError::TooLong {
+            line,
+            limit,
+            header,
+        } => too_long(source, line, limit, header),
         stream::ReadError::Bad {
             offset,
             line,
@@ -144,43 +167,116 @@ pub fn no_header(source: &Source) -> String {
     )
 }
 
-/// A header row, and the byte position and line of the record after it.
-pub type Header = (Vec<String>, (usize, u32));
+/// The exit-2 error for a record, or a header line, over its limit (SPEC §8).
+pub fn too_long(source: &Source, line: u32, limit: usize, header: bool) -> anyhow::Error {
+    let (file, limit) = (source.display(), limits::bytes_in_words(limit));
+    anyhow::anyhow!(if header {
+        say(
+            format!(
+                "{file} 第 {line} 行的表头超过 {limit} 的上限，不予读取：它不像表格的表头，请检查文件"
+            ),
+            format!(
+                "{file}: the header on line {line} is longer than {limit}, the limit for a header line; it is not a table's header: check the file"
+            ),
+        )
+    } else {
+        say(
+            format!(
+                "{file} 第 {line} 行的记录超过 {limit} 的上限，不予读取：请检查文件（可能有引号没有闭合，或它不是表格的导出）"
+            ),
+            format!(
+                "{file}: the record on line {line} is longer than {limit}, the limit for one record; check the file (a quote that never closes, or not a table export?)"
+            ),
+        )
+    })
+}
 
-/// Reads the header record of `text` (blank lines before it skipped): the headers and
-/// the position and line of the first data record. None when `text` may not yet hold a
-/// whole record (`more` input is coming).
+/// A header row: its cells, the byte position and line of the record after it, how
+/// many non-blank lines above it were passed over as title lines (SPEC §8), and the
+/// delimiter (given, or sniffed from the header line).
+pub struct Header {
+    pub names: Vec<String>,
+    pub next: (usize, u32),
+    pub title_lines: u32,
+    pub delimiter: u8,
+}
+
+/// Finds the header record of `text` (SPEC §8 "Title lines"): the first record among
+/// the first lines for which `fits` holds (it maps every required column); when none
+/// does, the first non-blank record, as if there were no title lines. Blank lines are
+/// passed over. Without a `delimiter`, each line's own is sniffed. None when `text` may
+/// not yet hold enough records (`more` input is coming).
+///
+/// A record read as a header may be at most `limit` bytes: the first one longer is
+/// refused (exit 2), a later one ends the search.
 pub fn read_header(
     text: &str,
-    delimiter: u8,
+    delimiter: Option<u8>,
     source: &Source,
     more: bool,
+    limit: usize,
+    fits: impl Fn(&[String]) -> bool,
 ) -> Result<Option<Header>> {
-    let mut reader = csv::Reader::new(text, delimiter);
     let mut cells: Vec<Cell<'_>> = Vec::new();
+    let mut first: Option<Header> = None;
+    let mut titles = 0;
+    let (mut pos, mut line) = (0, 1);
     loop {
-        match reader.next_record(&mut cells) {
-            Ok(Some(_)) if cells.iter().all(Cell::is_blank) => continue,
-            Ok(Some(_)) => {
-                let header = cells.iter().map(|c| c.text().into_owned()).collect();
-                return Ok(Some((header, reader.position())));
+        let d = delimiter.unwrap_or_else(|| csv::sniff_delimiter(&text[pos..]));
+        let mut reader = csv::Reader::starting_at(text, d, pos, line).with_limit(limit);
+        let read = reader.next_record(&mut cells);
+        (pos, line) = reader.position();
+        match read {
+            Ok(Some(at)) => {
+                if first.is_some() && at > limits::HEADER_SEARCH_LINES {
+                    return Ok(first);
+                }
+                if cells.iter().all(Cell::is_blank) {
+                    continue;
+                }
+                let header = Header {
+                    names: cells.iter().map(|c| c.text().into_owned()).collect(),
+                    next: (pos, line),
+                    title_lines: titles,
+                    delimiter: d,
+                };
+                if at > limits::HEADER_SEARCH_LINES || fits(&header.names) {
+                    return Ok(Some(header));
+                }
+                first.get_or_insert(Header {
+                    title_lines: 0,
+                    ..header
+                });
+                titles += 1;
             }
             Ok(None) if more => return Ok(None),
-            Ok(None) => bail!(no_header(source)),
-            Err(e) => bail!(say(
+            Ok(None) => match first {
+                Some(h) => return Ok(Some(h)),
+                None => bail!(no_header(source)),
+            },
+            Err(_) if first.is_some() => return Ok(first),
+            Err(csv::RecordError::TooLong { line }) => {
+                return Err(too_long(source, line, limit, true));
+            }
+            Err(csv::RecordError::UnclosedQuote { line }) => bail!(say(
                 format!(
                     "{}：第 {} 行开始的引号没有闭合，无法读出表头",
                     source.display(),
-                    e.line
+                    line
                 ),
                 format!(
                     "{}: a quote opened on line {} never closes",
                     source.display(),
-                    e.line
+                    line
                 )
             )),
         }
     }
+}
+
+/// Whether a header row maps every required column of a table (SPEC §8 "Title lines").
+pub fn fits(kind: TableKind, custom: &[(String, Field)]) -> impl Fn(&[String]) -> bool {
+    move |names| map_headers_with(kind, names, custom).is_ok()
 }
 
 /// Reads a table's file (decoding, header row) without interpreting its rows.
@@ -191,20 +287,25 @@ pub fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Resu
                 file: display_name(p),
                 sheet: None,
             };
-            if std::fs::metadata(p).is_ok_and(|m| m.len() >= (1 << 31)) {
+            if std::fs::metadata(p).is_ok_and(|m| m.len() >= limits::MAX_CSV_FILE_BYTES) {
                 bail!(say(
                     format!("{} 超过 2 GiB，请拆分后再检查", source.file),
                     format!("{} is larger than 2 GiB; split it", source.file)
                 ));
             }
-            let (text, _enc) =
-                stream::read_all(p, opts.encoding).map_err(|e| read_error(&source, p, e))?;
+            let (text, _enc) = stream::read_all_within(
+                p,
+                opts.encoding,
+                (opts.record_limit(), opts.header_limit()),
+            )
+            .map_err(|e| read_error(&source, p, e))?;
             crate::trace::stage(&format!("{} file read", kind.name()));
             let delimiter = opts.delimiter;
             Ok(Rows::Csv {
                 source,
                 text,
                 delimiter,
+                limits: (opts.record_limit(), opts.header_limit()),
             })
         }
         TablePath::Xlsx(p, sheet) => {
@@ -217,6 +318,7 @@ pub fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Resu
                 source,
                 header: data.header,
                 rows: data.rows,
+                title_lines: data.title_lines,
             })
         }
     }
@@ -262,37 +364,53 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             source,
             text,
             delimiter,
+            limits: (record_limit, header_limit),
         } => {
             let text = text.as_str();
-            let delimiter = delimiter.unwrap_or_else(|| csv::sniff_delimiter(text));
-            let Some((header, (start, line))) = read_header(text, delimiter, &source, false)?
+            let Some(header) = read_header(
+                text,
+                delimiter,
+                &source,
+                false,
+                header_limit,
+                fits(kind, custom),
+            )?
             else {
                 bail!(no_header(&source));
             };
-            let columns = map_headers_with(kind, &header, custom)
+            let delimiter = header.delimiter;
+            let columns = map_headers_with(kind, &header.names, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
+            let (start, line) = header.next;
             let bounds = split_points(text, start, line, parts, min_bytes);
             let mut sinks: Vec<S> = bounds
                 .iter()
                 .map(|&(from, to, _)| {
-                    let mut s = make(Builder::new(kind, source.clone(), columns.clone(), levels));
+                    let mut b = Builder::new(kind, source.clone(), columns.clone(), levels);
+                    b.title_lines = header.title_lines;
+                    let mut s = make(b);
                     // Room for this part's rows, counted by its line breaks.
                     let rows = memchr::memchr_iter(b'\n', &text.as_bytes()[from..to]).count() + 1;
                     s.builder().reserve(rows);
                     s
                 })
                 .collect();
-            read_parts(text, delimiter, &bounds, &mut sinks);
+            if let Some(line) = read_parts(text, delimiter, &bounds, &mut sinks, record_limit) {
+                return Err(too_long(&source, line, record_limit, false));
+            }
             Ok(sinks)
         }
         Rows::Sheet {
             source,
             header,
             rows,
+            title_lines,
         } => {
             let columns = map_headers_with(kind, &header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
-            let mut b = make(Builder::new(kind, source, columns, levels));
+            let mut b = Builder::new(kind, source, columns, levels);
+            b.title_lines = title_lines;
+            let mut b = make(b);
             let mut cells: Vec<Cell<'_>> = Vec::new();
             for (line, r) in &rows {
                 cells.clear();

@@ -19,6 +19,8 @@ pub struct SheetData {
     pub sheet: String,
     pub header: Vec<String>,
     pub rows: Vec<(u32, Vec<Data>)>,
+    /// Non-blank rows passed over above the header (SPEC §8 "Title lines").
+    pub title_lines: u32,
 }
 
 fn open(path: &Path) -> Result<Xlsx<std::io::BufReader<std::fs::File>>> {
@@ -91,6 +93,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, kind: TableKind) -> Result<S
             format!("sheet `{sheet}` of `{name}` is empty: it has no header row")
         )));
     };
+    let title_lines = rows[..h].iter().filter(|r| non_empty(r)).count() as u32;
     let header = rows[h]
         .iter()
         .map(|c| Cell::text(&cell(c)).into_owned())
@@ -105,6 +108,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, kind: TableKind) -> Result<S
         sheet,
         header,
         rows: data,
+        title_lines,
     })
 }
 
