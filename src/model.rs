@@ -417,9 +417,11 @@ const DICTIONARY_TRIAL: usize = 4096;
 
 impl Cells {
     fn value(&self, v: usize) -> &str {
+        let Some(&end) = self.ends.get(v) else {
+            return "";
+        };
         let start = if v == 0 { 0 } else { self.ends[v - 1] as usize };
-        let end = self.ends.get(v).map_or(start, |&e| e as usize);
-        self.text.get(start..end).unwrap_or("")
+        self.text.get(start..end as usize).unwrap_or("")
     }
 
     fn get(&self, row: usize) -> &str {
@@ -483,6 +485,15 @@ impl Cells {
         if rows >= DICTIONARY_TRIAL && self.ends.len() > rows / 2 {
             self.make_direct();
         }
+    }
+
+    /// Stores `s` as row `row`, after the empty cells of the rows before it that were
+    /// not stored (a column holds no row past its last value).
+    fn push_at(&mut self, row: usize, s: &str) {
+        while self.rows() < row {
+            self.push("");
+        }
+        self.push(s);
     }
 
     /// Switches to direct form.
@@ -551,7 +562,11 @@ impl Cells {
 
 impl Table {
     pub fn new(kind: TableKind, source: Source, columns: Vec<Column>) -> Self {
-        let cells = columns.iter().map(|_| Cells::default()).collect();
+        // Attendance rows are resolved as they are read, never stored.
+        let cells = match kind {
+            TableKind::Attendance => Vec::new(),
+            _ => columns.iter().map(|_| Cells::default()).collect(),
+        };
         Table {
             kind,
             source,
@@ -568,15 +583,18 @@ impl Table {
         n: usize,
         mut cell: impl FnMut(usize) -> std::borrow::Cow<'c, str>,
     ) -> u32 {
-        for (i, c) in self.cells.iter_mut().enumerate() {
-            if i < n {
-                c.push(&cell(i));
-            } else {
-                c.push("");
+        let row = self.lines.len();
+        // Empty cells are stored only once a later row of their column has a value, so
+        // a wide header over short rows costs nothing per row (SPEC §8: memory grows
+        // with the non-empty cells).
+        for (i, c) in self.cells.iter_mut().enumerate().take(n) {
+            let text = cell(i);
+            if !text.is_empty() {
+                c.push_at(row, &text);
             }
         }
         self.lines.push(line);
-        (self.lines.len() - 1) as u32
+        row as u32
     }
 
     /// Appends another table's rows (a later part of the same file); returns the row
@@ -584,16 +602,24 @@ impl Table {
     pub fn append(&mut self, other: Table) -> u32 {
         let row_offset = self.lines.len() as u32;
         for (c, o) in self.cells.iter_mut().zip(other.cells) {
-            c.append(o);
+            if o.rows() > 0 {
+                while c.rows() < row_offset as usize {
+                    c.push("");
+                }
+                c.append(o);
+            }
         }
         self.lines.extend(other.lines);
         row_offset
     }
 
-    /// Makes room for `rows` more rows.
+    /// Makes room for `rows` more rows in the columns read as fields (extra columns
+    /// grow as they fill: a header may have very many).
     pub fn reserve(&mut self, rows: usize) {
-        for c in &mut self.cells {
-            c.reserve(rows);
+        for (c, col) in self.cells.iter_mut().zip(&self.columns) {
+            if col.field.is_some() {
+                c.reserve(rows);
+            }
         }
         self.lines.reserve(rows);
     }

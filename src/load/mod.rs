@@ -493,4 +493,43 @@ mod limit_tests {
             }
         }
     }
+
+    /// A header far wider than its rows: cells past a row's end read as empty, and a
+    /// value far out in an extra column is kept, in whichever part it was read.
+    #[test]
+    fn wide_headers_over_short_rows() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let extra: String = (0..5000).map(|i| format!(",列{i}")).collect();
+        let far = ",".repeat(4000) + "远";
+        let wide = |t: &str| {
+            let mut lines: Vec<String> = t.lines().map(str::to_owned).collect();
+            lines[0].push_str(&extra);
+            lines[40].push_str(&far);
+            lines.join("\n")
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for t in ["cadres.csv", "classes.csv", "attendance.csv"] {
+            let text = std::fs::read_to_string(root.join(t)).unwrap();
+            let text = if t == "cadres.csv" { wide(&text) } else { text };
+            std::fs::write(dir.path().join(t), text).unwrap();
+        }
+        let paths = locate(dir.path(), [None, None, None]).unwrap();
+        for threads in [1, 3] {
+            let opts = ReadOptions {
+                threads,
+                split_small: true,
+                ..ReadOptions::default()
+            };
+            let d = load(&paths, &opts, &levels()).unwrap();
+            let t = &d.cadres_table;
+            assert_eq!(t.columns.len(), 11 + 5000);
+            let col = t.columns.iter().position(|c| c.header == "列3999").unwrap();
+            let values: Vec<(u32, &str)> = (0..t.rows() as u32)
+                .map(|r| (t.line(r), t.cell(r, col)))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            assert_eq!(values, vec![(41, "远")], "{threads} parts");
+            assert_eq!(t.cell(0, col + 1), "");
+        }
+    }
 }
