@@ -100,8 +100,9 @@ pub enum Problem {
     },
     UnclosedQuote,
     BadPeriod,
+    /// `rules`: the rule set's ids, shared by every waiver that names none of them.
     UnknownRule {
-        rules: Vec<String>,
+        rules: std::sync::Arc<[String]>,
     },
 }
 
