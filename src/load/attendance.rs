@@ -16,7 +16,7 @@ use super::options::ReadOptions;
 use super::parts::{Chunk, read_chunks, read_parts};
 use super::stream;
 use super::table::{
-    cannot_read, fits, header_errors, no_header, read_error, read_header, too_long,
+    cannot_read, fits, header_error_in, header_errors, no_header, read_error, read_header, too_long,
 };
 use crate::i18n::Problem;
 use crate::model::{Field, Source, TableKind, display_name};
@@ -232,6 +232,19 @@ pub fn read_attendance_csv<'l>(
     cadres: &'l Builder<'l>,
     classes: &'l Builder<'l>,
 ) -> Result<Vec<Attendance<'l>>> {
+    read_attendance_as(path, opts, opts.encoding, levels, cadres, classes)
+}
+
+/// [`read_attendance_csv`], with `--encoding` as given (`forced`), for messages: the
+/// options may name GB18030 because the file proved not to be UTF-8.
+fn read_attendance_as<'l>(
+    path: &Path,
+    opts: &ReadOptions,
+    forced: Option<TextEncoding>,
+    levels: &'l [String],
+    cadres: &'l Builder<'l>,
+    classes: &'l Builder<'l>,
+) -> Result<Vec<Attendance<'l>>> {
     let kind = TableKind::Attendance;
     let source = Source {
         file: display_name(path),
@@ -249,6 +262,7 @@ pub fn read_attendance_csv<'l>(
             } => read_error(
                 &source,
                 path,
+                forced,
                 stream::ReadError::Bad {
                     offset,
                     line,
@@ -312,7 +326,7 @@ pub fn read_attendance_csv<'l>(
         let delimiter = header.delimiter;
         let (text, from, to) = rest;
         let columns = map_headers_with(kind, &header.names, &opts.columns[2])
-            .map_err(|e| header_errors(&source, kind, e))?;
+            .map_err(|e| header_error_in(header_errors(&source, kind, e), path, forced))?;
         let mut sinks: Vec<Attendance<'l>> = (0..parts)
             .map(|_| {
                 let mut b = Builder::new(kind, source.clone(), columns.clone(), levels);
@@ -399,7 +413,7 @@ pub fn read_attendance_csv<'l>(
                 encoding: Some(TextEncoding::Gb18030),
                 ..opts.clone()
             };
-            read_attendance_csv(path, &again, levels, cadres, classes)
+            read_attendance_as(path, &again, forced, levels, cadres, classes)
         }
     }
 }

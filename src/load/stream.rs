@@ -4,12 +4,12 @@
 //! Large files are never held twice in memory, and nothing is decoded lossily.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use encoding_rs::{Decoder, GB18030, UTF_16BE, UTF_16LE};
 
-use super::encoding::TextEncoding;
+use super::encoding::{self, TextEncoding};
 
 const BLOCK: usize = 8 << 20;
 
@@ -429,6 +429,25 @@ fn read_all_in_blocks(
             Err(StreamError::Io(e)) => return Err(ReadError::Io(e)),
         }
     }
+}
+
+/// The encoding the file at `path` appears to be (see [`encoding::apparent`]), judged
+/// from its start and from the lines around byte `near`.
+pub fn apparent_encoding(path: &Path, near: u64) -> Option<TextEncoding> {
+    const SPAN: u64 = 64 << 10;
+    let mut file = File::open(path).ok()?;
+    let mut head = Vec::new();
+    (&mut file).take(SPAN).read_to_end(&mut head).ok()?;
+    let from = near.saturating_sub(SPAN);
+    file.seek(SeekFrom::Start(from)).ok()?;
+    let mut sample = Vec::new();
+    file.take(2 * SPAN).read_to_end(&mut sample).ok()?;
+    // From a line start, so that no character is cut at the start.
+    let start = match from {
+        0 => 0,
+        _ => memchr::memchr(b'\n', &sample).map_or(sample.len(), |i| i + 1),
+    };
+    encoding::apparent(&head, &sample[start..])
 }
 
 /// A file that could not be read as text.

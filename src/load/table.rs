@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use super::builder::{Builder, RowSink};
 use super::cell::Cell;
+use super::encoding::TextEncoding;
 use super::headers::{self, HeaderError, column_letter, map_headers_with};
 use super::locate::TablePath;
 use super::options::ReadOptions;
@@ -115,6 +116,9 @@ pub enum Rows {
         delimiter: Option<u8>,
         /// The longest record and header line read (SPEC §8).
         limits: (usize, usize),
+        /// The file and `--encoding`, for a word on the encoding in header errors.
+        path: std::path::PathBuf,
+        forced: Option<TextEncoding>,
     },
     Sheet {
         source: Source,
@@ -124,8 +128,15 @@ pub enum Rows {
     },
 }
 
-/// The exit-2 error for a file that cannot be read as text.
-pub fn read_error(source: &Source, path: &Path, e: stream::ReadError) -> anyhow::Error {
+/// The exit-2 error for a file that cannot be read as text. When `--encoding` named an
+/// encoding (`forced`) the file is not in, it says which one the file appears to be
+/// (SPEC §8).
+pub fn read_error(
+    source: &Source,
+    path: &Path,
+    forced: Option<TextEncoding>,
+    e: stream::ReadError,
+) -> anyhow::Error {
     match e {
         stream::ReadError::Io(e) => anyhow::Error::new(e).context(cannot_read(path)),
         stream::ReadError::TooLong {
@@ -139,15 +150,94 @@ pub fn read_error(source: &Source, path: &Path, e: stream::ReadError) -> anyhow:
             encoding,
         } => {
             let file = &source.file;
+            let seems = stream::apparent_encoding(path, offset).filter(|&a| Some(a) != forced);
+            if let Some(forced) = forced {
+                let named = forced.name();
+                let (zh, en) = match seems {
+                    Some(a) => {
+                        let (zh, en) = encoding_advice(a);
+                        (format!("；{zh}"), format!("; {en}"))
+                    }
+                    None => (
+                        "，看来也不是其他可读的编码（UTF-8、GB18030、带 BOM 的 UTF-16）".to_owned(),
+                        ", nor does it look like another accepted encoding (UTF-8, GB18030, UTF-16 with a BOM)".to_owned(),
+                    ),
+                };
+                return anyhow::anyhow!(say(
+                    format!(
+                        "{file} 不是有效的 {named}（--encoding 指定的编码）：第 {line} 行（第 {offset} 字节）{zh}"
+                    ),
+                    format!(
+                        "{file} is not valid {named}, the encoding --encoding names: byte {offset} (line {line}){en}"
+                    )
+                ));
+            }
+            let (zh, en) = match seems {
+                Some(TextEncoding::Utf16) => {
+                    let (zh, en) = encoding_advice(TextEncoding::Utf16);
+                    (format!("；{zh}"), format!("; {en}"))
+                }
+                _ => (
+                    "；请另存为 UTF-8 或 Excel 的“CSV (逗号分隔)”".to_owned(),
+                    "; save the file as UTF-8 or as Excel's “CSV (逗号分隔)”".to_owned(),
+                ),
+            };
             anyhow::anyhow!(say(
                 format!(
-                    "{file} 不是可读的文本：第 {line} 行（第 {offset} 字节）不是有效的 {encoding}，整个文件既不是 UTF-8 也不是 GB18030；请另存为 UTF-8 或 Excel 的“CSV (逗号分隔)”"
+                    "{file} 不是可读的文本：第 {line} 行（第 {offset} 字节）不是有效的 {encoding}，整个文件既不是 UTF-8 也不是 GB18030{zh}"
                 ),
                 format!(
-                    "{file} is not readable text: byte {offset} (line {line}) is not valid {encoding}, and the file is valid neither as UTF-8 nor as GB18030; save the file as UTF-8 or as Excel's “CSV (逗号分隔)”"
+                    "{file} is not readable text: byte {offset} (line {line}) is not valid {encoding}, and the file is valid neither as UTF-8 nor as GB18030{en}"
                 )
             ))
         }
+    }
+}
+
+/// What to do about a file that appears to be in encoding `a`, in both languages.
+fn encoding_advice(a: TextEncoding) -> (String, String) {
+    match a {
+        TextEncoding::Utf8 => (
+            "该文件看来是 UTF-8 编码：请去掉 --encoding，或改用 --encoding utf-8".to_owned(),
+            "the file appears to be UTF-8: leave --encoding out, or give --encoding utf-8"
+                .to_owned(),
+        ),
+        TextEncoding::Gb18030 => (
+            "该文件看来是 GB18030（GBK）编码：请去掉 --encoding，或改用 --encoding gb18030"
+                .to_owned(),
+            "the file appears to be GB18030 (GBK): leave --encoding out, or give --encoding gb18030"
+                .to_owned(),
+        ),
+        TextEncoding::Utf16 => (
+            "该文件看来是没有 BOM 的 UTF-16 编码：请另存为 Excel 的“Unicode 文本”（带 BOM）或 UTF-8".to_owned(),
+            "the file appears to be UTF-16 without a BOM: save it as Excel's “Unicode text” (which has one) or as UTF-8".to_owned(),
+        ),
+    }
+}
+
+/// A header error, with a word on the encoding when `--encoding` named one the file
+/// appears not to be in: its headers were likely read as mojibake (SPEC §8).
+pub fn header_error_in(
+    err: anyhow::Error,
+    path: &Path,
+    forced: Option<TextEncoding>,
+) -> anyhow::Error {
+    let Some(forced) = forced else {
+        return err;
+    };
+    match stream::apparent_encoding(path, 0).filter(|&a| a != forced) {
+        Some(a) => {
+            let (zh, en) = encoding_advice(a);
+            let named = forced.name();
+            anyhow::anyhow!(
+                "{err}\n{}",
+                say(
+                    format!("（文件按 --encoding 读作 {named}；{zh}）"),
+                    format!("(the file was read as {named}, as --encoding says; {en})")
+                )
+            )
+        }
+        None => err,
     }
 }
 
@@ -298,7 +388,7 @@ pub fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Resu
                 opts.encoding,
                 (opts.record_limit(), opts.header_limit()),
             )
-            .map_err(|e| read_error(&source, p, e))?;
+            .map_err(|e| read_error(&source, p, opts.encoding, e))?;
             crate::trace::stage(&format!("{} file read", kind.name()));
             let delimiter = opts.delimiter;
             Ok(Rows::Csv {
@@ -306,6 +396,8 @@ pub fn open_table(kind: TableKind, path: &TablePath, opts: &ReadOptions) -> Resu
                 text,
                 delimiter,
                 limits: (opts.record_limit(), opts.header_limit()),
+                path: p.clone(),
+                forced: opts.encoding,
             })
         }
         TablePath::Xlsx(p, sheet) => {
@@ -365,6 +457,8 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             text,
             delimiter,
             limits: (record_limit, header_limit),
+            path,
+            forced,
         } => {
             let text = text.as_str();
             let Some(header) = read_header(
@@ -380,7 +474,7 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             };
             let delimiter = header.delimiter;
             let columns = map_headers_with(kind, &header.names, custom)
-                .map_err(|e| header_errors(&source, kind, e))?;
+                .map_err(|e| header_error_in(header_errors(&source, kind, e), &path, forced))?;
             let (start, line) = header.next;
             let bounds = split_points(text, start, line, parts, min_bytes);
             let mut sinks: Vec<S> = bounds
