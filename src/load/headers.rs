@@ -291,4 +291,36 @@ mod tests {
         let long = format!("任职时期{}", "x".repeat(1 << 20));
         assert_eq!(closest(spec, &[long]), None);
     }
+
+    /// SPEC §8: 身份证号码, 公民身份号码 and 证件号码 name the id too, after 身份证号
+    /// and before the other numbers.
+    #[test]
+    fn id_card_headers() {
+        for (headers, winner) in [
+            (&["编号", "证件号码", "姓名", "职务", "任职日期"][..], 1),
+            (
+                &["人员编号", "公民身份号码", "姓名", "职务", "任职日期"][..],
+                1,
+            ),
+            (
+                &["身份证号码", "身份证号", "姓名", "职务", "任职日期"][..],
+                1,
+            ),
+            (
+                &["证件号码", "身份证号码", "姓名", "职务", "任职日期"][..],
+                1,
+            ),
+        ] {
+            let cols = map_headers(TableKind::Cadres, &h(headers)).unwrap();
+            let id = cols.iter().position(|c| c.field == Some(Field::CadreId));
+            assert_eq!(id, Some(winner), "{headers:?}");
+        }
+        for headers in [
+            ["学员编号", "公民身份号码", "班次编号"],
+            ["人员编号", "证件号码", "班次编号"],
+        ] {
+            let cols = map_headers(TableKind::Attendance, &h(&headers)).unwrap();
+            assert_eq!(cols[1].field, Some(Field::AttCadreId), "{headers:?}");
+        }
+    }
 }
