@@ -432,24 +432,6 @@ fn check(a: CheckArgs) -> Result<u8> {
     if !diags.is_empty() {
         return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
     }
-    // A roster with no rows at all is most likely the wrong folder or an empty export:
-    // say so on stderr (the report and the exit status stay as they are).
-    let roster = &data.cadres_table;
-    if data.cadres.is_empty() && !data.data_errors.iter().any(|e| e.source == roster.source) {
-        eprintln!(
-            "{}",
-            crate::i18n::say(
-                format!(
-                    "peixun: 注意：{} 没有数据行，没有可检查的干部",
-                    roster.source.display()
-                ),
-                format!(
-                    "peixun: note: {} has no data rows: there are no cadres to check",
-                    roster.source.display()
-                )
-            )
-        );
-    }
     let ev = crate::eval::run(&rules, &data, as_of);
     crate::trace::stage("evaluated");
     let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);

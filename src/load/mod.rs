@@ -68,6 +68,16 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         (cadres, classes)
     });
     let cadres = cadres?;
+    // SPEC §8: a roster without rows is a broken export, not a compliant union.
+    if cadres.cadres.is_empty() && cadres.errors.is_empty() {
+        let file = cadres.table.source.display();
+        anyhow::bail!(crate::i18n::say(
+            format!("干部名册没有数据行：{file} 只有表头，没有任何人员；请检查导出是否完整"),
+            format!(
+                "the roster has no rows: {file} has a header but no data rows; check that the export is complete"
+            ),
+        ));
+    }
     let classes = classes?;
     crate::trace::stage("cadres and classes read");
     let atts = match &paths[2] {
