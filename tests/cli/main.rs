@@ -11,6 +11,7 @@ mod fixtures;
 mod formats;
 mod inputs;
 mod layout;
+mod limits;
 mod props;
 mod review;
 mod rules_cmd;
