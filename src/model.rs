@@ -502,13 +502,14 @@ impl Cells {
         }
     }
 
-    /// Stores `s` as row `row`, after the empty cells of the rows before it that were
-    /// not stored (a column holds no row past its last value).
-    fn push_at(&mut self, row: usize, s: &str) {
+    /// Stores the empty cells of rows up to `row` that were not stored: rows too short
+    /// to reach this column.
+    #[cold]
+    #[inline(never)]
+    fn fill_to(&mut self, row: usize) {
         while self.rows() < row {
             self.push("");
         }
-        self.push(s);
     }
 
     /// Switches to direct form.
@@ -599,14 +600,14 @@ impl Table {
         mut cell: impl FnMut(usize) -> std::borrow::Cow<'c, str>,
     ) -> u32 {
         let row = self.lines.len();
-        // Empty cells are stored only once a later row of their column has a value, so
-        // a wide header over short rows costs nothing per row (SPEC §8: memory grows
-        // with the non-empty cells).
+        // The cells past a short row's end are stored only once a later row reaches
+        // their column, so a wide header over short rows costs nothing per row (SPEC §8:
+        // memory grows with the cells and the bytes of the file, not the header's width).
         for (i, c) in self.cells.iter_mut().enumerate().take(n) {
-            let text = cell(i);
-            if !text.is_empty() {
-                c.push_at(row, &text);
+            if c.rows() < row {
+                c.fill_to(row);
             }
+            c.push(&cell(i));
         }
         self.lines.push(line);
         row as u32
@@ -618,9 +619,7 @@ impl Table {
         let row_offset = self.lines.len() as u32;
         for (c, o) in self.cells.iter_mut().zip(other.cells) {
             if o.rows() > 0 {
-                while c.rows() < row_offset as usize {
-                    c.push("");
-                }
+                c.fill_to(row_offset as usize);
                 c.append(o);
             }
         }
