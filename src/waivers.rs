@@ -110,29 +110,25 @@ pub fn apply(
 
 fn warning(kind: &'static str, file: &str, w: &WaiverRow, lang: Lang) -> WarningEntry {
     let period = w.period.map(|p| p.to_string()).unwrap_or_default();
+    // The message quotes the waiver's values cut (SPEC §8); the entry keeps them whole.
+    let (rule, subject) = (crate::limits::cut(&w.rule), crate::limits::cut(&w.subject));
     let message = match (kind, lang) {
         ("expired_waiver", Lang::Zh) => format!(
             "豁免已于 {} 到期，未予适用：{} {} {}",
             w.expires_on.map(fmt_date).unwrap_or_default(),
-            w.rule,
-            w.subject,
+            rule,
+            subject,
             period
         ),
         ("expired_waiver", _) => format!(
             "waiver expired on {} and does not apply: {} {} {}",
             w.expires_on.map(fmt_date).unwrap_or_default(),
-            w.rule,
-            w.subject,
+            rule,
+            subject,
             period
         ),
-        (_, Lang::Zh) => format!(
-            "豁免没有对应的检查结果：{} {} {}",
-            w.rule, w.subject, period
-        ),
-        (_, _) => format!(
-            "waiver matches no finding: {} {} {}",
-            w.rule, w.subject, period
-        ),
+        (_, Lang::Zh) => format!("豁免没有对应的检查结果：{} {} {}", rule, subject, period),
+        (_, _) => format!("waiver matches no finding: {} {} {}", rule, subject, period),
     };
     WarningEntry {
         kind,
