@@ -462,24 +462,6 @@ fn check(a: CheckArgs) -> Result<u8> {
     if !diags.is_empty() {
         return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
     }
-    // A roster with no rows at all is most likely the wrong folder or an empty export:
-    // say so on stderr (the report and the exit status stay as they are).
-    let roster = &data.cadres_table;
-    if data.cadres.is_empty() && !data.data_errors.iter().any(|e| e.source == roster.source) {
-        eprintln!(
-            "{}",
-            crate::i18n::say(
-                format!(
-                    "peixun: 注意：{} 没有数据行，没有可检查的干部",
-                    roster.source.display()
-                ),
-                format!(
-                    "peixun: note: {} has no data rows: there are no cadres to check",
-                    roster.source.display()
-                )
-            )
-        );
-    }
     let ev = crate::eval::run(&rules, &data, as_of);
     crate::trace::stage("evaluated");
     let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);
@@ -754,9 +736,18 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
     let rs = load_rules(path)?;
     let Some(rule) = rs.find(id) else {
         let ids: Vec<&str> = rs.rules.iter().map(|r| r.meta.id.as_str()).collect();
+        let id = crate::limits::cut(id);
         return Err(anyhow!(crate::i18n::say(
-            format!("{} 中没有规则 `{id}`（规则：{}）", rs.file, ids.join("、")),
-            format!("no rule `{id}` in {} (rules: {})", rs.file, ids.join(", "))
+            format!(
+                "{} 中没有规则 `{id}`（规则：{}）",
+                rs.file,
+                crate::limits::list(&ids, "、", true)
+            ),
+            format!(
+                "no rule `{id}` in {} (rules: {})",
+                rs.file,
+                crate::limits::list(&ids, ", ", false)
+            )
         )));
     };
     let m = &rule.meta;

@@ -21,26 +21,54 @@ impl Diagnostic {
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let mut start = offset;
-    while start > 0 && !source.is_char_boundary(start) {
-        start -= 1;
+    Lines::new(source).line_col(source, offset)
+}
+
+/// Where each line of a source starts, so that many positions are found without
+/// reading the source from the top for each (a rule file with 100,000 rules may have
+/// as many diagnostics).
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(source: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
+            .collect();
+        Lines { starts }
     }
-    let before = &source[..start];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, source: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(source.len());
+        while offset > 0 && !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, source[start..offset].chars().count() + 1)
+    }
+
+    /// A line's text (1-based), without its line break.
+    pub fn text<'s>(&self, source: &'s str, line: usize) -> &'s str {
+        let start = self.starts.get(line - 1).copied().unwrap_or(source.len());
+        let end = self.starts.get(line).map_or(source.len(), |&e| e - 1);
+        let text = source.get(start..end.max(start)).unwrap_or("");
+        text.strip_suffix('\r').unwrap_or(text)
+    }
 }
 
 /// Renders diagnostics for a file, each as
-/// `error: file:line:col: message` followed by the line and a caret.
+/// `error: file:line:col: message` followed by the line and a caret. A long line is
+/// shown around the caret only (SPEC §8: a message quotes at most 200 characters).
 pub fn render(file: &str, source: &str, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
+    let lines = Lines::new(source);
     for d in diags {
-        let (line, col) = line_col(source, d.span.start);
+        let (line, col) = lines.line_col(source, d.span.start);
         out.push_str(&format!("error: {file}:{line}:{col}: {}\n", d.message));
-        let text = source.lines().nth(line - 1).unwrap_or("");
+        let text = lines.text(source, line);
         let gutter = line.to_string();
         let pad = " ".repeat(gutter.len());
         let width = {
@@ -53,9 +81,27 @@ pub fn render(file: &str, source: &str, diags: &[Diagnostic]) -> String {
                 .get(s..end.min(line_end))
                 .map_or(1, |t| t.chars().map(char_width).sum::<usize>().max(1))
         };
-        let lead: usize = text.chars().take(col - 1).map(char_width).sum();
+        // The part of the line shown: all of it, or a window of it around the caret.
+        let max = crate::limits::MAX_QUOTED_CHARS;
+        let skip = if text.chars().nth(max).is_some() {
+            (col - 1).saturating_sub(max / 4)
+        } else {
+            0
+        };
+        let shown: String = text.chars().skip(skip).take(max).collect();
+        let more = text.chars().nth(skip + max).is_some();
+        let (before, after) = (if skip > 0 { "…" } else { "" }, if more { "…" } else { "" });
+        let lead: usize = before.chars().map(char_width).sum::<usize>()
+            + text
+                .chars()
+                .skip(skip)
+                .take(col - 1 - skip)
+                .map(char_width)
+                .sum::<usize>();
+        let room = shown.chars().map(char_width).sum::<usize>() + 1;
+        let width = width.min(room.saturating_sub(lead).max(1));
         out.push_str(&format!(
-            "{pad} |\n{gutter} | {text}\n{pad} | {}{}\n",
+            "{pad} |\n{gutter} | {before}{shown}{after}\n{pad} | {}{}\n",
             " ".repeat(lead),
             "^".repeat(width)
         ));
@@ -95,5 +141,28 @@ mod tests {
         let r = render("r.toml", src, &[Diagnostic::new(off2..off2 + 3, "bad")]);
         assert!(r.starts_with("error: r.toml:2:6: bad\n"), "{r}");
         assert!(r.contains("2 | 名称 = \"x\"\n  |        ^^^\n"), "{r}");
+    }
+
+    /// A long line is shown around the caret, cut with "…".
+    #[test]
+    fn long_lines_are_cut() {
+        let src = format!(
+            "a = \"{}\"\nkey = 1 # {}\n",
+            "x".repeat(1000),
+            "y".repeat(1000)
+        );
+        let off = src.find("key").unwrap();
+        let r = render("r.toml", &src, &[Diagnostic::new(off..off + 3, "bad")]);
+        assert!(r.contains("2 | key = 1 # yyy"), "{r}");
+        assert!(r.contains("y…\n  | ^^^\n"), "{r}");
+        let off = src.find("\"\n").unwrap();
+        let r = render("r.toml", &src, &[Diagnostic::new(off..off + 1, "bad")]);
+        let shown = r.lines().nth(2).unwrap();
+        assert!(
+            shown.starts_with("1 | …xxx") && shown.ends_with("x\""),
+            "{r}"
+        );
+        assert!(r.lines().nth(3).unwrap().ends_with(" ^"), "{r}");
+        assert!(r.len() < 1000, "{r}");
     }
 }

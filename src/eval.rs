@@ -44,28 +44,38 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
     let mut counts = Vec::new();
     let mut findings = Vec::new();
     let mut met = Vec::new();
-    // Rules are independent: evaluate them in parallel, then collect in rule order.
-    let outcomes: Vec<Outcomes> = std::thread::scope(|s| {
-        let handles: Vec<_> = rules
-            .rules
-            .iter()
-            .enumerate()
-            .map(|(i, rule)| {
-                let cx = &cx;
-                s.spawn(move || {
-                    let mut out = Outcomes::for_rule(i);
-                    rule.kind.evaluate(&rule.meta, cx, &mut out);
-                    crate::trace::stage(&format!("rule {} evaluated", rule.meta.id));
-                    out
-                })
-            })
-            .collect();
+    // Rules are independent: evaluate them on a fixed set of workers, one per core, each
+    // taking the next rule from a shared counter (SPEC §8: the number of threads does
+    // not grow with the number of rules); then collect in rule order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(rules.rules.len())
+        .max(1);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(rule) = rules.rules.get(i) else {
+                return done;
+            };
+            let mut out = Outcomes::for_rule(i);
+            rule.kind.evaluate(&rule.meta, &cx, &mut out);
+            crate::trace::stage(&format!("rule {} evaluated", rule.meta.id));
+            done.push((i, out));
+        }
+    };
+    let mut outcomes: Vec<(usize, Outcomes)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
+        let mut all = work();
         // A panic in a rule is a bug: pass it on rather than lose the rule's outcome.
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
     });
+    outcomes.sort_unstable_by_key(|(i, _)| *i);
+    let outcomes = outcomes.into_iter().map(|(_, out)| out);
     for mut out in outcomes {
         let mut c = RuleCounts {
             met: out.met,
@@ -223,7 +233,10 @@ fn near_text(
 fn explain(f: &Finding, data: &Dataset, lang: Lang) -> String {
     let class = |i: u32| {
         let c = &data.classes[i as usize];
-        (data.class_id(c).to_owned(), c.start_on)
+        (
+            crate::limits::cut(data.class_id(c)).into_owned(),
+            c.start_on,
+        )
     };
     let zh = lang == Lang::Zh;
     match &f.evidence {
@@ -367,7 +380,8 @@ fn explain(f: &Finding, data: &Dataset, lang: Lang) -> String {
                 .map(|(col, v)| {
                     format!(
                         "{col} = {}",
-                        v.as_deref().unwrap_or(lang.pick("（空）", "(empty)"))
+                        v.as_deref()
+                            .map_or(lang.pick("（空）", "(empty)").into(), crate::limits::cut)
                     )
                 })
                 .collect();

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::dates::fmt_date;
+use crate::limits::list;
 
 /// The language of human-facing text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -101,8 +102,9 @@ pub enum Problem {
     /// A workbook formula saved without its result (SPEC §8).
     FormulaWithoutResult,
     BadPeriod,
+    /// `rules`: the rule set's ids, shared by every waiver that names none of them.
     UnknownRule {
-        rules: Vec<String>,
+        rules: std::sync::Arc<[String]>,
     },
 }
 
@@ -227,9 +229,9 @@ impl Problem {
             (IdLostDigits, Lang::En) => {
                 "the id was stored as a number and Excel kept only 15 digits; format the column as text".into()
             }
-            (UnknownLevel { levels }, Lang::Zh) => format!("不是规则集中的层级（可填：{}）", levels.join("、")),
+            (UnknownLevel { levels }, Lang::Zh) => format!("不是规则集中的层级（可填：{}）", list(levels, "、", true)),
             (UnknownLevel { levels }, Lang::En) => {
-                format!("not a level of the rule set (accepted: {})", levels.join(", "))
+                format!("not a level of the rule set (accepted: {})", list(levels, ", ", false))
             }
             (DuplicateId { first_line }, Lang::Zh) => format!("编号重复，第 {first_line} 行已使用，以该行为准"),
             (DuplicateId { first_line }, Lang::En) => {
@@ -269,8 +271,8 @@ impl Problem {
             }
             (BadPeriod, Lang::Zh) => "期间应为年份（如 2019），或留空".into(),
             (BadPeriod, Lang::En) => "the period is a year (e.g. 2019) or empty".into(),
-            (UnknownRule { rules }, Lang::Zh) => format!("规则集中没有这条规则（规则：{}）", rules.join("、")),
-            (UnknownRule { rules }, Lang::En) => format!("no such rule in the rule set (rules: {})", rules.join(", ")),
+            (UnknownRule { rules }, Lang::Zh) => format!("规则集中没有这条规则（规则：{}）", list(rules, "、", true)),
+            (UnknownRule { rules }, Lang::En) => format!("no such rule in the rule set (rules: {})", list(rules, ", ", false)),
             (FormulaWithoutResult, Lang::Zh) => {
                 "公式没有保存计算结果（文件多由程序生成，未经 Excel 计算）：请在 Excel 中打开并保存该工作簿，或把该列复制后“选择性粘贴为数值”".into()
             }

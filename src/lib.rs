@@ -9,6 +9,7 @@ pub mod diag;
 pub mod eval;
 pub mod i18n;
 pub mod init;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod notice;

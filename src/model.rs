@@ -101,7 +101,15 @@ pub const CADRE_FIELDS: &[FieldSpec] = &[
         Field::CadreId,
         "id",
         true,
-        &["身份证号", "人员编号", "工号", "编号"],
+        &[
+            "身份证号",
+            "身份证号码",
+            "公民身份号码",
+            "证件号码",
+            "人员编号",
+            "工号",
+            "编号",
+        ],
         V::Id,
     ),
     spec(Field::Name, "name", true, &["姓名"], V::Text),
@@ -212,7 +220,14 @@ pub const ATTENDANCE_FIELDS: &[FieldSpec] = &[
         Field::AttCadreId,
         "cadre_id",
         true,
-        &["身份证号", "学员编号", "人员编号"],
+        &[
+            "身份证号",
+            "身份证号码",
+            "公民身份号码",
+            "证件号码",
+            "学员编号",
+            "人员编号",
+        ],
         V::Id,
     ),
     spec(Field::AttClassId, "class_id", true, &["班次编号"], V::Id),
@@ -360,9 +375,11 @@ const DICTIONARY_TRIAL: usize = 4096;
 
 impl Cells {
     fn value(&self, v: usize) -> &str {
+        let Some(&end) = self.ends.get(v) else {
+            return "";
+        };
         let start = if v == 0 { 0 } else { self.ends[v - 1] as usize };
-        let end = self.ends.get(v).map_or(start, |&e| e as usize);
-        self.text.get(start..end).unwrap_or("")
+        self.text.get(start..end as usize).unwrap_or("")
     }
 
     fn get(&self, row: usize) -> &str {
@@ -425,6 +442,16 @@ impl Cells {
         let rows = self.codes.len();
         if rows >= DICTIONARY_TRIAL && self.ends.len() > rows / 2 {
             self.make_direct();
+        }
+    }
+
+    /// Stores the empty cells of rows up to `row` that were not stored: rows too short
+    /// to reach this column.
+    #[cold]
+    #[inline(never)]
+    fn fill_to(&mut self, row: usize) {
+        while self.rows() < row {
+            self.push("");
         }
     }
 
@@ -494,7 +521,11 @@ impl Cells {
 
 impl Table {
     pub fn new(kind: TableKind, source: Source, columns: Vec<Column>) -> Self {
-        let cells = columns.iter().map(|_| Cells::default()).collect();
+        // Attendance rows are resolved as they are read, never stored.
+        let cells = match kind {
+            TableKind::Attendance => Vec::new(),
+            _ => columns.iter().map(|_| Cells::default()).collect(),
+        };
         Table {
             kind,
             source,
@@ -511,15 +542,18 @@ impl Table {
         n: usize,
         mut cell: impl FnMut(usize) -> std::borrow::Cow<'c, str>,
     ) -> u32 {
-        for (i, c) in self.cells.iter_mut().enumerate() {
-            if i < n {
-                c.push(&cell(i));
-            } else {
-                c.push("");
+        let row = self.lines.len();
+        // The cells past a short row's end are stored only once a later row reaches
+        // their column, so a wide header over short rows costs nothing per row (SPEC §8:
+        // memory grows with the cells and the bytes of the file, not the header's width).
+        for (i, c) in self.cells.iter_mut().enumerate().take(n) {
+            if c.rows() < row {
+                c.fill_to(row);
             }
+            c.push(&cell(i));
         }
         self.lines.push(line);
-        (self.lines.len() - 1) as u32
+        row as u32
     }
 
     /// Appends another table's rows (a later part of the same file); returns the row
@@ -527,16 +561,22 @@ impl Table {
     pub fn append(&mut self, other: Table) -> u32 {
         let row_offset = self.lines.len() as u32;
         for (c, o) in self.cells.iter_mut().zip(other.cells) {
-            c.append(o);
+            if o.rows() > 0 {
+                c.fill_to(row_offset as usize);
+                c.append(o);
+            }
         }
         self.lines.extend(other.lines);
         row_offset
     }
 
-    /// Makes room for `rows` more rows.
+    /// Makes room for `rows` more rows in the columns read as fields (extra columns
+    /// grow as they fill: a header may have very many).
     pub fn reserve(&mut self, rows: usize) {
-        for c in &mut self.cells {
-            c.reserve(rows);
+        for (c, col) in self.cells.iter_mut().zip(&self.columns) {
+            if col.field.is_some() {
+                c.reserve(rows);
+            }
         }
         self.lines.reserve(rows);
     }
@@ -673,7 +713,7 @@ impl DataError {
     /// The reason in words, naming the header as written.
     pub fn reason(&self, lang: Lang) -> String {
         let text = self.problem.render(lang);
-        match &self.header {
+        match self.header.as_deref().map(crate::limits::cut) {
             Some(h) => match lang {
                 Lang::Zh => format!("列“{h}”：{text}"),
                 Lang::En => format!("column `{h}`: {text}"),
@@ -706,6 +746,9 @@ pub struct Dataset {
     pub notices: Vec<Notice>,
     /// The cells each `[values]` mapping changed (SPEC §8 "Value spellings").
     pub value_changes: Vec<ValueChange>,
+    /// Per table (cadres, classes, attendance): non-blank lines passed over above the
+    /// header (SPEC §8 "Title lines").
+    pub title_lines: [u32; 3],
 }
 
 /// The cells one `[values]` mapping changed in one column.

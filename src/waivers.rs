@@ -4,6 +4,8 @@
 //! a waiver that matches no finding is listed as a warning; a malformed row is a data
 //! error.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::dates::fmt_date;
@@ -24,9 +26,23 @@ pub fn apply(
     as_of: NaiveDate,
     lang: Lang,
 ) {
-    let ids: Vec<String> = rules.rules.iter().map(|r| r.meta.id.clone()).collect();
+    let ids: std::sync::Arc<[String]> = rules.rules.iter().map(|r| r.meta.id.clone()).collect();
+    // Lookups by key, not searches of every rule or finding for each waiver (SPEC §8:
+    // nothing quadratic in the number of rules).
+    let rule_index: HashMap<String, usize> = report
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    // A finding by rule, subject (ASCII letters in either case) and period: the first.
+    let mut finding_index: HashMap<(String, String, Option<i32>), usize> = HashMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        let key = (f.rule.clone(), f.subject.to_ascii_lowercase(), f.period);
+        finding_index.entry(key).or_insert(i);
+    }
     for w in waivers {
-        if !ids.contains(&w.rule) {
+        if !rule_index.contains_key(&w.rule) {
             errors.push(DataError {
                 table: TableKind::Waivers,
                 source: source.clone(),
@@ -38,13 +54,16 @@ pub fn apply(
             });
             continue;
         }
-        let matches = |f: &crate::report::FindingEntry| {
-            f.rule == w.rule
-                && f.subject.eq_ignore_ascii_case(w.subject.trim())
-                && f.period == w.period
-        };
+        let key = (
+            w.rule.clone(),
+            w.subject.trim().to_ascii_lowercase(),
+            w.period,
+        );
         let expired = w.expires_on.is_some_and(|d| d < as_of);
-        let Some(f) = report.findings.iter_mut().find(|f| matches(f)) else {
+        let Some(f) = finding_index
+            .get(&key)
+            .and_then(|&i| report.findings.get_mut(i))
+        else {
             report
                 .warnings
                 .push(warning("unused_waiver", &source.display(), &w, lang));
@@ -68,7 +87,7 @@ pub fn apply(
             .who
             .as_ref()
             .map(|(_, unit, county)| (county.clone(), unit.clone()));
-        if let Some(i) = report.rules.iter().position(|r| r.id == w.rule)
+        if let Some(&i) = rule_index.get(&w.rule)
             && let Some(d) = report.details.get_mut(i)
         {
             for cell in d
@@ -109,29 +128,25 @@ pub fn apply(
 
 fn warning(kind: &'static str, file: &str, w: &WaiverRow, lang: Lang) -> WarningEntry {
     let period = w.period.map(|p| p.to_string()).unwrap_or_default();
+    // The message quotes the waiver's values cut (SPEC §8); the entry keeps them whole.
+    let (rule, subject) = (crate::limits::cut(&w.rule), crate::limits::cut(&w.subject));
     let message = match (kind, lang) {
         ("expired_waiver", Lang::Zh) => format!(
             "豁免已于 {} 到期，未予适用：{} {} {}",
             w.expires_on.map(fmt_date).unwrap_or_default(),
-            w.rule,
-            w.subject,
+            rule,
+            subject,
             period
         ),
         ("expired_waiver", _) => format!(
             "waiver expired on {} and does not apply: {} {} {}",
             w.expires_on.map(fmt_date).unwrap_or_default(),
-            w.rule,
-            w.subject,
+            rule,
+            subject,
             period
         ),
-        (_, Lang::Zh) => format!(
-            "豁免没有对应的检查结果：{} {} {}",
-            w.rule, w.subject, period
-        ),
-        (_, _) => format!(
-            "waiver matches no finding: {} {} {}",
-            w.rule, w.subject, period
-        ),
+        (_, Lang::Zh) => format!("豁免没有对应的检查结果：{} {} {}", rule, subject, period),
+        (_, _) => format!("waiver matches no finding: {} {} {}", rule, subject, period),
     };
     WarningEntry {
         kind,

@@ -15,8 +15,10 @@ use super::headers::map_headers_with;
 use super::ids::{Slot, is_hashed};
 use super::options::ReadOptions;
 use super::parts::{Chunk, read_chunks, read_parts};
-use super::table::{cannot_read, header_errors, no_header, read_error, read_header};
-use super::{csv, stream};
+use super::stream;
+use super::table::{
+    cannot_read, fits, header_error_in, header_errors, no_header, read_error, read_header, too_long,
+};
 use crate::i18n::Problem;
 use crate::model::{Field, Source, TableKind, display_name};
 
@@ -238,6 +240,19 @@ pub fn read_attendance_csv<'l>(
     cadres: &'l Builder<'l>,
     classes: &'l Builder<'l>,
 ) -> Result<Vec<Attendance<'l>>> {
+    read_attendance_as(path, opts, opts.encoding, levels, cadres, classes)
+}
+
+/// [`read_attendance_csv`], with `--encoding` as given (`forced`), for messages: the
+/// options may name GB18030 because the file proved not to be UTF-8.
+fn read_attendance_as<'l>(
+    path: &Path,
+    opts: &ReadOptions,
+    forced: Option<TextEncoding>,
+    levels: &'l [String],
+    cadres: &'l Builder<'l>,
+    classes: &'l Builder<'l>,
+) -> Result<Vec<Attendance<'l>>> {
     let kind = TableKind::Attendance;
     let source = Source {
         file: display_name(path),
@@ -255,6 +270,7 @@ pub fn read_attendance_csv<'l>(
             } => read_error(
                 &source,
                 path,
+                forced,
                 stream::ReadError::Bad {
                     offset,
                     line,
@@ -262,6 +278,11 @@ pub fn read_attendance_csv<'l>(
                 },
             ),
             Chunk::Io(e) => anyhow::Error::new(e).context(cannot_read(path)),
+            Chunk::TooLong {
+                line,
+                limit,
+                header,
+            } => too_long(&source, line, limit, header),
             _ => anyhow::anyhow!("{}", cannot_read(path)),
         }
     };
@@ -284,42 +305,43 @@ pub fn read_attendance_csv<'l>(
                 Ok(c) => return Err(bad_chunk(c)),
                 Err(_) => bail!(no_header(&source)),
             };
+            let header_in = |text: &str| {
+                read_header(
+                    text,
+                    opts.delimiter,
+                    &source,
+                    more,
+                    opts.header_limit(),
+                    fits(kind, &opts.columns[2]),
+                )
+            };
             if head.is_empty() && line == 1 && from == 0 {
                 // Keep the shared text as it is unless the header spans pieces.
-                let d = opts
-                    .delimiter
-                    .unwrap_or_else(|| csv::sniff_delimiter(&text[from..to]));
-                if let Some(h) = read_header(&text[from..to], d, &source, more)? {
-                    break (h, (text, from, to, d));
+                if let Some(h) = header_in(&text[from..to])? {
+                    break (h, (text, from, to));
                 }
             }
             head.push_str(&text[from..to]);
-            let d = opts
-                .delimiter
-                .unwrap_or_else(|| csv::sniff_delimiter(&head));
-            if let Some(h) = read_header(&head, d, &source, more)? {
+            if let Some(h) = header_in(&head)? {
                 let len = head.len();
-                break (
-                    h,
-                    (std::sync::Arc::new(std::mem::take(&mut head)), 0, len, d),
-                );
+                break (h, (std::sync::Arc::new(std::mem::take(&mut head)), 0, len));
             }
             if !more {
                 bail!(no_header(&source));
             }
         };
-        let (names, (start, line)) = header;
-        let (text, from, to, delimiter) = rest;
-        let columns = map_headers_with(kind, &names, &opts.columns[2])
-            .map_err(|e| header_errors(&source, kind, e))?;
+        let (start, line) = header.next;
+        let delimiter = header.delimiter;
+        let (text, from, to) = rest;
+        let columns = map_headers_with(kind, &header.names, &opts.columns[2])
+            .map_err(|e| header_error_in(header_errors(&source, kind, e), path, forced))?;
         let mut sinks: Vec<Attendance<'l>> = (0..parts)
             .map(|_| {
-                Attendance::new(
-                    Builder::new(kind, source.clone(), columns.clone(), levels)
-                        .map_values(&opts.spellings),
-                    cadres,
-                    classes,
-                )
+                let mut b = Builder::new(kind, source.clone(), columns.clone(), levels)
+                    .map_values(&opts.spellings);
+                b.title_lines = header.title_lines;
+                b.header_line = header.next.1.saturating_sub(1).max(1);
+                Attendance::new(b, cadres, classes)
             })
             .collect();
         // The records after the header, then every piece as it comes.
@@ -357,12 +379,21 @@ pub fn read_attendance_csv<'l>(
                 if stop.lock().map_or(true, |s| s.is_some()) {
                     return;
                 }
-                read_parts(
+                if let Some(line) = read_parts(
                     &text,
                     delimiter,
                     &[(from, to, line)],
                     std::slice::from_mut(sink),
-                );
+                    opts.record_limit(),
+                ) && let Ok(mut s) = stop.lock()
+                {
+                    s.get_or_insert(Chunk::TooLong {
+                        line,
+                        limit: opts.record_limit(),
+                        header: false,
+                    });
+                    return;
+                }
                 // The last piece of a block read: its text can hold the next block.
                 if let Ok(text) = std::sync::Arc::try_unwrap(text) {
                     let _ = give_back.send(text);
@@ -392,7 +423,7 @@ pub fn read_attendance_csv<'l>(
                 encoding: Some(TextEncoding::Gb18030),
                 ..opts.clone()
             };
-            read_attendance_csv(path, &again, levels, cadres, classes)
+            read_attendance_as(path, &again, forced, levels, cadres, classes)
         }
     }
 }

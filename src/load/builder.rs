@@ -39,6 +39,10 @@ pub struct Builder<'l> {
     /// What reading this table noticed (SPEC §8): lines above the header, a sheet
     /// taken by position.
     pub notices: Vec<Notice>,
+    /// Non-blank lines passed over above the header (SPEC §8 "Title lines").
+    pub title_lines: u32,
+    /// The line the header was found on.
+    pub header_line: u32,
 }
 
 /// Adds the mapped-cell counts of another part of a table (or another attendance
@@ -99,6 +103,8 @@ impl<'l> Builder<'l> {
             maps: Vec::new(),
             mapped: Vec::new(),
             notices: Vec::new(),
+            title_lines: 0,
+            header_line: 1,
         }
     }
 
@@ -290,15 +296,7 @@ impl<'l> Builder<'l> {
             .iter()
             .rposition(|c| !c.is_blank())
             .map_or(0, |i| i + 1);
-        self.error(
-            line,
-            None,
-            None,
-            Problem::TooManyFields {
-                expected: ncols,
-                found,
-            },
-        );
+        self.too_wide(line, found);
         true
     }
 
@@ -331,6 +329,13 @@ impl<'l> Builder<'l> {
         found
     }
 
+    /// Records that a row has `found` fields up to its last non-empty one, more than
+    /// the header's columns.
+    pub fn too_wide(&mut self, line: u32, found: usize) {
+        let expected = self.table.columns.len();
+        self.error(line, None, None, Problem::TooManyFields { expected, found });
+    }
+
     /// An accepted row claims its id; `count` typed rows are now read.
     fn accept(&mut self, line: u32, count: usize) {
         let idx = count as u32 - 1;
@@ -359,7 +364,7 @@ impl<'l> Builder<'l> {
     }
 
     /// A row rejected before its fields were read still claims its id.
-    fn claim_rejected_id(&mut self, line: u32, cells: &[Cell<'_>]) {
+    pub fn claim_rejected_id(&mut self, line: u32, cells: &[Cell<'_>]) {
         let f = match self.kind {
             TableKind::Cadres => Field::CadreId,
             TableKind::Classes => Field::ClassId,
@@ -465,6 +470,13 @@ impl<'l> Builder<'l> {
 pub trait RowSink<'l> {
     fn builder(&mut self) -> &mut Builder<'l>;
     fn row(&mut self, line: u32, cells: &[Cell<'_>]);
+    /// A row whose non-empty fields go past the header's columns: `cells` holds only the
+    /// first columns, and `found` counts fields up to the last non-empty one.
+    fn too_wide(&mut self, line: u32, cells: &[Cell<'_>], found: usize) {
+        let b = self.builder();
+        b.too_wide(line, found);
+        b.claim_rejected_id(line, cells);
+    }
     /// Called after the last row of a part.
     fn finish(&mut self) {}
 }

@@ -2,6 +2,9 @@
 //! surrounding white space and a BOM. The first-listed header wins a field; the others
 //! stay as extra columns that rules name by their header as written.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crate::model::{Column, Field, FieldSpec, TableKind, fields_of, normalize, trim};
 
 /// Why a header row cannot be used (fatal, exit 2).
@@ -28,7 +31,8 @@ pub fn map_headers(kind: TableKind, headers: &[String]) -> Result<Vec<Column>, V
 }
 
 /// Like [`map_headers`], with a clerk's own mapping (`--columns`): header → field,
-/// which wins over the built-in names.
+/// which wins over the built-in names. Linear in the number of headers (SPEC §8): each
+/// header is looked up by its normalised text, never compared with every other.
 pub fn map_headers_with(
     kind: TableKind,
     headers: &[String],
@@ -36,16 +40,21 @@ pub fn map_headers_with(
 ) -> Result<Vec<Column>, Vec<HeaderError>> {
     let norm: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
     let mut errors = Vec::new();
+    // Each normalised header's first position.
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(norm.len());
     for (i, h) in norm.iter().enumerate() {
         if h.is_empty() {
             continue;
         }
-        if let Some(j) = norm[..i].iter().position(|x| x == h) {
-            errors.push(HeaderError::Duplicate {
+        match first.entry(h.as_str()) {
+            Entry::Occupied(j) => errors.push(HeaderError::Duplicate {
                 header: trim(&headers[i]).to_owned(),
-                first: j + 1,
+                first: j.get() + 1,
                 second: i + 1,
-            });
+            }),
+            Entry::Vacant(v) => {
+                v.insert(i);
+            }
         }
     }
     let mut columns: Vec<Column> = headers
@@ -55,27 +64,37 @@ pub fn map_headers_with(
             field: None,
         })
         .collect();
+    let mut mapped = [false; Field::COUNT];
     for (header, field) in custom {
         let key = normalize(header);
-        if let Some(i) = norm.iter().position(|h| *h == key)
-            && !columns.iter().any(|c| c.field == Some(*field))
+        if let Some(&i) = first.get(key.as_str())
+            && !mapped[field.index()]
         {
+            // A header named twice in the columns file takes the later field.
+            if let Some(old) = columns[i].field {
+                mapped[old.index()] = false;
+            }
             columns[i].field = Some(*field);
+            mapped[field.index()] = true;
         }
     }
     let mut missing = Vec::new();
     for spec in fields_of(kind) {
-        if columns.iter().any(|c| c.field == Some(spec.field)) {
+        if mapped[spec.field.index()] {
             continue;
         }
         let candidates = std::iter::once(spec.name).chain(spec.aliases.iter().copied());
         let found = candidates.map(normalize).find_map(|cand| {
-            norm.iter()
-                .position(|h| *h == cand)
+            first
+                .get(cand.as_str())
+                .copied()
                 .filter(|&i| columns[i].field.is_none())
         });
         match found {
-            Some(i) => columns[i].field = Some(spec.field),
+            Some(i) => {
+                columns[i].field = Some(spec.field);
+                mapped[spec.field.index()] = true;
+            }
             None if spec.required => missing.push(spec),
             None => {}
         }
@@ -102,17 +121,24 @@ pub fn map_headers_with(
     }
 }
 
-/// The closest header to a field's names, for "did you mean" hints.
+/// The closest header to a field's names, for "did you mean" hints. A header much
+/// longer than every name is not close, and is not compared (SPEC §8: a long header
+/// costs no more than its length).
 pub fn closest<'a>(spec: &FieldSpec, found: &'a [String]) -> Option<&'a str> {
     let names: Vec<String> = std::iter::once(spec.name)
         .chain(spec.aliases.iter().copied())
         .map(normalize)
         .collect();
+    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     found
         .iter()
         .filter_map(|h| {
             let hn = normalize(h);
-            // Close: at most half of a name's characters changed.
+            // Close: at most half of a name's characters changed, so at most one and
+            // a half times as long.
+            if hn.chars().take(longest * 3 / 2 + 2).count() > longest * 3 / 2 + 1 {
+                return None;
+            }
             names
                 .iter()
                 .map(|n| (distance(n, &hn), n.chars().count()))
@@ -240,5 +266,61 @@ mod tests {
         assert_eq!(closest(spec, &h(&["姓名"])), None);
         assert_eq!(column_letter(1), "A");
         assert_eq!(column_letter(28), "AB");
+    }
+
+    /// SPEC §8: a header row of many columns, many of them duplicates, is mapped in
+    /// time linear in its length; a very long header is no "did you mean" candidate.
+    #[test]
+    fn wide_header_rows_are_linear() {
+        let mut row = h(&["身份证号", "姓名", "职务", "任职日期"]);
+        row.extend((0..200_000).map(|i| format!("列{i}")));
+        let cols = map_headers(TableKind::Cadres, &row).unwrap();
+        assert_eq!(cols.len(), 200_004);
+        row.extend((0..100_000).map(|i| format!("列{i}")));
+        let errs = map_headers(TableKind::Cadres, &row).unwrap_err();
+        assert_eq!(errs.len(), 100_000);
+        assert!(matches!(
+            errs[7],
+            HeaderError::Duplicate {
+                first: 12,
+                second: 200_012,
+                ..
+            }
+        ));
+        let spec = &crate::model::CADRE_FIELDS[7];
+        let long = format!("任职时期{}", "x".repeat(1 << 20));
+        assert_eq!(closest(spec, &[long]), None);
+    }
+
+    /// SPEC §8: 身份证号码, 公民身份号码 and 证件号码 name the id too, after 身份证号
+    /// and before the other numbers.
+    #[test]
+    fn id_card_headers() {
+        for (headers, winner) in [
+            (&["编号", "证件号码", "姓名", "职务", "任职日期"][..], 1),
+            (
+                &["人员编号", "公民身份号码", "姓名", "职务", "任职日期"][..],
+                1,
+            ),
+            (
+                &["身份证号码", "身份证号", "姓名", "职务", "任职日期"][..],
+                1,
+            ),
+            (
+                &["证件号码", "身份证号码", "姓名", "职务", "任职日期"][..],
+                1,
+            ),
+        ] {
+            let cols = map_headers(TableKind::Cadres, &h(headers)).unwrap();
+            let id = cols.iter().position(|c| c.field == Some(Field::CadreId));
+            assert_eq!(id, Some(winner), "{headers:?}");
+        }
+        for headers in [
+            ["学员编号", "公民身份号码", "班次编号"],
+            ["人员编号", "证件号码", "班次编号"],
+        ] {
+            let cols = map_headers(TableKind::Attendance, &h(&headers)).unwrap();
+            assert_eq!(cols[1].field, Some(Field::AttCadreId), "{headers:?}");
+        }
     }
 }

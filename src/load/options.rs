@@ -30,12 +30,32 @@ pub struct ReadOptions {
     pub split_small: bool,
     /// `[values]` and `[known]` of the rule file and the columns file, merged.
     pub spellings: Spellings,
+    /// The longest CSV record and header line, in bytes of text; 0 means the limits of
+    /// SPEC §8 (`crate::limits`). Small values let tests cross them cheaply.
+    pub record_limit: usize,
+    pub header_limit: usize,
 }
 
 impl ReadOptions {
     /// The smallest body of a file worth splitting.
     pub fn min_split(&self) -> usize {
         if self.split_small { 0 } else { 1 << 20 }
+    }
+
+    /// The longest CSV record read (SPEC §8).
+    pub fn record_limit(&self) -> usize {
+        match self.record_limit {
+            0 => crate::limits::MAX_RECORD_BYTES,
+            n => n,
+        }
+    }
+
+    /// The longest CSV header line read (SPEC §8).
+    pub fn header_limit(&self) -> usize {
+        match self.header_limit {
+            0 => crate::limits::MAX_HEADER_BYTES,
+            n => n,
+        }
     }
 
     /// How many parts to read a large file in.
@@ -87,7 +107,8 @@ pub fn read_column_map(path: &Path) -> Result<ColumnsFile> {
         else {
             let (line, col) = crate::diag::line_col(&text, k.span().start);
             problems.push(format!(
-                "{name}:{line}:{col}: unknown table `{table_name}` (accepted: cadres, classes, attendance)"
+                "{name}:{line}:{col}: unknown table `{}` (accepted: cadres, classes, attendance)",
+                crate::limits::cut(table_name)
             ));
             continue;
         };
@@ -95,7 +116,8 @@ pub fn read_column_map(path: &Path) -> Result<ColumnsFile> {
         let toml::de::DeValue::Table(t) = v.get_ref() else {
             let (line, col) = crate::diag::line_col(&text, v.span().start);
             problems.push(format!(
-                "{name}:{line}:{col}: `{table_name}` must be a table of header = field"
+                "{name}:{line}:{col}: `{}` must be a table of header = field",
+                crate::limits::cut(table_name)
             ));
             continue;
         };
@@ -107,7 +129,8 @@ pub fn read_column_map(path: &Path) -> Result<ColumnsFile> {
                     let (line, col) = crate::diag::line_col(&text, hv.span().start);
                     let names: Vec<&str> = fields_of(kind).iter().map(|f| f.name).collect();
                     problems.push(format!(
-                        "{name}:{line}:{col}: `{field_name}` is not a field of {} (accepted: {})",
+                        "{name}:{line}:{col}: `{}` is not a field of {} (accepted: {})",
+                        crate::limits::cut(field_name),
                         kind.name(),
                         names.join(", ")
                     ));

@@ -11,26 +11,6 @@ use super::options::ReadOptions;
 use super::{csv, stream};
 use crate::i18n::Problem;
 
-/// Where the last complete record of `text` ends: after the last line break outside
-/// quotes (0 when there is none). `text` starts at a record boundary.
-fn last_record_end(text: &str) -> usize {
-    let b = text.as_bytes();
-    if encoding::is_plain(b) {
-        return memchr::memrchr(b'\n', b).map_or(0, |i| i + 1);
-    }
-    let mut in_quotes = false;
-    let mut end = 0;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => end = i + 1,
-            b'\r' if !in_quotes && b.get(i + 1) != Some(&b'\n') && i + 1 < b.len() => end = i + 1,
-            _ => {}
-        }
-    }
-    end
-}
-
 /// What the reading thread hands over.
 pub enum Chunk {
     /// Whole records: `text[from..to]`, starting on spreadsheet line `line`. `more` is
@@ -50,6 +30,13 @@ pub enum Chunk {
         offset: u64,
         encoding: &'static str,
         line: usize,
+    },
+    /// The record (the header, when `header`) starting on `line` is over `limit`
+    /// bytes of text (SPEC §8); it was not read whole.
+    TooLong {
+        line: u32,
+        limit: usize,
+        header: bool,
     },
     Io(std::io::Error),
 }
@@ -86,6 +73,8 @@ pub fn read_chunks(
         Err(e) => return send_io(e),
     };
     let mut pending = String::new();
+    let mut ends = csv::RecordEnds::default();
+    let (record_limit, header_limit) = (opts.record_limit(), opts.header_limit());
     let mut line: u32 = 1;
     let mut sent = false;
     loop {
@@ -101,6 +90,7 @@ pub fn read_chunks(
                     Err(e) => return send_io(e),
                 };
                 pending.clear();
+                ends = csv::RecordEnds::default();
                 continue;
             }
             Err(stream::StreamError::Bad { offset, encoding }) => {
@@ -114,13 +104,26 @@ pub fn read_chunks(
             }
             Err(stream::StreamError::Io(e)) => return send_io(e),
         };
-        let end = if more {
-            last_record_end(&pending)
-        } else {
-            pending.len()
-        };
+        let end = ends.advance(pending.as_bytes());
+        // SPEC §8: a record may not outgrow the limit, so no more than the limit and a
+        // block is ever held; nor the header its own.
+        let header = !sent && stream::no_record_before(&pending.as_bytes()[..end]);
+        let limit = if header { header_limit } else { record_limit };
+        if pending.len() - end > limit {
+            let line = line + encoding::row_at_end(&pending[..end]) as u32 - 1;
+            let _ = out.send(Chunk::TooLong {
+                line,
+                limit,
+                header,
+            });
+            return;
+        }
+        let end = if more { end } else { pending.len() };
         if end == 0 && more {
             continue;
+        }
+        if more {
+            ends.consumed(end);
         }
         let mut rest = spent.try_recv().unwrap_or_default();
         rest.clear();
@@ -128,7 +131,7 @@ pub fn read_chunks(
         pending.truncate(end);
         let text = std::sync::Arc::new(std::mem::replace(&mut pending, rest));
         let pieces = split_points(&text, 0, line, opts.parts(), opts.min_split());
-        line += encoding::row_at_end(&text) as u32 - 1;
+        line += encoding::row_at_end(text.as_str()) as u32 - 1;
         let last = pieces.len() - 1;
         for (i, (from, to, first)) in pieces.into_iter().enumerate() {
             let chunk = Chunk::Text {
@@ -150,38 +153,60 @@ pub fn read_chunks(
 }
 
 /// Reads each part of `text` (from `split_points`) into its sink, in parallel when
-/// there are several.
+/// there are several. Returns the line of the first record over the record limit (SPEC
+/// §8), which the caller refuses; rows after it in its part are not read.
 pub fn read_parts<'l, S: RowSink<'l> + Send>(
     text: &str,
     delimiter: u8,
     bounds: &[(usize, usize, u32)],
     sinks: &mut [S],
-) {
-    let read_part = |sink: &mut S, (from, to, first): (usize, usize, u32)| {
-        let mut reader = csv::Reader::starting_at(&text[..to], delimiter, from, first);
+    limit: usize,
+) -> Option<u32> {
+    let read_part = |sink: &mut S, (from, to, first): (usize, usize, u32)| -> Option<u32> {
+        let width = sink.builder().table.columns.len();
+        let mut reader = csv::Reader::starting_at(&text[..to], delimiter, from, first)
+            .with_limit(limit)
+            .with_width(width);
         let mut cells: Vec<Cell<'_>> = Vec::new();
+        let mut too_long = None;
         loop {
             match reader.next_record(&mut cells) {
-                Ok(Some(line)) => sink.row(line, &cells),
+                Ok(Some(line)) => match reader.overflow() {
+                    0 => sink.row(line, &cells),
+                    found => sink.too_wide(line, &cells, found),
+                },
                 Ok(None) => break,
-                Err(e) => {
+                Err(csv::RecordError::UnclosedQuote { line }) => {
                     sink.builder()
-                        .error(e.line, None, None, Problem::UnclosedQuote);
+                        .error(line, None, None, Problem::UnclosedQuote);
+                    break;
+                }
+                Err(csv::RecordError::TooLong { line }) => {
+                    too_long = Some(line);
                     break;
                 }
             }
         }
         sink.finish();
+        too_long
     };
     if bounds.len() == 1 {
-        read_part(&mut sinks[0], bounds[0]);
+        read_part(&mut sinks[0], bounds[0])
     } else {
         std::thread::scope(|s| {
-            for (sink, b) in sinks.iter_mut().zip(bounds.iter().copied()) {
-                let read_part = &read_part;
-                s.spawn(move || read_part(sink, b));
-            }
-        });
+            let handles: Vec<_> = sinks
+                .iter_mut()
+                .zip(bounds.iter().copied())
+                .map(|(sink, b)| {
+                    let read_part = &read_part;
+                    s.spawn(move || read_part(sink, b))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .min()
+        })
     }
 }
 

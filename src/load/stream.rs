@@ -4,12 +4,12 @@
 //! Large files are never held twice in memory, and nothing is decoded lossily.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use encoding_rs::{Decoder, GB18030, UTF_16BE, UTF_16LE};
 
-use super::encoding::TextEncoding;
+use super::encoding::{self, TextEncoding};
 
 const BLOCK: usize = 8 << 20;
 
@@ -270,25 +270,40 @@ fn decode_gb18030_in_parts(bytes: Vec<u8>) -> Option<String> {
     Some(text)
 }
 
-/// Reads a whole file as text (for the tables kept in memory).
-///
-/// A UTF-8 file (with or without BOM, unless `--encoding` says otherwise) is read in one
-/// go and checked in place; any other is decoded block by block.
+/// Reads a whole file as text (for the tables kept in memory), within the limits of
+/// SPEC §8: see [`read_all_within`].
 pub fn read_all(
     path: &Path,
     forced: Option<TextEncoding>,
 ) -> Result<(Text, TextEncoding), ReadError> {
-    if matches!(forced, None | Some(TextEncoding::Utf8)) {
-        let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    let limits = (
+        crate::limits::MAX_RECORD_BYTES,
+        crate::limits::MAX_HEADER_BYTES,
+    );
+    read_all_within(path, forced, limits)
+}
+
+/// Reads a whole file as text (for the tables kept in memory).
+///
+/// A UTF-8 file (with or without BOM, unless `--encoding` says otherwise) is read in
+/// blocks into one buffer and checked in place; any other is decoded block by block.
+/// Either way a record over `limits.0` bytes, or a first line over `limits.1` (the
+/// header's limit), is refused as soon as it is seen, before the rest is read (SPEC §8).
+pub fn read_all_within(
+    path: &Path,
+    forced: Option<TextEncoding>,
+    limits: (usize, usize),
+) -> Result<(Text, TextEncoding), ReadError> {
+    if matches!(forced, None | Some(TextEncoding::Utf8))
+        && let Some(bytes) = read_bytes(path, limits)?
+    {
         let bom = bytes.starts_with(b"\xEF\xBB\xBF");
         let from = if bom { 3 } else { 0 };
-        let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-        if !utf16 && simdutf8::basic::from_utf8(&bytes[from..]).is_ok() {
+        if simdutf8::basic::from_utf8(&bytes[from..]).is_ok() {
             return Ok((Text { bytes, from }, TextEncoding::Utf8));
         }
         // Not UTF-8 and nothing says it must be: GB18030, decoded on every core.
-        if !utf16
-            && !bom
+        if !bom
             && forced.is_none()
             && let Some(text) = decode_gb18030_in_parts(bytes)
         {
@@ -302,7 +317,7 @@ pub fn read_all(
         }
         // Otherwise the block reader below finds the bad bytes and says where.
     }
-    let (text, encoding) = read_all_in_blocks(path, forced, BLOCK, None)?;
+    let (text, encoding) = read_all_in_blocks(path, forced, BLOCK, None, limits)?;
     Ok((
         Text {
             bytes: text.into_bytes(),
@@ -312,13 +327,58 @@ pub fn read_all(
     ))
 }
 
+/// Reads a file's bytes whole, a block at a time; None for a UTF-16 file (by its BOM),
+/// which is decoded instead.
+///
+/// A record or first line is refused once its bytes pass twice its limit: every
+/// accepted encoding's bytes decode to at least half as many bytes of text, so nothing
+/// within the limit is refused here, and a file that is one giant line is not read
+/// whole first. The decoded text is held to the limits exactly when its records are
+/// read.
+fn read_bytes(path: &Path, limits: (usize, usize)) -> Result<Option<Vec<u8>>, ReadError> {
+    let mut file = File::open(path).map_err(ReadError::Io)?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut bytes = Vec::with_capacity(size + 1);
+    let mut ends = super::csv::RecordEnds::default();
+    loop {
+        let n = (&mut file)
+            .take(BLOCK as u64)
+            .read_to_end(&mut bytes)
+            .map_err(ReadError::Io)?;
+        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            return Ok(None);
+        }
+        if n == 0 {
+            return Ok(Some(bytes));
+        }
+        let end = ends.advance(&bytes);
+        let header = no_record_before(&bytes[..end]);
+        let limit = if header { limits.1 } else { limits.0 };
+        if bytes.len() - end > limit.saturating_mul(2) {
+            return Err(ReadError::TooLong {
+                line: super::encoding::row_at_end(&bytes[..end]) as u32,
+                limit,
+                header,
+            });
+        }
+    }
+}
+
+/// Whether text holds nothing but a BOM and line breaks: the record after it is the
+/// first, the header.
+pub fn no_record_before(text: &[u8]) -> bool {
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    text.iter().all(|&b| b == b'\n' || b == b'\r')
+}
+
 /// Like [`read_all`], advancing a progress bar by the bytes read.
 pub fn read_all_with_progress(
     path: &Path,
     forced: Option<TextEncoding>,
     progress: Option<indicatif::ProgressBar>,
+    limits: (usize, usize),
 ) -> Result<(String, TextEncoding), ReadError> {
-    read_all_in_blocks(path, forced, BLOCK, progress)
+    read_all_in_blocks(path, forced, BLOCK, progress, limits)
 }
 
 fn read_all_in_blocks(
@@ -326,22 +386,38 @@ fn read_all_in_blocks(
     forced: Option<TextEncoding>,
     block: usize,
     progress: Option<indicatif::ProgressBar>,
+    limits: (usize, usize),
 ) -> Result<(String, TextEncoding), ReadError> {
     let mut stream = TextStream::with_block(path, forced, block)
         .map_err(ReadError::Io)?
         .with_progress(progress.clone());
     let mut text =
         String::with_capacity(std::fs::metadata(path).map_or(0, |m| m.len() as usize) + 16);
+    let mut ends = super::csv::RecordEnds::default();
     loop {
         match stream.next_into(&mut text) {
-            Ok(true) => {}
-            Ok(false) => return Ok((text, stream.encoding())),
+            Ok(more) => {
+                let end = ends.advance(text.as_bytes());
+                let header = no_record_before(&text.as_bytes()[..end]);
+                let limit = if header { limits.1 } else { limits.0 };
+                if text.len() - end > limit {
+                    return Err(ReadError::TooLong {
+                        line: super::encoding::row_at_end(&text[..end]) as u32,
+                        limit,
+                        header,
+                    });
+                }
+                if !more {
+                    return Ok((text, stream.encoding()));
+                }
+            }
             Err(StreamError::NotUtf8) => {
                 stream = stream
                     .reopen_gb18030(path)
                     .map_err(ReadError::Io)?
                     .with_progress(progress.clone());
                 text.clear();
+                ends = super::csv::RecordEnds::default();
             }
             Err(StreamError::Bad { offset, encoding }) => {
                 return Err(ReadError::Bad {
@@ -355,6 +431,25 @@ fn read_all_in_blocks(
     }
 }
 
+/// The encoding the file at `path` appears to be (see [`encoding::apparent`]), judged
+/// from its start and from the lines around byte `near`.
+pub fn apparent_encoding(path: &Path, near: u64) -> Option<TextEncoding> {
+    const SPAN: u64 = 64 << 10;
+    let mut file = File::open(path).ok()?;
+    let mut head = Vec::new();
+    (&mut file).take(SPAN).read_to_end(&mut head).ok()?;
+    let from = near.saturating_sub(SPAN);
+    file.seek(SeekFrom::Start(from)).ok()?;
+    let mut sample = Vec::new();
+    file.take(2 * SPAN).read_to_end(&mut sample).ok()?;
+    // From a line start, so that no character is cut at the start.
+    let start = match from {
+        0 => 0,
+        _ => memchr::memchr(b'\n', &sample).map_or(sample.len(), |i| i + 1),
+    };
+    encoding::apparent(&head, &sample[start..])
+}
+
 /// A file that could not be read as text.
 #[derive(Debug)]
 pub enum ReadError {
@@ -364,11 +459,23 @@ pub enum ReadError {
         line: usize,
         encoding: &'static str,
     },
+    /// The record (the header, when `header`) starting on `line` is over `limit` bytes
+    /// of text (SPEC §8).
+    TooLong {
+        line: u32,
+        limit: usize,
+        header: bool,
+    },
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const LIMITS: (usize, usize) = (
+        crate::limits::MAX_RECORD_BYTES,
+        crate::limits::MAX_HEADER_BYTES,
+    );
 
     fn file(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
         let d = tempfile::tempdir().unwrap();
@@ -405,14 +512,14 @@ mod tests {
         for block in [1, 2, 3, 5, 7, 64] {
             let (_d, p) = file(text.as_bytes());
             assert_eq!(
-                read_all_in_blocks(&p, None, block, None).unwrap(),
+                read_all_in_blocks(&p, None, block, None, LIMITS).unwrap(),
                 (text.to_owned(), TextEncoding::Utf8),
                 "{block}"
             );
             let gbk = GB18030.encode(text).0.into_owned();
             let (_d, p) = file(&gbk);
             assert_eq!(
-                read_all_in_blocks(&p, None, block, None).unwrap(),
+                read_all_in_blocks(&p, None, block, None, LIMITS).unwrap(),
                 (text.to_owned(), TextEncoding::Gb18030),
                 "{block}"
             );
@@ -422,14 +529,14 @@ mod tests {
             }
             let (_d, p) = file(&u16);
             assert_eq!(
-                read_all_in_blocks(&p, None, block, None).unwrap().0,
+                read_all_in_blocks(&p, None, block, None, LIMITS).unwrap().0,
                 text,
                 "{block}"
             );
             let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
             let (_d, p) = file(&bom);
             assert_eq!(
-                read_all_in_blocks(&p, None, block, None).unwrap().0,
+                read_all_in_blocks(&p, None, block, None, LIMITS).unwrap().0,
                 text,
                 "{block}"
             );
@@ -441,7 +548,7 @@ mod tests {
         let bytes = b"a,b\n\"x\ny\",1\n\xFF\xFF,2\n";
         for block in [1, 4, 64] {
             let (_d, p) = file(bytes);
-            match read_all_in_blocks(&p, None, block, None) {
+            match read_all_in_blocks(&p, None, block, None, LIMITS) {
                 Err(ReadError::Bad { offset, line, .. }) => {
                     assert_eq!((offset, line), (12, 3), "{block}")
                 }

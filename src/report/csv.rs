@@ -38,14 +38,10 @@ pub(super) fn finding_header(lang: Lang) -> [&'static str; 16] {
     ]
 }
 
-/// A finding's cells, as text, in the order of [`finding_header`].
-pub(super) fn finding_cells(f: &FindingEntry, report: &Report, lang: Lang) -> [String; 16] {
-    let clause = report
-        .rules
-        .iter()
-        .find(|r| r.id == f.rule)
-        .map(|r| r.clause.clone())
-        .unwrap_or_default();
+/// A finding's cells, as text, in the order of [`finding_header`]; `clause` is its
+/// rule's.
+pub(super) fn finding_cells(f: &FindingEntry, clause: &str, lang: Lang) -> [String; 16] {
+    let clause = clause.to_owned();
     let (name, unit, county) = f.who.clone().unwrap_or_default();
     let (reason, approver, expires) = match &f.waiver {
         Some(w) => (
@@ -104,8 +100,14 @@ fn record<S: AsRef<str>>(out: &mut String, cells: &[S]) {
 pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     let mut out = String::from(BOM);
     record(&mut out, &finding_header(lang));
+    // Each rule's clause by its id, looked up once per finding (not a search of the
+    // rules for each).
+    let index = report.rule_index();
     for f in &report.findings {
-        record(&mut out, &finding_cells(f, report, lang));
+        let clause = index
+            .get(f.rule.as_str())
+            .map_or("", |&i| report.rules[i].clause.as_str());
+        record(&mut out, &finding_cells(f, clause, lang));
     }
     out.into_bytes()
 }

@@ -238,8 +238,15 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             .replace("font-family: SERIF", &format!("font-family: {SERIF}"))
     ));
     cover(&mut out, report, title, heading, lang);
-    for (i, rule) in report.rules.iter().enumerate() {
-        rule_section(&mut out, report, i, rule, lang);
+    let by_rule = report.findings_by_rule();
+    // Whether any finding has a waiver, or a change from a baseline: asked once, not
+    // for every rule's table.
+    let columns = (
+        report.findings.iter().any(|f| f.waiver.is_some()),
+        report.findings.iter().any(|f| f.change.is_some()),
+    );
+    for (i, (rule, findings)) in report.rules.iter().zip(&by_rule).enumerate() {
+        rule_section(&mut out, report, (i, rule), findings, columns, lang);
     }
     if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
         section(
@@ -447,7 +454,14 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
     out.push_str("</header>\n");
 }
 
-fn rule_section(out: &mut String, report: &Report, i: usize, rule: &RuleEntry, lang: Lang) {
+fn rule_section(
+    out: &mut String,
+    report: &Report,
+    (i, rule): (usize, &RuleEntry),
+    findings: &[&FindingEntry],
+    columns: (bool, bool),
+    lang: Lang,
+) {
     section(out, "rule", &format!("rule-{}", i + 1), &rule.title);
     let warning = match rule.severity {
         Severity::Error => String::new(),
@@ -474,11 +488,6 @@ fn rule_section(out: &mut String, report: &Report, i: usize, rule: &RuleEntry, l
             coverage(out, &detail.coverage, lang);
         }
     }
-    let findings: Vec<&FindingEntry> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule == rule.id)
-        .collect();
     out.push_str(&format!(
         "<h3>{}</h3>\n",
         esc(&counted(
@@ -493,7 +502,7 @@ fn rule_section(out: &mut String, report: &Report, i: usize, rule: &RuleEntry, l
             esc(lang.pick("未发现问题。", "No findings."))
         ));
     } else {
-        findings_table(out, report, &findings, lang);
+        findings_table(out, findings, columns, lang);
     }
     out.push_str("</section>\n");
 }
@@ -641,9 +650,12 @@ fn coverage(out: &mut String, rows: &[CoverageRow], lang: Lang) {
     );
 }
 
-fn findings_table(out: &mut String, report: &Report, findings: &[&FindingEntry], lang: Lang) {
-    let waivers = report.findings.iter().any(|f| f.waiver.is_some());
-    let changes = report.findings.iter().any(|f| f.change.is_some());
+fn findings_table(
+    out: &mut String,
+    findings: &[&FindingEntry],
+    (waivers, changes): (bool, bool),
+    lang: Lang,
+) {
     let mut head = vec![
         Col::Text(lang.pick("对象", "Subject")),
         Col::Num(lang.pick("期间", "Period")),

@@ -117,12 +117,7 @@ fn details(f: &FindingEntry, lang: Lang) -> String {
 pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     let mut suites = String::new();
     let (mut tests, mut failures, mut skipped) = (0u64, 0u64, 0u64);
-    for rule in &report.rules {
-        let findings: Vec<&FindingEntry> = report
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id)
-            .collect();
+    for (rule, findings) in report.rules.iter().zip(report.findings_by_rule()) {
         let failed = findings.iter().filter(|f| fails(f)).count() as u64;
         let other = findings.len() as u64 - failed;
         // `tests` counts the test cases written; subjects met have none of their own and

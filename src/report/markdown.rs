@@ -161,7 +161,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
 
     let waivers = report.findings.iter().any(|f| f.waiver.is_some());
     let changes = report.findings.iter().any(|f| f.change.is_some());
-    for r in &report.rules {
+    for (r, findings) in report.rules.iter().zip(report.findings_by_rule()) {
         let warning = match r.severity {
             Severity::Error => "",
             Severity::Warning => lang.pick("〔提醒级〕", "[warning] "),
@@ -182,7 +182,6 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 r.checked, r.met, r.violation, r.pending, r.waived
             ),
         });
-        let findings: Vec<_> = report.findings.iter().filter(|f| f.rule == r.id).collect();
         if findings.is_empty() {
             out.push_str(lang.pick("未发现问题。\n\n", "No findings.\n\n"));
             continue;

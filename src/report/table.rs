@@ -69,7 +69,8 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         lang.pick("规则集", "rule set"),
         clean(&report.rule_set)
     ));
-    for rule in &report.rules {
+    let by_rule = report.findings_by_rule();
+    for (rule, of_rule) in report.rules.iter().zip(&by_rule) {
         let sev = match rule.severity {
             crate::rules::Severity::Error => "",
             crate::rules::Severity::Warning => lang.pick("〔提醒级〕", "[warning] "),
@@ -99,11 +100,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
                 rule.checked, rule.met, rule.violation, rule.pending, rule.waived
             ),
         });
-        let mut findings: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id)
-            .collect();
+        let mut findings = of_rule.clone();
         // Due soon first, then new and escalated ones (with a baseline), then the rest in
         // report order.
         findings.sort_by_key(|f| (!f.due_soon, !f.change.is_some_and(is_alert)));
@@ -183,16 +180,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         if color {
             t.enforce_styling();
         }
-        keep_whole(
-            &mut t,
-            0,
-            report
-                .findings
-                .iter()
-                .filter(|f| f.rule == rule.id)
-                .map(|f| width_of(&f.subject)),
-            24,
-        );
+        keep_whole(&mut t, 0, of_rule.iter().map(|f| width_of(&f.subject)), 24);
         keep_whole(&mut t, 2, std::iter::once(10), 10);
         out.push_str(&t.to_string());
         out.push_str("\n\n");

@@ -236,7 +236,11 @@ fn excel_date(s: &str) -> Option<ExcelDateTime> {
 /// Valid, unique sheet names.
 #[derive(Default)]
 struct SheetNames {
-    taken: Vec<String>,
+    /// Looked up, not searched: a rule set may have very many rules (SPEC §8).
+    taken: std::collections::HashSet<String>,
+    /// Per name wanted, the suffix number to try next, so names that are cut the same
+    /// are not tried from `~2` up each time.
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl SheetNames {
@@ -259,7 +263,7 @@ impl SheetNames {
         if base.eq_ignore_ascii_case("history") {
             base.push('_');
         }
-        let mut n = 1;
+        let mut n = self.next.get(&base).copied().unwrap_or(1);
         loop {
             let suffix = if n == 1 {
                 String::new()
@@ -274,8 +278,8 @@ impl SheetNames {
             }
             name.push_str(&suffix);
             let lower = name.to_lowercase();
-            if !self.taken.contains(&lower) {
-                self.taken.push(lower);
+            if self.taken.insert(lower) {
+                self.next.insert(base, n + 1);
                 return name;
             }
             n += 1;
@@ -312,17 +316,19 @@ fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         &rule_sheets,
         lang,
     )?;
-    for (rule, sheet) in report.rules.iter().zip(&rule_sheets) {
-        let findings: Vec<&FindingEntry> = report
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id)
-            .collect();
+    let by_rule = report.findings_by_rule();
+    // Whether any finding has a waiver, or a change from a baseline: asked once, not
+    // for every rule's sheet.
+    let columns = (
+        report.findings.iter().any(|f| f.waiver.is_some()),
+        report.findings.iter().any(|f| f.change.is_some()),
+    );
+    for (sheet, findings) in rule_sheets.iter().zip(by_rule) {
         rule_sheet(
             wb.add_worksheet().set_name(sheet)?,
             &st,
-            report,
             &findings,
+            columns,
             lang,
         )?;
     }
@@ -508,12 +514,10 @@ fn summary(
 fn rule_sheet(
     ws: &mut Worksheet,
     st: &Styles,
-    report: &Report,
     findings: &[&FindingEntry],
+    (waivers, changes): (bool, bool),
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    let waivers = report.findings.iter().any(|f| f.waiver.is_some());
-    let changes = report.findings.iter().any(|f| f.change.is_some());
     let mut head = vec![
         lang.pick("编号", "id"),
         lang.pick("状态", "status"),

@@ -160,7 +160,7 @@ impl RuleSet {
                         m.name,
                         src,
                         table.source.display(),
-                        if have.is_empty() { "none".to_owned() } else { have.join(", ") }
+                        if have.is_empty() { "none".to_owned() } else { crate::limits::list(&have, ", ", false) }
                     ),
                 ));
             }

@@ -39,18 +39,22 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
             None
         }
     };
-    let mut rules = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    // Each rule id's first rule, and where lines start once a duplicate needs a line
+    // (SPEC §8: nothing quadratic in the number of rules).
+    let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut lines: Option<crate::diag::Lines> = None;
     match top.take("rules") {
         Some(v) => match v.get_ref() {
             DeValue::Array(items) => {
                 if let Some(plan) = &plan {
                     for item in items.iter() {
                         if let Some(r) = parse_rule(item, plan, &mut diags) {
-                            if let Some(prev) =
-                                rules.iter().find(|p: &&Rule| p.meta.id == r.meta.id)
-                            {
-                                let (line, _) =
-                                    crate::diag::line_col(source, prev.meta.id_span.start);
+                            if let Some(&first) = ids.get(&r.meta.id) {
+                                let prev = &rules[first];
+                                let (line, _) = lines
+                                    .get_or_insert_with(|| crate::diag::Lines::new(source))
+                                    .line_col(source, prev.meta.id_span.start);
                                 diags.push(Diagnostic::new(
                                     r.meta.id_span.clone(),
                                     format!(
@@ -58,6 +62,8 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
                                         r.meta.id
                                     ),
                                 ));
+                            } else {
+                                ids.insert(r.meta.id.clone(), rules.len());
                             }
                             rules.push(r);
                         }

@@ -458,6 +458,18 @@ fn init_writes_templates_that_validate_clean() {
         "UTF-8 with BOM for Excel"
     );
     assert!(String::from_utf8(cadres).unwrap().contains("身份证号,姓名"));
+    // Empty, the roster stops the run (SPEC §8); with one cadre, the templates are clean.
+    let (code, _, err) = run(&["validate", d.to_str().unwrap()], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("没有数据行"), "{err}");
+    let row = "510703196805010012,黄卫东,绵阳市总工会,市直,市,工会主席,专职,2019-01-08,\n";
+    let roster = dir.path().join("roster.csv");
+    fs::write(
+        &roster,
+        fs::read_to_string(d.join("干部名册.csv")).unwrap() + row,
+    )
+    .unwrap();
+    fs::write(d.join("干部名册.csv"), fs::read(&roster).unwrap()).unwrap();
     let (code, out, _) = run(&["validate", d.to_str().unwrap()], None);
     assert_eq!(code, 0, "{out}");
     // Never overwrites.
@@ -469,7 +481,18 @@ fn init_writes_templates_that_validate_clean() {
     let (code, _, _) = run(&["init", x.to_str().unwrap(), "--xlsx"], None);
     assert_eq!(code, 0);
     let book = x.join("台账.xlsx");
-    let (code, out, _) = run(&["validate", book.to_str().unwrap()], None);
+    let (code, _, err) = run(&["validate", book.to_str().unwrap()], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("没有数据行"), "{err}");
+    let (code, out, _) = run(
+        &[
+            "validate",
+            book.to_str().unwrap(),
+            "--cadres",
+            roster.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(code, 0, "{out}");
     use calamine::Reader;
     let wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();

@@ -14,6 +14,7 @@ mod formats;
 mod harm;
 mod inputs;
 mod layout;
+mod limits;
 mod near;
 mod notices;
 mod props;

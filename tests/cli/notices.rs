@@ -475,3 +475,34 @@ fn a_sheet_taken_by_position_and_its_title_lines_are_noticed() {
     let (_, original, _) = check(&fixture("demo"), "2021-03-01", &[]);
     assert_eq!(v["summary"], original["summary"]);
 }
+
+#[test]
+fn title_lines_above_a_csv_header_are_noticed() {
+    let dir = copy_of("demo");
+    for (file, titles) in [
+        ("classes.csv", "2021年培训台账\n绵阳市总工会\n"),
+        ("attendance.csv", "参训记录\n"),
+    ] {
+        let p = dir.path().join(file);
+        let text = fs::read_to_string(&p).unwrap();
+        fs::write(
+            &p,
+            format!("{titles}{}", text.trim_start_matches('\u{feff}')),
+        )
+        .unwrap();
+    }
+    let (_, v, err) = check(dir.path(), "2021-03-01", &[]);
+    assert!(err.is_empty(), "{err}");
+    let titles = notices(&v, "title_lines");
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert_eq!(titles[0]["table"], "classes");
+    assert_eq!(titles[0]["count"], 2);
+    assert_eq!(titles[0]["header_line"], 3);
+    assert_eq!(titles[0]["file"], "classes.csv");
+    assert_eq!(titles[1]["table"], "attendance");
+    assert_eq!(titles[1]["count"], 1);
+    assert_eq!(titles[1]["header_line"], 2);
+    // Line numbers stay the file's own: the demo's data errors moved down with them.
+    let (_, original, _) = check(&fixture("demo"), "2021-03-01", &[]);
+    assert_eq!(v["summary"], original["summary"]);
+}

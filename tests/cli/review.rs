@@ -541,8 +541,10 @@ fn output_names_are_checked_before_the_work() {
     );
 }
 
+/// SPEC §8: a roster with no rows stops the run (exit 2), so a nightly job fed a
+/// broken export goes red; nothing on stdout, whatever the format.
 #[test]
-fn an_empty_roster_is_noted_on_stderr() {
+fn an_empty_roster_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     run(&["init", dir.path().join("t").to_str().unwrap()], None);
     let (code, out, err) = run(
@@ -556,11 +558,8 @@ fn an_empty_roster_is_noted_on_stderr() {
         ],
         None,
     );
-    assert_eq!(code, 0);
-    assert!(
-        serde_json::from_str::<Value>(&out).is_ok(),
-        "stdout stays pure JSON"
-    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
     assert!(
         err.contains("干部名册.csv") && err.contains("没有数据行"),
         "{err}"
