@@ -327,6 +327,18 @@ fn start(data: &Path, out: &Path, ext: &str, nohup: bool) -> std::process::Child
     } else {
         command()
     };
+    // The signals' dispositions are not left to whatever ran the tests: a job started in
+    // the background or under nohup inherits SIGINT or SIGHUP ignored, and a run keeps a
+    // signal ignored at its start. The run (or nohup, which then ignores SIGHUP) starts
+    // with the default ones.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut c, || {
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
     c.args([
         "check",
         data.to_str().unwrap(),
