@@ -714,14 +714,14 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
             r.meta.id.clone(),
             r.meta.kind.to_owned(),
             report::words::severity_word(r.meta.severity, lang).to_owned(),
-            r.meta.title.clone(),
+            r.meta.title_in(lang).to_owned(),
             r.meta.clause.clone(),
         ]);
     }
     let mut out = String::new();
     out.push_str(&format!(
         "{}（{}）{} ～ {}\n",
-        rs.plan.title.as_deref().unwrap_or(&rs.plan.id),
+        rs.plan.title_in(lang).unwrap_or(&rs.plan.id),
         rs.plan.document.as_deref().unwrap_or(&rs.plan.id),
         crate::dates::fmt_date(rs.plan.start),
         crate::dates::fmt_date(rs.plan.end)
@@ -756,7 +756,7 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
     let wrap = |text: &str, indent: &str| report::table::wrap(text, w, indent);
     let sep = lang.pick("：", ": ");
     let mut out = String::new();
-    out.push_str(&wrap(&format!("{} — {}", m.id, m.title), ""));
+    out.push_str(&wrap(&format!("{} — {}", m.id, m.title_in(lang)), ""));
     let document = rs
         .plan
         .document
@@ -774,12 +774,34 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
         m.kind,
         lang.pick("级别", "severity")
     ));
-    if let Some(d) = &m.description {
+    if let Some(q) = &m.quote {
+        out.push_str(&wrap(
+            &format!(
+                "{}{sep}“{}”",
+                lang.pick("规划原文", "the plan says"),
+                report::words::one_line(q)
+            ),
+            "",
+        ));
+        out.push('\n');
+    }
+    if let Some(d) = m.description_in(lang) {
         out.push_str(&wrap(d.trim(), ""));
         out.push('\n');
     }
     out.push_str(&wrap(&rule.kind.describe(lang, &rs.plan), ""));
     out.push('\n');
+    if let Some(n) = m.note_in(lang) {
+        out.push_str(&wrap(
+            &format!(
+                "{}{sep}{}",
+                lang.pick("注", "note"),
+                report::words::one_line(n)
+            ),
+            "",
+        ));
+        out.push('\n');
+    }
     if let Some(e) = entry {
         out.push_str(lang.pick("规则类型说明：\n", "about this kind:\n"));
         let text = match lang {

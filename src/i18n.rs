@@ -52,6 +52,16 @@ impl Lang {
     }
 }
 
+/// A text a rule file writes in Chinese, English or both, in `lang`: a text without
+/// the form asked for is shown as written (SPEC §6 "Text for people").
+pub fn written<'a>(lang: Lang, zh: Option<&'a String>, en: Option<&'a String>) -> Option<&'a str> {
+    match lang {
+        Lang::Zh => zh.or(en),
+        Lang::En => en.or(zh),
+    }
+    .map(String::as_str)
+}
+
 /// Why a row was rejected: the reason of a data error, rendered per language.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {

@@ -15,12 +15,21 @@ use crate::notice::{Detail, MAX_EXAMPLES, Notice, NoticeKind};
 pub struct Plan {
     pub id: String,
     pub title: Option<String>,
+    /// The title in English (SPEC §6 "Text for people").
+    pub title_en: Option<String>,
     pub document: Option<String>,
     pub authority: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
     /// Lowest first.
     pub levels: Vec<String>,
+}
+
+impl Plan {
+    /// The title in `lang` (`title_en` in English when given), if any.
+    pub fn title_in(&self, lang: Lang) -> Option<&str> {
+        crate::i18n::written(lang, self.title.as_ref(), self.title_en.as_ref())
+    }
 }
 
 /// What counts toward a requirement: classes, or their days (`measure = "days"`).

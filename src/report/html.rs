@@ -61,6 +61,7 @@ h3 { font-size: 11.5pt; margin: 16px 0 6px; }
 .verdict.bad { border-color: var(--violation); background: var(--violation-bg); }
 .meta { color: var(--muted); margin: 0 0 6px; }
 .tally { margin: 6px 0 0; }
+.note { margin: 6px 0 0; padding-left: 8px; border-left: 3px solid var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; font-size: 9.5pt; }
 th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: var(--head); font-weight: 600; white-space: nowrap; }
@@ -438,7 +439,7 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                 i + 1,
-                esc_br(&r.title),
+                esc_br(&r.heading),
                 esc(&r.id),
                 esc(&r.clause),
                 esc(severity_word(r.severity, lang)),
@@ -462,7 +463,7 @@ fn rule_section(
     columns: (bool, bool),
     lang: Lang,
 ) {
-    section(out, "rule", &format!("rule-{}", i + 1), &rule.title);
+    section(out, "rule", &format!("rule-{}", i + 1), &rule.heading);
     let warning = match rule.severity {
         Severity::Error => String::new(),
         Severity::Warning => format!(" · {}", badge("waived", lang.pick("提醒级", "warning"))),
@@ -476,6 +477,13 @@ fn rule_section(
         esc(lang.pick("类型", "Kind")),
         esc(&kind_word(rule.kind, lang)),
     ));
+    if let Some(note) = &rule.note {
+        out.push_str(&format!(
+            "<p class=\"note\">{}{}</p>\n",
+            esc(lang.pick("注：", "Note: ")),
+            esc_br(note.trim())
+        ));
+    }
     out.push_str(&format!(
         "<p class=\"tally\">{}</p>\n",
         esc(&counts_sentence(rule, lang))

@@ -132,14 +132,17 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         ));
         suites.push_str("    <properties>\n");
         for (name, value) in [
-            ("title", rule.title.as_str()),
+            ("title", rule.heading.as_str()),
             ("clause", rule.clause.as_str()),
             ("severity", rule.severity.as_str()),
             ("kind", rule.kind),
             ("as_of", report.as_of.as_str()),
             ("checked", &rule.checked.to_string()),
             ("met", &rule.met.to_string()),
-        ] {
+        ]
+        .into_iter()
+        .chain(rule.note.as_deref().map(|n| ("note", n)))
+        {
             suites.push_str(&format!(
                 "      <property name=\"{name}\" value=\"{}\"/>\n",
                 attr(value)

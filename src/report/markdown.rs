@@ -8,7 +8,7 @@
 
 use super::words::{
     change_text, changes_text, counted, escape_controls, examples_text, is_alert, notices_word,
-    severity_word, status_word, totals_text,
+    one_line, severity_word, status_word, totals_text,
 };
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
@@ -169,9 +169,16 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         out.push_str(&format!(
             "## {} {warning}{}（{}）\n\n",
             esc_line(&r.id),
-            esc_line(&r.title),
+            esc_line(&r.heading),
             esc_line(&r.clause)
         ));
+        if let Some(note) = &r.note {
+            out.push_str(&format!(
+                "{}{}\n\n",
+                lang.pick("注：", "Note: "),
+                esc_line(&one_line(note))
+            ));
+        }
         out.push_str(&match lang {
             Lang::Zh => format!(
                 "检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}。\n\n",

@@ -118,13 +118,23 @@ pub struct RuleEntry {
     #[serde(skip)]
     pub kind: &'static str,
     pub severity: Severity,
+    /// The title as written (JSON keeps it in every language).
     pub title: String,
     pub clause: String,
+    /// The title in the report's language, for people-facing formats.
+    #[serde(skip)]
+    pub heading: String,
     pub checked: u64,
     pub met: u64,
     pub violation: u64,
     pub pending: u64,
     pub waived: u64,
+    /// The plan's full sentence the rule enforces, when the rule file gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// How the rule reads the plan, in the report's language (SPEC §6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One entry of `findings`.
@@ -519,6 +529,9 @@ impl Report {
                 severity: r.meta.severity,
                 title: r.meta.title.clone(),
                 clause: r.meta.clause.clone(),
+                quote: r.meta.quote.clone(),
+                note: r.meta.note_in(lang).map(str::to_owned),
+                heading: r.meta.title_in(lang).to_owned(),
                 checked: c.checked,
                 met: c.met,
                 violation: c.violation,
@@ -565,7 +578,7 @@ impl Report {
             warnings: Vec::new(),
             resolved: None,
             plan: PlanInfo {
-                title: rules.plan.title.clone(),
+                title: rules.plan.title_in(lang).map(str::to_owned),
                 document: rules.plan.document.clone(),
                 authority: rules.plan.authority.clone(),
                 start: fmt_date(rules.plan.start),

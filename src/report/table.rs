@@ -6,7 +6,8 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::Change;
 use super::words::{
-    change_word, changes_text, examples_text, is_alert, notices_word, status_word, totals_text,
+    change_word, changes_text, examples_text, is_alert, notices_word, one_line, status_word,
+    totals_text,
 };
 use super::{DataErrorEntry, NoticeEntry, Report};
 use crate::i18n::Lang;
@@ -79,17 +80,25 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
             Lang::Zh => format!(
                 "■ {} {sev}{}（{}）",
                 rule.id,
-                clean(&rule.title),
+                clean(&rule.heading),
                 clean(&rule.clause)
             ),
             Lang::En => format!(
                 "■ {} {sev}{} ({})",
                 rule.id,
-                clean(&rule.title),
+                clean(&rule.heading),
                 clean(&rule.clause)
             ),
         };
         out.push_str(&wrap(&heading, width as usize, "  "));
+        if let Some(note) = &rule.note {
+            let note = format!(
+                "  {}{}",
+                lang.pick("注：", "Note: "),
+                clean(&one_line(note))
+            );
+            out.push_str(&wrap(&note, width as usize, "  "));
+        }
         out.push_str(&match lang {
             Lang::Zh => format!(
                 "  检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}\n",

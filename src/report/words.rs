@@ -16,6 +16,16 @@ pub(super) fn status_word(s: Status, lang: Lang) -> &'static str {
     }
 }
 
+/// A rule file's text on one line: its lines trimmed and joined by a space (a note
+/// written as a TOML multi-line string breaks lines only to keep the file readable).
+pub(crate) fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A severity in words.
 pub(crate) fn severity_word(s: Severity, lang: Lang) -> &'static str {
     match s {

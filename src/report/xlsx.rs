@@ -20,7 +20,7 @@ use rust_xlsxwriter::{
 
 use super::words::{
     change_text, change_word, escape_controls, examples_text, gone_word, looks_like_formula,
-    severity_word, status_word,
+    one_line, severity_word, status_word,
 };
 use super::{Change, FindingEntry, Report};
 use crate::i18n::Lang;
@@ -433,12 +433,13 @@ fn summary(
         lang.pick("豁免", "Waived"),
         lang.pick("达标率", "Met %"),
         lang.pick("工作表", "Sheet"),
+        lang.pick("注", "Note"),
     ];
     sh.header(row, &head)?;
     for (rule, sheet) in report.rules.iter().zip(rule_sheets) {
         row += 1;
         sh.text(row, 0, &rule.id, false)?;
-        sh.text(row, 1, &rule.title, true)?;
+        sh.text(row, 1, &rule.heading, true)?;
         sh.text(row, 2, &rule.clause, false)?;
         sh.text(row, 3, severity_word(rule.severity, lang), false)?;
         for (c, n) in [
@@ -462,6 +463,9 @@ fn summary(
             )?;
         }
         sh.text(row, 10, sheet, false)?;
+        if let Some(note) = &rule.note {
+            sh.text(row, 11, &one_line(note), true)?;
+        }
     }
     // Widths from the rule table only: the title and the facts may run over.
     sh.widths
@@ -503,7 +507,7 @@ fn summary(
         }
     }
     sh.widths.insert(1, 48);
-    sh.fit(&[1])?;
+    sh.fit(&[1, 11])?;
     sh.ws
         .set_paper_size(A4)
         .set_landscape()
@@ -634,7 +638,7 @@ fn breakdown(
         if row as usize >= MAX_ROWS - 4 {
             break;
         }
-        let title = format!("{} {}", rule.id, rule.title.replace(['\r', '\n'], " "));
+        let title = format!("{} {}", rule.id, rule.heading.replace(['\r', '\n'], " "));
         if rule.kind == "quota" && !detail.grid.is_empty() {
             let cells: BTreeMap<(&str, Option<i32>), &str> = detail
                 .grid

@@ -57,9 +57,38 @@ pub struct RuleMeta {
     pub clause: String,
     pub severity: Severity,
     pub description: Option<String>,
+    /// Text for people (SPEC §6): the English title and description, the plan's full
+    /// sentence the rule enforces, and how the rule reads the plan (in Chinese and
+    /// English).
+    pub title_en: Option<String>,
+    pub description_en: Option<String>,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    pub note_en: Option<String>,
     pub span: Range<usize>,
     /// Where the `id` value is written.
     pub id_span: Range<usize>,
+}
+
+impl RuleMeta {
+    /// The title in `lang`: `title_en` in English when given, else `title`.
+    pub fn title_in(&self, lang: Lang) -> &str {
+        crate::i18n::written(lang, Some(&self.title), self.title_en.as_ref()).unwrap_or(&self.title)
+    }
+
+    /// The description in `lang`, or the one there is.
+    pub fn description_in(&self, lang: Lang) -> Option<&str> {
+        crate::i18n::written(
+            lang,
+            self.description.as_ref(),
+            self.description_en.as_ref(),
+        )
+    }
+
+    /// The note in `lang`, or the one there is.
+    pub fn note_in(&self, lang: Lang) -> Option<&str> {
+        crate::i18n::written(lang, self.note.as_ref(), self.note_en.as_ref())
+    }
 }
 
 /// Turns a kind's `///` comment into a `const EXPLAIN: &str`.

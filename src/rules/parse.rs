@@ -129,6 +129,7 @@ fn parse_plan(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
     let title = k
         .take("title")
         .and_then(|v| string(v, "plan `title`", diags));
+    let title_en = text(&mut k, "title_en", "plan", diags);
     let document = k
         .take("document")
         .and_then(|v| string(v, "plan `document`", diags));
@@ -201,6 +202,7 @@ fn parse_plan(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
         &[
             "id",
             "title",
+            "title_en",
             "document",
             "authority",
             "start",
@@ -214,6 +216,7 @@ fn parse_plan(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
         authority: authority.unwrap_or_else(|| id.clone()),
         id,
         title,
+        title_en,
         document,
         start: start?,
         end: end?,
@@ -222,7 +225,38 @@ fn parse_plan(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
 }
 
 /// The keys common to every rule.
-pub const COMMON_KEYS: [&str; 6] = ["id", "kind", "title", "clause", "severity", "description"];
+pub const COMMON_KEYS: [&str; 11] = [
+    "id",
+    "kind",
+    "title",
+    "clause",
+    "severity",
+    "description",
+    "title_en",
+    "description_en",
+    "quote",
+    "note",
+    "note_en",
+];
+
+/// An optional text for people (SPEC §6 "Text for people"): a string, not empty.
+fn text(
+    k: &mut Keys<'_, '_>,
+    key: &str,
+    whose: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let v = k.take(key)?;
+    let s = string(v, &format!("{whose} `{key}`"), diags)?;
+    if s.trim().is_empty() {
+        diags.push(Diagnostic::new(
+            v.span(),
+            format!("{whose} `{key}` must not be empty"),
+        ));
+        return None;
+    }
+    Some(s)
+}
 
 fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Rule> {
     let DeValue::Table(t) = v.get_ref() else {
@@ -327,6 +361,11 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
     let description = k
         .take("description")
         .and_then(|v| string(v, "rule `description`", diags));
+    let title_en = text(&mut k, "title_en", "rule", diags);
+    let description_en = text(&mut k, "description_en", "rule", diags);
+    let quote = text(&mut k, "quote", "rule", diags);
+    let note = text(&mut k, "note", "rule", diags);
+    let note_en = text(&mut k, "note_en", "rule", diags);
     let entry = entry?;
     let kind = (entry.parse)(&mut k, plan, diags);
     let accepted: Vec<&str> = COMMON_KEYS
@@ -346,6 +385,11 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
             clause: clause?,
             severity,
             description,
+            title_en,
+            description_en,
+            quote,
+            note,
+            note_en,
             span: v.span(),
             id_span,
         },

@@ -20,5 +20,6 @@ mod notices;
 mod props;
 mod review;
 mod rules_cmd;
+mod texts;
 mod util;
 mod workbooks;
