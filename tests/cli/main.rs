@@ -20,5 +20,6 @@ mod notices;
 mod props;
 mod review;
 mod rules_cmd;
+mod units;
 mod util;
 mod workbooks;
