@@ -94,6 +94,9 @@ struct DataArgs {
     /// The attendance table (overrides DATA)
     #[arg(long, value_name = "FILE")]
     attendance: Option<PathBuf>,
+    /// The units table, 工会组织 (optional; overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    units: Option<PathBuf>,
     /// Encoding of CSV files (default: detected per file)
     #[arg(long, value_enum, value_name = "ENCODING")]
     encoding: Option<TextEncoding>,
@@ -314,12 +317,17 @@ fn width() -> u16 {
 
 /// Finds the files a run reads (the tables, then the rule, columns, waivers and baseline
 /// files) and refuses an `-o` naming any of them, before any work (SPEC §8).
-fn inputs(a: &DataArgs, waivers: Option<&Path>, baseline: Option<&Path>) -> Result<Located> {
+fn inputs(
+    a: &DataArgs,
+    waivers: Option<&Path>,
+    baseline: Option<&Path>,
+) -> Result<(Located, Option<TablePath>)> {
     use report::write::Input;
     let located = load::locate::locate_all(
         &a.data,
         [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
     )?;
+    let units = load::units::locate_units(&a.data, a.units.as_deref(), &located.paths)?;
     let mut read: Vec<Input<'_>> = crate::model::TableKind::ALL
         .iter()
         .zip(&located.paths)
@@ -329,15 +337,24 @@ fn inputs(a: &DataArgs, waivers: Option<&Path>, baseline: Option<&Path>) -> Resu
             workbook: matches!(p, TablePath::Xlsx(..)),
         })
         .collect();
+    read.extend(units.as_ref().map(|p| Input::Table {
+        kind: crate::model::TableKind::Units,
+        path: p.path(),
+        workbook: matches!(p, TablePath::Xlsx(..)),
+    }));
     read.extend(a.rules.as_deref().map(Input::Rules));
     read.extend(a.columns.as_deref().map(Input::Columns));
     read.extend(waivers.map(Input::Waivers));
     read.extend(baseline.map(Input::Baseline));
     report::write::refuse_inputs(a.output.as_deref(), &read)?;
-    Ok(located)
+    Ok((located, units))
 }
 
-fn load_data(a: &DataArgs, rules: &mut RuleSet, located: Located) -> Result<crate::model::Dataset> {
+fn load_data(
+    a: &DataArgs,
+    rules: &mut RuleSet,
+    (located, units): (Located, Option<TablePath>),
+) -> Result<crate::model::Dataset> {
     let (columns, spellings) = match &a.columns {
         Some(p) => load::options::read_column_map(p)?,
         None => Default::default(),
@@ -359,6 +376,10 @@ fn load_data(a: &DataArgs, rules: &mut RuleSet, located: Located) -> Result<crat
         p.finish_and_clear();
     }
     let mut data = data?;
+    // SPEC §6: the optional fourth table; without it nothing above changes.
+    if let Some(units) = &units {
+        load::units::add_units(&mut data, units, &opts, &rules.plan.levels)?;
+    }
     data.notices.extend(located.notices);
     Ok(data)
 }
@@ -559,6 +580,20 @@ fn validate(a: DataArgs) -> Result<u8> {
     }
     by_kind.sort();
     // Each table: its name, rows read without error, and the header used for each field.
+    let units_columns: Vec<crate::model::Column> = data.units.as_ref().map_or(Vec::new(), |u| {
+        u.headers
+            .iter()
+            .map(|(h, f)| crate::model::Column {
+                header: h.clone(),
+                field: f.and_then(|name| {
+                    crate::model::UNIT_FIELDS
+                        .iter()
+                        .find(|s| s.name == name)
+                        .map(|s| s.field)
+                }),
+            })
+            .collect()
+    });
     let tables: Vec<(String, usize, String)> = [
         (
             &data.cadres_table.source,
@@ -580,6 +615,14 @@ fn validate(a: DataArgs) -> Result<u8> {
         ),
     ]
     .into_iter()
+    .chain(data.units.as_ref().map(|u| {
+        (
+            &u.source,
+            u.rows.len(),
+            &units_columns,
+            crate::model::TableKind::Units,
+        )
+    }))
     .map(|(source, rows, columns, kind)| {
         let used: Vec<String> = columns
             .iter()

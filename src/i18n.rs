@@ -116,6 +116,19 @@ pub enum Problem {
     UnknownRule {
         rules: std::sync::Arc<[String]>,
     },
+    /// Units (SPEC §6): a name given on an earlier line, which wins.
+    DuplicateUnit {
+        first_line: u32,
+    },
+    /// A `parent` that names no unit.
+    UnknownParent,
+    /// Parents that form a cycle: the units of the cycle, in order.
+    ParentCycle {
+        names: Vec<String>,
+    },
+    /// A cadre's `unit` (missing, or naming no unit) when a units table is loaded.
+    CadreUnitMissing,
+    UnknownUnit,
 }
 
 impl Problem {
@@ -143,6 +156,9 @@ impl Problem {
             FormulaWithoutResult => "formula_without_result",
             BadPeriod => "bad_period",
             UnknownRule { .. } => "unknown_rule",
+            DuplicateUnit { .. } => "duplicate_unit",
+            UnknownParent | UnknownUnit | CadreUnitMissing => "unknown_unit",
+            ParentCycle { .. } => "parent_cycle",
         }
     }
 
@@ -164,6 +180,12 @@ impl Problem {
             ("formula_without_result", Lang::Zh) => "公式没有计算结果",
             ("bad_period", Lang::Zh) => "期间无效",
             ("unknown_rule", Lang::Zh) => "规则不存在",
+            ("duplicate_unit", Lang::Zh) => "工会名称重复",
+            ("unknown_unit", Lang::Zh) => "工会组织表中没有该单位",
+            ("parent_cycle", Lang::Zh) => "上级工会形成循环",
+            ("duplicate_unit", _) => "duplicate unit name",
+            ("unknown_unit", _) => "unit not in the units table",
+            ("parent_cycle", _) => "parents form a cycle",
             ("bad_period", _) => "bad period",
             ("unknown_rule", _) => "unknown rule",
             ("missing_value", _) => "missing value",
@@ -288,6 +310,30 @@ impl Problem {
             }
             (FormulaWithoutResult, Lang::En) => {
                 "a formula saved without its result (the file was written by a program and never calculated): open and save the workbook in Excel, or paste the column as values".into()
+            }
+            (DuplicateUnit { first_line }, Lang::Zh) => format!("工会名称重复，第 {first_line} 行已有，以该行为准"),
+            (DuplicateUnit { first_line }, Lang::En) => {
+                format!("duplicate unit name: line {first_line} has it already and wins")
+            }
+            (UnknownParent, Lang::Zh) => "工会组织表中没有这个上级工会，按无上级处理".into(),
+            (UnknownParent, Lang::En) => "no unit of this name in the units table; read as no parent".into(),
+            (ParentCycle { names }, Lang::Zh) => {
+                format!("上级工会形成循环（{}），按无上级处理", list(names, " → ", true))
+            }
+            (ParentCycle { names }, Lang::En) => {
+                format!("the parents form a cycle ({}); read as no parent", list(names, " → ", false))
+            }
+            (CadreUnitMissing, Lang::Zh) => {
+                "所在单位为空：已给出工会组织表，用到工会组织的规则不检查此人（其他规则照常检查）".into()
+            }
+            (CadreUnitMissing, Lang::En) => {
+                "the unit is empty: with a units table, rules that use units leave this cadre out (other rules check it as before)".into()
+            }
+            (UnknownUnit, Lang::Zh) => {
+                "工会组织表中没有这个单位：用到工会组织的规则不检查此人（其他规则照常检查）".into()
+            }
+            (UnknownUnit, Lang::En) => {
+                "no unit of this name in the units table: rules that use units leave this cadre out (other rules check it as before)".into()
             }
             (UnclosedQuote, Lang::Zh) => "引号从本行开始没有闭合，文件其余部分无法读取".into(),
             (UnclosedQuote, Lang::En) => {

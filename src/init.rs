@@ -1,6 +1,7 @@
 //! `peixun init DIR [--xlsx]`: empty templates with Chinese headers for clerks to
-//! fill — three CSV files in UTF-8 with BOM (so Excel opens them right), or one
-//! workbook with the three sheets and a 说明 sheet explaining every column.
+//! fill — a CSV file per table in UTF-8 with BOM (so Excel opens them right), or one
+//! workbook with a sheet per table and a 说明 sheet explaining every column. The units
+//! table (工会组织, SPEC §6) is optional: left empty, it counts as absent.
 
 use std::path::Path;
 
@@ -38,9 +39,27 @@ fn explain(kind: TableKind, f: &FieldSpec) -> &'static str {
         (TableKind::Attendance, "cadre_id") => "学员在干部名册中的编号",
         (TableKind::Attendance, "class_id") => "培训班表中的班次编号",
         (TableKind::Attendance, "completed") => "是 或 否（已结业/未结业）；留空视为 是",
+        (TableKind::Units, "name") => {
+            "工会组织名称，不可重复；与干部名册的所在单位、培训班的举办单位写法一致"
+        }
+        (TableKind::Units, "parent") => "直接上级工会的名称（须在本表中）；最上级留空",
+        (TableKind::Units, "level") => "基层、县区、市、省、全国 之一",
+        (TableKind::Units, "county") => "所属县区；市直单位填“市直”",
+        (TableKind::Units, "type") => {
+            "如 县区总工会、园区总工会、市直产业工会、乡镇（街道）工会、企业工会"
+        }
         _ => "",
     }
 }
+
+/// The tables a template holds: the three of SPEC §1, then the optional units table
+/// (SPEC §6), which may be left empty.
+const TEMPLATES: [TableKind; 4] = [
+    TableKind::Cadres,
+    TableKind::Classes,
+    TableKind::Attendance,
+    TableKind::Units,
+];
 
 /// The header a template uses for a field: its first Chinese alias.
 fn header(f: &FieldSpec) -> &'static str {
@@ -54,7 +73,7 @@ pub fn init(dir: &Path, xlsx: bool) -> Result<Vec<String>> {
     let names: Vec<String> = if xlsx {
         vec!["台账.xlsx".to_owned()]
     } else {
-        TableKind::ALL
+        TEMPLATES
             .iter()
             .map(|k| format!("{}.csv", k.chinese()))
             .collect()
@@ -74,7 +93,7 @@ pub fn init(dir: &Path, xlsx: bool) -> Result<Vec<String>> {
     if xlsx {
         write_workbook(&dir.join(&names[0]))?;
     } else {
-        for (kind, name) in TableKind::ALL.iter().zip(&names) {
+        for (kind, name) in TEMPLATES.iter().zip(&names) {
             let headers: Vec<&str> = fields_of(*kind).iter().map(header).collect();
             let text = format!("\u{feff}{}\r\n", headers.join(","));
             crate::report::write::write_output(Some(&dir.join(name)), text.as_bytes())?;
@@ -93,7 +112,7 @@ fn write_workbook(path: &Path) -> Result<()> {
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    for kind in TableKind::ALL {
+    for kind in TEMPLATES {
         let ws = wb.add_worksheet();
         ws.set_name(kind.chinese())?;
         for (c, f) in fields_of(kind).iter().enumerate() {
@@ -119,7 +138,7 @@ fn write_workbook(path: &Path) -> Result<()> {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     let mut row = 1;
-    for kind in TableKind::ALL {
+    for kind in TEMPLATES {
         for f in fields_of(kind) {
             ws.write_string(row, 0, kind.chinese())?;
             ws.write_string(row, 1, header(f))?;

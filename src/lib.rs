@@ -18,6 +18,7 @@ pub mod rules;
 pub mod spelling;
 pub mod tables;
 pub mod trace;
+pub mod units;
 pub mod view;
 pub mod waivers;
 

@@ -56,11 +56,16 @@ pub enum Field {
     WaiverReason,
     WaiverApprovedBy,
     WaiverExpiresOn,
+    UnitName,
+    Parent,
+    Level,
+    UnitCounty,
+    UnitType,
 }
 
 impl Field {
     /// How many fields there are, for arrays indexed by field.
-    pub const COUNT: usize = 28;
+    pub const COUNT: usize = 33;
 
     pub fn index(self) -> usize {
         self as usize
@@ -286,12 +291,23 @@ pub const WAIVER_FIELDS: &[FieldSpec] = &[
     ),
 ];
 
+/// SPEC §6, units (the fourth table, optional).
+#[rustfmt::skip]
+pub const UNIT_FIELDS: &[FieldSpec] = &[
+    spec(Field::UnitName, "name", true, &["工会名称", "组织名称", "单位名称"], V::Text),
+    spec(Field::Parent, "parent", false, &["上级工会", "上级组织"], V::Text),
+    spec(Field::Level, "level", false, &["层级", "级别"], V::Level),
+    spec(Field::UnitCounty, "county", false, &["县区", "所属县区"], V::Text),
+    spec(Field::UnitType, "type", false, &["类型", "组织类型"], V::Text),
+];
+
 /// The canonical columns of a table.
 pub fn fields_of(kind: TableKind) -> &'static [FieldSpec] {
     match kind {
         TableKind::Cadres => CADRE_FIELDS,
         TableKind::Classes => CLASS_FIELDS,
         TableKind::Attendance => ATTENDANCE_FIELDS,
+        TableKind::Units => UNIT_FIELDS,
         TableKind::Waivers => WAIVER_FIELDS,
     }
 }
@@ -749,6 +765,8 @@ pub struct Dataset {
     /// Per table (cadres, classes, attendance): non-blank lines passed over above the
     /// header (SPEC §8 "Title lines").
     pub title_lines: [u32; 3],
+    /// The units table (SPEC §6), when one was given with data rows.
+    pub units: Option<crate::units::Units>,
 }
 
 /// The cells one `[values]` mapping changed in one column.

@@ -3,12 +3,15 @@
 
 use std::path::Path;
 
-/// Which of the three input tables.
+/// Which input table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TableKind {
     Cadres,
     Classes,
     Attendance,
+    /// Union organisations (SPEC §6), optional; its data errors sort after the other
+    /// three tables'.
+    Units,
     /// Recorded exemptions (`--waivers`); not part of DATA.
     Waivers,
 }
@@ -22,6 +25,7 @@ impl TableKind {
             TableKind::Cadres => "cadres",
             TableKind::Classes => "classes",
             TableKind::Attendance => "attendance",
+            TableKind::Units => "units",
             TableKind::Waivers => "waivers",
         }
     }
@@ -32,6 +36,7 @@ impl TableKind {
             TableKind::Cadres => "干部名册",
             TableKind::Classes => "培训班",
             TableKind::Attendance => "参训记录",
+            TableKind::Units => "工会组织",
             TableKind::Waivers => "豁免",
         }
     }

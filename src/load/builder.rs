@@ -281,6 +281,11 @@ impl<'l> Builder<'l> {
                 self.report(line, problems);
                 self.waivers.extend(waiver);
             }
+            // SPEC §6: a units row is never left out for a bad value; `units.rs`
+            // reads its values once every row is in.
+            TableKind::Units => {
+                self.store(line, cells);
+            }
             TableKind::Attendance => {}
         }
     }
@@ -368,7 +373,7 @@ impl<'l> Builder<'l> {
         let f = match self.kind {
             TableKind::Cadres => Field::CadreId,
             TableKind::Classes => Field::ClassId,
-            TableKind::Attendance | TableKind::Waivers => return,
+            TableKind::Attendance | TableKind::Units | TableKind::Waivers => return,
         };
         let (_, text) = self.fields(cells).get(f);
         if !text.is_empty() {

@@ -132,7 +132,10 @@ pub fn locate_all(data: &Path, explicit: [Option<PathBuf>; 3]) -> Result<Located
         });
     }
     // A folder whose only table source is one workbook.
-    let books: Vec<&PathBuf> = entries.iter().filter(|p| is_xlsx(p)).collect();
+    let books: Vec<&PathBuf> = entries
+        .iter()
+        .filter(|p| is_xlsx(p) && !names_units(p))
+        .collect();
     if missing.len() == 3 && books.len() == 1 {
         return locate_all(books[0], [None, None, None]);
     }
@@ -310,4 +313,28 @@ fn pick_sheet(sheets: &[String], kind: TableKind) -> Option<String> {
             n == kind.name() || n == kind.chinese()
         })
         .cloned()
+}
+
+/// The names a units file or sheet may have (SPEC §6), exact, case-insensitive. The
+/// by-name rule of SPEC §8 never applies to units.
+pub const NAMES: [&str; 3] = ["units", "工会组织", "组织名册"];
+
+/// Whether a name (a file's stem or a sheet's name) names the units table.
+pub fn is_units_name(name: &str) -> bool {
+    let n = name.trim().to_lowercase();
+    NAMES.contains(&n.as_str())
+}
+
+/// Whether a file is named like the units table (a readable kind of file).
+pub fn names_units(p: &Path) -> bool {
+    let (Some(stem), Some(ext)) = (
+        p.file_stem().and_then(|s| s.to_str()),
+        p.extension().and_then(|s| s.to_str()),
+    ) else {
+        return false;
+    };
+    matches!(
+        ext.to_ascii_lowercase().as_str(),
+        "csv" | "txt" | "tsv" | "xlsx" | "xlsm"
+    ) && is_units_name(stem)
 }

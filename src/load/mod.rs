@@ -22,6 +22,7 @@ pub mod parts;
 pub mod sheetxml;
 pub mod stream;
 pub mod table;
+pub mod units;
 pub mod values;
 pub mod xlsx;
 
@@ -237,6 +238,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         notices,
         value_changes,
         title_lines,
+        units: None,
     })
 }
 

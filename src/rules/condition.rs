@@ -444,6 +444,16 @@ fn is_missing(row: Row<'_>, column: &ColName, env: &Env<'_>) -> bool {
         (Row::Cadre(c), Some(ColumnRef::Field(Field::LeftOn, _))) => {
             c.left_on.is_none_or(|d| d > env.as_of)
         }
+        // SPEC §6: a county or level filled from the cadre's unit was empty as written.
+        (Row::Cadre(c), Some(ColumnRef::Field(f @ (Field::County | Field::UnitLevel), _)))
+            if env
+                .data
+                .units
+                .as_ref()
+                .is_some_and(|u| u.filled(c.row, f == Field::County)) =>
+        {
+            true
+        }
         _ => raw_cell(row, column, env.data).is_empty(),
     }
 }

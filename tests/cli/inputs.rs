@@ -496,7 +496,10 @@ fn init_writes_templates_that_validate_clean() {
     assert_eq!(code, 0, "{out}");
     use calamine::Reader;
     let wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
-    assert_eq!(wb.sheet_names(), ["干部名册", "培训班", "参训记录", "说明"]);
+    assert_eq!(
+        wb.sheet_names(),
+        ["干部名册", "培训班", "参训记录", "工会组织", "说明"]
+    );
 }
 
 /// The committed exports (written by `examples/export_fixtures.rs`) read like the demo.

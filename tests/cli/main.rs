@@ -21,5 +21,6 @@ mod props;
 mod review;
 mod rules_cmd;
 mod texts;
+mod units;
 mod util;
 mod workbooks;
