@@ -47,9 +47,11 @@ pub enum Field {
     EndOn,
     Days,
     Fee,
+    Hours,
     AttCadreId,
     AttClassId,
     Completed,
+    AttHours,
     WaiverRule,
     WaiverSubject,
     WaiverPeriod,
@@ -60,7 +62,7 @@ pub enum Field {
 
 impl Field {
     /// How many fields there are, for arrays indexed by field.
-    pub const COUNT: usize = 28;
+    pub const COUNT: usize = 30;
 
     pub fn index(self) -> usize {
         self as usize
@@ -212,6 +214,13 @@ pub const CLASS_FIELDS: &[FieldSpec] = &[
         &["收费", "收费标准", "费用"],
         V::Number,
     ),
+    spec(
+        Field::Hours,
+        "hours",
+        false,
+        &["学时", "课时", "培训学时"],
+        V::Number,
+    ),
 ];
 
 /// SPEC §1, attendance.
@@ -237,6 +246,13 @@ pub const ATTENDANCE_FIELDS: &[FieldSpec] = &[
         false,
         &["是否结业", "结业"],
         V::Text,
+    ),
+    spec(
+        Field::AttHours,
+        "hours",
+        false,
+        &["学时", "课时", "培训学时", "参训学时", "完成学时"],
+        V::Number,
     ),
 ];
 
@@ -693,6 +709,8 @@ pub struct Class {
     pub days: f64,
     pub fee: f64,
     pub organizer_level: u8,
+    /// `hours` (SPEC §6), when given.
+    pub hours: Option<f64>,
 }
 
 /// A bad row, reported and left out of evaluation (SPEC §1 "Bad input").
@@ -736,6 +754,10 @@ pub struct Dataset {
     /// (cadre index, class index) of attendance marked not completed, in file order:
     /// never counted, only shown as near misses (SPEC §8 `near`).
     pub not_completed: Vec<(u32, u32)>,
+    /// With an attendance `hours` column (SPEC §6): per completed (cadre, class) pair,
+    /// the hours of its first completed row (NaN when that row gives none), sorted by
+    /// pair. Empty without the column, so files without it cost nothing.
+    pub attended_hours: Vec<(u32, u32, f64)>,
     pub data_errors: Vec<DataError>,
     pub id_cols: (usize, usize),
     /// The attendance table's source and columns (its rows are not kept), and how many

@@ -209,19 +209,44 @@ pub enum EvidenceEntry {
         counted: Num,
         late: Option<ClassRef>,
         near: Vec<NearEntry>,
+        /// With `or` (SPEC §6): every measure's total, main first.
+        #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "amounts_map")]
+        amounts: Vec<(&'static str, Num)>,
+        /// When the rule counts hours: the classes counted that had none.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        no_hours: Option<Vec<String>>,
     },
     Quota {
         count: Num,
         min: Option<Num>,
         max: Option<Num>,
         classes: Vec<String>,
-        near: Vec<NearEntry>,
+        /// Not given for `measure = "attendees"` (SPEC §8).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        near: Option<Vec<NearEntry>>,
+        #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "amounts_map")]
+        amounts: Vec<(&'static str, Num)>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        no_hours: Option<Vec<String>>,
     },
     Coverage {
         required: Num,
         count: Num,
         classes: Vec<String>,
         near: Vec<NearEntry>,
+        #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "amounts_map")]
+        amounts: Vec<(&'static str, Num)>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        no_hours: Option<Vec<String>>,
+    },
+    /// A coverage `rate` not reached by a group (SPEC §6).
+    Rate {
+        checked: u64,
+        met: u64,
+        rate_required: Num,
+        /// met / checked, truncated to two decimals.
+        rate: Num,
+        unmet: Vec<String>,
     },
     Forbid {
         class: String,
@@ -260,6 +285,13 @@ impl Serialize for Num {
             s.serialize_f64(n)
         }
     }
+}
+
+fn amounts_map<S: serde::Serializer>(
+    amounts: &[(&'static str, Num)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(amounts.iter().map(|(k, v)| (k, v)))
 }
 
 fn values_map<S: serde::Serializer>(
@@ -714,6 +746,9 @@ fn finding_entry(
             })
             .collect()
     };
+    let amounts = |am: &[(crate::view::Measure, f64)]| -> Vec<(&'static str, Num)> {
+        am.iter().map(|&(m, n)| (m.name(), Num(n))).collect()
+    };
     let evidence = match &f.evidence {
         Evidence::Deadline {
             from,
@@ -721,6 +756,8 @@ fn finding_entry(
             counted,
             late,
             near: ns,
+            amounts: am,
+            no_hours,
             ..
         } => EvidenceEntry::Deadline {
             from: fmt_date(*from),
@@ -728,6 +765,8 @@ fn finding_entry(
             counted: Num(*counted),
             late: late.map(class_ref),
             near: near(ns),
+            amounts: amounts(am),
+            no_hours: no_hours.as_deref().map(ids),
         },
         Evidence::Quota {
             count,
@@ -735,25 +774,46 @@ fn finding_entry(
             max,
             classes,
             near: ns,
+            measure,
+            amounts: am,
+            no_hours,
             ..
         } => EvidenceEntry::Quota {
             count: Num(*count),
             min: min.map(Num),
             max: max.map(Num),
             classes: ids(classes),
-            near: near(ns),
+            near: (*measure != crate::view::Measure::Attendees).then(|| near(ns)),
+            amounts: amounts(am),
+            no_hours: no_hours.as_deref().map(ids),
         },
         Evidence::Coverage {
             required,
             count,
             classes,
             near: ns,
+            amounts: am,
+            no_hours,
             ..
         } => EvidenceEntry::Coverage {
             required: Num(*required),
             count: Num(*count),
             classes: ids(classes),
             near: near(ns),
+            amounts: amounts(am),
+            no_hours: no_hours.as_deref().map(ids),
+        },
+        Evidence::Rate {
+            checked,
+            met,
+            required,
+            unmet,
+        } => EvidenceEntry::Rate {
+            checked: *checked,
+            met: *met,
+            rate_required: Num(f64::from(*required) / 10_000.0),
+            rate: Num(crate::eval::truncated_rate(*met, *checked)),
+            unmet: unmet.clone(),
         },
         Evidence::Forbid { class, values } => {
             let ClassRef { class, date } = class_ref(*class);
