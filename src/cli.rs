@@ -549,7 +549,8 @@ fn validate(a: DataArgs) -> Result<u8> {
     // Binding the rules finds values that look like a rule's word, and columns the
     // rules use that the files lack (SPEC §8): data problems too.
     let _ = rules.bind(&data);
-    let notices = report::notice_entries(data.notices.iter().chain(&rules.notices), a.lang);
+    let notices =
+        report::notices::notice_entries(data.notices.iter().chain(&rules.notices), a.lang);
     let changes: Vec<serde_json::Value> = data
         .value_changes
         .iter()

@@ -229,8 +229,41 @@ fn near_text(
     })
 }
 
-/// A finding's explanation without its near misses.
+/// met / checked truncated (not rounded) to two decimals, as the evidence's `rate`.
+pub fn rate_text(met: u64, checked: u64) -> String {
+    crate::load::cell::number_text(truncated_rate(met, checked))
+}
+
+/// met / checked truncated to two decimals (0.899 is 0.89).
+pub fn truncated_rate(met: u64, checked: u64) -> f64 {
+    if checked == 0 {
+        return 0.0;
+    }
+    let hundredths = u128::from(met) * 100 / u128::from(checked);
+    hundredths as f64 / 100.0
+}
+
+/// A finding's explanation with the totals of every measure when the rule has `or`.
 fn explain(f: &Finding, data: &Dataset, lang: Lang) -> String {
+    let text = explain_main(f, data, lang);
+    let amounts = match &f.evidence {
+        Evidence::Deadline { amounts, .. }
+        | Evidence::Coverage { amounts, .. }
+        | Evidence::Quota { amounts, .. } => amounts.as_slice(),
+        _ => &[],
+    };
+    if amounts.is_empty() {
+        return text;
+    }
+    let list: Vec<String> = amounts.iter().map(|&(m, n)| amount(n, m, lang)).collect();
+    match lang {
+        Lang::Zh => format!("{text}（合计：{}，均未达到）", list.join("、")),
+        Lang::En => format!("{text} (totals: {}; none reached)", list.join(", ")),
+    }
+}
+
+/// A finding's explanation without its near misses or `or` totals.
+fn explain_main(f: &Finding, data: &Dataset, lang: Lang) -> String {
     let class = |i: u32| {
         let c = &data.classes[i as usize];
         (
@@ -308,10 +341,15 @@ fn explain(f: &Finding, data: &Dataset, lang: Lang) -> String {
             measure,
             ..
         } => {
-            let held = if zh {
-                format!("已办 {}", amount(*count, *measure, lang))
-            } else {
-                format!("{} held", amount(*count, *measure, lang))
+            let held = match (measure, zh) {
+                (crate::view::Measure::Attendees, true) => {
+                    format!("参训 {}", amount(*count, *measure, lang))
+                }
+                (crate::view::Measure::Attendees, false) => {
+                    format!("{} attended", amount(*count, *measure, lang))
+                }
+                (_, true) => format!("已办 {}", amount(*count, *measure, lang)),
+                (_, false) => format!("{} held", amount(*count, *measure, lang)),
             };
             match (max, min) {
                 (Some(mx), _) if count > mx => {
@@ -351,26 +389,50 @@ fn explain(f: &Finding, data: &Dataset, lang: Lang) -> String {
             reference,
             ..
         } => {
+            let span_zh = match f.period {
+                Some(y) => format!("{y} 年内"),
+                None => "规划期内".to_owned(),
+            };
+            let span_en = match f.period {
+                Some(y) => format!("in {y}"),
+                None => "in the plan period".to_owned(),
+            };
             if classes.is_empty() {
                 if zh {
-                    format!("规划期内至 {} 没有已结业的培训", fmt_date(*reference))
+                    format!("{span_zh}至 {} 没有已结业的培训", fmt_date(*reference))
                 } else {
                     format!(
-                        "no completed class in the plan period up to {}",
+                        "no completed class {span_en} up to {}",
                         fmt_date(*reference)
                     )
                 }
             } else if zh {
                 format!(
-                    "规划期内仅 {}，需 {}",
+                    "{span_zh}仅 {}，需 {}",
                     amount(*count, *measure, lang),
                     amount(*required, *measure, lang)
                 )
             } else {
                 format!(
-                    "only {} in the plan period, {} required",
+                    "only {} {span_en}, {} required",
                     amount(*count, *measure, lang),
                     amount(*required, *measure, lang)
+                )
+            }
+        }
+        Evidence::Rate {
+            checked,
+            met,
+            required,
+            ..
+        } => {
+            let rate = crate::load::cell::number_text(f64::from(*required) / 10_000.0);
+            let shown = rate_text(*met, *checked);
+            if zh {
+                format!("应参训 {checked} 人，达标 {met} 人，达标率 {shown}，需不低于 {rate}")
+            } else {
+                format!(
+                    "{met} of {checked} checked cadres met it (rate {shown}), at least {rate} required"
                 )
             }
         }

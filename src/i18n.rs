@@ -77,6 +77,7 @@ pub enum Problem {
     NotANumber,
     DaysNotPositive,
     FeeNegative,
+    HoursNegative,
     BadCompleted,
     ScientificId,
     IdLostDigits,
@@ -143,7 +144,7 @@ impl Problem {
             | BareNumberDate { .. }
             | Serial1900Feb29
             | SerialOutOfRange => "bad_date",
-            NotANumber | DaysNotPositive | FeeNegative => "bad_number",
+            NotANumber | DaysNotPositive | FeeNegative | HoursNegative => "bad_number",
             BadCompleted => "bad_completed",
             ScientificId | IdLostDigits => "mangled_id",
             UnknownLevel { .. } => "unknown_level",
@@ -249,6 +250,8 @@ impl Problem {
             (DaysNotPositive, Lang::En) => "days must be greater than 0".into(),
             (FeeNegative, Lang::Zh) => "收费不能为负数".into(),
             (FeeNegative, Lang::En) => "fee must not be negative".into(),
+            (HoursNegative, Lang::Zh) => "学时不能为负数".into(),
+            (HoursNegative, Lang::En) => "hours must not be negative".into(),
             (BadCompleted, Lang::Zh) => "无法识别是否结业（可填 是/否、已结业/未结业、yes/no、1/0）".into(),
             (BadCompleted, Lang::En) => "not a yes/no value (accepted: 是/否, 已结业/未结业, yes/no, y/n, true/false, 1/0)".into(),
             (ScientificId, Lang::Zh) => {

@@ -3,6 +3,7 @@
 //! report → exit code.
 
 pub mod baseline;
+pub mod cells;
 pub mod cli;
 pub mod dates;
 pub mod diag;

@@ -32,11 +32,26 @@ impl Plan {
     }
 }
 
-/// What counts toward a requirement: classes, or their days (`measure = "days"`).
+/// What counts toward a requirement: classes, their days (`measure = "days"`), their
+/// hours (`"hours"`, SPEC §6), or the cadres who attended them (`"attendees"`, quota).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Measure {
     Classes,
     Days,
+    Hours,
+    Attendees,
+}
+
+impl Measure {
+    /// The name a rule file and the evidence's `amounts` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Classes => "classes",
+            Measure::Days => "days",
+            Measure::Hours => "hours",
+            Measure::Attendees => "attendees",
+        }
+    }
 }
 
 /// Words for a measure and an amount: "2 期" / "1.5 天".
@@ -45,8 +60,91 @@ pub fn amount(n: f64, measure: Measure, lang: Lang) -> String {
     match (measure, lang) {
         (Measure::Classes, Lang::Zh) => format!("{num} 期"),
         (Measure::Days, Lang::Zh) => format!("{num} 天"),
+        (Measure::Hours, Lang::Zh) => format!("{num} 学时"),
+        (Measure::Attendees, Lang::Zh) => format!("{num} 人"),
         (Measure::Classes, Lang::En) => format!("{num} class(es)"),
         (Measure::Days, Lang::En) => format!("{num} day(s)"),
+        (Measure::Hours, Lang::En) => format!("{num} hour(s)"),
+        (Measure::Attendees, Lang::En) => format!("{num} attendee(s)"),
+    }
+}
+
+/// An amount a rule asks for: the main `measure` and `min`, and the `or` alternatives
+/// (SPEC §6 "12 days or 90 hours").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Requirement {
+    pub measure: Measure,
+    pub min: f64,
+    pub or: Vec<(Measure, f64)>,
+}
+
+impl Requirement {
+    /// Does the rule count by this measure, as its main one or an alternative?
+    pub fn uses(&self, m: Measure) -> bool {
+        self.measure == m || self.or.iter().any(|&(x, _)| x == m)
+    }
+
+    /// Met when the main amount or any alternative is reached.
+    pub fn met(&self, t: &Tally) -> bool {
+        t.get(self.measure) >= self.min || self.or.iter().any(|&(m, n)| t.get(m) >= n)
+    }
+
+    /// The totals the evidence's `amounts` gives: every measure's, main first; none
+    /// without `or`.
+    pub fn amounts(&self, t: &Tally) -> Vec<(Measure, f64)> {
+        if self.or.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![(self.measure, t.get(self.measure))];
+        for &(m, _) in &self.or {
+            if !out.iter().any(|&(x, _)| x == m) {
+                out.push((m, t.get(m)));
+            }
+        }
+        out
+    }
+
+    /// The alternatives in words: "，或 90 学时" / " or 90 hour(s)".
+    pub fn alternatives(&self, lang: Lang) -> String {
+        self.or
+            .iter()
+            .map(|&(m, n)| format!("{}{}", lang.pick("或 ", " or "), amount(n, m, lang)))
+            .collect()
+    }
+}
+
+/// The totals of one subject by each measure a rule counts by.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    pub classes: f64,
+    pub days: f64,
+    pub hours: f64,
+    /// Classes counted for hours that have none (SPEC §6 `no_hours`).
+    pub no_hours: Vec<u32>,
+}
+
+impl Tally {
+    /// Adds a class (attended by `cadre`, when one is the subject) for the measures
+    /// `req` uses: days and hours are summed only when asked for.
+    pub fn add(&mut self, cx: &Context<'_>, cadre: Option<u32>, k: u32, req: &Requirement) {
+        self.classes += 1.0;
+        if req.uses(Measure::Days) {
+            self.days = tidy(self.days + cx.class(k).days);
+        }
+        if req.uses(Measure::Hours) {
+            match cx.hours(cadre, k) {
+                Some(h) => self.hours = tidy(self.hours + h),
+                None => self.no_hours.push(k),
+            }
+        }
+    }
+
+    pub fn get(&self, m: Measure) -> f64 {
+        match m {
+            Measure::Classes | Measure::Attendees => self.classes,
+            Measure::Days => self.days,
+            Measure::Hours => self.hours,
+        }
     }
 }
 
@@ -107,6 +205,10 @@ pub enum Evidence {
         late: Option<u32>,
         measure: Measure,
         near: Vec<Near>,
+        /// With `or`: every measure's total, main first (SPEC §6 `amounts`).
+        amounts: Vec<(Measure, f64)>,
+        /// When the rule counts hours: the classes that had none.
+        no_hours: Option<Vec<u32>>,
     },
     Quota {
         count: f64,
@@ -117,6 +219,8 @@ pub enum Evidence {
         period_start: NaiveDate,
         period_end: NaiveDate,
         near: Vec<Near>,
+        amounts: Vec<(Measure, f64)>,
+        no_hours: Option<Vec<u32>>,
     },
     Coverage {
         required: f64,
@@ -125,6 +229,17 @@ pub enum Evidence {
         measure: Measure,
         reference: NaiveDate,
         near: Vec<Near>,
+        amounts: Vec<(Measure, f64)>,
+        no_hours: Option<Vec<u32>>,
+    },
+    /// A coverage rate not reached by a group (SPEC §6 `rate`).
+    Rate {
+        checked: u64,
+        met: u64,
+        /// `rate` as written, in ten-thousandths.
+        required: u32,
+        /// The unmet cadres' ids, first 200, in code-point order.
+        unmet: Vec<String>,
     },
     Forbid {
         class: u32,
@@ -372,9 +487,25 @@ impl<'a> Context<'a> {
     /// A class's contribution to an amount: 1, or its days.
     pub fn weight(&self, class: u32, measure: Measure) -> f64 {
         match measure {
-            Measure::Classes => 1.0,
+            Measure::Classes | Measure::Attendees => 1.0,
             Measure::Days => self.class(class).days,
+            Measure::Hours => self.class(class).hours.unwrap_or(0.0),
         }
+    }
+
+    /// SPEC §6 `hours`: the attendance row's hours when given (the cadre's first
+    /// completed row at the class), else the class's; `None` when neither gives any.
+    /// Without a cadre (a quota), the class's.
+    pub fn hours(&self, cadre: Option<u32>, class: u32) -> Option<f64> {
+        if let Some(c) = cadre {
+            let rows = &self.data.attended_hours;
+            if let Ok(i) = rows.binary_search_by(|&(a, k, _)| (a, k).cmp(&(c, class)))
+                && !rows[i].2.is_nan()
+            {
+                return Some(rows[i].2);
+            }
+        }
+        self.class(class).hours
     }
 }
 

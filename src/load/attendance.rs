@@ -31,6 +31,9 @@ pub struct Attendance<'a> {
     pub attended: Vec<(u32, u32)>,
     /// (cadre index, class index) of attendance not completed (SPEC §8 `near`).
     pub not_completed: Vec<(u32, u32)>,
+    /// With an `hours` column (SPEC §6): (cadre, class, line, hours or NaN) of each
+    /// completed row; empty without the column.
+    pub hours: Vec<(u32, u32, u32, f64)>,
     /// Rows read without error.
     pub rows_ok: usize,
     /// Whether the cadres and the classes tables lost rows that may hold an id (a quote
@@ -54,6 +57,8 @@ struct Pending {
     len: u32,
     class: Option<u32>,
     completed: Option<bool>,
+    /// `hours` as given (NaN when empty or when the file has no such column).
+    hours: f64,
 }
 
 /// Rows looked up together.
@@ -89,6 +94,7 @@ impl<'a> Attendance<'a> {
             classes,
             attended: Vec::new(),
             not_completed: Vec::new(),
+            hours: Vec::new(),
             rows_ok: 0,
             incomplete: (lost_ids(cadres), lost_ids(classes)),
             batch: Vec::with_capacity(BATCH),
@@ -115,6 +121,18 @@ impl<'a> Attendance<'a> {
         let class_ok = id_field(Field::AttClassId, c, &class_text, &mut problems);
         let (c, t) = row.get(Field::Completed);
         let completed = completed_field(c, &t, &mut problems);
+        // Only a file with an `hours` column pays for reading it.
+        let hours = if row.cols[Field::AttHours.index()].is_some() {
+            super::fields::hours_field(Field::AttHours, &row, &mut problems).unwrap_or(f64::NAN)
+        } else {
+            f64::NAN
+        };
+        // A bad `hours` leaves the row out (-1 marks it; its ids are still checked).
+        let hours = if problems.iter().any(|p| p.0 == Field::AttHours) {
+            -1.0
+        } else {
+            hours
+        };
         self.b.report(line, problems);
         let class = if !class_ok {
             None
@@ -138,6 +156,7 @@ impl<'a> Attendance<'a> {
                 len: cadre_text.len() as u32,
                 class,
                 completed,
+                hours,
             });
             if self.batch.len() >= BATCH {
                 self.flush();
@@ -165,10 +184,15 @@ impl<'a> Attendance<'a> {
                 Some(slot) => self.settle(slot, text, Field::AttCadreId, p.line),
                 None => self.resolve(text, Field::AttCadreId, p.line),
             };
-            if let (Some(c), Some(k), Some(done)) = (cadre, p.class, p.completed) {
+            if let (Some(c), Some(k), Some(done)) = (cadre, p.class, p.completed)
+                && (p.hours.is_nan() || p.hours >= 0.0)
+            {
                 self.rows_ok += 1;
                 if done {
                     self.attended.push((c, k));
+                    if self.b.col(Field::AttHours).is_some() {
+                        self.hours.push((c, k, p.line, p.hours));
+                    }
                 } else {
                     self.not_completed.push((c, k));
                 }

@@ -93,6 +93,7 @@ pub fn class(
     if fee.is_some_and(|f| f < 0.0) {
         problems.push((Field::Fee, t.to_string(), Problem::FeeNegative));
     }
+    let hours = hours_field(Field::Hours, row, problems);
     if let (Some(s), Some(e)) = (start, end)
         && e < s
     {
@@ -113,11 +114,23 @@ pub fn class(
                 days,
                 fee: fee.unwrap_or(0.0),
                 organizer_level,
+                hours,
             })
         }
         _ => None,
     };
     (class, id_ok)
+}
+
+/// An `hours` cell (SPEC §6): a number ≥ 0, `None` when empty.
+pub fn hours_field(f: Field, row: &RowCells<'_, '_>, problems: &mut Problems) -> Option<f64> {
+    let (c, t) = row.get(f);
+    let hours = number_field(f, c, &t, problems);
+    if hours.is_some_and(|h| h < 0.0) {
+        problems.push((f, t.to_string(), Problem::HoursNegative));
+        return None;
+    }
+    hours
 }
 
 /// A waiver read without error (`--waivers`).

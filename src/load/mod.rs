@@ -141,6 +141,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     ];
     let mut attended = Vec::new();
     let mut not_completed = Vec::new();
+    let mut hours = Vec::new();
     let mut att_errors = Vec::new();
     let attendance = match atts.first() {
         Some(a) => (
@@ -163,6 +164,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     for a in atts {
         attended.extend(a.attended);
         not_completed.extend(a.not_completed);
+        hours.extend(a.hours);
         att_errors.extend(a.b.errors);
         add_mapped(&mut att_mapped, a.b.mapped);
         for n in a.b.notices {
@@ -214,6 +216,11 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
             &mut value_changes,
         );
     }
+    // SPEC §6: the same cadre and class twice counts once, with the first completed
+    // row's hours.
+    hours.sort_unstable_by_key(|&(c, k, line, _)| (c, k, line));
+    hours.dedup_by_key(|&mut (c, k, _, _)| (c, k));
+    let attended_hours = hours.into_iter().map(|(c, k, _, h)| (c, k, h)).collect();
     let mut data_errors = cadres.errors;
     data_errors.extend(classes.errors);
     data_errors.extend(att_errors);
@@ -232,6 +239,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         classes: classes.classes,
         attended,
         not_completed,
+        attended_hours,
         data_errors,
         id_cols,
         attendance,

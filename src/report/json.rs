@@ -119,6 +119,8 @@ mod tests {
                 count: super::super::Num(0.5),
                 classes: vec!["K1".into(); i % 2],
                 near: Vec::new(),
+                amounts: Vec::new(),
+                no_hours: None,
             },
             waiver: None,
             change: None,

@@ -7,6 +7,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod notices;
 pub mod table;
 pub mod words;
 pub mod write;
@@ -19,10 +20,10 @@ use serde::Serialize;
 use crate::dates::fmt_date;
 use crate::eval::{Evaluation, message};
 use crate::i18n::Lang;
-use crate::model::{Dataset, TableKind};
-use crate::notice::{Detail, Notice};
+use crate::model::Dataset;
 use crate::rules::{RuleSet, Severity};
 use crate::view::{Evidence, Failed, Finding, Near, Status};
+use notices::{NoticeEntry, notice_entries};
 
 /// What makes `check` exit 1 (`--fail-on`); data errors always do.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -219,19 +220,44 @@ pub enum EvidenceEntry {
         counted: Num,
         late: Option<ClassRef>,
         near: Vec<NearEntry>,
+        /// With `or` (SPEC §6): every measure's total, main first.
+        #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "amounts_map")]
+        amounts: Vec<(&'static str, Num)>,
+        /// When the rule counts hours: the classes counted that had none.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        no_hours: Option<Vec<String>>,
     },
     Quota {
         count: Num,
         min: Option<Num>,
         max: Option<Num>,
         classes: Vec<String>,
-        near: Vec<NearEntry>,
+        /// Not given for `measure = "attendees"` (SPEC §8).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        near: Option<Vec<NearEntry>>,
+        #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "amounts_map")]
+        amounts: Vec<(&'static str, Num)>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        no_hours: Option<Vec<String>>,
     },
     Coverage {
         required: Num,
         count: Num,
         classes: Vec<String>,
         near: Vec<NearEntry>,
+        #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "amounts_map")]
+        amounts: Vec<(&'static str, Num)>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        no_hours: Option<Vec<String>>,
+    },
+    /// A coverage `rate` not reached by a group (SPEC §6).
+    Rate {
+        checked: u64,
+        met: u64,
+        rate_required: Num,
+        /// met / checked, truncated to two decimals.
+        rate: Num,
+        unmet: Vec<String>,
     },
     Forbid {
         class: String,
@@ -270,6 +296,13 @@ impl Serialize for Num {
             s.serialize_f64(n)
         }
     }
+}
+
+fn amounts_map<S: serde::Serializer>(
+    amounts: &[(&'static str, Num)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(amounts.iter().map(|(k, v)| (k, v)))
 }
 
 fn values_map<S: serde::Serializer>(
@@ -368,117 +401,6 @@ pub struct DataErrorEntry {
     pub column: Option<String>,
     pub value: Option<String>,
     pub reason: String,
-}
-
-/// One entry of `notices` (SPEC §8).
-#[derive(Clone, Debug, Serialize)]
-pub struct NoticeEntry {
-    pub kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub table: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<String>,
-    /// The column's header as written, where it differs from `column`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub header: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    pub count: u64,
-    pub message: String,
-    pub examples: Vec<ExampleEntry>,
-    /// `after_as_of`: the latest date left out and its line.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest: Option<LatestEntry>,
-    /// `title_lines`: the line the header was found on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub header_line: Option<u32>,
-    /// `variant_value`: the word of a rule the value resembles.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resembles: Option<String>,
-    /// `column_absent`: the rules that use the column.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<String>>,
-    /// `by_name`, `sheet`, `title_lines`, `empty_table`: the file the table was read from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
-}
-
-/// A row a notice points to.
-#[derive(Clone, Debug, Serialize)]
-pub struct ExampleEntry {
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
-    pub line: u32,
-    pub value: Option<String>,
-}
-
-/// `latest` of an `after_as_of` notice.
-#[derive(Clone, Debug, Serialize)]
-pub struct LatestEntry {
-    pub date: String,
-    pub line: u32,
-}
-
-/// The notices of a run as report entries, sorted by kind, table, column, value.
-pub fn notice_entries<'n>(
-    notices: impl Iterator<Item = &'n Notice>,
-    lang: Lang,
-) -> Vec<NoticeEntry> {
-    let mut all: Vec<&Notice> = notices.collect();
-    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    all.into_iter()
-        .map(|n| {
-            let (file, sheet) = match &n.detail {
-                Detail::From(s) | Detail::Header { from: s, .. } => {
-                    (Some(s.file.clone()), s.sheet.clone())
-                }
-                _ => (None, None),
-            };
-            NoticeEntry {
-                kind: n.kind.as_str(),
-                table: n.table.map(TableKind::name),
-                column: n.column.clone(),
-                header: n.header.clone().filter(|h| Some(h) != n.column.as_ref()),
-                value: n.value.clone(),
-                count: n.count,
-                message: n.message(lang),
-                examples: n
-                    .examples
-                    .iter()
-                    .map(|e| ExampleEntry {
-                        file: e.source.file.clone(),
-                        sheet: e.source.sheet.clone(),
-                        line: e.line,
-                        value: e.value.clone(),
-                    })
-                    .collect(),
-                latest: match &n.detail {
-                    Detail::Latest { date, line } => Some(LatestEntry {
-                        date: fmt_date(*date),
-                        line: *line,
-                    }),
-                    _ => None,
-                },
-                header_line: match &n.detail {
-                    Detail::Header { line, .. } => Some(*line),
-                    _ => None,
-                },
-                resembles: match &n.detail {
-                    Detail::Resembles(w) => Some(w.clone()),
-                    _ => None,
-                },
-                rules: match &n.detail {
-                    Detail::Rules(r) => Some(r.clone()),
-                    _ => None,
-                },
-                file,
-                sheet,
-            }
-        })
-        .collect()
 }
 
 /// The whole report, in the shape of SPEC §4.
@@ -727,6 +649,9 @@ fn finding_entry(
             })
             .collect()
     };
+    let amounts = |am: &[(crate::view::Measure, f64)]| -> Vec<(&'static str, Num)> {
+        am.iter().map(|&(m, n)| (m.name(), Num(n))).collect()
+    };
     let evidence = match &f.evidence {
         Evidence::Deadline {
             from,
@@ -734,6 +659,8 @@ fn finding_entry(
             counted,
             late,
             near: ns,
+            amounts: am,
+            no_hours,
             ..
         } => EvidenceEntry::Deadline {
             from: fmt_date(*from),
@@ -741,6 +668,8 @@ fn finding_entry(
             counted: Num(*counted),
             late: late.map(class_ref),
             near: near(ns),
+            amounts: amounts(am),
+            no_hours: no_hours.as_deref().map(ids),
         },
         Evidence::Quota {
             count,
@@ -748,25 +677,46 @@ fn finding_entry(
             max,
             classes,
             near: ns,
+            measure,
+            amounts: am,
+            no_hours,
             ..
         } => EvidenceEntry::Quota {
             count: Num(*count),
             min: min.map(Num),
             max: max.map(Num),
             classes: ids(classes),
-            near: near(ns),
+            near: (*measure != crate::view::Measure::Attendees).then(|| near(ns)),
+            amounts: amounts(am),
+            no_hours: no_hours.as_deref().map(ids),
         },
         Evidence::Coverage {
             required,
             count,
             classes,
             near: ns,
+            amounts: am,
+            no_hours,
             ..
         } => EvidenceEntry::Coverage {
             required: Num(*required),
             count: Num(*count),
             classes: ids(classes),
             near: near(ns),
+            amounts: amounts(am),
+            no_hours: no_hours.as_deref().map(ids),
+        },
+        Evidence::Rate {
+            checked,
+            met,
+            required,
+            unmet,
+        } => EvidenceEntry::Rate {
+            checked: *checked,
+            met: *met,
+            rate_required: Num(f64::from(*required) / 10_000.0),
+            rate: Num(crate::eval::truncated_rate(*met, *checked)),
+            unmet: unmet.clone(),
         },
         Evidence::Forbid { class, values } => {
             let ClassRef { class, date } = class_ref(*class);

@@ -5,11 +5,12 @@
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::Change;
+use super::notices::NoticeEntry;
 use super::words::{
     change_word, changes_text, examples_text, is_alert, notices_word, one_line, status_word,
     totals_text,
 };
-use super::{DataErrorEntry, NoticeEntry, Report};
+use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
 use crate::view::Status;
 

@@ -2,7 +2,8 @@
 //! statuses, severities, baseline changes, counted headings, and the cleaning of cell
 //! text (control characters, text a spreadsheet would take for a formula).
 
-use super::{Change, ExampleEntry, FindingEntry, Summary};
+use super::notices::ExampleEntry;
+use super::{Change, FindingEntry, Summary};
 use crate::i18n::Lang;
 use crate::rules::Severity;
 use crate::view::Status;

@@ -2,13 +2,15 @@
 //! one of their dates (SPEC §5).
 
 use super::condition::{ColName, Conditions, Env, Row};
-use super::keys::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
+use super::keys::{
+    Keys, Refs, alternatives, amount, cadre_column, conditions_key, measure, string,
+};
 use super::{RuleKind, RuleMeta};
 use crate::diag::Diagnostic;
 use crate::i18n::Lang;
 use crate::model::{Field, Span, TableKind, ValueType};
-use crate::view::{Context, Evidence, Outcomes, tidy, unmet_status};
-use crate::view::{Measure, Plan};
+use crate::view::{Context, Evidence, Outcomes, unmet_status};
+use crate::view::{Measure, Plan, Requirement, Tally};
 
 crate::explained_kind! {
     /// deadline — each cadre matching `who` must attend at least `min` (default 1)
@@ -16,15 +18,17 @@ crate::explained_kind! {
     /// date named by `from`. `within` is `Ny`, `Nm` (same day N months later, clamped to
     /// the month's end) or `Nd`. Due date: D + `within`. Cadres whose D is missing or
     /// after the as-of date are not checked; nor are cadres who left on or before the due
-    /// date. `measure = "days"` counts days instead of classes. Not met: pending through
-    /// the due date, a violation after it. Subject: the cadre.
+    /// date. `measure = "days"` counts days instead of classes; `measure = "hours"` sums
+    /// hours (the attendance row's, else the class's, else 0 and the class is listed
+    /// under `no_hours`). `or = [ { measure = "hours", min = 90 } ]` gives alternative
+    /// amounts: met when the main amount or any alternative is reached. Not met: pending
+    /// through the due date, a violation after it. Subject: the cadre.
     pub struct Deadline {
         who: Conditions,
         from: ColName,
         within: Span,
         class: Conditions,
-        min: f64,
-        measure: Measure,
+        req: Requirement,
     }
 }
 
@@ -35,8 +39,9 @@ pub fn parse(
 ) -> Option<Box<dyn RuleKind>> {
     let who = conditions_key(k, "who", TableKind::Cadres, Refs::None, plan, diags);
     let class = conditions_key(k, "class", TableKind::Classes, Refs::Cadre, plan, diags);
-    let measure = measure(k, diags);
+    let measure = measure(k, false, diags);
     let min = amount(k, "min", measure, false, diags).map_or(1.0, |(n, _)| n);
+    let or = alternatives(k, diags).map(|a| a.0).unwrap_or_default();
     let span = k.span.clone();
     let from = match cadre_column(k, "from", Some(ValueType::Date), diags) {
         Some(c) => Some(c),
@@ -77,8 +82,7 @@ pub fn parse(
         from: from?,
         within: within?,
         class,
-        min,
-        measure,
+        req: Requirement { measure, min, or },
     }))
 }
 
@@ -106,7 +110,7 @@ impl RuleKind for Deadline {
             if left.is_some_and(|l| l <= due) {
                 continue;
             }
-            let mut counted = 0.0;
+            let mut tally = Tally::default();
             let mut late = None;
             for &k in cx.attended(ci) {
                 let class = cx.class(k);
@@ -117,22 +121,24 @@ impl RuleKind for Deadline {
                     continue;
                 }
                 if class.start_on <= due {
-                    counted = tidy(counted + cx.weight(k, self.measure));
+                    tally.add(cx, Some(ci), k, &self.req);
                 } else {
                     late = Some(k);
                 }
             }
-            if counted >= self.min {
+            if self.req.met(&tally) {
                 out.met_cadre(ci);
             } else {
                 let subject = cx.data.cadre_id(cadre).to_owned();
                 let evidence = Evidence::Deadline {
                     from: d,
-                    required: self.min,
-                    counted,
+                    required: self.req.min,
+                    counted: tally.get(self.req.measure),
                     late,
-                    measure: self.measure,
+                    measure: self.req.measure,
                     near: super::near::attended(cx, ci, &self.class, &env, d, due),
+                    amounts: self.req.amounts(&tally),
+                    no_hours: self.req.uses(Measure::Hours).then_some(tally.no_hours),
                 };
                 out.finding(
                     subject,
@@ -147,7 +153,11 @@ impl RuleKind for Deadline {
     }
 
     fn describe(&self, lang: Lang, plan: &Plan) -> String {
-        let need = crate::view::amount(self.min, self.measure, lang);
+        let need = format!(
+            "{}{}",
+            crate::view::amount(self.req.min, self.req.measure, lang),
+            self.req.alternatives(lang)
+        );
         match lang {
             Lang::Zh => format!(
                 "对象：{}的干部。要求：自 {} 起 {} 内（含首尾两日）参加并结业至少 {need}符合条件的培训；培训须满足：{}。截止日为 {} 加 {}。",

@@ -56,6 +56,7 @@ impl<'t, 'i> Keys<'t, 'i> {
                     .filter(|(d, a)| *d <= 2 && *d * 3 <= a.len())
                     .min()
                     .map(|(_, a)| format!("; did you mean `{a}`?"))
+                    .or_else(|| elsewhere(name).map(|w| format!("; {w}")))
                     .unwrap_or_default();
                 diags.push(Diagnostic::new(
                     k.span(),
@@ -68,6 +69,18 @@ impl<'t, 'i> Keys<'t, 'i> {
             }
         }
     }
+}
+
+/// Where a key of another kind belongs (SPEC §6), for an unknown key's message.
+fn elsewhere(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "rate" => "`rate` is taken only by coverage rules",
+        "or" => "`or` is taken only by deadline, coverage and quota rules",
+        "every" => "`every` is taken only by quota and coverage rules",
+        "group_by" => "`group_by` is taken only by quota and coverage rules",
+        "who" => "`who` is not taken here (a quota takes it only with measure = \"attendees\")",
+        _ => return None,
+    })
 }
 
 /// A TOML value's type in words.
@@ -417,22 +430,148 @@ fn comparison(
     }
 }
 
-/// `measure = "classes" | "days"`.
-pub fn measure(k: &mut Keys<'_, '_>, diags: &mut Vec<Diagnostic>) -> Measure {
+/// `measure = "classes" | "days" | "hours"`, and `"attendees"` where `attendees` allows it
+/// (quota only, SPEC §6).
+pub fn measure(k: &mut Keys<'_, '_>, attendees: bool, diags: &mut Vec<Diagnostic>) -> Measure {
     match k.take("measure") {
-        Some(v) => match string(v, "`measure`", diags).as_deref() {
-            Some("days") => Measure::Days,
-            Some("classes") | None => Measure::Classes,
-            Some(other) => {
-                diags.push(Diagnostic::new(
-                    v.span(),
-                    format!("unknown measure `{other}` (accepted: classes, days)"),
-                ));
-                Measure::Classes
-            }
-        },
+        Some(v) => measure_value(v, attendees, diags).unwrap_or(Measure::Classes),
         None => Measure::Classes,
     }
+}
+
+fn measure_value(v: &Val<'_>, attendees: bool, diags: &mut Vec<Diagnostic>) -> Option<Measure> {
+    match string(v, "`measure`", diags).as_deref() {
+        Some("days") => Some(Measure::Days),
+        Some("hours") => Some(Measure::Hours),
+        Some("classes") => Some(Measure::Classes),
+        Some("attendees") if attendees => Some(Measure::Attendees),
+        Some("attendees") => {
+            diags.push(Diagnostic::new(
+                v.span(),
+                "`measure = \"attendees\"` is taken only by a quota rule, and not inside `or` (accepted here: classes, days, hours)",
+            ));
+            None
+        }
+        Some(other) => {
+            diags.push(Diagnostic::new(
+                v.span(),
+                format!(
+                    "unknown measure `{other}` (accepted: classes, days, hours{})",
+                    if attendees { ", attendees" } else { "" }
+                ),
+            ));
+            None
+        }
+        None => None,
+    }
+}
+
+/// The `or` alternatives read, and where `or` is written.
+pub type Alternatives = (Vec<(Measure, f64)>, Range<usize>);
+
+/// `or = [ { measure = "hours", min = 90 } ]` (SPEC §6): alternative amounts, each with
+/// `measure` (classes, days or hours) and `min`.
+pub fn alternatives(k: &mut Keys<'_, '_>, diags: &mut Vec<Diagnostic>) -> Option<Alternatives> {
+    let v = k.take("or")?;
+    let DeValue::Array(items) = v.get_ref() else {
+        diags.push(type_error(
+            v.span(),
+            "`or`",
+            "an array of tables such as [ { measure = \"hours\", min = 90 } ]",
+            v.get_ref(),
+        ));
+        return None;
+    };
+    if items.is_empty() {
+        diags.push(Diagnostic::new(
+            v.span(),
+            "`or` lists no alternative: write [ { measure = \"hours\", min = 90 } ] or leave it out",
+        ));
+    }
+    let mut out = Vec::new();
+    for it in items.iter() {
+        let DeValue::Table(t) = it.get_ref() else {
+            diags.push(type_error(
+                it.span(),
+                "each of `or`",
+                "a table such as { measure = \"hours\", min = 90 }",
+                it.get_ref(),
+            ));
+            continue;
+        };
+        let mut ik = Keys::new(t, it.span(), "an `or` alternative".into());
+        let m = match ik.take("measure") {
+            Some(mv) => measure_value(mv, false, diags),
+            None => {
+                diags.push(Diagnostic::new(
+                    it.span(),
+                    "an `or` alternative needs `measure` (classes, days or hours)",
+                ));
+                None
+            }
+        };
+        let min = amount(&mut ik, "min", m.unwrap_or(Measure::Days), false, diags);
+        if min.is_none() && ik.take("min").is_none() {
+            diags.push(Diagnostic::new(
+                it.span(),
+                "an `or` alternative needs `min`",
+            ));
+        }
+        ik.finish(&["measure", "min"], diags);
+        if let (Some(m), Some((n, _))) = (m, min) {
+            out.push((m, n));
+        }
+    }
+    Some((out, v.span()))
+}
+
+/// `rate = 0.9` (SPEC §6): in (0, 1], at most 4 decimal places, kept exactly as written
+/// in ten-thousandths.
+pub fn rate(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+    let text = match v.get_ref() {
+        DeValue::Integer(i) => i.as_str().replace('_', ""),
+        DeValue::Float(f) => f.as_str().replace('_', ""),
+        other => {
+            diags.push(type_error(
+                v.span(),
+                "`rate`",
+                "a number such as 0.9",
+                other,
+            ));
+            return None;
+        }
+    };
+    let bad = |diags: &mut Vec<Diagnostic>, why: &str| {
+        diags.push(Diagnostic::new(
+            v.span(),
+            format!("`rate = {text}`: {why}; write a decimal above 0 and at most 1, with at most 4 decimal places (e.g. 0.9, 0.955)"),
+        ));
+        None
+    };
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let whole = whole.strip_prefix('+').unwrap_or(whole);
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return bad(diags, "not a plain decimal");
+    }
+    if frac.len() > 4 {
+        return bad(diags, "more than 4 decimal places");
+    }
+    let w: u64 = match whole.parse() {
+        Ok(w) if w <= 1 => w,
+        _ => return bad(diags, "more than 1"),
+    };
+    let f: u64 = format!("{frac:0<4}").parse().unwrap_or(0);
+    let scaled = w * 10_000 + f;
+    if scaled == 0 {
+        return bad(diags, "not above 0");
+    }
+    if scaled > 10_000 {
+        return bad(diags, "more than 1");
+    }
+    Some(scaled as u32)
 }
 
 /// `min`/`max` amounts: > 0 for `min` of deadline/coverage; whole numbers when counting classes.

@@ -6,16 +6,16 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate};
 
 use super::condition::{ColName, Conditions, Env, Row, Test};
-use super::keys::{Keys, Refs, amount, cadre_column, conditions_key, measure, string};
+use super::keys::{
+    Keys, Refs, alternatives, amount, cadre_column, conditions_key, measure, string,
+};
 use super::{RuleKind, RuleMeta};
 use crate::dates::{year_end, year_start};
 use crate::diag::Diagnostic;
 use crate::i18n::Lang;
 use crate::model::{ColumnRef, TableKind};
-use crate::view::{
-    Context, Evidence, Failed, MAX_NEAR, Near, Outcomes, Status, tidy, unmet_status,
-};
-use crate::view::{Measure, Plan};
+use crate::view::{Context, Evidence, Failed, MAX_NEAR, Near, Outcomes, Status, unmet_status};
+use crate::view::{Measure, Plan, Requirement, Tally};
 
 /// `every`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,15 +33,22 @@ crate::explained_kind! {
     /// `every = "year"` (each calendar year of the plan up to the as-of year, due the
     /// period's last day) or `every = "plan"` (one period, due the plan's end). Above
     /// `max`: a violation at once, dated by the class that went over. Below `min`:
-    /// pending until due, a violation after.
+    /// pending until due, a violation after. `measure = "hours"` sums the classes'
+    /// `hours` (a class without any counts 0 and is listed under `no_hours`); `or` (with
+    /// `min` only) gives alternative amounts. `measure = "attendees"` counts instead the
+    /// distinct cadres matching `who` (with `group_by`, whose column equals the subject)
+    /// who completed a class matching `class` dated in the period; cadres appointed after
+    /// the as-of date do not count, other office dates do not matter.
     pub struct Quota {
         group_by: Option<ColName>,
         groups: Vec<String>,
         every: Every,
         class: Conditions,
+        who: Conditions,
         min: Option<f64>,
         max: Option<f64>,
         measure: Measure,
+        or: Vec<(Measure, f64)>,
     }
 }
 
@@ -71,31 +78,39 @@ pub fn parse(
         },
         None => Vec::new(),
     };
-    let every = match k.take("every") {
-        Some(v) => match string(v, "`every`", diags).as_deref() {
-            Some("year") => Some(Every::Year),
-            Some("plan") => Some(Every::Plan),
-            Some(other) => {
-                diags.push(Diagnostic::new(
-                    v.span(),
-                    format!("unknown period `{other}` for `every` (accepted: year, plan)"),
-                ));
-                None
-            }
-            None => None,
-        },
-        None => {
-            diags.push(Diagnostic::new(
-                span.clone(),
-                format!("{} needs `every` (\"year\" or \"plan\")", k.what),
-            ));
-            None
-        }
-    };
+    let every = every_key(k, true, diags);
     let class = conditions_key(k, "class", TableKind::Classes, Refs::Group, plan, diags);
-    let measure = measure(k, diags);
+    let measure = measure(k, true, diags);
+    let who = if measure == Measure::Attendees {
+        conditions_key(k, "who", TableKind::Cadres, Refs::None, plan, diags)
+    } else {
+        if let Some(v) = k.take("who") {
+            diags.push(Diagnostic::new(
+                v.span(),
+                "a quota takes `who` only with `measure = \"attendees\"` (it counts classes, not cadres)",
+            ));
+        }
+        Conditions::default()
+    };
     let min = amount(k, "min", measure, true, diags);
     let max = amount(k, "max", measure, true, diags);
+    let or = alternatives(k, diags);
+    if let Some((_, span)) = &or {
+        if max.is_some() {
+            diags.push(Diagnostic::new(
+                span.clone(),
+                "`or` cannot be used with `max`: alternatives only say when a minimum is reached",
+            ));
+        } else if min.is_none() {
+            diags.push(Diagnostic::new(span.clone(), "`or` needs `min`"));
+        }
+        if measure == Measure::Attendees {
+            diags.push(Diagnostic::new(
+                span.clone(),
+                "`or` cannot be used with `measure = \"attendees\"`",
+            ));
+        }
+    }
     if min.is_none()
         && max.is_none()
         && !diags
@@ -123,29 +138,67 @@ pub fn parse(
         groups,
         every: every?,
         class,
+        who,
         min: min.map(|m| m.0),
         max: max.map(|m| m.0),
         measure,
+        or: or.map(|o| o.0).unwrap_or_default(),
     }))
 }
 
-impl Quota {
-    /// The periods up to the as-of date: (period number, start, end).
-    fn periods(&self, plan: &Plan, as_of: NaiveDate) -> Vec<(Option<i32>, NaiveDate, NaiveDate)> {
-        match self.every {
-            Every::Plan => vec![(None, plan.start, plan.end)],
-            Every::Year => (plan.start.year()..=plan.end.year().min(as_of.year()))
-                .map(|y| {
-                    (
-                        Some(y),
-                        year_start(y).max(plan.start),
-                        year_end(y).min(plan.end),
-                    )
-                })
-                .collect(),
+/// `every = "year" | "plan"`; a diagnostic when `required` and absent.
+pub fn every_key(
+    k: &mut Keys<'_, '_>,
+    required: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Every> {
+    match k.take("every") {
+        Some(v) => match string(v, "`every`", diags).as_deref() {
+            Some("year") => Some(Every::Year),
+            Some("plan") => Some(Every::Plan),
+            Some(other) => {
+                diags.push(Diagnostic::new(
+                    v.span(),
+                    format!("unknown period `{other}` for `every` (accepted: year, plan)"),
+                ));
+                None
+            }
+            None => None,
+        },
+        None => {
+            if required {
+                diags.push(Diagnostic::new(
+                    k.span.clone(),
+                    format!("{} needs `every` (\"year\" or \"plan\")", k.what),
+                ));
+            }
+            None
         }
     }
+}
 
+/// The periods up to the as-of date: (period number, start, end) — each calendar year
+/// that meets the plan, cut to it, up to the as-of year; or the plan.
+pub fn periods(
+    every: Every,
+    plan: &Plan,
+    as_of: NaiveDate,
+) -> Vec<(Option<i32>, NaiveDate, NaiveDate)> {
+    match every {
+        Every::Plan => vec![(None, plan.start, plan.end)],
+        Every::Year => (plan.start.year()..=plan.end.year().min(as_of.year()))
+            .map(|y| {
+                (
+                    Some(y),
+                    year_start(y).max(plan.start),
+                    year_end(y).min(plan.end),
+                )
+            })
+            .collect(),
+    }
+}
+
+impl Quota {
     /// The subjects: distinct values of `group_by` over every cadre read, plus `groups`.
     fn subjects(&self, cx: &Context<'_>) -> Vec<String> {
         let Some(col) = &self.group_by else {
@@ -175,13 +228,128 @@ impl Quota {
     }
 }
 
+impl Quota {
+    /// `measure = "attendees"` (SPEC §6): per subject and period, the distinct cadres
+    /// matching `who` (and belonging to the subject) who completed a matching class
+    /// dated in the period.
+    fn attendees(
+        &self,
+        cx: &Context<'_>,
+        subjects: &[String],
+        periods: &[(Option<i32>, NaiveDate, NaiveDate)],
+        out: &mut Outcomes,
+    ) {
+        let col = self.group_by.as_ref().and_then(|c| match c.cref {
+            Some(ColumnRef::Field(_, col)) => col,
+            Some(ColumnRef::Extra(col)) => Some(col),
+            None => None,
+        });
+        let (first, last) = (periods[0].1, periods[periods.len() - 1].2);
+        // Per (subject, period): each cadre's first qualifying class, and every
+        // qualifying class attended.
+        type Seen = (Vec<(u32, u32)>, BTreeSet<u32>);
+        let mut seen: HashMap<(&str, usize), Seen> = HashMap::new();
+        for &ci in &cx.cadres {
+            let cadre = cx.cadre(ci);
+            let group: &str = match (&self.group_by, col) {
+                (None, _) => &cx.plan.authority,
+                (Some(_), Some(col)) => cx.data.cadres_table.cell(cadre.row, col),
+                (Some(_), None) => "",
+            };
+            if group.is_empty() {
+                continue;
+            }
+            let env = Env::new(cx, Some(cadre), None);
+            if !self.who.matches(Row::Cadre(cadre), &env) {
+                continue;
+            }
+            let Some(subject) = subjects.iter().find(|s| s.as_str() == group) else {
+                continue;
+            };
+            let env = Env::new(cx, Some(cadre), Some(subject));
+            for &k in cx.attended(ci) {
+                let class = cx.class(k);
+                if class.start_on < first || class.start_on > last {
+                    continue;
+                }
+                if !self.class.matches(Row::Class(class), &env) {
+                    continue;
+                }
+                let Some(p) = periods
+                    .iter()
+                    .position(|&(_, s, e)| class.start_on >= s && class.start_on <= e)
+                else {
+                    continue;
+                };
+                let e = seen.entry((subject.as_str(), p)).or_default();
+                if e.0.last().is_none_or(|&(c, _)| c != ci) {
+                    e.0.push((ci, k));
+                }
+                e.1.insert(k);
+            }
+        }
+        let order = |a: &u32, b: &u32| {
+            let (ca, cb) = (cx.class(*a), cx.class(*b));
+            ca.start_on
+                .cmp(&cb.start_on)
+                .then_with(|| cx.data.class_id(ca).cmp(cx.data.class_id(cb)))
+        };
+        for s in subjects {
+            for (p, &(period, start, end)) in periods.iter().enumerate() {
+                let (mut firsts, classes) = seen.remove(&(s.as_str(), p)).unwrap_or_default();
+                let count = firsts.len() as f64;
+                let mut classes: Vec<u32> = classes.into_iter().collect();
+                classes.sort_by(order);
+                // Over `max` on the date the cadre one too many first attended.
+                firsts.sort_by(|a, b| order(&a.1, &b.1).then(a.0.cmp(&b.0)));
+                let over = self
+                    .max
+                    .filter(|&m| count > m)
+                    .and_then(|m| firsts.get(m as usize))
+                    .map(|&(_, k)| k);
+                let enough = self.min.is_none_or(|m| count >= m);
+                if over.is_none() && enough {
+                    out.met_subject(s, period);
+                    continue;
+                }
+                let evidence = Evidence::Quota {
+                    count,
+                    min: self.min,
+                    max: self.max,
+                    classes,
+                    measure: Measure::Attendees,
+                    period_start: start,
+                    period_end: end,
+                    near: Vec::new(),
+                    amounts: Vec::new(),
+                    no_hours: None,
+                };
+                let (due, status) = match over {
+                    Some(k) => (cx.class(k).start_on, Status::Violation),
+                    None => (end, unmet_status(cx.as_of, end)),
+                };
+                out.finding(s.clone(), None, period, due, status, evidence);
+            }
+        }
+    }
+}
+
 impl RuleKind for Quota {
     fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
-        let periods = self.periods(cx.plan, cx.as_of);
+        let periods = periods(self.every, cx.plan, cx.as_of);
         if periods.is_empty() {
             return;
         }
         let subjects = self.subjects(cx);
+        if self.measure == Measure::Attendees {
+            self.attendees(cx, &subjects, &periods, out);
+            return;
+        }
+        let req = Requirement {
+            measure: self.measure,
+            min: self.min.unwrap_or(0.0),
+            or: self.or.clone(),
+        };
         // Classes that match everything but `$group`, in date order.
         let general = self.class.without_group();
         let grouped = self.class.only_group();
@@ -258,15 +426,16 @@ impl RuleKind for Quota {
                         d >= start && d <= end
                     })
                     .collect();
-                let mut count = 0.0;
+                let mut tally = Tally::default();
                 let mut over = None;
                 for &k in &classes {
-                    count = tidy(count + cx.weight(k, self.measure));
-                    if over.is_none() && self.max.is_some_and(|m| count > m) {
+                    tally.add(cx, None, k, &req);
+                    if over.is_none() && self.max.is_some_and(|m| tally.get(self.measure) > m) {
                         over = Some(k);
                     }
                 }
-                let enough = self.min.is_none_or(|m| count >= m);
+                let count = tally.get(self.measure);
+                let enough = self.min.is_none() || req.met(&tally);
                 if over.is_none() && enough {
                     out.met_subject(s, period);
                     continue;
@@ -280,6 +449,8 @@ impl RuleKind for Quota {
                     period_start: start,
                     period_end: end,
                     near: near_of(s, start, end),
+                    amounts: req.amounts(&tally),
+                    no_hours: req.uses(Measure::Hours).then_some(tally.no_hours),
                 };
                 if let Some(k) = over {
                     out.finding(
@@ -355,6 +526,31 @@ impl RuleKind for Quota {
             }
             (None, None, _) => String::new(),
         };
+        let range = format!(
+            "{range}{}",
+            self.or
+                .iter()
+                .map(|&(m, n)| format!(
+                    "{}{}",
+                    lang.pick("或 ", " or "),
+                    crate::view::amount(n, m, lang)
+                ))
+                .collect::<String>()
+        );
+        if self.measure == Measure::Attendees {
+            return match lang {
+                Lang::Zh => format!(
+                    "对象：{who}。期间：{period}。要求：{}、且属于该对象的干部中，期间内参加并结业符合条件培训班的人数为 {range}（同一干部只计一次）；培训班须满足：{}。",
+                    self.who.describe(lang, &plan.levels),
+                    self.class.describe(lang, &plan.levels)
+                ),
+                Lang::En => format!(
+                    "Subjects: {who}. Period: {period}. Requirement: {range} — distinct cadres of the subject where {} who completed a class in the period where {}.",
+                    self.who.describe(lang, &plan.levels),
+                    self.class.describe(lang, &plan.levels)
+                ),
+            };
+        }
         match lang {
             Lang::Zh => format!(
                 "对象：{who}。期间：{period}。要求：举办 {range}符合条件的培训班；培训班须满足：{}。",
@@ -368,7 +564,7 @@ impl RuleKind for Quota {
     }
 
     fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
-        vec![&mut self.class]
+        vec![&mut self.who, &mut self.class]
     }
 
     fn class_conditions(&self) -> Option<&Conditions> {

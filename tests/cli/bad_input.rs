@@ -945,9 +945,9 @@ fn rule_file_bad_every() {
 fn rule_file_bad_measure() {
     let text = format!("{PLAN}{RULES}").replace(
         "who = { kind = [\"专职\", \"兼职\"] }",
-        "who = { kind = [\"专职\", \"兼职\"] }\nmeasure = \"hours\"",
+        "who = { kind = [\"专职\", \"兼职\"] }\nmeasure = \"weeks\"",
     );
-    assert_rule_error(&text, &[&one(at(&text, "\"hours\""))], &["hours"]);
+    assert_rule_error(&text, &[&one(at(&text, "\"weeks\""))], &["weeks"]);
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod harm;
 mod inputs;
 mod layout;
 mod limits;
+mod measures;
 mod near;
 mod notices;
 mod props;

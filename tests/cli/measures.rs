@@ -1,0 +1,138 @@
+//! SPEC §6 "More measures and amounts", "More kinds of subject and period": rule files
+//! that misuse `rate`, `or`, `attendees` and `every` stop the run (exit 2) at the
+//! offending text, saying what was expected; `rules explain` describes the new keys.
+
+use crate::util::{fixture, run};
+
+const PLAN: &str = "[plan]\nid = \"p\"\nstart = 2021-01-01\nend = 2022-12-31\n";
+
+/// Runs `check` on the measures fixture with `rule` as the only rule; returns stderr
+/// after asserting exit 2 and an empty stdout.
+fn rule_error(rule: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    let text = format!("{PLAN}[[rules]]\nid = \"r\"\ntitle = \"t\"\nclause = \"c\"\n{rule}\n");
+    std::fs::write(&path, &text).unwrap();
+    let data = fixture("measures");
+    let (code, stdout, stderr) = run(
+        &[
+            "check",
+            data.to_str().unwrap(),
+            "--rules",
+            path.to_str().unwrap(),
+            "--as-of",
+            "2022-06-30",
+            "--lang",
+            "en",
+        ],
+        None,
+    );
+    assert_eq!(code, 2, "stderr: {stderr}\nrules:\n{text}");
+    assert!(stdout.is_empty(), "{stdout}");
+    stderr
+}
+
+/// The line and column `needle` starts at in the rule file `rule_error` writes.
+fn at(rule: &str, needle: &str) -> String {
+    let text = format!("{PLAN}[[rules]]\nid = \"r\"\ntitle = \"t\"\nclause = \"c\"\n{rule}\n");
+    let i = text.find(needle).unwrap();
+    let line = text[..i].matches('\n').count() + 1;
+    let col = text[..i].rsplit('\n').next().unwrap().chars().count() + 1;
+    format!(":{line}:{col}")
+}
+
+fn assert_error(rule: &str, needle: &str, phrase: &str) {
+    let stderr = rule_error(rule);
+    let pos = at(rule, needle);
+    assert!(stderr.contains(&pos), "expected {pos} in: {stderr}");
+    assert!(stderr.contains(phrase), "expected `{phrase}` in: {stderr}");
+}
+
+#[test]
+fn rate_with_more_than_four_decimals() {
+    let rule = "kind = \"coverage\"\nclass = {}\nrate = 0.12345";
+    assert_error(rule, "0.12345", "more than 4 decimal places");
+}
+
+#[test]
+fn rate_outside_zero_to_one() {
+    for (v, why) in [
+        ("1.5", "more than 1"),
+        ("0", "not above 0"),
+        ("-0.5", "not a plain decimal"),
+    ] {
+        let rule = format!("kind = \"coverage\"\nclass = {{}}\nrate = {v}");
+        // The value after the key (a bare `0` is found earlier in the plan's dates).
+        let stderr = rule_error(&rule);
+        let key = at(&rule, "rate = ");
+        let (line, col) = key[1..].split_once(':').unwrap();
+        let pos = format!(":{line}:{}", col.parse::<usize>().unwrap() + 7);
+        assert!(stderr.contains(&pos), "expected {pos} in: {stderr}");
+        assert!(stderr.contains(why), "expected `{why}` in: {stderr}");
+    }
+}
+
+#[test]
+fn rate_on_another_kind() {
+    let rule = "kind = \"quota\"\nevery = \"year\"\nclass = {}\nmin = 1\nrate = 0.9";
+    assert_error(rule, "rate =", "`rate` is taken only by coverage rules");
+}
+
+#[test]
+fn attendees_outside_quota() {
+    let rule = "kind = \"coverage\"\nclass = {}\nmeasure = \"attendees\"";
+    assert_error(rule, "\"attendees\"", "taken only by a quota rule");
+}
+
+#[test]
+fn or_with_max() {
+    let rule = "kind = \"quota\"\nevery = \"year\"\nclass = {}\nmin = 1\nmax = 3\nor = [ { measure = \"hours\", min = 9 } ]";
+    assert_error(rule, "[ {", "`or` cannot be used with `max`");
+}
+
+#[test]
+fn or_on_forbid() {
+    let rule = "kind = \"forbid\"\nclass = {}\nor = [ { measure = \"hours\", min = 9 } ]";
+    assert_error(
+        rule,
+        "or =",
+        "`or` is taken only by deadline, coverage and quota rules",
+    );
+}
+
+#[test]
+fn or_with_rate_and_attendees_inside_or() {
+    let rule =
+        "kind = \"coverage\"\nclass = {}\nrate = 0.9\nor = [ { measure = \"hours\", min = 9 } ]";
+    assert_error(rule, "[ {", "`or` cannot be used with `rate`");
+    let rule = "kind = \"deadline\"\nfrom = \"appointed_on\"\nwithin = \"1y\"\nor = [ { measure = \"attendees\", min = 9 } ]";
+    assert_error(rule, "\"attendees\"", "not inside `or`");
+}
+
+#[test]
+fn quota_who_needs_attendees_and_group_by_needs_rate() {
+    let rule = "kind = \"quota\"\nevery = \"year\"\nclass = {}\nmin = 1\nwho = { kind = \"专职\" }";
+    assert_error(rule, "{ kind", "only with `measure = \"attendees\"`");
+    let rule = "kind = \"coverage\"\nclass = {}\ngroup_by = \"county\"";
+    assert_error(rule, "\"county\"", "needs `rate`");
+}
+
+#[test]
+fn explain_describes_the_new_keys() {
+    let rules = fixture("measures").join("rules.toml");
+    let rules = rules.to_str().unwrap();
+    for (id, words) in [
+        ("annual-12d-90h", &["或 90 学时", "按年检查"][..]),
+        (
+            "county-rate",
+            &["按 干部名册 county 列的每个值 分组", "0.5"][..],
+        ),
+        ("city-attendees", &["人数", "同一干部只计一次"][..]),
+    ] {
+        let (code, stdout, stderr) = run(&["rules", "explain", id, "--rules", rules], None);
+        assert_eq!(code, 0, "{stderr}");
+        for w in words {
+            assert!(stdout.contains(w), "`{w}` not in explain {id}:\n{stdout}");
+        }
+    }
+}
