@@ -94,6 +94,12 @@ struct Group {
 }
 
 impl RuleKind for Coverage {
+    fn measures(&self) -> Vec<Measure> {
+        std::iter::once(self.req.measure)
+            .chain(self.req.or.iter().map(|&(m, _)| m))
+            .collect()
+    }
+
     fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
         // (period, first day, R, the latest appointment checked, due).
         let periods: Vec<(Option<i32>, NaiveDate, NaiveDate, NaiveDate, NaiveDate)> =

@@ -87,6 +87,12 @@ pub fn parse(
 }
 
 impl RuleKind for Deadline {
+    fn measures(&self) -> Vec<Measure> {
+        std::iter::once(self.req.measure)
+            .chain(self.req.or.iter().map(|&(m, _)| m))
+            .collect()
+    }
+
     fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
         let from_field = match self.from.cref {
             Some(crate::model::ColumnRef::Field(f, _)) => f,

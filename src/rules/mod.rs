@@ -23,7 +23,7 @@ use crate::i18n::Lang;
 use crate::model::{Dataset, TableKind};
 use crate::notice::Notice;
 use crate::spelling::Spellings;
-use crate::view::{Context, Outcomes, Plan};
+use crate::view::{Context, Measure, Outcomes, Plan};
 use condition::{ColName, Conditions};
 
 /// The embedded default rule set.
@@ -122,6 +122,11 @@ pub trait RuleKind: Send + Sync + std::fmt::Debug {
     fn columns_mut(&mut self) -> Vec<&mut ColName> {
         Vec::new()
     }
+    /// The measures the rule counts by (its own and its `or` alternatives), for the
+    /// notice of a column a measure needs that the file lacks (SPEC §8).
+    fn measures(&self) -> Vec<Measure> {
+        Vec::new()
+    }
 }
 
 /// A rule: its common keys and its kind.
@@ -197,6 +202,13 @@ impl RuleSet {
         let refs: Vec<(String, &ColName)> = named.iter().map(|(r, c)| (r.clone(), c)).collect();
         let mut notices = Vec::new();
         variants::absent_columns(&refs, data, &mut notices);
+        let by_hours: Vec<String> = self
+            .rules
+            .iter()
+            .filter(|r| r.kind.measures().contains(&Measure::Hours))
+            .map(|r| r.meta.id.clone())
+            .collect();
+        notices.extend(variants::absent_hours(&by_hours, data));
         notices.extend(variants::variant_notices(&compared, data, &self.spellings));
         self.notices = notices;
         diags

@@ -335,6 +335,12 @@ impl Quota {
 }
 
 impl RuleKind for Quota {
+    fn measures(&self) -> Vec<Measure> {
+        std::iter::once(self.measure)
+            .chain(self.or.iter().map(|&(m, _)| m))
+            .collect()
+    }
+
     fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
         let periods = periods(self.every, cx.plan, cx.as_of);
         if periods.is_empty() {

@@ -5,7 +5,7 @@
 
 use super::condition::{ColName, Conditions, Literal, Test};
 use crate::load::headers::distance;
-use crate::model::{ColumnRef, Dataset, Table, TableKind, ValueType, fields_of};
+use crate::model::{ColumnRef, Dataset, Field, Table, TableKind, ValueType, fields_of};
 use crate::notice::{Detail, Notice, NoticeKind};
 use crate::spelling::Spellings;
 
@@ -181,6 +181,27 @@ pub fn absent_columns(named: &[(String, &ColName)], data: &Dataset, out: &mut Ve
             }
         }
     }
+}
+
+/// SPEC §8 `column_absent` for `measure = "hours"`: rules that count hours when neither
+/// the classes nor the attendance file has an `hours` column count 0 hours everywhere.
+pub fn absent_hours(rules: &[String], data: &Dataset) -> Option<Notice> {
+    let has =
+        |columns: &[crate::model::Column], f: Field| columns.iter().any(|c| c.field == Some(f));
+    if rules.is_empty()
+        || has(&data.classes_table.columns, Field::Hours)
+        || has(&data.attendance.1, Field::AttHours)
+    {
+        return None;
+    }
+    let mut n = Notice::new(
+        NoticeKind::ColumnAbsent,
+        Some(TableKind::Classes),
+        data.classes.len() as u64,
+    );
+    n.column = Some("hours".to_owned());
+    n.detail = Detail::Rules(rules.to_vec());
+    Some(n)
 }
 
 #[cfg(test)]

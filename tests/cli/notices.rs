@@ -506,3 +506,37 @@ fn title_lines_above_a_csv_header_are_noticed() {
     let (_, original, _) = check(&fixture("demo"), "2021-03-01", &[]);
     assert_eq!(v["summary"], original["summary"]);
 }
+
+#[test]
+fn counting_hours_without_an_hours_column_is_noticed() {
+    // The demo has no hours column in classes or attendance: a rule counting hours
+    // counts 0 everywhere.
+    let dir = copy_of("demo");
+    let rules = dir.path().join("rules.toml");
+    fs::write(
+        &rules,
+        "[plan]\nid = \"p\"\nauthority = \"x\"\nstart = 2018-01-01\nend = 2020-12-31\n\n[[rules]]\nid = \"hours-90\"\nkind = \"coverage\"\ntitle = \"90学时\"\nclause = \"一\"\nwho = {}\nclass = {}\nmeasure = \"hours\"\nmin = 90\n",
+    )
+    .unwrap();
+    let r = rules.to_str().unwrap();
+    let (_, v, _) = check(dir.path(), "2021-03-01", &["--rules", r]);
+    let absent = notices(&v, "column_absent");
+    assert_eq!(absent.len(), 1, "{absent:?}");
+    assert_eq!(absent[0]["column"], "hours");
+    assert_eq!(absent[0]["rules"], serde_json::json!(["hours-90"]));
+    // With an hours column in classes, nothing is absent.
+    let classes = dir.path().join("classes.csv");
+    let text = fs::read_to_string(&classes).unwrap();
+    let with_hours: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{l},{}", if i == 0 { "hours" } else { "8" }))
+        .collect();
+    fs::write(&classes, with_hours.join("\n") + "\n").unwrap();
+    let (_, v, _) = check(dir.path(), "2021-03-01", &["--rules", r]);
+    assert!(
+        notices(&v, "column_absent").is_empty(),
+        "{:?}",
+        v["notices"]
+    );
+}
