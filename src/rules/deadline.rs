@@ -113,7 +113,8 @@ impl RuleKind for Deadline {
                 continue;
             };
             let due = self.within.after(d);
-            if left.is_some_and(|l| l <= due) {
+            // SPEC §6: counted from `left_on`, leaving does not excuse the cadre.
+            if from_field != Field::LeftOn && left.is_some_and(|l| l <= due) {
                 continue;
             }
             let mut tally = Tally::default();

@@ -136,3 +136,59 @@ fn explain_describes_the_new_keys() {
         }
     }
 }
+
+/// SPEC §6: `from = "left_on"` counts from the day a cadre left, and leaving does not
+/// excuse the cadre (as it does when counting from `appointed_on`). L1 left 2020-01-10
+/// and attended a class on 2020-02-01, within 3 months: met. L2 left the same day and
+/// attended nothing: due 2020-04-10, a violation as of 2020-06-30, pending on
+/// 2020-04-10 itself. L3 has not left: not checked.
+#[test]
+fn a_deadline_counted_from_left_on_checks_those_who_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("cadres.csv"),
+        "id,name,post,appointed_on,left_on\nL1,甲,委员,2018-03-01,2020-01-10\nL2,乙,委员,2018-03-01,2020-01-10\nL3,丙,委员,2018-03-01,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("classes.csv"),
+        "id,organizer_level,category,start_on\nK1,市,离任培训,2020-02-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("attendance.csv"),
+        "class_id,cadre_id,completed\nK1,L1,是\n",
+    )
+    .unwrap();
+    let rules = d.join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[plan]\nid = \"p\"\nauthority = \"x\"\nstart = 2018-01-01\nend = 2020-12-31\n\n[[rules]]\nid = \"exit\"\nkind = \"deadline\"\ntitle = \"离任3个月内参加离任培训\"\nclause = \"一\"\nwho = {}\nfrom = \"left_on\"\nwithin = \"3m\"\nclass = {}\n",
+    )
+    .unwrap();
+    let json = |as_of: &str| -> serde_json::Value {
+        let (_, out, err) = run(
+            &[
+                "check",
+                d.to_str().unwrap(),
+                "--rules",
+                rules.to_str().unwrap(),
+                "--as-of",
+                as_of,
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"))
+    };
+    let v = json("2020-06-30");
+    assert_eq!(v["rules"][0]["checked"], 2);
+    assert_eq!(v["rules"][0]["met"], 1);
+    assert_eq!(v["findings"][0]["subject"], "L2");
+    assert_eq!(v["findings"][0]["status"], "violation");
+    assert_eq!(v["findings"][0]["due"], "2020-04-10");
+    let v = json("2020-04-10");
+    assert_eq!(v["findings"][0]["status"], "pending");
+}
