@@ -40,6 +40,12 @@ pub struct Evaluation {
 /// Evaluates every rule against the as-of view.
 pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
     let cx = Context::new(data, &rules.plan, as_of);
+    // SPEC §6: rules that use a units form see only cadres with a unit.
+    let units_cx = rules
+        .rules
+        .iter()
+        .any(|r| r.exact_units)
+        .then(|| cx.with_units_only());
     crate::trace::stage("as-of view built");
     let mut counts = Vec::new();
     let mut findings = Vec::new();
@@ -60,7 +66,11 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
                 return done;
             };
             let mut out = Outcomes::for_rule(i);
-            rule.kind.evaluate(&rule.meta, &cx, &mut out);
+            let cx = match &units_cx {
+                Some(u) if rule.exact_units => u,
+                _ => &cx,
+            };
+            rule.kind.evaluate(&rule.meta, cx, &mut out);
             crate::trace::stage(&format!("rule {} evaluated", rule.meta.id));
             done.push((i, out));
         }

@@ -332,6 +332,9 @@ pub struct Context<'a> {
     pub cadres: Vec<u32>,
     /// Classes dated on or before the as-of date, in date order, ties by id.
     pub classes: Vec<u32>,
+    /// For a rule that uses a units form, run exactly (SPEC §6): only cadres whose unit
+    /// is in the units table are in `cadres`, and only they give quota subjects.
+    pub exact_units: bool,
     att_offsets: Vec<u32>,
     att_classes: Vec<u32>,
     /// Attendance not completed at visible classes: (cadre, class), by cadre, then class
@@ -447,10 +450,44 @@ impl<'a> Context<'a> {
             as_of,
             cadres,
             classes,
+            exact_units: false,
             att_offsets: offsets,
             att_classes: att,
             not_completed,
         }
+    }
+
+    /// The view for rules that use a units form, run exactly (SPEC §6): a cadre whose
+    /// unit is missing or names no unit is left out, counted nowhere in such a rule.
+    pub fn with_units_only(&self) -> Context<'a> {
+        let units = self.data.units.as_ref();
+        Context {
+            data: self.data,
+            plan: self.plan,
+            as_of: self.as_of,
+            cadres: self
+                .cadres
+                .iter()
+                .copied()
+                .filter(|&i| units.is_some_and(|u| u.of_cadre(self.cadre(i).row).is_some()))
+                .collect(),
+            classes: self.classes.clone(),
+            exact_units: true,
+            att_offsets: self.att_offsets.clone(),
+            att_classes: self.att_classes.clone(),
+            not_completed: self.not_completed.clone(),
+        }
+    }
+
+    /// Whether a cadre of the dataset counts in this view's rule: every cadre, or for
+    /// a rule run exactly with the units table, those with a unit.
+    pub fn counts_cadre(&self, cadre: &Cadre) -> bool {
+        !self.exact_units
+            || self
+                .data
+                .units
+                .as_ref()
+                .is_some_and(|u| u.of_cadre(cadre.row).is_some())
     }
 
     /// Completed attendance of a cadre at visible classes, in class date order.

@@ -484,6 +484,9 @@ fn rule_section(
             esc_br(note.trim())
         ));
     }
+    if let Some(why) = &rule.why {
+        out.push_str(&format!("<p class=\"note\">{}</p>\n", esc(why)));
+    }
     out.push_str(&format!(
         "<p class=\"tally\">{}</p>\n",
         esc(&counts_sentence(rule, lang))

@@ -179,6 +179,9 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 esc_line(&one_line(note))
             ));
         }
+        if let Some(why) = &r.why {
+            out.push_str(&format!("{}\n\n", esc_line(why)));
+        }
         out.push_str(&match lang {
             Lang::Zh => format!(
                 "检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}。\n\n",

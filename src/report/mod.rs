@@ -136,6 +136,15 @@ pub struct RuleEntry {
     /// How the rule reads the plan, in the report's language (SPEC §6).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// SPEC §6: run by its fallback, without the units table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approximate: Option<bool>,
+    /// The fallback's conditions in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// Why the rule is approximate, in one line, for people-facing formats.
+    #[serde(skip)]
+    pub why: Option<String>,
 }
 
 /// One entry of `findings`.
@@ -453,7 +462,22 @@ impl Report {
                 clause: r.meta.clause.clone(),
                 quote: r.meta.quote.clone(),
                 note: r.meta.note_in(lang).map(str::to_owned),
-                heading: r.meta.title_in(lang).to_owned(),
+                heading: match (r.approximate, lang) {
+                    (false, _) => r.meta.title_in(lang).to_owned(),
+                    (true, Lang::Zh) => format!("〔近似〕{}", r.meta.title_in(lang)),
+                    (true, Lang::En) => format!("(approximate) {}", r.meta.title_in(lang)),
+                },
+                approximate: r.approximate.then_some(true),
+                basis: r
+                    .approximate
+                    .then(|| r.kind.describe(lang, &rules.plan)),
+                why: r.approximate.then(|| {
+                    lang.pick(
+                        "未读到工会组织表（units），本条按规则文件中的 fallback 近似检查",
+                        "no units table was given, so this rule is checked approximately by its fallback",
+                    )
+                    .to_owned()
+                }),
                 checked: c.checked,
                 met: c.met,
                 violation: c.violation,

@@ -100,6 +100,9 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
             );
             out.push_str(&wrap(&note, width as usize, "  "));
         }
+        if let Some(why) = &rule.why {
+            out.push_str(&wrap(&format!("  {why}"), width as usize, "  "));
+        }
         out.push_str(&match lang {
             Lang::Zh => format!(
                 "  检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}\n",

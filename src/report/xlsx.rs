@@ -463,8 +463,13 @@ fn summary(
             )?;
         }
         sh.text(row, 10, sheet, false)?;
-        if let Some(note) = &rule.note {
-            sh.text(row, 11, &one_line(note), true)?;
+        let note = [rule.note.as_deref().map(one_line), rule.why.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !note.is_empty() {
+            sh.text(row, 11, &note, true)?;
         }
     }
     // Widths from the rule table only: the title and the facts may run over.

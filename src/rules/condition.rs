@@ -54,6 +54,20 @@ impl Op {
     }
 }
 
+/// Where a column's value comes from (SPEC §6 dotted columns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// The row itself (a cadre or a class).
+    Row,
+    /// A column of the units table: of the cadre's unit (`"unit.X"` in `who`), or of
+    /// the unit tested (`groups`).
+    Unit,
+    /// A column of the class's organizing unit (`"organizer.X"` in `class`).
+    Organizer,
+    /// No column: the clause of an `any` key.
+    Any,
+}
+
 /// A column named in a rule file, bound to the loaded data before evaluation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ColName {
@@ -62,6 +76,18 @@ pub struct ColName {
     pub table: TableKind,
     pub value_type: ValueType,
     pub cref: Option<ColumnRef>,
+    pub via: Via,
+    /// The units table's column, for `Via::Unit` and `Via::Organizer`, once bound.
+    pub ucol: Option<usize>,
+}
+
+/// The columns of the units table that hold levels.
+fn units_type(name: &str) -> ValueType {
+    if name.trim().eq_ignore_ascii_case("level") || ["层级", "级别"].contains(&name.trim()) {
+        ValueType::Level
+    } else {
+        ValueType::Text
+    }
 }
 
 impl ColName {
@@ -72,11 +98,61 @@ impl ColName {
             table,
             value_type: crate::model::column_type(table, name),
             cref: None,
+            via: Via::Row,
+            ucol: None,
         }
+    }
+
+    /// A column named as a key of a condition table: `"unit.X"` and `"organizer.X"`
+    /// reach the units table (SPEC §6); on the units table (`groups`) every column is
+    /// one of a unit.
+    pub fn in_condition(name: &str, span: Range<usize>, table: TableKind) -> Self {
+        let via = if table == TableKind::Units || name.starts_with("unit.") {
+            Via::Unit
+        } else if name.starts_with("organizer.") {
+            Via::Organizer
+        } else {
+            return ColName::new(name, span, table);
+        };
+        let mut c = ColName::new(name, span, table);
+        c.via = via;
+        c.value_type = units_type(c.unit_column());
+        c
+    }
+
+    /// The `any` key's clause, which names no column.
+    pub fn any(span: Range<usize>, table: TableKind) -> Self {
+        let mut c = ColName::new("any", span, table);
+        c.via = Via::Any;
+        c
+    }
+
+    /// The units table's column a dotted column names (`type` of `"unit.type"`).
+    pub fn unit_column(&self) -> &str {
+        let n = self.name.as_str();
+        n.strip_prefix("unit.")
+            .filter(|_| self.via == Via::Unit && self.table != TableKind::Units)
+            .or_else(|| {
+                n.strip_prefix("organizer.")
+                    .filter(|_| self.via == Via::Organizer)
+            })
+            .unwrap_or(n)
     }
 
     /// Resolves the column in the loaded table; false when the data lacks it.
     pub fn bind(&mut self, data: &Dataset) -> bool {
+        match self.via {
+            Via::Row => {}
+            Via::Any => return true,
+            // Without a units table the rule runs by its fallback, or not at all.
+            Via::Unit | Via::Organizer => {
+                let Some(units) = &data.units else {
+                    return true;
+                };
+                self.ucol = units.column(self.unit_column());
+                return self.ucol.is_some();
+            }
+        }
         let table = match self.table {
             TableKind::Cadres => &data.cadres_table,
             _ => &data.classes_table,
@@ -106,17 +182,25 @@ pub enum Test {
     Cmp(Op, Operand),
     DuringPlan,
     Missing(bool),
+    /// `{ contains = … }`: the trimmed value contains one of the texts (SPEC §6).
+    Contains(Vec<String>),
+    /// `{ not_contains = … }`: contains none of them; holds for a missing value.
+    NotContains(Vec<String>),
+    /// `{ in = "$superiors" }`: the value names one of the cadre's unit's superiors.
+    InSuperiors,
+    /// `any = [ {…}, {…} ]`: at least one of the tables holds.
+    Any(Vec<Conditions>),
 }
 
 /// A column's tests, as written in the rule file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Clause {
     pub column: ColName,
     pub tests: Vec<Test>,
 }
 
 /// A `who` or `class` table.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Conditions {
     pub clauses: Vec<Clause>,
 }
@@ -161,6 +245,8 @@ enum Val<'a> {
 pub enum Row<'a> {
     Cadre(&'a Cadre),
     Class(&'a Class),
+    /// A unit of the units table (`groups` of a quota), by index.
+    Unit(u32),
 }
 
 impl Conditions {
@@ -177,9 +263,45 @@ impl Conditions {
                 {
                     missing.push(col.clone());
                 }
+                if let Test::Any(list) = t {
+                    for conds in list {
+                        missing.extend(conds.bind(data));
+                    }
+                }
             }
         }
         missing
+    }
+
+    /// Every column the table names, those inside `any` included, in order.
+    pub fn columns(&self) -> Vec<&ColName> {
+        let mut out = Vec::new();
+        for c in &self.clauses {
+            if c.column.via != Via::Any {
+                out.push(&c.column);
+            }
+            for t in &c.tests {
+                if let Test::Any(list) = t {
+                    for conds in list {
+                        out.extend(conds.columns());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether the table uses a units form (SPEC §6): a dotted column or
+    /// `"$superiors"`, here or inside an `any`.
+    pub fn uses_units(&self) -> bool {
+        self.clauses.iter().any(|c| {
+            matches!(c.column.via, Via::Unit | Via::Organizer)
+                || c.tests.iter().any(|t| match t {
+                    Test::InSuperiors => true,
+                    Test::Any(list) => list.iter().any(Conditions::uses_units),
+                    _ => false,
+                })
+        })
     }
 
     /// True when the table is `{}`.
@@ -259,7 +381,7 @@ impl Conditions {
 
 fn table_of<'a>(row: Row<'_>, data: &'a Dataset) -> &'a Table {
     match row {
-        Row::Cadre(_) => &data.cadres_table,
+        Row::Cadre(_) | Row::Unit(_) => &data.cadres_table,
         Row::Class(_) => &data.classes_table,
     }
 }
@@ -268,11 +390,34 @@ fn row_index(row: Row<'_>) -> u32 {
     match row {
         Row::Cadre(c) => c.row,
         Row::Class(c) => c.row,
+        Row::Unit(u) => u,
+    }
+}
+
+/// The unit a units column of `row` reads (SPEC §6): the cadre's unit (`"unit.X"`),
+/// the class's organizing unit (`"organizer.X"`, none when the organizer is not a
+/// unit), or the unit itself.
+fn unit_of(row: Row<'_>, via: Via, data: &Dataset) -> Option<u32> {
+    let units = data.units.as_ref()?;
+    match (row, via) {
+        (Row::Unit(u), _) => Some(u),
+        (Row::Cadre(c), Via::Unit) => units.of_cadre(c.row),
+        (Row::Class(c), Via::Organizer) => {
+            let col = data.classes_table.col_of(Field::Organizer)?;
+            units.organizer(data.classes_table.cell(c.row, col))
+        }
+        _ => None,
     }
 }
 
 /// The raw cell as written ("" when empty or absent).
 pub fn raw_cell<'a>(row: Row<'_>, column: &ColName, data: &'a Dataset) -> &'a str {
+    if column.via != Via::Row {
+        return match (unit_of(row, column.via, data), column.ucol, &data.units) {
+            (Some(u), Some(col), Some(units)) => units.cell(u, col),
+            _ => "",
+        };
+    }
     let table = table_of(row, data);
     match column.cref {
         Some(ColumnRef::Field(_, Some(col))) | Some(ColumnRef::Extra(col)) => {
@@ -283,6 +428,9 @@ pub fn raw_cell<'a>(row: Row<'_>, column: &ColName, data: &'a Dataset) -> &'a st
 }
 
 fn value<'a>(row: Row<'_>, column: &ColName, env: &Env<'a>) -> Val<'a> {
+    if column.via != Via::Row {
+        return unit_value(row, column, env.data);
+    }
     let table = table_of(row, env.data);
     let vt = column.value_type;
     let Some(cref) = column.cref else {
@@ -321,7 +469,51 @@ fn value<'a>(row: Row<'_>, column: &ColName, env: &Env<'a>) -> Val<'a> {
             Field::OrganizerLevel => Val::Level(c.organizer_level),
             _ => text(col),
         },
+        (ColumnRef::Field(_, col), Row::Unit(_)) => text(col),
     }
+}
+
+/// A units column's value: levels as levels (a bad one read as missing), text trimmed.
+fn unit_value<'a>(row: Row<'_>, column: &ColName, data: &'a Dataset) -> Val<'a> {
+    let (Some(units), Some(u), Some(col)) = (
+        data.units.as_ref(),
+        unit_of(row, column.via, data),
+        column.ucol,
+    ) else {
+        return Val::Missing;
+    };
+    if column.value_type == ValueType::Level {
+        return units
+            .get(u)
+            .and_then(|x| x.level)
+            .map_or(Val::Missing, Val::Level);
+    }
+    match units.cell(u, col).trim() {
+        "" => Val::Missing,
+        t => Val::Text(t, false),
+    }
+}
+
+/// The text a `contains` test reads: text as is, a level by its name.
+fn text_of<'a>(v: Val<'a>, levels: &'a [String]) -> Option<&'a str> {
+    match v {
+        Val::Text(t, _) => Some(t),
+        Val::Level(l) => Some(level_name(levels, l)),
+        _ => None,
+    }
+}
+
+/// `{ in = "$superiors" }`: the value names a unit that is one of the cadre's unit's
+/// superiors, direct parent first, up to the top.
+fn in_superiors(v: Val<'_>, env: &Env<'_>) -> bool {
+    let (Val::Text(t, _), Some(units), Some(cadre)) = (v, env.data.units.as_ref(), env.cadre)
+    else {
+        return false;
+    };
+    let (Some(target), Some(own)) = (units.find(t), units.of_cadre(cadre.row)) else {
+        return false;
+    };
+    units.superiors(own).any(|s| s == target)
 }
 
 /// A class's value of a column as a person reads it (days and fees as numbers, dates,
@@ -410,7 +602,10 @@ fn lit_val(l: &Literal) -> Val<'_> {
 }
 
 fn clause_holds(c: &Clause, row: Row<'_>, env: &Env<'_>) -> bool {
-    let v = value(row, &c.column, env);
+    let v = match c.column.via {
+        Via::Any => Val::Missing,
+        _ => value(row, &c.column, env),
+    };
     c.tests.iter().all(|t| match t {
         Test::OneOf(lits) => lits.iter().any(|l| eq_lit(v, l, env.levels)),
         Test::NoneOf(lits) => !lits.iter().any(|l| eq_lit(v, l, env.levels)),
@@ -434,6 +629,14 @@ fn clause_holds(c: &Clause, row: Row<'_>, env: &Env<'_>) -> bool {
         }
         Test::DuringPlan => matches!(v, Val::Date(d) if d >= env.plan.0 && d <= env.plan.1),
         Test::Missing(want) => is_missing(row, &c.column, env) == *want,
+        Test::Contains(texts) => {
+            text_of(v, env.levels).is_some_and(|t| texts.iter().any(|x| t.contains(x.as_str())))
+        }
+        Test::NotContains(texts) => {
+            text_of(v, env.levels).is_none_or(|t| !texts.iter().any(|x| t.contains(x.as_str())))
+        }
+        Test::InSuperiors => in_superiors(v, env),
+        Test::Any(list) => list.iter().any(|conds| conds.matches(row, env)),
     })
 }
 
@@ -465,6 +668,13 @@ fn lit_text(l: &Literal, levels: &[String]) -> String {
         Literal::Date(d) => fmt_date(*d),
         Literal::Level(i) => format!("“{}”", level_name(levels, *i)),
     }
+}
+
+fn texts(xs: &[String], sep: &str) -> String {
+    xs.iter()
+        .map(|x| format!("“{x}”"))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// One column's condition in words.
@@ -517,6 +727,31 @@ pub fn describe_clause(c: &Clause, lang: Lang, levels: &[String]) -> String {
                 (Test::Missing(false), Lang::Zh) => format!("{col} 不为空"),
                 (Test::Missing(true), Lang::En) => format!("{col} is empty"),
                 (Test::Missing(false), Lang::En) => format!("{col} is not empty"),
+                (Test::Contains(xs), Lang::Zh) => format!("{col} 含有 {}", texts(xs, "或")),
+                (Test::Contains(xs), Lang::En) => format!("{col} contains {}", texts(xs, " or ")),
+                (Test::NotContains(xs), Lang::Zh) => {
+                    format!("{col} 不含 {}（为空亦可）", texts(xs, "或"))
+                }
+                (Test::NotContains(xs), Lang::En) => {
+                    format!("{col} contains none of {} (or is empty)", texts(xs, ", "))
+                }
+                (Test::InSuperiors, Lang::Zh) => format!("{col} 为该干部所在工会的上级工会之一"),
+                (Test::InSuperiors, Lang::En) => {
+                    format!("{col} is one of the superior unions of the cadre's unit")
+                }
+                (Test::Any(list), _) => {
+                    let each: Vec<String> = list
+                        .iter()
+                        .map(|c| match lang {
+                            Lang::Zh => format!("（{}）", c.describe(lang, levels)),
+                            Lang::En => format!("({})", c.describe(lang, levels)),
+                        })
+                        .collect();
+                    match lang {
+                        Lang::Zh => format!("以下至少一项成立：{}", each.join(" 或 ")),
+                        Lang::En => format!("at least one of: {}", each.join(" or ")),
+                    }
+                }
             }
         })
         .collect();

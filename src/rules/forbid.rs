@@ -51,15 +51,15 @@ impl RuleKind for Forbid {
                 out.met_class(k);
                 continue;
             }
-            let values = self
-                .class
-                .clauses
-                .iter()
-                .map(|c| {
-                    let v = raw_cell(Row::Class(class), &c.column, cx.data);
-                    (c.column.name.clone(), (!v.is_empty()).then(|| v.to_owned()))
-                })
-                .collect();
+            // Each column named, inside `any` too, once.
+            let mut values: Vec<(String, Option<String>)> = Vec::new();
+            for c in self.class.columns() {
+                if values.iter().any(|(n, _)| *n == c.name) {
+                    continue;
+                }
+                let v = raw_cell(Row::Class(class), c, cx.data);
+                values.push((c.name.clone(), (!v.is_empty()).then(|| v.to_owned())));
+            }
             let subject = cx.data.class_id(class).to_owned();
             out.finding(
                 subject,

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::condition::{Clause, ColName, Conditions, Literal, Op, Operand, Test};
+use super::condition::{Clause, ColName, Conditions, Literal, Op, Operand, Test, Via};
 use crate::diag::Diagnostic;
 use crate::model::{TableKind, ValueType, column_type};
 use crate::view::{Measure, Plan};
@@ -189,11 +189,113 @@ pub fn conditions(
     let mut clauses = Vec::new();
     for (k, val) in t.iter() {
         let name: &str = k.get_ref().as_ref();
-        let col = ColName::new(name, k.span(), table);
+        // SPEC §6: `any` is reserved and names no column.
+        if name == "any" {
+            let list = any_tables(val, table, refs, plan, diags);
+            clauses.push(Clause {
+                column: ColName::any(k.span(), table),
+                tests: vec![Test::Any(list)],
+            });
+            continue;
+        }
+        let col = ColName::in_condition(name, k.span(), table);
+        match (col.via, table) {
+            (Via::Unit, TableKind::Classes) => diags.push(Diagnostic::new(
+                k.span(),
+                format!("`{name}`: a class has no unit of its own; in `class` the units table is reached through the organizer, as `\"organizer.{}\"`", col.unit_column()),
+            )),
+            (Via::Organizer, TableKind::Cadres) => diags.push(Diagnostic::new(
+                k.span(),
+                format!("`{name}`: a cadre has no organizer; in `who` the units table is reached through the cadre's unit, as `\"unit.{}\"`", col.unit_column()),
+            )),
+            _ => {}
+        }
         let tests = column_tests(&col, val, refs, plan, diags);
         clauses.push(Clause { column: col, tests });
     }
     Conditions { clauses }
+}
+
+/// `any = [ {…}, {…} ]`: a list of condition tables, each parsed like the one holding it.
+fn any_tables(
+    v: &Val<'_>,
+    table: TableKind,
+    refs: Refs,
+    plan: &Plan,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Conditions> {
+    let expected = "a list of condition tables, such as [ { category = \"业务培训\" }, { days = { min = 2 } } ]";
+    let DeValue::Array(items) = v.get_ref() else {
+        diags.push(type_error(v.span(), "`any`", expected, v.get_ref()));
+        return Vec::new();
+    };
+    if items.is_empty() {
+        diags.push(Diagnostic::new(
+            v.span(),
+            format!("`any` must list at least one condition table: {expected}"),
+        ));
+    }
+    items
+        .iter()
+        .filter_map(|it| match it.get_ref() {
+            DeValue::Table(_) => Some(conditions(it, table, refs, plan, "each of `any`", diags)),
+            other => {
+                diags.push(type_error(
+                    it.span(),
+                    "each of `any`",
+                    "a condition table such as { category = \"业务培训\" }",
+                    other,
+                ));
+                None
+            }
+        })
+        .collect()
+}
+
+/// `contains`/`not_contains`: a string or a list of strings, none empty.
+fn texts(
+    v: &Val<'_>,
+    key: &str,
+    col: &ColName,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
+    if !matches!(
+        col.value_type,
+        ValueType::Text | ValueType::Id | ValueType::Level
+    ) {
+        diags.push(Diagnostic::new(
+            v.span(),
+            format!("`{key}` applies to text columns; `{}` is not one", col.name),
+        ));
+        return None;
+    }
+    let expected = "a string or a list of strings, such as \"总工会\" or [\"总工会\", \"市总\"]";
+    let items: Vec<&Val<'_>> = match v.get_ref() {
+        DeValue::String(_) => vec![v],
+        DeValue::Array(items) if !items.is_empty() => items.iter().collect(),
+        other => {
+            diags.push(type_error(v.span(), &format!("`{key}`"), expected, other));
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    for it in items {
+        match it.get_ref() {
+            DeValue::String(s) if !s.trim().is_empty() => out.push(s.trim().to_owned()),
+            DeValue::String(_) => {
+                diags.push(Diagnostic::new(
+                    it.span(),
+                    format!("`{key}` needs a text that is not empty"),
+                ));
+                return None;
+            }
+            other => {
+                diags.push(type_error(it.span(), &format!("`{key}`"), expected, other));
+                return None;
+            }
+        }
+    }
+    Some(out)
 }
 
 fn column_tests(
@@ -218,7 +320,73 @@ fn column_tests(
             tests.push(Test::OneOf(lits));
         }
         DeValue::Table(t) => {
+            let ops = [
+                "not",
+                "min",
+                "max",
+                "above",
+                "below",
+                "during",
+                "missing",
+                "in",
+                "contains",
+                "not_contains",
+            ];
+            // SPEC §6: unquoted, `unit.type = …` is `unit = { type = … }`.
+            if matches!(col.name.as_str(), "unit" | "organizer")
+                && col.via == Via::Row
+                && let Some((bad, _)) = t
+                    .iter()
+                    .find(|(key, _)| !ops.contains(&key.get_ref().as_ref()))
+            {
+                let inner: &str = bad.get_ref().as_ref();
+                diags.push(Diagnostic::new(
+                    bad.span(),
+                    format!(
+                        "`{0}.{inner} = …` without quotes means `{0} = {{ {inner} = … }}`; to name a column of the units table write the key in quotes: `\"{0}.{inner}\" = …`",
+                        col.name
+                    ),
+                ));
+                return tests;
+            }
             let mut k = Keys::new(t, v.span(), format!("the condition on `{}`", col.name));
+            if let Some(iv) = k.take("in") {
+                match iv.get_ref() {
+                    DeValue::String(s) if s.as_ref() == "$superiors" => {
+                        if refs == Refs::Cadre {
+                            tests.push(Test::InSuperiors);
+                        } else {
+                            diags.push(Diagnostic::new(
+                                iv.span(),
+                                "`\"$superiors\"` refers to nothing here: it works only in the `class` of a deadline or coverage rule, where there is a cadre whose unit has superiors",
+                            ));
+                        }
+                    }
+                    DeValue::Array(items) => {
+                        let lits: Vec<Literal> = items
+                            .iter()
+                            .filter_map(|it| literal(col, it, plan, diags))
+                            .collect();
+                        tests.push(Test::OneOf(lits));
+                    }
+                    other => diags.push(type_error(
+                        iv.span(),
+                        "`in`",
+                        "a list such as [\"a\", \"b\"], or \"$superiors\"",
+                        other,
+                    )),
+                }
+            }
+            if let Some(cv) = k.take("contains")
+                && let Some(xs) = texts(cv, "contains", col, diags)
+            {
+                tests.push(Test::Contains(xs));
+            }
+            if let Some(cv) = k.take("not_contains")
+                && let Some(xs) = texts(cv, "not_contains", col, diags)
+            {
+                tests.push(Test::NotContains(xs));
+            }
             if let Some(nv) = k.take("not") {
                 let lits = match nv.get_ref() {
                     DeValue::Array(items) => items
@@ -262,10 +430,7 @@ fn column_tests(
                     other => diags.push(type_error(mv.span(), "`missing`", "true or false", other)),
                 }
             }
-            k.finish(
-                &["not", "min", "max", "above", "below", "during", "missing"],
-                diags,
-            );
+            k.finish(&ops, diags);
         }
         _ => {
             if let Some(l) = literal(col, v, plan, diags) {

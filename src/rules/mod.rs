@@ -127,6 +127,11 @@ pub trait RuleKind: Send + Sync + std::fmt::Debug {
     fn measures(&self) -> Vec<Measure> {
         Vec::new()
     }
+    /// Whether the rule uses a units form (SPEC §6): a dotted column, `"$superiors"`,
+    /// or `groups` written as a condition table.
+    fn uses_units(&mut self) -> bool {
+        self.conditions_mut().iter().any(|c| c.uses_units())
+    }
 }
 
 /// A rule: its common keys and its kind.
@@ -134,6 +139,13 @@ pub trait RuleKind: Send + Sync + std::fmt::Debug {
 pub struct Rule {
     pub meta: RuleMeta,
     pub kind: Box<dyn RuleKind>,
+    /// SPEC §6 `fallback`: the rule with the fallback's keys in place of its own, run
+    /// when it uses a units form and no units table is loaded.
+    pub fallback: Option<Box<dyn RuleKind>>,
+    /// Run by its fallback (no units table): an approximation of the rule.
+    pub approximate: bool,
+    /// Uses a units form and runs exactly: cadres without a unit are left out.
+    pub exact_units: bool,
 }
 
 /// A parsed rule file.
@@ -159,6 +171,31 @@ impl RuleSet {
         let mut compared = Vec::new();
         let mut named: Vec<(String, ColName)> = Vec::new();
         for rule in &mut self.rules {
+            // SPEC §6: a rule that uses the units table runs exactly with it, by its
+            // fallback without it, or not at all.
+            if rule.kind.uses_units() {
+                if data.units.is_some() {
+                    rule.exact_units = true;
+                } else if let Some(fb) = rule.fallback.take() {
+                    rule.kind = fb;
+                    rule.approximate = true;
+                } else {
+                    diags.push(Diagnostic::new(
+                        rule.meta.id_span.clone(),
+                        crate::i18n::say(
+                            format!(
+                                "规则 `{}` 要用工会组织表（units），但没有读到：请用 --units 文件 指定，或在其他三张表旁放一个 units（工会组织）文件（`peixun init` 可生成模板），或给该规则写 `fallback`",
+                                rule.meta.id
+                            ),
+                            format!(
+                                "rule `{}` needs the units table (工会组织), which was not given: give it with --units FILE, or put a `units` file beside the other tables (`peixun init` writes a template), or give the rule a `fallback`",
+                                rule.meta.id
+                            ),
+                        ),
+                    ));
+                    continue;
+                }
+            }
             let mut missing = Vec::new();
             for c in rule.kind.conditions_mut() {
                 missing.extend(c.bind(data));
@@ -176,6 +213,22 @@ impl RuleSet {
                 named.push((rule.meta.id.clone(), c.clone()));
             }
             for m in missing {
+                if matches!(m.via, condition::Via::Unit | condition::Via::Organizer)
+                    && let Some(units) = &data.units
+                {
+                    let have: Vec<&str> = units.headers.iter().map(|(h, _)| h.as_str()).collect();
+                    diags.push(Diagnostic::new(
+                        m.span.clone(),
+                        format!(
+                            "rule `{}` names column `{}`, which the units table ({}) does not have (its columns: {})",
+                            rule.meta.id,
+                            m.unit_column(),
+                            units.source.file,
+                            crate::limits::list(&have, ", ", false)
+                        ),
+                    ));
+                    continue;
+                }
                 let (table, src) = match m.table {
                     TableKind::Cadres => (&data.cadres_table, "cadres"),
                     _ => (&data.classes_table, "classes"),

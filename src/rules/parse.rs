@@ -367,16 +367,34 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
     let note = text(&mut k, "note", "rule", diags);
     let note_en = text(&mut k, "note_en", "rule", diags);
     let entry = entry?;
-    let kind = (entry.parse)(&mut k, plan, diags);
+    let mut kind = (entry.parse)(&mut k, plan, diags);
+    let fallback_v = k.take("fallback");
     let accepted: Vec<&str> = COMMON_KEYS
         .iter()
         .chain(entry.keys.iter())
+        .chain(&["fallback"])
         .copied()
         .collect();
     k.finish(&accepted, diags);
     if diags.len() > before {
         return None;
     }
+    let fallback = match (fallback_v, kind.as_mut()) {
+        (Some(fv), Some(main)) => {
+            let fb = parse_fallback(t, fv, entry, plan, &name, diags);
+            if !main.uses_units() {
+                diags.push(Diagnostic::new(
+                    fv.span(),
+                    format!("rule `{name}` uses no units form (\"unit.X\", \"organizer.X\", \"$superiors\", `groups` as a table), so its `fallback` would never be used"),
+                ));
+            }
+            if diags.len() > before {
+                return None;
+            }
+            fb
+        }
+        _ => None,
+    };
     Some(Rule {
         meta: RuleMeta {
             id: id?,
@@ -394,7 +412,80 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
             id_span,
         },
         kind: kind?,
+        fallback,
+        approximate: false,
+        exact_units: false,
     })
+}
+
+/// The keys a `fallback` may replace (SPEC §6).
+const FALLBACK_KEYS: [&str; 4] = ["who", "class", "group_by", "groups"];
+
+/// SPEC §6 `fallback`: the rule parsed again with the fallback's keys in place of its
+/// own, each key whole; a `groups` condition table is dropped when the fallback sets
+/// `group_by` to a column. The fallback must work without the units table.
+fn parse_fallback(
+    rule: &DeTable<'_>,
+    fv: &Val<'_>,
+    entry: &super::registry::KindEntry,
+    plan: &Plan,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Box<dyn super::RuleKind>> {
+    let DeValue::Table(ft) = fv.get_ref() else {
+        diags.push(type_error(
+            fv.span(),
+            "`fallback`",
+            "a table such as { class = { organizer_level = { above = \"$unit_level\" } } }",
+            fv.get_ref(),
+        ));
+        return None;
+    };
+    let accepted: Vec<&str> = FALLBACK_KEYS
+        .iter()
+        .copied()
+        .filter(|key| entry.keys.contains(key))
+        .collect();
+    let before = diags.len();
+    for (key, _) in ft.iter() {
+        let key_name: &str = key.get_ref().as_ref();
+        if !accepted.contains(&key_name) {
+            diags.push(Diagnostic::new(
+                key.span(),
+                format!(
+                    "unknown key `{key_name}` in the fallback of rule `{name}` (accepted: {})",
+                    accepted.join(", ")
+                ),
+            ));
+        }
+    }
+    if diags.len() > before {
+        return None;
+    }
+    let sets = |key: &str| ft.iter().find(|(k, _)| k.get_ref().as_ref() == key);
+    let to_column = sets("group_by")
+        .is_some_and(|(_, v)| matches!(v.get_ref(), DeValue::String(s) if s.as_ref() != "unit"));
+    let merged: DeTable<'_> = rule
+        .iter()
+        .filter(|(k, v)| {
+            let key: &str = k.get_ref().as_ref();
+            key != "fallback"
+                && sets(key).is_none()
+                && !(key == "groups" && to_column && matches!(v.get_ref(), DeValue::Table(_)))
+        })
+        .chain(ft.iter())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut k = Keys::new(&merged, fv.span(), format!("the fallback of rule `{name}`"));
+    let mut kind = (entry.parse)(&mut k, plan, diags)?;
+    if kind.uses_units() {
+        diags.push(Diagnostic::new(
+            fv.span(),
+            format!("the fallback of rule `{name}` must work without the units table: it may not use \"unit.X\", \"organizer.X\", \"$superiors\" or `groups` as a table"),
+        ));
+        return None;
+    }
+    Some(kind)
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ crate::explained_kind! {
     pub struct Quota {
         group_by: Option<ColName>,
         groups: Vec<String>,
+        /// SPEC §6: `groups` as a condition table on the units table (`group_by =
+        /// "unit"`): the subjects are the units that match.
+        unit_groups: Option<Conditions>,
         every: Every,
         class: Conditions,
         who: Conditions,
@@ -59,8 +62,27 @@ pub fn parse(
 ) -> Option<Box<dyn RuleKind>> {
     let span = k.span.clone();
     let group_by = cadre_column(k, "group_by", None, diags);
+    let mut unit_groups = None;
     let groups = match k.take("groups") {
         Some(v) => match v.get_ref() {
+            toml::de::DeValue::Table(_) => {
+                if group_by.as_ref().is_some_and(|g| g.name == "unit") {
+                    unit_groups = Some(super::keys::conditions(
+                        v,
+                        TableKind::Units,
+                        Refs::None,
+                        plan,
+                        "`groups`",
+                        diags,
+                    ));
+                } else {
+                    diags.push(Diagnostic::new(
+                        v.span(),
+                        "`groups` is a condition table on the units table only with `group_by = \"unit\"`; with a column it is a list of extra names",
+                    ));
+                }
+                Vec::new()
+            }
             toml::de::DeValue::Array(items) => items
                 .iter()
                 .filter_map(|it| string(it, "each of `groups`", diags))
@@ -70,7 +92,7 @@ pub fn parse(
                 diags.push(super::keys::type_error(
                     v.span(),
                     "`groups`",
-                    "an array of strings",
+                    "an array of strings (or, with `group_by = \"unit\"`, a condition table on the units table)",
                     other,
                 ));
                 Vec::new()
@@ -136,6 +158,7 @@ pub fn parse(
     Some(Box::new(Quota {
         group_by,
         groups,
+        unit_groups,
         every: every?,
         class,
         who,
@@ -204,6 +227,15 @@ impl Quota {
         let Some(col) = &self.group_by else {
             return vec![cx.plan.authority.clone()];
         };
+        if let (Some(conds), Some(units)) = (&self.unit_groups, &cx.data.units) {
+            let env = Env::new(cx, None, None);
+            let mut names: Vec<String> = (0..units.rows.len() as u32)
+                .filter(|&u| conds.matches(Row::Unit(u), &env))
+                .filter_map(|u| units.get(u).map(|x| x.name.clone()))
+                .collect();
+            names.sort();
+            return names;
+        }
         let mut set: BTreeSet<String> = self
             .groups
             .iter()
@@ -217,7 +249,7 @@ impl Quota {
         };
         if let Some(col) = col {
             let table = &cx.data.cadres_table;
-            for cadre in &cx.data.cadres {
+            for cadre in cx.data.cadres.iter().filter(|c| cx.counts_cadre(c)) {
                 let v = table.cell(cadre.row, col);
                 if !v.is_empty() && !set.contains(v) {
                     set.insert(v.to_owned());
@@ -483,6 +515,16 @@ impl RuleKind for Quota {
 
     fn describe(&self, lang: Lang, plan: &Plan) -> String {
         let who = match (&self.group_by, lang) {
+            (Some(_), Lang::Zh) if let Some(g) = &self.unit_groups => {
+                format!(
+                    "工会组织表中满足以下条件的每个工会：{}",
+                    g.describe(lang, &plan.levels)
+                )
+            }
+            (Some(_), Lang::En) if let Some(g) = &self.unit_groups => format!(
+                "every union of the units table where {}",
+                g.describe(lang, &plan.levels)
+            ),
             (Some(c), Lang::Zh) => {
                 let extra = if self.groups.is_empty() {
                     String::new()
@@ -570,7 +612,9 @@ impl RuleKind for Quota {
     }
 
     fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
-        vec![&mut self.who, &mut self.class]
+        let mut out = vec![&mut self.who, &mut self.class];
+        out.extend(self.unit_groups.as_mut());
+        out
     }
 
     fn class_conditions(&self) -> Option<&Conditions> {

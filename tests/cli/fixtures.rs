@@ -101,6 +101,8 @@ scenario!(second_plan, "second-plan");
 scenario!(second_plan_days, "second-plan-days");
 scenario!(as_of_view, "as-of-view");
 scenario!(measures, "measures");
+scenario!(units_rules, "units-rules");
+scenario!(units_fallback, "units-fallback");
 
 /// Every scenario folder is listed above, so none is silently skipped.
 #[test]
@@ -116,6 +118,8 @@ fn every_fixture_is_run() {
         "second-plan-days",
         "as-of-view",
         "measures",
+        "units-rules",
+        "units-fallback",
     ];
     for e in fs::read_dir(root().join("fixtures")).unwrap() {
         let p = e.unwrap().path();
