@@ -8,39 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::util::{fixture, run};
-
-/// Runs `check DIR --as-of AS_OF --format json EXTRA…`: (exit code, report, stderr).
-fn check(dir: &Path, as_of: &str, extra: &[&str]) -> (i32, Value, String) {
-    let mut args = vec![
-        "check",
-        dir.to_str().unwrap(),
-        "--as-of",
-        as_of,
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let (code, out, err) = run(&args, None);
-    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
-    (code, v, err)
-}
-
-fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id)
-        .unwrap_or_else(|| panic!("no finding {id} in {report}"))
-}
-
-/// Writes the three tables into `dir`.
-fn tables(dir: &Path, cadres: &str, classes: &str, attendance: &str) {
-    fs::write(dir.join("cadres.csv"), cadres).unwrap();
-    fs::write(dir.join("classes.csv"), classes).unwrap();
-    fs::write(dir.join("attendance.csv"), attendance).unwrap();
-}
+use crate::util::{check_json as check, finding, fixture, run, tables};
 
 /// Six chairs of the embedded rule set (`new-chair-training`: a qualifying class within
 /// a year of appointment), checked on 2020-03-01 (the baseline) and 2020-07-01:

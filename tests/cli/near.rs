@@ -2,42 +2,15 @@
 //! class failing exactly one condition of the rule's `class` table, an attendance not
 //! completed, and never a neighbour county's class for a quota.
 
-use std::fs;
 use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::util::{fixture, run};
+use crate::util::{check_json, finding, fixture, tables};
 
 /// Runs `check DIR --as-of AS_OF --format json EXTRA…`: the report.
 fn check(dir: &Path, as_of: &str, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "check",
-        dir.to_str().unwrap(),
-        "--as-of",
-        as_of,
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let (_, out, err) = run(&args, None);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"))
-}
-
-fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id)
-        .unwrap_or_else(|| panic!("no finding {id} in {report}"))
-}
-
-/// Writes the three tables into `dir`.
-fn tables(dir: &Path, cadres: &str, classes: &str, attendance: &str) {
-    fs::write(dir.join("cadres.csv"), cadres).unwrap();
-    fs::write(dir.join("classes.csv"), classes).unwrap();
-    fs::write(dir.join("attendance.csv"), attendance).unwrap();
+    check_json(dir, as_of, extra).1
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{fixture, run};
+use crate::util::{check_json as check, fixture, run};
 
 /// A copy of a fixture folder in a temporary folder.
 fn copy_of(name: &str) -> tempfile::TempDir {
@@ -20,22 +20,6 @@ fn copy_of(name: &str) -> tempfile::TempDir {
         }
     }
     dir
-}
-
-/// `check` as JSON: exit code, report, stderr.
-fn check(dir: &Path, as_of: &str, extra: &[&str]) -> (i32, Value, String) {
-    let mut args = vec![
-        "check",
-        dir.to_str().unwrap(),
-        "--as-of",
-        as_of,
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let (code, out, err) = run(&args, None);
-    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
-    (code, v, err)
 }
 
 fn notices<'v>(v: &'v Value, kind: &str) -> Vec<&'v Value> {

@@ -36,6 +36,39 @@ pub fn run(args: &[&str], dir: Option<&Path>) -> (i32, String, String) {
     )
 }
 
+/// Runs `check DIR --as-of AS_OF --format json EXTRA…`: (exit code, report, stderr).
+pub fn check_json(dir: &Path, as_of: &str, extra: &[&str]) -> (i32, Value, String) {
+    let mut args = vec![
+        "check",
+        dir.to_str().unwrap(),
+        "--as-of",
+        as_of,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(&args, None);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, v, err)
+}
+
+/// The finding of a report with this `id`.
+pub fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("no finding {id} in {report}"))
+}
+
+/// Writes the three tables into `dir`.
+pub fn tables(dir: &Path, cadres: &str, classes: &str, attendance: &str) {
+    std::fs::write(dir.join("cadres.csv"), cadres).unwrap();
+    std::fs::write(dir.join("classes.csv"), classes).unwrap();
+    std::fs::write(dir.join("attendance.csv"), attendance).unwrap();
+}
+
 /// Removes the human-language texts (`message` of findings and notices, `reason`, a rule's
 /// `quote` and `note`) and normalizes numbers,
 /// so a report compares with a hand-worked expected file.
