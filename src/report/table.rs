@@ -7,8 +7,8 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use super::Change;
 use super::notices::NoticeEntry;
 use super::words::{
-    change_word, changes_text, examples_text, is_alert, notices_word, one_line, status_word,
-    totals_text,
+    change_word, changes_text, examples_text, hidden, is_alert, notices_word, one_line,
+    status_word, totals_text,
 };
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
@@ -18,7 +18,7 @@ use crate::view::Status;
 pub fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() && c != '\n' {
+        if hidden(c) && c != '\n' {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);

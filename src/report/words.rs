@@ -157,24 +157,31 @@ pub(super) fn counted(label: &str, n: usize, lang: Lang) -> String {
 }
 
 /// Control characters other than tab, line feed and carriage return (a NUL read from
-/// the data, say) written as `\u{0}`, as the terminal report does: they are data, but
-/// no viewer shows them.
+/// the data, say), and bidirectional controls, written as `\u{0}`, as the terminal
+/// report does: they are data, but no viewer should show or obey them.
 pub(super) fn escape_controls(s: &str) -> String {
     if !s
         .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        .any(|c| hidden(c) && !matches!(c, '\t' | '\n' | '\r'))
     {
         return s.to_owned();
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+        if hidden(c) && !matches!(c, '\t' | '\n' | '\r') {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// A character no viewer should be left to interpret: a control character, or a
+/// bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which
+/// would reorder the text shown around it (SPEC §8 "Privacy and text").
+pub fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether a spreadsheet would take a cell with this text for a formula (OWASP's list).

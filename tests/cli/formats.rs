@@ -685,3 +685,43 @@ fn scenario_snapshots() {
     }
     insta::assert_snapshot!("demo_table", text("demo", AS_OF, "table"));
 }
+
+/// SPEC §8 "Privacy and text": a right-to-left override (U+202E) in a name would
+/// reorder the text a terminal or browser shows after it; the table and HTML reports
+/// write it escaped, like other control characters.
+#[test]
+fn bidirectional_controls_are_escaped_in_table_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    for t in ["cadres.csv", "classes.csv", "attendance.csv"] {
+        std::fs::copy(fixture("demo").join(t), dir.path().join(t)).unwrap();
+    }
+    // Line 2's appointment date gets a spoofing tail: a data error whose value every
+    // report shows.
+    let cadres = dir.path().join("cadres.csv");
+    let text = std::fs::read_to_string(&cadres).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut cells: Vec<&str> = lines[1].split(',').collect();
+    let spoof = "张\u{202E}三\u{2066}";
+    cells[8] = spoof;
+    lines[1] = cells.join(",");
+    std::fs::write(&cadres, lines.join("\n") + "\n").unwrap();
+    for format in ["table", "html"] {
+        let out = peixun()
+            .args([
+                "check",
+                dir.path().to_str().unwrap(),
+                "--as-of",
+                AS_OF,
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains('\u{202E}') && !text.contains('\u{2066}'),
+            "{format} shows a raw bidirectional control"
+        );
+        assert!(text.contains("张\\u{202e}三"), "{format}: {text}");
+    }
+}
