@@ -11,7 +11,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::condition::{Clause, ColName, Conditions, Literal, Op, Operand, Test, Via};
 use crate::diag::Diagnostic;
-use crate::model::{TableKind, ValueType, column_type};
+use crate::model::{TableKind, ValueType};
 use crate::view::{Measure, Plan};
 
 /// A TOML value with its span.
@@ -799,12 +799,12 @@ pub fn cadre_column(
     let name = string(v, &format!("`{key}`"), diags)?;
     let col = ColName::new(&name, v.span(), TableKind::Cadres);
     if let Some(want) = want
-        && column_type(TableKind::Cadres, &name) != want
+        && col.value_type != want
     {
         diags.push(Diagnostic::new(
             v.span(),
             format!(
-                "`{key}` must name a date column of cadres (appointed_on, left_on), not `{name}`"
+                "`{key}` must name a date column of cadres (appointed_on, left_on, or one declared \"date\" in [columns]), not `{name}`"
             ),
         ));
         return None;
