@@ -214,3 +214,20 @@ fn a_workbook_serial_in_a_declared_date_column_is_a_date() {
         (Some(3), Some("提任日期"))
     );
 }
+
+#[test]
+fn comparing_an_undeclared_extra_column_says_how_to_declare_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = format!(
+        "{PLAN}[[rules]]\nid = \"f\"\nkind = \"forbid\"\ntitle = \"t\"\nclause = \"c\"\nclass = {{ \"经费\" = {{ min = 1000 }} }}\n"
+    );
+    let (code, out, err) = check_with(dir.path(), &rules, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("rules.toml:10:26"), "{err}");
+    assert!(
+        err.contains("`经费` is a text column")
+            && err.contains("(declare its type in [columns]: classes = { \"经费\" = \"number\" })"),
+        "{err}"
+    );
+}
