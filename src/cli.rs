@@ -364,6 +364,7 @@ fn load_data(
         delimiter: a.delimiter,
         columns,
         spellings: crate::spelling::Spellings::merge(&rules.spellings, &spellings),
+        declared: rules.columns.clone(),
         block: 0,
         progress: progress_bar(&located.paths),
         ..ReadOptions::default()

@@ -355,6 +355,25 @@ pub fn column_type(table: TableKind, name: &str) -> ValueType {
         .map_or(ValueType::Text, |f| f.value_type)
 }
 
+/// A typed extra column declared in a rule file's `[columns]` (SPEC §6 "Typed extra
+/// columns"): read with SPEC §1's rules for a date or a number. The name is the header
+/// as the rule file writes it, kept for the life of the run (a data error names it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Declared {
+    pub table: TableKind,
+    pub name: &'static str,
+    pub value_type: ValueType,
+}
+
+/// The declared type of an extra column, if `[columns]` declares it.
+pub fn declared_type(declared: &[Declared], table: TableKind, name: &str) -> Option<ValueType> {
+    let key = normalize(name);
+    declared
+        .iter()
+        .find(|d| d.table == table && normalize(d.name) == key)
+        .map(|d| d.value_type)
+}
+
 /// One column of a loaded table.
 #[derive(Clone, Debug)]
 pub struct Column {

@@ -362,7 +362,7 @@ fn read_attendance_as<'l>(
         let mut sinks: Vec<Attendance<'l>> = (0..parts)
             .map(|_| {
                 let mut b = Builder::new(kind, source.clone(), columns.clone(), levels)
-                    .map_values(&opts.spellings);
+                    .map_values(&opts.spellings, &[]);
                 b.title_lines = header.title_lines;
                 b.header_line = header.next.1.saturating_sub(1).max(1);
                 Attendance::new(b, cadres, classes)

@@ -11,8 +11,8 @@ use super::fields::{self, Problems, RowCells, WaiverRow};
 use super::ids::{IdMap, IdRecord};
 use crate::i18n::Problem;
 use crate::model::{
-    Cadre, Class, Column, ColumnRef, DataError, Field, Source, Table, TableKind, ValueType,
-    fields_of,
+    Cadre, Class, Column, ColumnRef, DataError, Declared, Field, Source, Table, TableKind,
+    ValueType, fields_of,
 };
 use crate::notice::{MAX_EXAMPLES, Notice};
 use crate::spelling::Spellings;
@@ -36,6 +36,9 @@ pub struct Builder<'l> {
     maps: Vec<(usize, HashMap<String, String>)>,
     /// The cells each mapping changed, in line order.
     pub mapped: Vec<Mapped>,
+    /// `[columns]` (SPEC §6): the extra columns declared dates or numbers, by position,
+    /// with their declared names.
+    typed: Vec<(usize, &'static str, ValueType)>,
     /// What reading this table noticed (SPEC §8): lines above the header, a sheet
     /// taken by position.
     pub notices: Vec<Notice>,
@@ -102,6 +105,7 @@ impl<'l> Builder<'l> {
             record_ids: Vec::new(),
             maps: Vec::new(),
             mapped: Vec::new(),
+            typed: Vec::new(),
             notices: Vec::new(),
             title_lines: 0,
             header_line: 1,
@@ -109,12 +113,21 @@ impl<'l> Builder<'l> {
     }
 
     /// Takes the `[values]` mappings of this table's text columns (SPEC §8): applied to
-    /// every row before its fields are read. Mappings for columns the file lacks, or for
-    /// ids, dates and numbers, do nothing.
-    pub fn map_values(mut self, spellings: &Spellings) -> Self {
+    /// every row before its fields are read; and the columns `[columns]` declares dates
+    /// or numbers (SPEC §6). Mappings for columns the file lacks, or for ids, dates and
+    /// numbers (declared ones included), do nothing.
+    pub fn map_values(mut self, spellings: &Spellings, declared: &[Declared]) -> Self {
+        for d in declared.iter().filter(|d| d.table == self.kind) {
+            if d.value_type != ValueType::Date && d.value_type != ValueType::Number {
+                continue;
+            }
+            if let Some(ColumnRef::Extra(c)) = self.table.resolve_column(d.name) {
+                self.typed.push((c, d.name, d.value_type));
+            }
+        }
         for m in spellings.values.iter().filter(|m| m.table == self.kind) {
             let col = match self.table.resolve_column(&m.column) {
-                Some(ColumnRef::Extra(c)) => c,
+                Some(ColumnRef::Extra(c)) if !self.typed.iter().any(|t| t.0 == c) => c,
                 Some(ColumnRef::Field(f, Some(c)))
                     if matches!(
                         fields_of(self.kind)
@@ -253,12 +266,13 @@ impl<'l> Builder<'l> {
             return;
         }
         let mut problems = Problems::new();
+        let typed = self.typed_cells(line, cells);
         match self.kind {
             TableKind::Cadres => {
                 let (cadre, id_ok) = fields::cadre(&self.fields(cells), self.levels, &mut problems);
                 self.report(line, problems);
-                if let Some(mut c) = cadre {
-                    c.row = self.store(line, cells);
+                if let (Some(mut c), Some(typed)) = (cadre, &typed) {
+                    c.row = self.store_typed(line, cells, typed);
                     self.cadres.push(c);
                     self.accept(line, self.cadres.len());
                 } else if id_ok {
@@ -268,8 +282,8 @@ impl<'l> Builder<'l> {
             TableKind::Classes => {
                 let (class, id_ok) = fields::class(&self.fields(cells), self.levels, &mut problems);
                 self.report(line, problems);
-                if let Some(mut c) = class {
-                    c.row = self.store(line, cells);
+                if let (Some(mut c), Some(typed)) = (class, &typed) {
+                    c.row = self.store_typed(line, cells, typed);
                     self.classes.push(c);
                     self.accept(line, self.classes.len());
                 } else if id_ok {
@@ -366,6 +380,50 @@ impl<'l> Builder<'l> {
     fn store(&mut self, line: u32, cells: &[Cell<'_>]) -> u32 {
         self.table
             .push_row_with(line, cells.len(), |i| cells[i].text())
+    }
+
+    /// Stores an accepted row's cells, a declared date column's serial as its date.
+    fn store_typed(&mut self, line: u32, cells: &[Cell<'_>], typed: &[(usize, String)]) -> u32 {
+        if typed.is_empty() {
+            return self.store(line, cells);
+        }
+        self.table.push_row_with(line, cells.len(), |i| {
+            match typed.iter().find(|(c, _)| *c == i) {
+                Some((_, t)) => Cow::Borrowed(t.as_str()),
+                None => cells[i].text(),
+            }
+        })
+    }
+
+    /// Checks a row's declared date and number cells (SPEC §6): each bad one is a data
+    /// error naming the declared column; `None` when there was one (the row is left
+    /// out), else the cells to store differently (a workbook's serial as its date).
+    fn typed_cells(&mut self, line: u32, cells: &[Cell<'_>]) -> Option<Vec<(usize, String)>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for i in 0..self.typed.len() {
+            let (col, name, vt) = self.typed[i];
+            let Some(cell) = cells.get(col) else {
+                continue;
+            };
+            match fields::declared_cell(cell, vt == ValueType::Date) {
+                Ok(Some(text)) => out.push((col, text)),
+                Ok(None) => {}
+                Err(problem) => {
+                    ok = false;
+                    self.errors.push(DataError {
+                        table: self.kind,
+                        source: self.table.source.clone(),
+                        line,
+                        column: Some(name),
+                        header: Some(self.table.columns[col].header.clone()),
+                        value: Some(cell.text().into_owned()),
+                        problem,
+                    });
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     /// A row rejected before its fields were read still claims its id.

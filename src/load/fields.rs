@@ -266,7 +266,19 @@ fn date_field(
         }
         return None;
     }
-    let parsed = match cell {
+    match date_value(cell, text) {
+        Ok(d) => Some(d),
+        Err(p) => {
+            problems.push((f, text.to_owned(), p));
+            None
+        }
+    }
+}
+
+/// A date cell's date: a workbook date cell, a serial number, or text in an accepted
+/// spelling.
+fn date_value(cell: Option<&Cell<'_>>, text: &str) -> Result<NaiveDate, Problem> {
+    match cell {
         Some(Cell::Date(_, Some(d))) => Ok(*d),
         // SPEC §8: a date cell holding no date serial (0 from `=IF(…, date, 0)`, a
         // negative number, NaN…) is no date, never a made-up one.
@@ -274,12 +286,24 @@ fn date_field(
         Some(Cell::Date(_, None)) => Err(Problem::SerialOutOfRange),
         Some(Cell::Number(n)) => parse_serial_date(*n),
         _ => parse_date(text),
-    };
-    match parsed {
-        Ok(d) => Some(d),
-        Err(p) => {
-            problems.push((f, text.to_owned(), p));
-            None
+    }
+}
+
+/// A cell of a column `[columns]` declares a date or a number (SPEC §6), read with
+/// SPEC §1's rules: the text to keep for it (a workbook's serial becomes its date's
+/// text; `None` keeps the cell as it is), or the problem.
+pub fn declared_cell(cell: &Cell<'_>, date: bool) -> Result<Option<String>, Problem> {
+    let text = cell.text();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if date {
+        let d = date_value(Some(cell), &text)?;
+        Ok(matches!(cell, Cell::Number(_)).then(|| crate::dates::fmt_date(d)))
+    } else {
+        match cell {
+            Cell::Number(n) if n.is_finite() => Ok(None),
+            _ => parse_number(&text).map(|_| None),
         }
     }
 }

@@ -54,7 +54,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                     r,
                     levels,
                     &opts.columns[0],
-                    &opts.spellings,
+                    (&opts.spellings, &opts.declared),
                     opts.parts(),
                     opts.min_split(),
                 )
@@ -66,7 +66,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                 r,
                 levels,
                 &opts.columns[1],
-                &opts.spellings,
+                (&opts.spellings, &opts.declared),
                 opts.parts(),
                 opts.min_split(),
             )
@@ -98,7 +98,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                 rows,
                 levels,
                 &opts.columns[2],
-                &opts.spellings,
+                (&opts.spellings, &[]),
                 (1, 0),
                 |b| Attendance::new(b, &cadres, &classes),
             )?
@@ -259,7 +259,7 @@ pub fn read_waivers(path: &Path, opts: &ReadOptions) -> Result<(Vec<WaiverRow>, 
         rows,
         &[],
         &[],
-        &Spellings::default(),
+        (&Spellings::default(), &[]),
         1,
         0,
     )?;

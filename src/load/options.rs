@@ -30,6 +30,8 @@ pub struct ReadOptions {
     pub split_small: bool,
     /// `[values]` and `[known]` of the rule file and the columns file, merged.
     pub spellings: Spellings,
+    /// `[columns]` of the rule file (SPEC §6): extra columns read as dates or numbers.
+    pub declared: Vec<crate::model::Declared>,
     /// The longest CSV record and header line, in bytes of text; 0 means the limits of
     /// SPEC §8 (`crate::limits`). Small values let tests cross them cheaply.
     pub record_limit: usize,

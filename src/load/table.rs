@@ -16,7 +16,7 @@ use super::parts::{read_parts, split_points};
 use super::{csv, stream, xlsx};
 use crate::i18n::say;
 use crate::limits;
-use crate::model::{Field, Source, TableKind, display_name};
+use crate::model::{Declared, Field, Source, TableKind, display_name};
 use crate::notice::{Detail, Notice, NoticeKind};
 use crate::spelling::Spellings;
 
@@ -433,7 +433,7 @@ pub fn read_rows<'l>(
     rows: Rows,
     levels: &'l [String],
     custom: &[(String, Field)],
-    spellings: &Spellings,
+    (spellings, declared): (&Spellings, &[Declared]),
     parts: usize,
     min_bytes: usize,
 ) -> Result<Builder<'l>> {
@@ -442,7 +442,7 @@ pub fn read_rows<'l>(
         rows,
         levels,
         custom,
-        spellings,
+        (spellings, declared),
         (parts, min_bytes),
         |b| b,
     )?
@@ -466,7 +466,7 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
     rows: Rows,
     levels: &'l [String],
     custom: &[(String, Field)],
-    spellings: &Spellings,
+    (spellings, declared): (&Spellings, &[Declared]),
     (parts, min_bytes): (usize, usize),
     mut make: impl FnMut(Builder<'l>) -> S,
 ) -> Result<Vec<S>> {
@@ -500,7 +500,7 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
                 .iter()
                 .map(|&(from, to, _)| {
                     let mut b = Builder::new(kind, source.clone(), columns.clone(), levels)
-                        .map_values(spellings);
+                        .map_values(spellings, declared);
                     b.title_lines = header.title_lines;
                     b.header_line = header.next.1.saturating_sub(1).max(1);
                     let mut s = make(b);
@@ -519,7 +519,7 @@ pub fn read_rows_in_parts<'l, S: RowSink<'l> + Send>(
             let columns = map_headers_with(kind, &sheet.header, custom)
                 .map_err(|e| header_errors(&source, kind, e))?;
             let mut builder =
-                Builder::new(kind, source.clone(), columns, levels).map_values(spellings);
+                Builder::new(kind, source.clone(), columns, levels).map_values(spellings, declared);
             builder.title_lines = sheet.title_lines;
             builder.header_line = sheet.header_line;
             builder.notices.extend(sheet_notices(kind, &source, &sheet));

@@ -89,7 +89,15 @@ pub fn add_units(
     levels: &[String],
 ) -> Result<()> {
     let rows = open_table(TableKind::Units, path, opts)?;
-    let mut b = read_rows(TableKind::Units, rows, levels, &[], &opts.spellings, 1, 0)?;
+    let mut b = read_rows(
+        TableKind::Units,
+        rows,
+        levels,
+        &[],
+        (&opts.spellings, &[]),
+        1,
+        0,
+    )?;
     let source = b.table.source.clone();
     data.notices.append(&mut b.notices);
     data.notices.extend(title_lines(

@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use crate::dates::fmt_date;
 use crate::i18n::Lang;
 use crate::model::trim;
-use crate::model::{Cadre, Class, ColumnRef, Dataset, Field, Table, TableKind, ValueType};
+use crate::model::{
+    Cadre, Class, ColumnRef, Dataset, Declared, Field, Table, TableKind, ValueType,
+};
 use crate::view::Context;
 
 /// A literal value of a condition, typed by the column it applies to.
@@ -90,13 +92,43 @@ fn units_type(name: &str) -> ValueType {
     }
 }
 
+thread_local! {
+    /// The `[columns]` of the rule file being parsed (SPEC §6), which type the columns
+    /// its rules name.
+    static DECLARED: std::cell::RefCell<Vec<Declared>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// While the returned guard lives, columns named on this thread take their type from
+/// `declared` when it declares them.
+pub fn declare(declared: &[Declared]) -> DeclaredGuard {
+    DECLARED.with(|d| *d.borrow_mut() = declared.to_vec());
+    DeclaredGuard(())
+}
+
+/// Forgets the declared columns when dropped.
+pub struct DeclaredGuard(());
+
+impl Drop for DeclaredGuard {
+    fn drop(&mut self) {
+        DECLARED.with(|d| d.borrow_mut().clear());
+    }
+}
+
+/// A column's type: canonical fields by SPEC §1, declared columns by `[columns]`, any
+/// other column text.
+fn type_of(table: TableKind, name: &str) -> ValueType {
+    DECLARED
+        .with(|d| crate::model::declared_type(&d.borrow(), table, name))
+        .unwrap_or_else(|| crate::model::column_type(table, name))
+}
+
 impl ColName {
     pub fn new(name: &str, span: Range<usize>, table: TableKind) -> Self {
         ColName {
             name: name.to_owned(),
             span,
             table,
-            value_type: crate::model::column_type(table, name),
+            value_type: type_of(table, name),
             cref: None,
             via: Via::Row,
             ucol: None,
@@ -450,6 +482,10 @@ fn value<'a>(row: Row<'_>, column: &ColName, env: &Env<'a>) -> Val<'a> {
         }
     };
     match (cref, row) {
+        // SPEC §6: a declared date or number, which loading checked.
+        (ColumnRef::Extra(col), _) if matches!(vt, ValueType::Date | ValueType::Number) => {
+            typed(table.cell(row_index(row), col), vt)
+        }
         (ColumnRef::Extra(col), _) => text(Some(col)),
         (ColumnRef::Field(f, col), Row::Cadre(c)) => match f {
             Field::AppointedOn => Val::Date(c.appointed_on),
@@ -470,6 +506,24 @@ fn value<'a>(row: Row<'_>, column: &ColName, env: &Env<'a>) -> Val<'a> {
             _ => text(col),
         },
         (ColumnRef::Field(_, col), Row::Unit(_)) => text(col),
+    }
+}
+
+/// A declared date or number cell's value (stored as loading read it), missing when
+/// empty.
+fn typed<'a>(cell: &str, vt: ValueType) -> Val<'a> {
+    match vt {
+        ValueType::Date => declared_date(cell).map_or(Val::Missing, Val::Date),
+        _ => crate::load::values::parse_number(trim(cell)).map_or(Val::Missing, Val::Num),
+    }
+}
+
+/// A declared date column's date: the trimmed cell in an accepted spelling (loading
+/// stored workbook dates as dates); `None` when empty.
+pub fn declared_date(cell: &str) -> Option<NaiveDate> {
+    match trim(cell) {
+        "" => None,
+        t => crate::load::values::parse_date(t).ok(),
     }
 }
 

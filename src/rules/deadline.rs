@@ -94,9 +94,11 @@ impl RuleKind for Deadline {
     }
 
     fn evaluate(&self, _rule: &RuleMeta, cx: &Context<'_>, out: &mut Outcomes) {
-        let from_field = match self.from.cref {
-            Some(crate::model::ColumnRef::Field(f, _)) => f,
-            _ => Field::AppointedOn,
+        // SPEC §6: `from` names a canonical date column or a declared one.
+        let (from_field, from_extra) = match self.from.cref {
+            Some(crate::model::ColumnRef::Field(f, _)) => (f, None),
+            Some(crate::model::ColumnRef::Extra(col)) => (Field::AppointedOn, Some(col)),
+            None => (Field::AppointedOn, None),
         };
         for &ci in &cx.cadres {
             let cadre = cx.cadre(ci);
@@ -105,9 +107,12 @@ impl RuleKind for Deadline {
                 continue;
             }
             let left = cx.left_on(cadre);
-            let d = match from_field {
-                Field::LeftOn => left,
-                _ => Some(cadre.appointed_on),
+            let d = match (from_extra, from_field) {
+                (Some(col), _) => {
+                    super::condition::declared_date(cx.data.cadres_table.cell(cadre.row, col))
+                }
+                (None, Field::LeftOn) => left,
+                (None, _) => Some(cadre.appointed_on),
             };
             let Some(d) = d.filter(|&d| d <= cx.as_of) else {
                 continue;

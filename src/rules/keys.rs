@@ -11,7 +11,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::condition::{Clause, ColName, Conditions, Literal, Op, Operand, Test, Via};
 use crate::diag::Diagnostic;
-use crate::model::{TableKind, ValueType, column_type};
+use crate::model::{TableKind, ValueType};
 use crate::view::{Measure, Plan};
 
 /// A TOML value with its span.
@@ -409,8 +409,9 @@ fn column_tests(
                     diags.push(Diagnostic::new(
                         dv.span(),
                         format!(
-                            "`during` applies to date columns; `{}` is not one",
-                            col.name
+                            "`during` applies to date columns; `{}` is not one{}",
+                            col.name,
+                            declare_hint(col, "date")
                         ),
                     ));
                 } else if let Some(s) = string(dv, "`during`", diags) {
@@ -586,8 +587,9 @@ fn comparison(
             diags.push(Diagnostic::new(
                 v.span(),
                 format!(
-                    "{what}: `{}` is a text column; min/max/above/below compare numbers (days, fee), levels (unit_level, organizer_level) and dates",
-                    col.name
+                    "{what}: `{}` is a text column; min/max/above/below compare numbers (days, fee), levels (unit_level, organizer_level) and dates{}",
+                    col.name,
+                    declare_hint(col, "number")
                 ),
             ));
             None
@@ -773,6 +775,26 @@ pub fn amount(
     Some((n, v.span()))
 }
 
+/// For an extra column of cadres or classes, how to give it a type (SPEC §6).
+fn declare_hint(col: &ColName, ty: &str) -> String {
+    let canonical = crate::model::fields_of(col.table).iter().any(|f| {
+        let key = crate::model::normalize(&col.name);
+        crate::model::normalize(f.name) == key
+            || f.aliases.iter().any(|a| crate::model::normalize(a) == key)
+    });
+    if canonical
+        || col.via != Via::Row
+        || !matches!(col.table, TableKind::Cadres | TableKind::Classes)
+    {
+        return String::new();
+    }
+    format!(
+        " (declare its type in [columns]: {} = {{ \"{}\" = \"{ty}\" }})",
+        col.table.name(),
+        col.name
+    )
+}
+
 /// A condition table under `key`, `{}` when absent.
 pub fn conditions_key(
     k: &mut Keys<'_, '_>,
@@ -799,12 +821,12 @@ pub fn cadre_column(
     let name = string(v, &format!("`{key}`"), diags)?;
     let col = ColName::new(&name, v.span(), TableKind::Cadres);
     if let Some(want) = want
-        && column_type(TableKind::Cadres, &name) != want
+        && col.value_type != want
     {
         diags.push(Diagnostic::new(
             v.span(),
             format!(
-                "`{key}` must name a date column of cadres (appointed_on, left_on), not `{name}`"
+                "`{key}` must name a date column of cadres (appointed_on, left_on, or one declared \"date\" in [columns]), not `{name}`"
             ),
         ));
         return None;

@@ -5,6 +5,7 @@
 //! data ([`RuleSet::bind`]) before evaluation, so a column the data lacks is an exit-2
 //! error naming the rule and the column. The plan and the as-of view are in `view.rs`.
 
+pub mod columns;
 pub mod condition;
 pub mod coverage;
 pub mod deadline;
@@ -156,6 +157,8 @@ pub struct RuleSet {
     pub source: String,
     pub plan: Plan,
     pub rules: Vec<Rule>,
+    /// `[columns]`: the extra columns declared a date, a number or text (SPEC §6).
+    pub columns: Vec<crate::model::Declared>,
     /// `[values]` and `[known]` of the rule file (SPEC §8 "Value spellings").
     pub spellings: Spellings,
     /// What binding the rules to the data noticed (SPEC §8 `column_absent`).

@@ -39,6 +39,13 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
             None
         }
     };
+    // SPEC §6: `[columns]` first, so the rules' conditions compare declared columns by
+    // their type.
+    let columns = top
+        .take("columns")
+        .map(|v| super::columns::parse(v, &mut diags))
+        .unwrap_or_default();
+    let _declared = super::condition::declare(&columns);
     let mut rules: Vec<Rule> = Vec::new();
     // Each rule id's first rule, and where lines start once a duplicate needs a line
     // (SPEC §8: nothing quadratic in the number of rules).
@@ -91,13 +98,14 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
             .into_iter()
             .map(|(span, m)| Diagnostic::new(span, m)),
     );
-    top.finish(&["plan", "rules", "values", "known"], &mut diags);
+    top.finish(&["plan", "columns", "rules", "values", "known"], &mut diags);
     match plan {
         Some(plan) if diags.is_empty() => Ok(RuleSet {
             file: file.to_owned(),
             source: source.to_owned(),
             plan,
             rules,
+            columns,
             spellings,
             notices: Vec::new(),
         }),

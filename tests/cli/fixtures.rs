@@ -103,6 +103,7 @@ scenario!(as_of_view, "as-of-view");
 scenario!(measures, "measures");
 scenario!(units_rules, "units-rules");
 scenario!(units_fallback, "units-fallback");
+scenario!(typed_columns, "typed-columns");
 
 /// Every scenario folder is listed above, so none is silently skipped.
 #[test]
@@ -120,6 +121,7 @@ fn every_fixture_is_run() {
         "measures",
         "units-rules",
         "units-fallback",
+        "typed-columns",
     ];
     for e in fs::read_dir(root().join("fixtures")).unwrap() {
         let p = e.unwrap().path();

@@ -22,6 +22,7 @@ mod props;
 mod review;
 mod rules_cmd;
 mod texts;
+mod typed_columns;
 mod units;
 mod util;
 mod workbooks;
