@@ -835,6 +835,21 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
     }
     out.push_str(&wrap(&rule.kind.describe(lang, &rs.plan), ""));
     out.push('\n');
+    // SPEC §6: without a units table the rule runs by its fallback, approximately.
+    if let Some(fb) = &rule.fallback {
+        out.push_str(&wrap(
+            &format!(
+                "{}{sep}{}",
+                lang.pick(
+                    "没有工会组织表（units）时按 fallback 近似检查（报告中标〔近似〕）",
+                    "without a units table, checked approximately by its fallback (marked (approximate) in reports)"
+                ),
+                fb.describe(lang, &rs.plan)
+            ),
+            "",
+        ));
+        out.push('\n');
+    }
     if let Some(n) = m.note_in(lang) {
         out.push_str(&wrap(
             &format!(
