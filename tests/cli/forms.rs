@@ -167,6 +167,15 @@ fn unquoted_dotted_key_shows_the_quoted_form() {
         "type = ",
         &["`\"organizer.type\" = …`"],
     );
+    // A typo inside a table written out is an unknown key, not a dotted column.
+    refused(
+        &forbid("{ organizer = { abov = 0 } }"),
+        "abov",
+        &[
+            "unknown key `abov` in the condition on `organizer`",
+            "did you mean `above`?",
+        ],
+    );
 }
 
 #[test]
