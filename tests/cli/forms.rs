@@ -327,9 +327,28 @@ fn explain_shows_the_fallback_in_words() {
         "{en}"
     );
     assert!(has(&en, "county"), "the fallback groups by county:\n{en}");
-    // A rule without a fallback says nothing of one.
+    // A rule without a fallback says nothing of one; one that needs the units table
+    // says so.
     let zh = explain("school-fee", "zh");
     assert!(!has(&zh, "按 fallback 近似检查"), "{zh}");
+    assert!(!has(&zh, "本条要用工会组织表"), "{zh}");
+    let zh = explain("superior-or-county", "zh");
+    assert!(!has(&zh, "按 fallback 近似检查"), "{zh}");
+    assert!(
+        has(
+            &zh,
+            "本条要用工会组织表（units）：没有该表时无法检查，运行会停止"
+        ),
+        "{zh}"
+    );
+    let en = explain("superior-or-county", "en");
+    assert!(
+        has(
+            &en,
+            "This rule needs the units table: without it the run stops"
+        ),
+        "{en}"
+    );
 }
 
 #[test]
