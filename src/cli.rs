@@ -778,7 +778,13 @@ fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
 }
 
 fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
-    let rs = load_rules(path)?;
+    let mut rs = load_rules(path)?;
+    // SPEC §6: whether the rule needs the units table (asked before borrowing it).
+    let needs_units = rs
+        .rules
+        .iter_mut()
+        .find(|r| r.meta.id == id)
+        .is_some_and(|r| r.kind.uses_units());
     let Some(rule) = rs.find(id) else {
         let ids: Vec<&str> = rs.rules.iter().map(|r| r.meta.id.as_str()).collect();
         let id = crate::limits::cut(id);
@@ -836,6 +842,31 @@ fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
     }
     out.push_str(&wrap(&rule.kind.describe(lang, &rs.plan), ""));
     out.push('\n');
+    // SPEC §6: without a units table the rule runs by its fallback, approximately.
+    if needs_units && rule.fallback.is_none() {
+        out.push_str(&wrap(
+            lang.pick(
+                "本条要用工会组织表（units）：没有该表时无法检查，运行会停止（用 --units 指定，或在其他表旁放 units 文件，`peixun init` 可生成模板）。",
+                "This rule needs the units table: without it the run stops (give it with --units FILE or a `units` file beside the other tables; `peixun init` writes a template).",
+            ),
+            "",
+        ));
+        out.push('\n');
+    }
+    if let Some(fb) = &rule.fallback {
+        out.push_str(&wrap(
+            &format!(
+                "{}{sep}{}",
+                lang.pick(
+                    "没有工会组织表（units）时按 fallback 近似检查（报告中标〔近似〕）",
+                    "without a units table, checked approximately by its fallback (marked (approximate) in reports)"
+                ),
+                fb.describe(lang, &rs.plan)
+            ),
+            "",
+        ));
+        out.push('\n');
+    }
     if let Some(n) = m.note_in(lang) {
         out.push_str(&wrap(
             &format!(

@@ -31,6 +31,11 @@ crate::explained_kind! {
     /// non-empty value of that cadres column among the checked cadres; without it, the
     /// whole roster (the plan's authority). A group meets the rule when met / checked is
     /// at least `rate`, compared exactly as decimals; the evidence lists the unmet cadres.
+    /// Conditions may use `any`, `contains`, `not_contains` and `in` lists; with a units
+    /// table, `who` may name `"unit.X"` (a column of the cadre's unit), `class` may name
+    /// `"organizer.X"` and `organizer = { in = "$superiors" }` (organised by one of the
+    /// cadre's unit's superiors). Without a units table such a rule runs approximately
+    /// by its `fallback`, or stops the run when it has none.
     pub struct Coverage {
         who: Conditions,
         class: Conditions,

@@ -23,6 +23,11 @@ crate::explained_kind! {
     /// under `no_hours`). `or = [ { measure = "hours", min = 90 } ]` gives alternative
     /// amounts: met when the main amount or any alternative is reached. Not met: pending
     /// through the due date, a violation after it. Subject: the cadre.
+    /// Conditions may use `any`, `contains`, `not_contains` and `in` lists; with a units
+    /// table, `who` may name `"unit.X"` (a column of the cadre's unit), `class` may name
+    /// `"organizer.X"` and `organizer = { in = "$superiors" }` (organised by one of the
+    /// cadre's unit's superiors). Without a units table such a rule runs approximately
+    /// by its `fallback`, or stops the run when it has none.
     pub struct Deadline {
         who: Conditions,
         from: ColName,

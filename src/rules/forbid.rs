@@ -15,6 +15,10 @@ crate::explained_kind! {
     /// the as-of date) is a violation, due on the class's date. Every class dated within
     /// the plan is checked. The evidence shows, for each column the condition names, the
     /// cell as written. Subject: the class.
+    /// `class` may use `any`, `contains`, `not_contains` and `in` lists; with a units
+    /// table it may name `"organizer.X"` (a column of the organizing unit). Without a
+    /// units table such a rule runs approximately by its `fallback`, or stops the run
+    /// when it has none.
     pub struct Forbid {
         class: Conditions,
     }

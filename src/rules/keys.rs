@@ -332,12 +332,14 @@ fn column_tests(
                 "contains",
                 "not_contains",
             ];
-            // SPEC §6: unquoted, `unit.type = …` is `unit = { type = … }`.
+            // SPEC §6: unquoted, `unit.type = …` is `unit = { type = … }`. A dotted key's
+            // table spans only `unit`, its inner key lies after it; a written table
+            // `unit = { tpye = … }` holds its keys, and a typo there is an unknown key.
             if matches!(col.name.as_str(), "unit" | "organizer")
                 && col.via == Via::Row
-                && let Some((bad, _)) = t
-                    .iter()
-                    .find(|(key, _)| !ops.contains(&key.get_ref().as_ref()))
+                && let Some((bad, _)) = t.iter().find(|(key, _)| {
+                    !ops.contains(&key.get_ref().as_ref()) && key.span().start >= v.span().end
+                })
             {
                 let inner: &str = bad.get_ref().as_ref();
                 diags.push(Diagnostic::new(

@@ -203,10 +203,11 @@ impl RuleSet {
             for c in rule.kind.conditions_mut() {
                 missing.extend(c.bind(data));
                 variants::collect_words(c, data, &mut compared);
+                // Columns named inside `any` too (SPEC §8 `column_absent`).
                 named.extend(
-                    c.clauses
-                        .iter()
-                        .map(|cl| (rule.meta.id.clone(), cl.column.clone())),
+                    c.columns()
+                        .into_iter()
+                        .map(|col| (rule.meta.id.clone(), col.clone())),
                 );
             }
             for c in rule.kind.columns_mut() {

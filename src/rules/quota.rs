@@ -39,6 +39,12 @@ crate::explained_kind! {
     /// distinct cadres matching `who` (with `group_by`, whose column equals the subject)
     /// who completed a class matching `class` dated in the period; cadres appointed after
     /// the as-of date do not count, other office dates do not matter.
+    /// With a units table, `group_by = "unit"` takes `groups` as a condition table on
+    /// the units table (`groups = { type = ["县区总工会", "园区总工会"] }`): the subjects
+    /// are the units that match, and `$group` is the unit's name. Conditions may use
+    /// `any`, `contains`, `not_contains`, `in` lists and `"organizer.X"`. Without a units
+    /// table such a rule runs approximately by its `fallback`, or stops the run when it
+    /// has none.
     pub struct Quota {
         group_by: Option<ColName>,
         groups: Vec<String>,

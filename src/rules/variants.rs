@@ -20,9 +20,17 @@ pub struct Compared {
     pub words: Vec<String>,
 }
 
-/// Adds the text words of `conds` to `out`, per bound column.
+/// Adds the text words of `conds` to `out`, per bound column: equality, lists (`in`
+/// lists included) and `not`, here and inside every `any` (SPEC §6).
 pub fn collect_words(conds: &Conditions, data: &Dataset, out: &mut Vec<Compared>) {
     for clause in &conds.clauses {
+        for t in &clause.tests {
+            if let Test::Any(list) = t {
+                for inner in list {
+                    collect_words(inner, data, out);
+                }
+            }
+        }
         let Some((col, column)) = text_column(&clause.column, data) else {
             continue;
         };

@@ -10,6 +10,7 @@ mod bad_input;
 mod counts;
 mod fixtures;
 mod formats;
+mod forms;
 #[cfg(unix)]
 mod harm;
 mod inputs;
