@@ -92,6 +92,7 @@ macro_rules! scenario {
 }
 
 scenario!(demo, "demo");
+scenario!(demo_no_units, "demo-no-units");
 scenario!(deadline_boundaries, "deadline-boundaries");
 scenario!(quota_boundaries, "quota-boundaries");
 scenario!(rotation_and_fees, "rotation-and-fees");
@@ -109,6 +110,7 @@ scenario!(units_fallback, "units-fallback");
 fn every_fixture_is_run() {
     let listed = [
         "demo",
+        "demo-no-units",
         "deadline-boundaries",
         "quota-boundaries",
         "rotation-and-fees",
