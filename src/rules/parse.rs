@@ -521,7 +521,9 @@ mod tests {
                 "county-annual-class",
                 "full-rotation",
                 "city-topic-classes",
-                "city-class-free"
+                "city-class-free",
+                "county-send-topic",
+                "social-worker-training"
             ]
         );
     }

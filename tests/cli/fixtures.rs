@@ -92,6 +92,7 @@ macro_rules! scenario {
 }
 
 scenario!(demo, "demo");
+scenario!(demo_no_units, "demo-no-units");
 scenario!(deadline_boundaries, "deadline-boundaries");
 scenario!(quota_boundaries, "quota-boundaries");
 scenario!(rotation_and_fees, "rotation-and-fees");
@@ -110,6 +111,7 @@ scenario!(typed_columns, "typed-columns");
 fn every_fixture_is_run() {
     let listed = [
         "demo",
+        "demo-no-units",
         "deadline-boundaries",
         "quota-boundaries",
         "rotation-and-fees",

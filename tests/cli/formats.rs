@@ -263,9 +263,9 @@ fn markdown_has_the_summary_and_a_table_per_rule() {
     let report = json("demo", AS_OF);
     assert!(md.starts_with("# 培训检查报告：2018—2020年绵阳市工会干部“双提升”培训三年规划\n"));
     assert!(md.contains("检查日：2021-03-01"));
-    // SPEC §8: the headline counts error severity; city-topic-classes' two warning-level
-    // violations are said apart.
-    assert!(md.contains("合计：违规 27，另有提醒级 2；待办 2；豁免 0；数据错误 4。"));
+    // SPEC §8: the headline counts error severity; the warning-level violations
+    // (city-topic-classes 2, county-send-topic 16) are said apart.
+    assert!(md.contains("合计：违规 39，另有提醒级 18；待办 2；豁免 0；数据错误 4。"));
     for r in report["rules"].as_array().unwrap() {
         let heading = format!("## {} ", r["id"].as_str().unwrap());
         assert!(md.contains(&heading), "{heading}");
@@ -275,9 +275,10 @@ fn markdown_has_the_summary_and_a_table_per_rule() {
         .lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| ---"))
         .count();
-    // a header per rule table (all five have findings), the summary table and the data
-    // errors table, plus their rows
-    assert_eq!(rows, 1 + 5 + 5 + findings(&report).len() + 1 + 4);
+    // the summary table (a row per rule), a header per rule table (six of the seven have
+    // findings; social-worker-training has none) and the data errors table, plus their
+    // rows
+    assert_eq!(rows, 1 + 7 + 6 + findings(&report).len() + 1 + 4);
     assert_tables_regular(&md);
 }
 
@@ -327,13 +328,13 @@ fn html_is_well_formed_self_contained_and_complete() {
     assert!(html.contains("<h1>2018—2020年绵阳市工会干部“双提升”培训三年规划</h1>"));
     assert!(html.contains("绵工发〔2018〕48号"));
     assert!(html.contains("<dd>2021-03-01</dd>"));
-    assert!(html.contains("<b>27</b><span>违规</span><small>另有提醒级 2</small>"));
+    assert!(html.contains("<b>39</b><span>违规</span><small>另有提醒级 18</small>"));
     assert!(html.contains("<b>2</b><span>待办</span></div>"));
     for f in findings(&report) {
         assert!(html.contains(&html_escape(f["subject"].as_str().unwrap())));
     }
     // One section per rule, then the data errors.
-    assert_eq!(html.matches("<section class=\"rule\"").count(), 5);
+    assert_eq!(html.matches("<section class=\"rule\"").count(), 7);
     assert!(html.contains("<h2>数据错误（4）</h2>"));
     // Coverage by county (full-rotation: 48 checked, 40 met) and the quota matrix.
     assert!(html.contains("<tr class=\"total\"><td>合计</td><td></td><td class=\"num\">48</td><td class=\"num\">40</td>"));
@@ -353,13 +354,14 @@ fn html_is_well_formed_self_contained_and_complete() {
 
 #[test]
 fn html_matrix_shows_years_not_yet_due() {
-    // As of 2019-06-30, 2020 is not due for the ten counties nor for the city union.
+    // As of 2019-06-30, 2020 is not due for county-annual-class's 13 unions, for the city
+    // union (city-topic-classes) nor for the ten counties of county-send-topic.
     let html = text("demo", "2019-06-30", "html");
     elements(&html, HTML_VOID).unwrap();
     assert_eq!(
         html.matches("<td class=\"cell s-later\">未到期</td>")
             .count(),
-        11
+        13 + 1 + 10
     );
     assert!(html.contains("<td class=\"cell s-pending\">待办</td>"));
     let html = text("demo", AS_OF, "html");
@@ -414,6 +416,8 @@ fn xlsx_has_a_summary_a_sheet_per_rule_and_typed_cells() {
             "full-rotation",
             "city-topic-classes",
             "city-class-free",
+            "county-send-topic",
+            "social-worker-training",
             "分项统计",
             "数据错误"
         ]
@@ -456,13 +460,13 @@ fn xlsx_has_a_summary_a_sheet_per_rule_and_typed_cells() {
         .iter()
         .find(|row| row[0] == Data::String("合计（错误级）".into()))
         .unwrap();
-    assert_eq!(total[6], Data::Float(27.0));
+    assert_eq!(total[6], Data::Float(39.0));
     assert_eq!(total[7], Data::Float(2.0));
     let warning = summary
         .iter()
         .find(|row| row[0] == Data::String("另有提醒级".into()))
         .unwrap();
-    assert_eq!(warning[6], Data::Float(2.0));
+    assert_eq!(warning[6], Data::Float(18.0));
     assert_eq!(warning[7], Data::Float(0.0));
 
     // A rule sheet: header, one row per finding, the due date a date cell.
@@ -572,7 +576,7 @@ fn junit_has_a_suite_per_rule_and_a_case_per_finding() {
     assert_eq!(count("testsuites"), 1);
     assert_eq!(
         count("testsuite"),
-        5 + 1,
+        7 + 1,
         "a suite per rule and one for data errors"
     );
     assert_eq!(count("testcase"), all.len() + data_errors);
@@ -589,7 +593,7 @@ fn junit_has_a_suite_per_rule_and_a_case_per_finding() {
     assert!(xml.contains(
         "<testsuite name=\"city-topic-classes\" tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"2\""
     ), "warning-severity violations do not fail");
-    assert!(xml.contains("<testsuites name=\"peixun mianyang-2018-2020 2021-03-01\" tests=\"35\" failures=\"27\" errors=\"4\" skipped=\"4\""));
+    assert!(xml.contains("<testsuites name=\"peixun mianyang-2018-2020 2021-03-01\" tests=\"63\" failures=\"39\" errors=\"4\" skipped=\"20\""));
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn demo_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
 }
 
 fn demo_text(table: &str) -> String {
-    let s = fs::read_to_string(fixture("demo").join(format!("{table}.csv"))).unwrap();
+    let s = fs::read_to_string(fixture("demo-no-units").join(format!("{table}.csv"))).unwrap();
     s.strip_prefix('\u{feff}').unwrap_or(&s).to_owned()
 }
 
@@ -52,7 +52,7 @@ fn findings(v: &Value) -> (Value, Value, Value) {
 
 #[test]
 fn gbk_bom_and_utf16_csv_read_like_utf8() {
-    let (code, plain) = demo_json(&fixture("demo"), &[]);
+    let (code, plain) = demo_json(&fixture("demo-no-units"), &[]);
     assert_eq!(code, 1);
     for variant in ["gbk", "bom", "utf16", "semicolon"] {
         let dir = tempfile::tempdir().unwrap();
@@ -104,13 +104,13 @@ fn chinese_file_names_are_found() {
     let dir = tempfile::tempdir().unwrap();
     for (table, zh) in TABLES {
         fs::copy(
-            fixture("demo").join(format!("{table}.csv")),
+            fixture("demo-no-units").join(format!("{table}.csv")),
             dir.path().join(format!("{zh}.CSV")),
         )
         .unwrap();
     }
     let (_, v) = demo_json(dir.path(), &[]);
-    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let (_, plain) = demo_json(&fixture("demo-no-units"), &[]);
     assert_eq!(findings(&v), findings(&plain));
 }
 
@@ -139,7 +139,7 @@ fn demo_workbook(path: &Path, title: bool, sheet_names: [&str; 3]) {
 
 #[test]
 fn one_workbook_with_three_sheets() {
-    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let (_, plain) = demo_json(&fixture("demo-no-units"), &[]);
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("台账.xlsx");
     demo_workbook(&book, false, ["干部名册", "培训班", "参训记录"]);
@@ -165,7 +165,7 @@ fn one_workbook_with_three_sheets() {
 
 #[test]
 fn title_rows_above_the_header_shift_excel_row_numbers() {
-    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let (_, plain) = demo_json(&fixture("demo-no-units"), &[]);
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("export.xlsx");
     demo_workbook(&book, true, ["cadres", "classes", "attendance"]);
@@ -282,7 +282,7 @@ fn output_file_is_written_and_stdout_stays_empty() {
     let (code, stdout, _) = run(
         &[
             "check",
-            fixture("demo").to_str().unwrap(),
+            fixture("demo-no-units").to_str().unwrap(),
             "--as-of",
             "2021-03-01",
             "--format",
@@ -295,7 +295,7 @@ fn output_file_is_written_and_stdout_stays_empty() {
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     let v: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
-    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let (_, plain) = demo_json(&fixture("demo-no-units"), &[]);
     assert_eq!(v, plain);
     let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
@@ -303,6 +303,8 @@ fn output_file_is_written_and_stdout_stays_empty() {
 
 #[test]
 fn english_changes_texts_only() {
+    // The demo with its units table: no rule runs by its fallback, whose `basis` is
+    // text too.
     let (_, zh) = demo_json(&fixture("demo"), &[]);
     let (_, en) = demo_json(&fixture("demo"), &["--lang", "en"]);
     assert_eq!(comparable(zh.clone()), comparable(en.clone()));
@@ -312,7 +314,7 @@ fn english_changes_texts_only() {
     let (_, text, _) = run(
         &[
             "check",
-            fixture("demo").to_str().unwrap(),
+            fixture("demo-no-units").to_str().unwrap(),
             "--as-of",
             "2021-03-01",
             "--lang",
@@ -331,7 +333,7 @@ fn validate_reports_data_problems_only() {
     let (code, out, _) = run(
         &[
             "validate",
-            fixture("demo").to_str().unwrap(),
+            fixture("demo-no-units").to_str().unwrap(),
             "--format",
             "json",
         ],
@@ -339,7 +341,7 @@ fn validate_reports_data_problems_only() {
     );
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
-    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let (_, plain) = demo_json(&fixture("demo-no-units"), &[]);
     assert_eq!(v["data_errors"], plain["data_errors"]);
     assert!(v.get("findings").is_none());
     let (code, out, _) = run(
@@ -423,7 +425,7 @@ fn column_map_names_unusual_headers() {
     let map = dir.path().join("columns.toml");
     fs::write(&map, "[cadres]\n\"任职时期\" = \"appointed_on\"\n").unwrap();
     let (_, v) = demo_json(dir.path(), &["--columns", map.to_str().unwrap()]);
-    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let (_, plain) = demo_json(&fixture("demo-no-units"), &[]);
     assert_eq!(findings(&v), findings(&plain));
 
     fs::write(&map, "[cadres]\n\"任职时期\" = \"appointed\"\n").unwrap();
@@ -505,7 +507,7 @@ fn init_writes_templates_that_validate_clean() {
 /// The committed exports (written by `examples/export_fixtures.rs`) read like the demo.
 #[test]
 fn committed_exports_read_like_the_demo() {
-    let (_, plain) = demo_json(&fixture("demo"), &[]);
+    let (_, plain) = demo_json(&fixture("demo-no-units"), &[]);
     for dir in [
         "exports/gbk",
         "exports/bom",
@@ -531,7 +533,7 @@ fn output_to_a_device_writes_in_place() {
     let (code, stdout, err) = run(
         &[
             "check",
-            fixture("demo").to_str().unwrap(),
+            fixture("demo-no-units").to_str().unwrap(),
             "--as-of",
             "2021-03-01",
             "--format",
@@ -615,7 +617,10 @@ fn missing_column_hint_skips_headers_in_use() {
     assert!(err.contains("missing column `organizer_level`"), "{err}");
     assert!(!err.contains("did you mean `organizer`"), "{err}");
     // validate names the header used for every table, attendance included.
-    let (_, text, _) = run(&["validate", fixture("demo").to_str().unwrap()], None);
+    let (_, text, _) = run(
+        &["validate", fixture("demo-no-units").to_str().unwrap()],
+        None,
+    );
     assert!(
         text.contains("attendance.csv：117") && text.contains("cadre_id←身份证号"),
         "{text}"

@@ -15,7 +15,7 @@ const AS_OF: &str = "2021-03-01";
 fn demo_with(name: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for t in ["cadres.csv", "classes.csv", "attendance.csv"] {
-        let text = fs::read_to_string(fixture("demo").join(t)).unwrap();
+        let text = fs::read_to_string(fixture("demo-no-units").join(t)).unwrap();
         let text = if t == name { edit(&text) } else { text };
         fs::write(dir.path().join(t), text).unwrap();
     }
@@ -178,7 +178,10 @@ fn a_rule_set_of_100000_rules_runs() {
     }
     let rules = dir.path().join("rules.toml");
     fs::write(&rules, toml).unwrap();
-    let (code, out, err) = check(&fixture("demo"), &["--rules", rules.to_str().unwrap()]);
+    let (code, out, err) = check(
+        &fixture("demo-no-units"),
+        &["--rules", rules.to_str().unwrap()],
+    );
     assert_eq!(code, 1, "{err}");
     let v = json(&out);
     let listed = v["rules"].as_array().unwrap();
@@ -198,7 +201,7 @@ fn a_rule_set_of_100000_rules_runs() {
 /// attendance read as it streams; line numbers stay the file's own.
 #[test]
 fn title_lines_above_the_header_are_passed_over() {
-    let (_, plain, _) = check(&fixture("demo"), &[]);
+    let (_, plain, _) = check(&fixture("demo-no-units"), &[]);
     let (summary, findings, errors) = outcome(&json(&plain));
     let titled = |t: &str| format!("绵阳市总工会\n2021年培训台账,,,\n\n{t}");
     for table in ["cadres.csv", "classes.csv", "attendance.csv"] {
@@ -232,7 +235,7 @@ fn title_lines_above_the_header_are_passed_over() {
 /// The separator is sniffed from the header line, not from a title line above it.
 #[test]
 fn title_lines_over_another_separator() {
-    let (_, plain, _) = check(&fixture("demo"), &[]);
+    let (_, plain, _) = check(&fixture("demo-no-units"), &[]);
     let dir = demo_with("attendance.csv", |t| {
         format!("参训记录（导出）\n{}", t.replace(',', ";"))
     });
@@ -262,7 +265,7 @@ fn without_a_header_in_10_lines_the_first_line_is_the_header() {
 /// appears to be.
 #[test]
 fn the_wrong_encoding_is_named() {
-    let demo = fs::read_to_string(fixture("demo").join("cadres.csv")).unwrap();
+    let demo = fs::read_to_string(fixture("demo-no-units").join("cadres.csv")).unwrap();
     let text = demo.trim_start_matches('\u{feff}');
     let gbk = encoding_rs::GB18030.encode(text).0.into_owned();
     let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
@@ -296,7 +299,7 @@ fn the_wrong_encoding_is_named() {
 /// headed so read like the demo.
 #[test]
 fn id_card_headers_are_accepted() {
-    let (_, plain, _) = check(&fixture("demo"), &[]);
+    let (_, plain, _) = check(&fixture("demo-no-units"), &[]);
     let want = outcome(&json(&plain));
     for (roster, att) in [("公民身份号码", "证件号码"), ("身份证号码", "公民身份号码")]
     {

@@ -524,3 +524,37 @@ fn counting_hours_without_an_hours_column_is_noticed() {
         v["notices"]
     );
 }
+
+/// The shipped rule set (SPEC §3, second edition) reads a roster's `主席` as 工会主席 and
+/// knows the vice-chair posts: the chair is checked, the mapping is noticed, and
+/// 工会副主席 (one character from 工会主席) is neither checked nor a `variant_value`.
+#[test]
+fn the_shipped_rules_map_chair_and_know_the_vice_chairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("cadres.csv"),
+        "id,name,post,unit_level,appointed_on\nC1,甲,主席,基层,2019-06-01\nC2,乙,工会副主席,基层,2019-06-01\nC3,丙,副主席,基层,2019-06-01\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("classes.csv"),
+        "id,organizer,organizer_level,category,start_on\nK1,绵阳市总工会,市,业务培训,2019-08-01\n",
+    )
+    .unwrap();
+    fs::write(d.join("attendance.csv"), "cadre_id,class_id\nC1,K1\n").unwrap();
+    // C1 met the rule with K1; the rest are warnings (city-topic-classes): exit 0.
+    let (code, v, err) = check(d, "2021-03-01", &[]);
+    assert_eq!(code, 0, "{err}");
+    let chairs = &v["rules"][0];
+    assert_eq!(chairs["id"], "new-chair-training");
+    assert_eq!(
+        (chairs["checked"].as_u64(), chairs["met"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let mapped = notices(&v, "values_mapped");
+    assert_eq!(mapped.len(), 1, "{v}");
+    assert_eq!(mapped[0]["column"], "post");
+    assert_eq!(mapped[0]["count"], 1);
+    assert!(notices(&v, "variant_value").is_empty(), "{v}");
+}

@@ -48,7 +48,10 @@ fn explain_prints_title_clause_description_and_parameters() {
     assert!(out.contains("三、(二) 1"));
     assert!(out.contains("1 年"), "the window in words:\n{out}");
     assert!(out.contains("业务培训") && out.contains("初任培训") && out.contains("任职培训"));
-    assert!(out.contains("unit_level"), "the level comparison:\n{out}");
+    assert!(
+        out.contains("organizer 为该干部所在工会的上级工会之一"),
+        "the chair's own superiors:\n{out}"
+    );
     assert!(
         out.contains("deadline（限期）"),
         "the kind's documentation:\n{out}"

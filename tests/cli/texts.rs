@@ -55,7 +55,7 @@ fn shipped_quotes_are_whole_sentences_of_the_plan_verbatim() {
 #[test]
 fn every_shipped_rule_has_its_texts() {
     let rules = shipped_rules();
-    assert_eq!(rules.len(), 5);
+    assert_eq!(rules.len(), 7);
     for r in rules {
         let id = r["id"].as_str().unwrap();
         for key in ["quote", "note", "note_en", "title_en", "description_en"] {

@@ -255,17 +255,59 @@ fn every_reading_error_and_rows_that_stay() {
     );
 }
 
+/// Rules that use no units form (the first edition's readings of the Mianyang plan):
+/// they run the same with or without a units table, but see the values it fills in.
+const PLAIN_RULES: &str = r#"
+[plan]
+id = "plain"
+authority = "绵阳市总工会"
+start = 2018-01-01
+end = 2020-12-31
+
+[[rules]]
+id = "new-chair-training"
+kind = "deadline"
+title = "新任工会主席一年内参加上级工会的业务培训"
+clause = "1"
+who = { post = "工会主席", appointed_on = { during = "plan" } }
+from = "appointed_on"
+within = "1y"
+class = { category = ["业务培训", "初任培训", "任职培训"], organizer_level = { above = "$unit_level" } }
+
+[[rules]]
+id = "county-annual-class"
+kind = "quota"
+title = "各县区每年至少1期基层工会干部培训班"
+clause = "2"
+group_by = "county"
+every = "year"
+class = { category = "基层工会干部培训", county = "$group", days = { min = 1 } }
+min = 1
+
+[[rules]]
+id = "full-rotation"
+kind = "coverage"
+title = "专兼职干部轮训一遍"
+clause = "3"
+who = { kind = ["专职", "兼职"] }
+class = {}
+"#;
+
 /// With units, C01's empty 单位层级 is its unit's 县区: K01 (县区) is no longer above
 /// it, so new-chair-training turns to a violation; C04's empty 县区 is its unit's
 /// 涪城区, a new county-annual-class subject (no class there: violations 2019, 2020).
 /// C02 (unknown unit) and C03 (no unit) stay: their findings are unchanged.
 #[test]
 fn cadres_stay_and_take_county_and_level_from_their_unit() {
+    let rules_dir = tempfile::tempdir().unwrap();
+    let rules = rules_dir.path().join("plain.toml");
+    fs::write(&rules, PLAIN_RULES).unwrap();
+    let rules = ["--rules", rules.to_str().unwrap()];
     let plain = folder(None);
-    let (code, without) = check(plain.path(), &[]);
+    let (code, without) = check(plain.path(), &rules);
     assert_eq!(code, 1);
     let with_dir = folder(Some(("units.csv", UNITS)));
-    let (code, with) = check(with_dir.path(), &[]);
+    let (code, with) = check(with_dir.path(), &rules);
     assert_eq!(code, 1);
     let f = |r: &str, s: &str, p: &str, st: &str| {
         (r.to_owned(), s.to_owned(), p.to_owned(), st.to_owned())
