@@ -5,6 +5,7 @@
 //! cargo run --release --example generate -- --cadres 1000000 --out target/bench-data/1m
 //! cargo run --release --example generate -- --cadres 1000000 --out DIR --encoding gbk
 //! cargo run --release --example generate -- --cadres 100000 --out DIR --xlsx
+//! cargo run --release --example generate -- --cadres 1000000 --out DIR --units
 //! peixun check DIR --as-of 2021-03-01
 //! ```
 //!
@@ -36,6 +37,14 @@
 //! - with `--xlsx`, instead one workbook `records.xlsx` with sheets `cadres`, `classes`,
 //!   `attendance` (same headers; dates as date cells, ids as text, days and fees as
 //!   numbers). A sheet holds at most 1,048,576 rows, so this is for up to ~300,000 cadres.
+//! - with `--units` (SPEC §6, CSV only), also `units.csv` (`name,parent,level,county,type`):
+//!   全国总工会 > 四川省总工会 > 绵阳市总工会 > each county's 总工会 (type 县区总工会) > every
+//!   grassroots union the roster names (市直's under 绵阳市总工会; its 产业工会 typed
+//!   市直产业工会, the others 基层工会; a name given by units of two counties is written
+//!   once, under the first), and 学时: classes gain an `hours` column (8 per day, from
+//!   `days` or the dates; ≈ 15 % empty) and attendance a `参训学时` column (≈ 10 % filled,
+//!   at most the class's hours). Extra draws use their own PRNG streams: without
+//!   `--units` the output is byte for byte what it was.
 //!
 //! The data is meant to contain **no data errors** (`peixun validate` reports none), but
 //! plenty of findings (late or missing chair training, untrained cadres, fees, …).
@@ -72,6 +81,9 @@ struct Args {
     /// Write one workbook `records.xlsx` (sheets cadres, classes, attendance) instead of CSVs.
     #[arg(long)]
     xlsx: bool,
+    /// Also write `units.csv` and 学时 (`hours` on classes, `参训学时` on attendance).
+    #[arg(long, conflicts_with = "xlsx")]
+    units: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -1137,6 +1149,104 @@ const CLASS_HEADERS: &[&str] = &[
     "fee",
 ];
 const ATTENDANCE_HEADERS: &[&str] = &["班次编号", "身份证号", "是否结业"];
+const UNIT_HEADERS: &[&str] = &["name", "parent", "level", "county", "type"];
+
+/// The 学时 of `--units`, or none: per class, its `hours` cell (None: empty).
+struct Hours {
+    classes: Vec<Option<u32>>,
+}
+
+impl Hours {
+    /// 8 学时 a day, from `days` or else the dates (half a day: 4); ≈ 15 % left empty.
+    fn new(data: &Data, seed: u64) -> Hours {
+        let mut rng = Rng::new(seed, 5);
+        let classes = data
+            .classes
+            .iter()
+            .map(|c| {
+                let days = match (c.days, c.end) {
+                    (Some((d, _)), _) => d,
+                    (None, Some(end)) => ((end - c.start).num_days() + 1) as f64,
+                    (None, None) => 1.0,
+                };
+                if rng.chance(150) {
+                    None
+                } else {
+                    Some((days * 8.0).round() as u32)
+                }
+            })
+            .collect();
+        Hours { classes }
+    }
+}
+
+/// Writes units.csv: the chain of superiors, the county unions, then every grassroots
+/// union of the roster once (first name wins).
+fn write_units(data: &Data, sink: &mut Sink) -> Result<()> {
+    headers(sink, UNIT_HEADERS)?;
+    const CITY: &str = "绵阳市总工会";
+    sink.row(&[
+        Cell::Text("全国总工会"),
+        Cell::Empty,
+        Cell::Text("全国"),
+        Cell::Empty,
+        Cell::Text("全国总工会"),
+    ])?;
+    sink.row(&[
+        Cell::Text("四川省总工会"),
+        Cell::Text("全国总工会"),
+        Cell::Text("省"),
+        Cell::Empty,
+        Cell::Text("省总工会"),
+    ])?;
+    sink.row(&[
+        Cell::Text(CITY),
+        Cell::Text("四川省总工会"),
+        Cell::Text("市"),
+        Cell::Text("市直"),
+        Cell::Text("市总工会"),
+    ])?;
+    let mut seen: HashSet<&str> = HashSet::with_capacity(data.units.len());
+    seen.insert(CITY);
+    // County unions first, so that every parent is written before its children.
+    let mut parents = Vec::with_capacity(data.counties.len());
+    for (ci, county) in data.counties.iter().enumerate() {
+        let head = data
+            .units
+            .iter()
+            .find(|u| u.county as usize == ci && u.level != Level::Base);
+        let name = head.map_or(CITY, |u| u.name.as_str());
+        parents.push(name);
+        if seen.insert(name) {
+            sink.row(&[
+                Cell::Text(name),
+                Cell::Text(CITY),
+                Cell::Text("县区"),
+                Cell::Text(&county.name),
+                Cell::Text("县区总工会"),
+            ])?;
+        }
+    }
+    for unit in &data.units {
+        if unit.level != Level::Base || !seen.insert(&unit.name) {
+            continue;
+        }
+        let county = &data.counties[unit.county as usize];
+        let kind = if county.city_direct && unit.name.ends_with("产业工会") {
+            "市直产业工会"
+        } else {
+            "基层工会"
+        };
+        sink.row(&[
+            Cell::Text(&unit.name),
+            Cell::Text(parents[unit.county as usize]),
+            Cell::Text("基层"),
+            Cell::Text(&county.name),
+            Cell::Text(kind),
+        ])?;
+    }
+    Ok(())
+}
 
 fn headers(sink: &mut Sink, names: &[&str]) -> Result<()> {
     let cells: Vec<Cell<'_>> = names.iter().map(|h| Cell::Text(h)).collect();
@@ -1165,11 +1275,17 @@ fn write_cadres(data: &Data, sink: &mut Sink) -> Result<()> {
     Ok(())
 }
 
-fn write_classes(data: &Data, sink: &mut Sink) -> Result<()> {
-    headers(sink, CLASS_HEADERS)?;
+fn write_classes(data: &Data, hours: Option<&Hours>, sink: &mut Sink) -> Result<()> {
+    let mut names = CLASS_HEADERS.to_vec();
+    if hours.is_some() {
+        names.push("hours");
+    }
+    headers(sink, &names)?;
     let mut fee_text = String::new();
-    for c in &data.classes {
+    let mut hours_text = String::new();
+    for (i, c) in data.classes.iter().enumerate() {
         fee_text.clear();
+        hours_text.clear();
         let fee = match c.fee {
             Fee::Empty => Cell::Empty,
             Fee::Zero => Cell::Num(0.0, "0"),
@@ -1187,7 +1303,14 @@ fn write_classes(data: &Data, sink: &mut Sink) -> Result<()> {
                 Cell::Num(f64::from(v), &fee_text)
             }
         };
-        sink.row(&[
+        let hours_cell = match hours.and_then(|h| h.classes[i]) {
+            Some(h) => {
+                write!(hours_text, "{h}")?;
+                Cell::Num(f64::from(h), &hours_text)
+            }
+            None => Cell::Empty,
+        };
+        let cells = [
             Cell::Text(&c.id),
             Cell::Text(&c.name),
             Cell::Text(&c.organizer),
@@ -1201,7 +1324,9 @@ fn write_classes(data: &Data, sink: &mut Sink) -> Result<()> {
             c.end.map_or(Cell::Empty, |d| Cell::Date(d, c.style)),
             c.days.map_or(Cell::Empty, |(v, t)| Cell::Num(v, t)),
             fee,
-        ])?;
+            hours_cell,
+        ];
+        sink.row(&cells[..names.len()])?;
     }
     Ok(())
 }
@@ -1214,15 +1339,23 @@ fn recent<'a>(chairs: &'a [u32], cadres: &[Cadre], d: NaiveDate) -> &'a [u32] {
     &chairs[lo..hi]
 }
 
-fn write_attendance(data: &Data, seed: u64, sink: &mut Sink) -> Result<u64> {
-    headers(sink, ATTENDANCE_HEADERS)?;
+fn write_attendance(data: &Data, seed: u64, hours: Option<&Hours>, sink: &mut Sink) -> Result<u64> {
+    let mut names = ATTENDANCE_HEADERS.to_vec();
+    if hours.is_some() {
+        names.push("参训学时");
+    }
+    headers(sink, &names)?;
     let mut rng = Rng::new(seed, 4);
+    // The attendance rows' 学时 draw from their own stream, leaving stream 4 as it was.
+    let mut hours_rng = Rng::new(seed, 6);
+    let mut hours_text = String::new();
     let cadres = &data.cadres;
     let mut trained = vec![0u8; cadres.len()];
     let mut members: Vec<u32> = Vec::with_capacity(80);
     let mut id_text = String::with_capacity(18);
     let mut rows = 0;
-    for class in &data.classes {
+    for (ci, class) in data.classes.iter().enumerate() {
+        let class_hours = hours.and_then(|h| h.classes[ci]);
         let (first, end, chairs) = match class.pool {
             Pool::County(ci) => {
                 let c = &data.counties[ci as usize];
@@ -1276,11 +1409,22 @@ fn write_attendance(data: &Data, seed: u64, sink: &mut Sink) -> Result<u64> {
                 id_text.make_ascii_lowercase();
             }
             let completed = rng.weighted(&[("是", 940), ("否", 40), ("已结业", 10), ("", 10)]);
-            sink.row(&[
+            hours_text.clear();
+            let hours_cell = match class_hours {
+                Some(h) if h > 0 && hours_rng.chance(100) => {
+                    let v = hours_rng.range(i64::from(h.div_ceil(2)), i64::from(h));
+                    write!(hours_text, "{v}")?;
+                    Cell::Num(v as f64, &hours_text)
+                }
+                _ => Cell::Empty,
+            };
+            let cells = [
                 Cell::Text(&class.id),
                 Cell::Text(&id_text),
                 Cell::Text(completed),
-            ])?;
+                hours_cell,
+            ];
+            sink.row(&cells[..names.len()])?;
             rows += 1;
         }
     }
@@ -1300,29 +1444,42 @@ fn main() -> Result<()> {
     if args.xlsx {
         write_xlsx(&data, args.seed, out)?;
     } else {
-        write_csv(&data, args.seed, out, args.encoding == Enc::Gbk)?;
+        write_csv(&data, args.seed, out, args.encoding == Enc::Gbk, args.units)?;
     }
     println!("generated in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
-fn write_csv(data: &Data, seed: u64, out: &Path, gbk: bool) -> Result<()> {
+fn write_csv(data: &Data, seed: u64, out: &Path, gbk: bool, units: bool) -> Result<()> {
     let book = out.join("records.xlsx");
     if book.exists() {
         bail!("{} exists; remove it or use another --out", book.display());
     }
-    let mut stats = Vec::new();
-    for (name, bom) in [
+    let units_path = out.join("units.csv");
+    if !units && units_path.exists() {
+        bail!(
+            "{} exists (from --units); remove it or use another --out",
+            units_path.display()
+        );
+    }
+    let hours = units.then(|| Hours::new(data, seed));
+    let mut files = vec![
         ("cadres.csv", true),
         ("classes.csv", false),
         ("attendance.csv", false),
-    ] {
+    ];
+    if units {
+        files.push(("units.csv", false));
+    }
+    let mut stats = Vec::new();
+    for (name, bom) in files {
         let mut sink = Sink::Csv(CsvSink::create(out.join(name), gbk, bom)?);
         match name {
             "cadres.csv" => write_cadres(data, &mut sink)?,
-            "classes.csv" => write_classes(data, &mut sink)?,
+            "classes.csv" => write_classes(data, hours.as_ref(), &mut sink)?,
+            "units.csv" => write_units(data, &mut sink)?,
             _ => {
-                write_attendance(data, seed, &mut sink)?;
+                write_attendance(data, seed, hours.as_ref(), &mut sink)?;
             }
         }
         match sink {
@@ -1370,9 +1527,9 @@ fn write_xlsx(data: &Data, seed: u64, out: &Path) -> Result<()> {
     let mut cadres = new_sink("cadres")?;
     write_cadres(data, &mut cadres)?;
     let mut classes = new_sink("classes")?;
-    write_classes(data, &mut classes)?;
+    write_classes(data, None, &mut classes)?;
     let mut attendance = new_sink("attendance")?;
-    let rows = write_attendance(data, seed, &mut attendance)?;
+    let rows = write_attendance(data, seed, None, &mut attendance)?;
     for sink in [cadres, classes, attendance] {
         if let Sink::Xlsx(x) = sink {
             workbook.push_worksheet(x.ws);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks `peixun check` on generated Mianyang-like data (examples/generate.rs).
 #
-#   scripts/bench.sh           # 100k, 1M and 3M cadres (UTF-8), 1M as GBK, 100k as xlsx
+#   scripts/bench.sh           # 100k, 1M and 3M cadres (UTF-8), 1M as GBK, 100k as xlsx,
+#                              # 1M with a units table and 学时 (--units), run with the
+#                              # embedded rules and with scripts/bench-units.toml
 #   scripts/bench.sh quick     # 100k cadres (UTF-8) only
 #
 # Environment: BENCH_RUNS=N runs per dataset (default 7 for 1M cadres, the target; 5 for
@@ -9,7 +11,8 @@
 # dataset is regenerated when examples/generate.rs changes); BENCH_TIMEOUT=SECONDS per
 # run (default 300).
 #
-# Each run is `peixun check DIR --as-of 2021-03-01 --format json > /dev/null`, timed by
+# Each run is `peixun check DIR --as-of 2021-03-01 --format json > /dev/null` (with
+# `--rules scripts/bench-units.toml` for the row units-1m+rules), timed by
 # GNU time (wall seconds, peak RSS). Exit status 1 is expected (the data has findings);
 # 2 or anything else fails the benchmark. Prints a Markdown table on stdout, progress on
 # stderr. The full run takes about 2 minutes on a 2-core machine (data generation
@@ -80,18 +83,23 @@ trap 'rm -rf "$tmp"' EXIT
 
 table=()
 
-# measure NAME RUNS
+# measure NAME RUNS [RULES]: the row is NAME, or NAME+rules with a rule file.
 measure() {
-    local name=$1 runs=${BENCH_RUNS:-$2}
-    local dir=$data_root/$name
+    local name=$1 runs=${BENCH_RUNS:-$2} rules=${3:-}
+    local dir=$data_root/$name label=$1
+    local -a extra=()
+    if [[ -n $rules ]]; then
+        extra=(--rules "$rules")
+        label=$name+rules
+    fi
     local -a secs=() rss=()
     local i rc
     for ((i = 1; i <= runs; i++)); do
         rc=0
         timeout "$timeout_s" "$gnu_time" -f '%e %M' -o "$tmp/time" \
-            "$bin" check "$dir" --as-of "$as_of" --format json >/dev/null 2>"$tmp/stderr" || rc=$?
+            "$bin" check "$dir" --as-of "$as_of" --format json "${extra[@]}" >/dev/null 2>"$tmp/stderr" || rc=$?
         if [[ $rc -ne 0 && $rc -ne 1 ]]; then
-            log "$name: run $i failed with exit status $rc$([[ $rc -eq 124 ]] && echo " (timed out after ${timeout_s}s)")"
+            log "$label: run $i failed with exit status $rc$([[ $rc -eq 124 ]] && echo " (timed out after ${timeout_s}s)")"
             sed 's/^/  /' "$tmp/stderr" >&2
             exit 1
         fi
@@ -99,7 +107,7 @@ measure() {
         read -r s kb < <(tail -n 1 "$tmp/time")
         secs+=("$s")
         rss+=("$kb")
-        log "$name: run $i/$runs: ${s}s, $((kb / 1024)) MiB, exit $rc"
+        log "$label: run $i/$runs: ${s}s, $((kb / 1024)) MiB, exit $rc"
     done
     local median min max peak
     median=$(printf '%s\n' "${secs[@]}" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
@@ -110,7 +118,7 @@ measure() {
     rows=$(field "$name" rows)
     bytes=$(field "$name" bytes)
     table+=("$(printf '| %s | %s | %s | %s | %s | %s–%s | %s |' \
-        "$name" \
+        "$label" \
         "$(thousands "$rows")" \
         "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" \
         "$runs" "$median" "$min" "$max" \
@@ -128,6 +136,9 @@ if [[ $mode == full ]]; then
     measure gbk-1m 5
     dataset xlsx-100k 100000 --xlsx
     measure xlsx-100k 5
+    dataset units-1m 1000000 --units
+    measure units-1m 7
+    measure units-1m 7 scripts/bench-units.toml
 fi
 
 echo
