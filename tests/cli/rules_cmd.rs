@@ -118,3 +118,23 @@ fn help_and_usage_errors() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
 }
+
+/// The benchmark's rule file (`scripts/bench-units.toml`, every §6 form the units
+/// benchmark measures) stays a valid rule file.
+#[test]
+fn the_benchmark_rule_file_parses() {
+    let path = crate::util::root().join("scripts/bench-units.toml");
+    let (code, out, err) =
+        crate::util::run(&["rules", "list", "--rules", path.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    for id in [
+        "chair-superior",
+        "vice-chair-training",
+        "annual-3d-24h",
+        "county-rate",
+        "union-hours",
+        "county-union-free",
+    ] {
+        assert!(out.contains(id), "{id} not listed: {out}");
+    }
+}
