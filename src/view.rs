@@ -4,6 +4,8 @@
 //! evaluator (`eval`) and the rule kinds (`rules`), which import it and nothing else of
 //! each other's.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::i18n::Lang;
@@ -335,11 +337,12 @@ pub struct Context<'a> {
     /// For a rule that uses a units form, run exactly (SPEC §6): only cadres whose unit
     /// is in the units table are in `cadres`, and only they give quota subjects.
     pub exact_units: bool,
-    att_offsets: Vec<u32>,
-    att_classes: Vec<u32>,
+    // Shared with the view a units rule runs in (`with_units_only`), never copied.
+    att_offsets: Arc<Vec<u32>>,
+    att_classes: Arc<Vec<u32>>,
     /// Attendance not completed at visible classes: (cadre, class), by cadre, then class
     /// date order, each pair once (looked up only for findings' near misses).
-    not_completed: Vec<(u32, u32)>,
+    not_completed: Arc<Vec<(u32, u32)>>,
 }
 
 impl<'a> Context<'a> {
@@ -451,9 +454,9 @@ impl<'a> Context<'a> {
             cadres,
             classes,
             exact_units: false,
-            att_offsets: offsets,
-            att_classes: att,
-            not_completed,
+            att_offsets: Arc::new(offsets),
+            att_classes: Arc::new(att),
+            not_completed: Arc::new(not_completed),
         }
     }
 
@@ -473,9 +476,9 @@ impl<'a> Context<'a> {
                 .collect(),
             classes: self.classes.clone(),
             exact_units: true,
-            att_offsets: self.att_offsets.clone(),
-            att_classes: self.att_classes.clone(),
-            not_completed: self.not_completed.clone(),
+            att_offsets: Arc::clone(&self.att_offsets),
+            att_classes: Arc::clone(&self.att_classes),
+            not_completed: Arc::clone(&self.not_completed),
         }
     }
 
