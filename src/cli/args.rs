@@ -1,0 +1,181 @@
+//! The command line's words (SPEC §4): the clap definitions of every command and
+//! option, and the parsers of option values.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::i18n::Lang;
+use crate::load;
+use crate::load::encoding::TextEncoding;
+use crate::report::{self, Format};
+
+/// peixun 培训 — checks union-cadre training records against a training plan.
+#[derive(Parser, Debug)]
+#[command(name = "peixun", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check the data against the rule set and report every finding
+    Check(CheckArgs),
+    /// Report data problems only (no rules are evaluated)
+    Validate(DataArgs),
+    /// List or explain the rules of a rule set
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `peixun man > peixun.1`
+    Man,
+    /// Write empty templates with Chinese headers for clerks to fill
+    Init {
+        /// The folder to write into (created if missing)
+        dir: PathBuf,
+        /// One workbook (干部名册, 培训班, 参训记录 and a 说明 sheet) instead of three CSV files
+        #[arg(long)]
+        xlsx: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// List the rules: id, kind, severity, title, clause
+    List {
+        /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Language of human-facing text
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
+    /// Explain what a rule checks, in words, with the plan clause it enforces
+    Explain {
+        /// The rule id
+        id: String,
+        /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Language of human-facing text
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct DataArgs {
+    /// A folder with cadres, classes and attendance (.csv or .xlsx), or one workbook
+    #[arg(value_name = "DATA", default_value = ".")]
+    pub data: PathBuf,
+    /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The cadres table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    pub cadres: Option<PathBuf>,
+    /// The classes table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    pub classes: Option<PathBuf>,
+    /// The attendance table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    pub attendance: Option<PathBuf>,
+    /// The units table, 工会组织 (optional; overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// Encoding of CSV files (default: detected per file)
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<TextEncoding>,
+    /// Map local headers to fields: a TOML file with [cadres], [classes], [attendance]
+    /// tables of "header" = "field"
+    #[arg(long, value_name = "FILE")]
+    pub columns: Option<PathBuf>,
+    /// CSV separator: `,` `;` or `tab` (default: detected per file)
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Output format (default: from the -o file's extension, else table)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to FILE (atomically) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Language of human-facing text (JSON keys never change)
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Colour statuses in the terminal table: auto (a terminal, and NO_COLOR unset),
+    /// always, never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to paint output going to `out` (None: stdout).
+    pub fn enabled(self, out: Option<&Path>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                out.is_none()
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Evaluate as of this date (default: today)
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<NaiveDate>,
+    /// Recorded exemptions (CSV or xlsx: rule, subject, period, reason, approved_by, expires_on)
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// An earlier JSON report: mark findings new or unchanged and list the resolved ones
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Which findings make the exit status 1 (data errors always do)
+    #[arg(long, value_enum, default_value_t = report::FailOn::Error)]
+    pub fail_on: report::FailOn,
+    /// Mark pending findings due within this span (e.g. 30d, 2m) as due soon and list them first
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub due_within: Option<crate::model::Span>,
+}
+
+pub fn parse_span(s: &str) -> Result<crate::model::Span, String> {
+    crate::model::Span::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a span: write Nd, Nm or Ny (e.g. 30d)"))
+}
+
+pub fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
+    load::values::parse_date(s).map_err(|_| format!("`{s}` is not a date; write it as 2021-03-01"))
+}
+
+pub fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ => Err(format!(
+            "`{s}` is not a separator (accepted: `,` `;` `tab`)"
+        )),
+    }
+}

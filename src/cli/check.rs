@@ -1,0 +1,278 @@
+//! `peixun check` and `peixun validate`.
+
+use anyhow::Result;
+
+use super::args::{CheckArgs, DataArgs};
+use super::inputs::{RuleFileError, inputs, load_data, load_rules, output_format, width};
+use crate::i18n::Lang;
+use crate::load;
+use crate::load::options::ReadOptions;
+use crate::report::{self, Format, Report};
+
+pub fn check(a: CheckArgs) -> Result<u8> {
+    crate::trace::stage("start");
+    let format = output_format(a.data.format, a.data.output.as_deref())?;
+    let located = inputs(&a.data, a.waivers.as_deref(), a.baseline.as_deref())?;
+    let as_of = a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut rules = load_rules(a.data.rules.as_deref())?;
+    let data = load_data(&a.data, &mut rules, located)?;
+    let diags = rules.bind(&data);
+    if !diags.is_empty() {
+        return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
+    }
+    let ev = crate::eval::run(&rules, &data, as_of);
+    crate::trace::stage("evaluated");
+    let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);
+    if let Some(path) = &a.waivers {
+        let opts = ReadOptions {
+            encoding: a.data.encoding,
+            delimiter: a.data.delimiter,
+            ..ReadOptions::default()
+        };
+        let (rows, errors) = load::read_waivers(path, &opts)?;
+        let source = crate::model::Source {
+            file: crate::model::display_name(path),
+            sheet: errors.first().and_then(|e| e.source.sheet.clone()),
+        };
+        crate::waivers::apply(
+            &mut report,
+            &rules,
+            &source,
+            rows,
+            errors,
+            as_of,
+            a.data.lang,
+        );
+    }
+    if let Some(path) = &a.baseline {
+        crate::baseline::apply(&mut report, path)?;
+    }
+    if let Some(span) = a.due_within {
+        let horizon = span.after(as_of);
+        for f in &mut report.findings {
+            f.due_soon = f.status == crate::view::Status::Pending
+                && crate::load::values::parse_date(&f.due).is_ok_and(|d| d <= horizon);
+        }
+    }
+    crate::trace::stage("report built");
+    // The report holds all it needs: the data goes now (a few large blocks, quick to
+    // free), so it and the rendered report are never in memory together.
+    drop(data);
+    drop(ev);
+    let color = a.data.color.enabled(a.data.output.as_deref());
+    let out = a.data.output.as_deref();
+    if format == Format::Json {
+        // Streamed: a large JSON report is never held whole.
+        report::write::write_with(out, |w| report::json::write(&mut report, w))?;
+    } else {
+        let text = report::write::render(&report, format, a.data.lang, width(), color);
+        crate::trace::stage("report rendered");
+        report::write::write_output(out, &text)?;
+        std::mem::forget(text);
+    }
+    crate::trace::stage("written");
+    let code = report.exit_code_with(a.fail_on);
+    // The process ends next: freeing thousands of findings one by one would only add
+    // time, so leave it to the OS.
+    std::mem::forget(report);
+    Ok(code)
+}
+
+pub fn validate(a: DataArgs) -> Result<u8> {
+    let located = inputs(&a, None, None)?;
+    let mut rules = load_rules(a.rules.as_deref())?;
+    let data = load_data(&a, &mut rules, located)?;
+    let errors = report::data_error_entries(&data, a.lang);
+    // Binding the rules finds values that look like a rule's word, and columns the
+    // rules use that the files lack (SPEC §8): data problems too.
+    let _ = rules.bind(&data);
+    let notices =
+        report::notices::notice_entries(data.notices.iter().chain(&rules.notices), a.lang);
+    let changes: Vec<serde_json::Value> = data
+        .value_changes
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "table": v.table.name(),
+                "column": v.column,
+                "spelling": v.spelling,
+                "word": v.word,
+                "count": v.count,
+            })
+        })
+        .collect();
+    // Counts per file and per kind of problem, in a stable order.
+    let mut by_file: Vec<(String, u64)> = Vec::new();
+    let mut by_kind: Vec<(&'static str, u64)> = Vec::new();
+    for e in &data.data_errors {
+        let file = e.source.display();
+        match by_file.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, n)) => *n += 1,
+            None => by_file.push((file, 1)),
+        }
+        let code = e.problem.code();
+        match by_kind.iter_mut().find(|(k, _)| *k == code) {
+            Some((_, n)) => *n += 1,
+            None => by_kind.push((code, 1)),
+        }
+    }
+    by_kind.sort();
+    // Each table: its name, rows read without error, and the header used for each field.
+    let units_columns: Vec<crate::model::Column> = data.units.as_ref().map_or(Vec::new(), |u| {
+        u.headers
+            .iter()
+            .map(|(h, f)| crate::model::Column {
+                header: h.clone(),
+                field: f.and_then(|name| {
+                    crate::model::UNIT_FIELDS
+                        .iter()
+                        .find(|s| s.name == name)
+                        .map(|s| s.field)
+                }),
+            })
+            .collect()
+    });
+    let tables: Vec<(String, usize, String)> = [
+        (
+            &data.cadres_table.source,
+            data.cadres.len(),
+            &data.cadres_table.columns,
+            data.cadres_table.kind,
+        ),
+        (
+            &data.classes_table.source,
+            data.classes.len(),
+            &data.classes_table.columns,
+            data.classes_table.kind,
+        ),
+        (
+            &data.attendance.0,
+            data.attendance.2,
+            &data.attendance.1,
+            crate::model::TableKind::Attendance,
+        ),
+    ]
+    .into_iter()
+    .chain(data.units.as_ref().map(|u| {
+        (
+            &u.source,
+            u.rows.len(),
+            &units_columns,
+            crate::model::TableKind::Units,
+        )
+    }))
+    .map(|(source, rows, columns, kind)| {
+        let used: Vec<String> = columns
+            .iter()
+            .filter_map(|c| {
+                let f = c.field?;
+                let spec = crate::model::fields_of(kind)
+                    .iter()
+                    .find(|s| s.field == f)?;
+                Some(format!("{}←{}", spec.name, c.header))
+            })
+            .collect();
+        (source.display(), rows, used.join(", "))
+    })
+    .collect();
+    let format = a
+        .format
+        .or_else(|| a.output.as_deref().and_then(Format::from_extension))
+        .unwrap_or(Format::Table);
+    if !matches!(format, Format::Table | Format::Json) {
+        anyhow::bail!(crate::i18n::say(
+            "validate 只输出 `--format table` 或 `--format json`".to_owned(),
+            "validate writes `--format table` or `--format json` only".to_owned()
+        ));
+    }
+    let text = match format {
+        Format::Json => {
+            let files: serde_json::Map<String, serde_json::Value> = by_file
+                .iter()
+                .map(|(f, n)| (f.clone(), (*n).into()))
+                .collect();
+            let kinds: serde_json::Map<String, serde_json::Value> = by_kind
+                .iter()
+                .map(|(k, n)| ((*k).to_owned(), (*n).into()))
+                .collect();
+            let rows: serde_json::Map<String, serde_json::Value> = tables
+                .iter()
+                .map(|(name, rows, _)| (name.clone(), (*rows).into()))
+                .collect();
+            let v = serde_json::json!({
+                "summary": {
+                    "data_errors": errors.len(),
+                    "valid_rows": rows,
+                    "by_file": files,
+                    "by_kind": kinds,
+                },
+                "data_errors": errors,
+                "notices": notices,
+                "value_changes": changes,
+            });
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        _ => {
+            let mut out = String::new();
+            for (name, rows, used) in &tables {
+                let line = format!(
+                    "{name}{}{rows} {}{}{used}",
+                    a.lang.pick("：", ": "),
+                    a.lang.pick("行有效", "valid rows"),
+                    a.lang.pick("；", "; ")
+                );
+                out.push_str(&report::table::wrap(&line, width() as usize, "  "));
+            }
+            if !data.value_changes.is_empty() {
+                out.push_str(a.lang.pick("按 [values] 改写：\n", "mapped by [values]:\n"));
+                for v in &data.value_changes {
+                    let line = match a.lang {
+                        Lang::Zh => format!(
+                            "  {} {}：{} → {}，{} 格",
+                            v.table.chinese(),
+                            v.column,
+                            v.spelling,
+                            v.word,
+                            v.count
+                        ),
+                        Lang::En => format!(
+                            "  {} {}: {} → {}, {} cell(s)",
+                            v.table.name(),
+                            v.column,
+                            v.spelling,
+                            v.word,
+                            v.count
+                        ),
+                    };
+                    out.push_str(&report::table::wrap(&line, width() as usize, "    "));
+                }
+            }
+            if !notices.is_empty() {
+                out.push_str(&report::table::notices(&notices, a.lang, width()));
+            }
+            if errors.is_empty() {
+                out.push_str(a.lang.pick("没有数据错误。\n", "no data errors.\n"));
+            } else {
+                out.push('\n');
+                out.push_str(&report::table::data_errors(&errors, a.lang, width()));
+                let files: Vec<String> = by_file.iter().map(|(f, n)| format!("{f} {n}")).collect();
+                let kinds: Vec<String> = by_kind
+                    .iter()
+                    .map(|(k, n)| format!("{} {n}", crate::i18n::Problem::code_words(k, a.lang)))
+                    .collect();
+                out.push_str(&format!(
+                    "{}{}\n{}{}\n",
+                    a.lang.pick("按文件：", "by file: "),
+                    files.join(a.lang.pick("，", ", ")),
+                    a.lang.pick("按问题：", "by problem: "),
+                    kinds.join(a.lang.pick("，", ", "))
+                ));
+            }
+            out
+        }
+    };
+    report::write::write_output(a.output.as_deref(), text.as_bytes())?;
+    Ok(u8::from(!errors.is_empty()))
+}
