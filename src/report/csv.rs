@@ -8,6 +8,11 @@
 //! CSV injection (OWASP): a cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage
 //! return is written with a leading `'`, so a spreadsheet shows it as text instead of
 //! running it as a formula.
+//!
+//! Ids as text: a cell Excel, WPS or LibreOffice would turn into a number (all digits and
+//! 12 or more of them, shown as 5.10703E+17 and cut to 15 digits; or digits with a
+//! leading zero, which would be dropped) is written with a tab after it. Spreadsheets
+//! then keep the cell as text, whole; the tab is invisible and no formula is involved.
 
 use super::words::{change_text, escape_controls, looks_like_formula, severity_word, status_word};
 use super::{FindingEntry, Report};
@@ -71,35 +76,38 @@ pub(super) fn finding_cells(f: &FindingEntry, clause: &str, lang: Lang) -> [Stri
     ]
 }
 
-/// One CSV field: neutralised against formula injection, quoted when RFC 4180 needs it.
-fn field(out: &mut String, value: &str) {
+/// A cell's text as written: control characters escaped, neutralised against formula
+/// injection, and ids a spreadsheet would turn into numbers marked as text.
+fn field(value: &str) -> String {
     let mut v = escape_controls(value);
     if looks_like_formula(&v) {
         v.insert(0, '\'');
+    } else if number_to_a_spreadsheet(&v) {
+        v.push('\t');
     }
-    if v.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&v);
-    }
+    v
 }
 
-fn record<S: AsRef<str>>(out: &mut String, cells: &[S]) {
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        field(out, c.as_ref());
-    }
-    out.push_str("\r\n");
+/// Whether a spreadsheet opening the CSV would read this cell as a number and show it
+/// otherwise than written: 12 or more digits (scientific notation, digits past the 15th
+/// lost), or digits with a leading zero (dropped).
+fn number_to_a_spreadsheet(s: &str) -> bool {
+    s.len() > 1 && s.bytes().all(|b| b.is_ascii_digit()) && (s.len() >= 12 || s.starts_with('0'))
 }
 
-/// The findings as CSV bytes: a BOM, the header, one record per finding.
+/// The findings as CSV bytes: a BOM, the header, one record per finding (RFC 4180
+/// quoting and CRLF records, by the csv crate's writer).
 pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
-    let mut out = String::from(BOM);
-    record(&mut out, &finding_header(lang));
+    // Writing to memory fails only on a record of the wrong length, which none is (each
+    // has the header's 16 cells); should it happen, the report says so, as JSON's does.
+    records(report, lang).unwrap_or_else(|e| format!("{BOM}error: {e}\r\n").into_bytes())
+}
+
+fn records(report: &Report, lang: Lang) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.as_bytes().to_vec());
+    w.write_record(finding_header(lang).map(field))?;
     // Each rule's clause by its id, looked up once per finding (not a search of the
     // rules for each).
     let index = report.rule_index();
@@ -107,19 +115,26 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         let clause = index
             .get(f.rule.as_str())
             .map_or("", |&i| report.rules[i].clause.as_str());
-        record(&mut out, &finding_cells(f, clause, lang));
+        w.write_record(finding_cells(f, clause, lang).each_ref().map(|c| field(c)))?;
     }
-    out.into_bytes()
+    Ok(w.into_inner().map_err(|e| e.to_string())?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// One cell as the csv crate's writer puts it in a record.
     fn one(v: &str) -> String {
-        let mut s = String::new();
-        field(&mut s, v);
-        s
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record([field(v)]).unwrap();
+        let bytes = w.into_inner().unwrap();
+        String::from_utf8(bytes)
+            .unwrap()
+            .trim_end_matches("\r\n")
+            .to_owned()
     }
 
     #[test]
@@ -142,7 +157,38 @@ mod tests {
             ),
             ("a-b", "a-b"),
             ("nul\0", "nul\\u{0}"),
-            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(one(input), want, "{input:?}");
+        }
+    }
+
+    /// Ids a spreadsheet would make numbers of end with a tab (kept as text); others are
+    /// written as they are.
+    #[test]
+    fn numeric_ids_are_written_as_text() {
+        let cases = [
+            ("510703198107010061", "510703198107010061\t"),
+            ("123456789012", "123456789012\t"),
+            ("12345678901", "12345678901"),
+            ("0123", "0123\t"),
+            ("00", "00\t"),
+            ("0", "0"),
+            ("2019", "2019"),
+            ("E02", "E02"),
+            ("51070319860901004X", "51070319860901004X"),
+            ("51070319860901004x", "51070319860901004x"),
+            ("510703********0058", "510703********0058"),
+            (
+                "new-chair-training:510703198107010061",
+                "new-chair-training:510703198107010061",
+            ),
+            ("-510703198107010061", "'-510703198107010061"),
+            ("=510703198107010061", "'=510703198107010061"),
+            (
+                "５１０７０３１９８１０７０１００６１",
+                "５１０７０３１９８１０７０１００６１",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(one(input), want, "{input:?}");

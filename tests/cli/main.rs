@@ -8,6 +8,7 @@
 
 mod bad_input;
 mod counts;
+mod csv_text;
 mod fixtures;
 mod formats;
 mod forms;
