@@ -11,15 +11,31 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 
 use crate::i18n::say;
+use crate::model::Dataset;
+use crate::report::mask::People;
 use crate::report::{Change, Report, ResolvedEntry, finding_id};
 use crate::view::Status;
 
-/// Marks the report's findings against the baseline report at `path`.
-pub fn apply(report: &mut Report, path: &Path) -> Result<()> {
-    let before = read(path, &report.rule_set)?;
+/// Marks the report's findings against the baseline report at `path`. A masked
+/// baseline (`--mask-ids`, SPEC §8) is compared by the masked ids of this run's findings
+/// (which the data's roster gives); an unmasked one by the ids themselves.
+pub fn apply(report: &mut Report, path: &Path, data: &Dataset) -> Result<()> {
+    let (before, masked) = read(path, &report.rule_set)?;
     let known: HashMap<&str, Status> = before.iter().map(|(b, s)| (b.id.as_str(), *s)).collect();
-    for f in &mut report.findings {
-        match known.get(f.id.as_str()) {
+    // Each finding's id as the baseline has it.
+    let ids: Vec<String> = if masked {
+        let people = People::new(data);
+        report
+            .findings
+            .iter()
+            .map(|f| people.finding_id(&f.rule, &f.subject, f.period))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for (i, f) in report.findings.iter_mut().enumerate() {
+        let id = ids.get(i).map_or(f.id.as_str(), String::as_str);
+        match known.get(id) {
             Some(&was) => {
                 f.change = Some(Change::between(was, f.status));
                 if was != f.status {
@@ -30,7 +46,11 @@ pub fn apply(report: &mut Report, path: &Path) -> Result<()> {
         }
     }
     drop(known);
-    let now: HashSet<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+    let now: HashSet<&str> = if masked {
+        ids.iter().map(String::as_str).collect()
+    } else {
+        report.findings.iter().map(|f| f.id.as_str()).collect()
+    };
     let resolved = before
         .into_iter()
         .map(|(b, _)| b)
@@ -41,8 +61,9 @@ pub fn apply(report: &mut Report, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The baseline's findings, each checked, with their statuses.
-fn read(path: &Path, rule_set: &str) -> Result<Vec<(ResolvedEntry, Status)>> {
+/// The baseline's findings, each checked, with their statuses; and whether the baseline
+/// is masked (`"masked": true`).
+fn read(path: &Path, rule_set: &str) -> Result<(Vec<(ResolvedEntry, Status)>, bool)> {
     let name = path.display();
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow::anyhow!(say(
@@ -123,6 +144,11 @@ fn read(path: &Path, rule_set: &str) -> Result<Vec<(ResolvedEntry, Status)>> {
         Some(Value::String(_)) => {}
         Some(other) => return Err(wrong("rule_set", ("文本", "a string"), other)),
     }
+    let masked = match top.get("masked") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(wrong("masked", ("布尔值", "a boolean"), other)),
+    };
     let findings = match top.get("findings") {
         Some(Value::Array(a)) => a,
         Some(other) => return Err(wrong("findings", ("数组", "an array"), other)),
@@ -196,7 +222,7 @@ fn read(path: &Path, rule_set: &str) -> Result<Vec<(ResolvedEntry, Status)>> {
             status,
         ));
     }
-    Ok(before)
+    Ok((before, masked))
 }
 
 /// A JSON value's type in words.

@@ -158,6 +158,9 @@ pub struct CheckArgs {
     /// Mark pending findings due within this span (e.g. 30d, 2m) as due soon and list them first
     #[arg(long, value_name = "SPAN", value_parser = parse_span)]
     pub due_within: Option<crate::model::Span>,
+    /// Mask cadres' ids and names in every format (510703********0058, 吕*远), for reports handed upward
+    #[arg(long)]
+    pub mask_ids: bool,
 }
 
 pub fn parse_span(s: &str) -> Result<crate::model::Span, String> {

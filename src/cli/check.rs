@@ -45,7 +45,7 @@ pub fn check(a: CheckArgs) -> Result<u8> {
         );
     }
     if let Some(path) = &a.baseline {
-        crate::baseline::apply(&mut report, path)?;
+        crate::baseline::apply(&mut report, path, &data)?;
     }
     if let Some(span) = a.due_within {
         let horizon = span.after(as_of);
@@ -53,6 +53,9 @@ pub fn check(a: CheckArgs) -> Result<u8> {
             f.due_soon = f.status == crate::view::Status::Pending
                 && crate::load::values::parse_date(&f.due).is_ok_and(|d| d <= horizon);
         }
+    }
+    if a.mask_ids {
+        report::mask::apply(&mut report, &data);
     }
     crate::trace::stage("report built");
     // The report holds all it needs: the data goes now (a few large blocks, quick to

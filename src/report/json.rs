@@ -131,6 +131,7 @@ mod tests {
         let mut report = Report {
             as_of: "2021-03-01".into(),
             rule_set: "t".into(),
+            masked: false,
             summary: super::super::Summary {
                 violation: 1,
                 ..Default::default()

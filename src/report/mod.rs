@@ -7,6 +7,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod mask;
 pub mod notices;
 pub mod table;
 pub mod words;
@@ -417,6 +418,9 @@ pub struct DataErrorEntry {
 pub struct Report {
     pub as_of: String,
     pub rule_set: String,
+    /// `--mask-ids`: ids and names are masked (SPEC §8).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub masked: bool,
     pub summary: Summary,
     pub rules: Vec<RuleEntry>,
     pub findings: Vec<FindingEntry>,
@@ -516,6 +520,7 @@ impl Report {
         let mut report = Report {
             as_of: fmt_date(ev.as_of),
             rule_set: rules.plan.id.clone(),
+            masked: false,
             summary: Summary::default(),
             rules: entries,
             findings,

@@ -17,6 +17,7 @@ mod harm;
 mod inputs;
 mod layout;
 mod limits;
+mod mask;
 mod measures;
 mod near;
 mod notices;
