@@ -324,3 +324,52 @@ fn a_baseline_whose_masked_is_not_a_boolean_stops_the_run() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("masked should be a boolean"), "{err}");
 }
+
+#[test]
+fn waiver_warnings_and_waived_findings_are_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("waivers.csv");
+    std::fs::write(
+        &waivers,
+        "rule,subject,period,reason,approved_by,expires_on\n\
+         new-chair-training,510703197505010058,,已补训,市总组织部,\n\
+         new-chair-training,510703196805010012,,无此问题,市总组织部,\n\
+         new-chair-training,510704197205010014,,已过期,市总组织部,2020-01-01\n",
+    )
+    .unwrap();
+    let (code, out) = check(&[
+        "--format",
+        "json",
+        "--mask-ids",
+        "--waivers",
+        waivers.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let text = String::from_utf8(out).unwrap();
+    for id in [
+        "510703197505010058",
+        "510703196805010012",
+        "510704197205010014",
+    ] {
+        assert!(!text.contains(id), "{id} shown whole");
+    }
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let waived: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "waived")
+        .collect();
+    assert_eq!(waived.len(), 1);
+    assert_eq!(waived[0]["subject"], "510703********0058");
+    let warnings = v["warnings"].as_array().unwrap();
+    let subjects: Vec<&str> = warnings
+        .iter()
+        .map(|w| w["subject"].as_str().unwrap())
+        .collect();
+    assert!(subjects.contains(&"510703********0012"), "{subjects:?}");
+    assert!(subjects.contains(&"510704********0014"), "{subjects:?}");
+    for w in warnings {
+        assert!(w["message"].as_str().unwrap().contains("********"), "{w}");
+    }
+}
