@@ -10,7 +10,7 @@ use crate::model::Dataset;
 use crate::model::{ColumnRef, Field};
 use crate::notice::Notice;
 use crate::rules::RuleSet;
-use crate::rules::condition::{Literal, Op, Operand, Test, class_value_text, describe_clause};
+use crate::rules::condition::{Literal, Op, Operand, Test, Via, class_value_text, describe_clause};
 use crate::view::{
     Context, Evidence, Failed, Finding, Near, Outcomes, Status, after_as_of, amount,
 };
@@ -223,6 +223,15 @@ fn near_text(
     }
     let col = &clause.column.name;
     let wanted = describe_clause(clause, lang, levels);
+    // An `any` names no column, so it has no value to show: none of its tables held.
+    if clause.column.via == Via::Any {
+        return Some(match lang {
+            Lang::Zh => format!("{id}（{date}）不计入：规则要求 {wanted}，它一项也不满足"),
+            Lang::En => format!(
+                "{id} on {date} does not count: the rule asks that {wanted}, and none holds"
+            ),
+        });
+    }
     Some(match (lang, value) {
         (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col} 为 “{v}”，而规则要求 {wanted}"),
         (Lang::Zh, None) => format!("{id}（{date}）不计入：{col} 为空，而规则要求 {wanted}"),

@@ -133,6 +133,13 @@ impl<'a> Attendance<'a> {
         } else {
             hours
         };
+        // SPEC §6: a bad declared date or number leaves the row out, like a bad
+        // `hours` (its ids are still checked). Only a rule set declaring one pays.
+        let hours = if self.b.has_typed() && self.b.typed_cells(line, cells).is_none() {
+            -1.0
+        } else {
+            hours
+        };
         self.b.report(line, problems);
         let class = if !class_ok {
             None
@@ -362,7 +369,7 @@ fn read_attendance_as<'l>(
         let mut sinks: Vec<Attendance<'l>> = (0..parts)
             .map(|_| {
                 let mut b = Builder::new(kind, source.clone(), columns.clone(), levels)
-                    .map_values(&opts.spellings, &[]);
+                    .map_values(&opts.spellings, &opts.declared);
                 b.title_lines = header.title_lines;
                 b.header_line = header.next.1.saturating_sub(1).max(1);
                 Attendance::new(b, cadres, classes)

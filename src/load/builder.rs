@@ -398,7 +398,7 @@ impl<'l> Builder<'l> {
     /// Checks a row's declared date and number cells (SPEC §6): each bad one is a data
     /// error naming the declared column; `None` when there was one (the row is left
     /// out), else the cells to store differently (a workbook's serial as its date).
-    fn typed_cells(&mut self, line: u32, cells: &[Cell<'_>]) -> Option<Vec<(usize, String)>> {
+    pub fn typed_cells(&mut self, line: u32, cells: &[Cell<'_>]) -> Option<Vec<(usize, String)>> {
         let mut out = Vec::new();
         let mut ok = true;
         for i in 0..self.typed.len() {
@@ -424,6 +424,11 @@ impl<'l> Builder<'l> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// Whether `[columns]` declares a date or number column this table has.
+    pub fn has_typed(&self) -> bool {
+        !self.typed.is_empty()
     }
 
     /// A row rejected before its fields were read still claims its id.

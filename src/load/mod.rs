@@ -98,7 +98,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                 rows,
                 levels,
                 &opts.columns[2],
-                (&opts.spellings, &[]),
+                (&opts.spellings, &opts.declared),
                 (1, 0),
                 |b| Attendance::new(b, &cadres, &classes),
             )?

@@ -101,8 +101,8 @@ mod streamed {
             (attended, errors, d.attendance.2)
         };
         let utf8 = read(text.as_bytes(), 0);
-        // 118 rows, one naming a cadre whose row the demo rejects.
-        assert_eq!(utf8.2, 117);
+        // 119 rows, one naming a cadre whose row the demo rejects.
+        assert_eq!(utf8.2, 118);
         for block in [64, 256, 1000] {
             assert_eq!(read(&gbk, block), utf8, "{block}-byte blocks");
         }
@@ -288,7 +288,7 @@ mod limit_tests {
         }
         // A quote that runs to the end within the limit stays a data error.
         let d = load_edited(2, |t| format!("{t}\"510703,"), limits, 0).unwrap();
-        let e = d.data_errors.iter().find(|e| e.line == 120).unwrap();
+        let e = d.data_errors.iter().find(|e| e.line == 121).unwrap();
         assert_eq!(e.problem, crate::i18n::Problem::UnclosedQuote);
     }
 

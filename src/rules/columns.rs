@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Declared, TableKind, ValueType, fields_of, normalize};
 
 /// The tables `[columns]` may declare columns of.
-const TABLES: [TableKind; 2] = [TableKind::Cadres, TableKind::Classes];
+const TABLES: [TableKind; 3] = [TableKind::Cadres, TableKind::Classes, TableKind::Attendance];
 
 /// Reads `[columns]`: every declaration, problems as diagnostics at their spans.
 pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
@@ -30,7 +30,7 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
             diags.push(Diagnostic::new(
                 tk.span(),
                 format!(
-                    "unknown table `{}` in [columns] (accepted: cadres, classes)",
+                    "unknown table `{}` in [columns] (accepted: cadres, classes, attendance)",
                     crate::limits::cut(table_name)
                 ),
             ));

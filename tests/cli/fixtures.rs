@@ -105,6 +105,8 @@ scenario!(measures, "measures");
 scenario!(units_rules, "units-rules");
 scenario!(units_fallback, "units-fallback");
 scenario!(typed_columns, "typed-columns");
+scenario!(national_norm, "national-norm");
+scenario!(national_norm_no_units, "national-norm-no-units");
 
 /// Every scenario folder is listed above, so none is silently skipped.
 #[test]
@@ -124,6 +126,8 @@ fn every_fixture_is_run() {
         "units-rules",
         "units-fallback",
         "typed-columns",
+        "national-norm",
+        "national-norm-no-units",
     ];
     for e in fs::read_dir(root().join("fixtures")).unwrap() {
         let p = e.unwrap().path();

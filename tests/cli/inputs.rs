@@ -622,7 +622,7 @@ fn missing_column_hint_skips_headers_in_use() {
         None,
     );
     assert!(
-        text.contains("attendance.csv：117") && text.contains("cadre_id←身份证号"),
+        text.contains("attendance.csv：118") && text.contains("cadre_id←身份证号"),
         "{text}"
     );
 }

@@ -72,7 +72,7 @@ fn outcome(v: &Value) -> (Value, Vec<Value>, Vec<(Value, Value)>) {
 fn a_record_over_64_mib_is_refused() {
     let field = "1".repeat((64 << 20) + 1);
     for (table, row, line) in [
-        ("attendance.csv", format!("MY2018-03,{field},x,是\n"), "120"),
+        ("attendance.csv", format!("MY2018-03,{field},x,是\n"), "121"),
         ("cadres.csv", format!("5107,\"{field}\"\n"), "65"),
     ] {
         let dir = demo_with(table, |t| format!("{t}{row}"));

@@ -128,3 +128,32 @@ fn a_quota_near_miss_is_never_a_neighbour_county_s_class() {
         );
     }
 }
+
+#[test]
+fn a_near_miss_failing_an_any_says_none_of_it_holds_not_that_it_is_empty() {
+    // national-norm: E01 (机械厂工会, 基层) attended K04, a 业务培训 by 城关镇工会 (基层):
+    // neither organised by E01's own unit nor above E01's level, so only the `any` fails.
+    let dir = fixture("national-norm");
+    let rules = dir.join("rules.toml");
+    let rules = rules.to_str().unwrap();
+    let zh = check(&dir, "2022-06-30", &["--rules", rules]);
+    let f = finding(&zh, "promoted-training:E01");
+    assert_eq!(
+        f["evidence"]["near"],
+        json!([{ "class": "K04", "failed": "any" }])
+    );
+    assert_eq!(
+        f["message"],
+        "2021-03-01～2022-03-01 期间没有已结业的符合条件培训；K04（2021-07-01）不计入：规则要求 以下至少一项成立：（organizer 与该干部的 unit 相同） 或 （organizer_level 高于 该干部的 unit_level），它一项也不满足"
+    );
+    let en = check(&dir, "2022-06-30", &["--rules", rules, "--lang", "en"]);
+    let message = finding(&en, "promoted-training:E01")["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.ends_with("K04 on 2021-07-01 does not count: the rule asks that at least one of: (organizer equals the cadre's unit) or (organizer_level is above the cadre's unit_level), and none holds"),
+        "{message}"
+    );
+    assert!(!message.contains("any is empty"), "{message}");
+}

@@ -358,7 +358,7 @@ fn a_column_a_rule_uses_that_the_file_lacks_is_noticed() {
             f.join(",")
         })
         .collect();
-    assert!(cut[0].ends_with(",days"), "fee was the last column");
+    assert!(cut[0].ends_with(",学时"), "fee was the last column");
     fs::write(&classes, cut.join("\n") + "\n").unwrap();
     let (_, v, _) = check(dir.path(), "2021-03-01", &[]);
     let absent = notices(&v, "column_absent");
@@ -366,7 +366,7 @@ fn a_column_a_rule_uses_that_the_file_lacks_is_noticed() {
     assert_eq!(absent[0]["table"], "classes");
     assert_eq!(absent[0]["column"], "fee");
     assert_eq!(absent[0]["rules"], serde_json::json!(["city-class-free"]));
-    assert_eq!(absent[0]["count"], 33, "every class reads it as empty");
+    assert_eq!(absent[0]["count"], 34, "every class reads it as empty");
 }
 
 #[test]
@@ -493,9 +493,27 @@ fn title_lines_above_a_csv_header_are_noticed() {
 
 #[test]
 fn counting_hours_without_an_hours_column_is_noticed() {
-    // The demo has no hours column in classes or attendance: a rule counting hours
-    // counts 0 everywhere.
+    // The demo without its classes' 学时 column has no hours column in classes or
+    // attendance: a rule counting hours counts 0 everywhere.
     let dir = copy_of("demo");
+    let classes = dir.path().join("classes.csv");
+    let text = fs::read_to_string(&classes).unwrap();
+    let at = text
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|h| h == "学时")
+        .unwrap();
+    let cut: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.remove(at);
+            f.join(",")
+        })
+        .collect();
+    fs::write(&classes, cut.join("\n") + "\n").unwrap();
     let rules = dir.path().join("rules.toml");
     fs::write(
         &rules,

@@ -69,7 +69,9 @@ fn an_unknown_table_or_a_canonical_column_in_columns_is_a_rule_file_error() {
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("rules.toml:6:1"), "{err}");
     assert!(
-        err.contains("unknown table `teachers` in [columns] (accepted: cadres, classes)"),
+        err.contains(
+            "unknown table `teachers` in [columns] (accepted: cadres, classes, attendance)"
+        ),
         "{err}"
     );
     let rules = format!("{PLAN}[columns]\nclasses = {{ \"收费\" = \"text\" }}\n{DEADLINE}");
@@ -230,4 +232,106 @@ fn comparing_an_undeclared_extra_column_says_how_to_declare_it() {
             && err.contains("(declare its type in [columns]: classes = { \"经费\" = \"number\" })"),
         "{err}"
     );
+}
+
+#[test]
+fn declared_attendance_columns_are_read_by_type_and_a_bad_cell_leaves_its_row_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = plain_tables(dir.path(), "");
+    fs::write(
+        data.join("cadres.csv"),
+        "id,name,post,appointed_on,提任日期\nC1,赵一,副主席,2015-01-01,2021-03-01\nC2,钱二,副主席,2015-01-01,2021-04-01\nC3,孙三,副主席,2015-01-01,2021-05-01\n",
+    )
+    .unwrap();
+    // C1's row is good (签到日期 in an accepted spelling, 成绩 with a thousands
+    // separator); C2's 签到日期 and C3's 成绩 are not a date and not a number: each a
+    // data error naming the declared column, and the row is left out, so C2 and C3
+    // did not attend. 备注 is undeclared text.
+    fs::write(
+        data.join("attendance.csv"),
+        "cadre_id,class_id,签到日期,成绩,备注\nC1,K1,2021年10月10日,\"1,000\",好\nC2,K1,2021-10-32,90,\nC3,K1,2021-10-10,优秀,\n",
+    )
+    .unwrap();
+    let rules = format!(
+        "{PLAN}[columns]\ncadres = {{ \"提任日期\" = \"date\" }}\nattendance = {{ \"签到日期\" = \"date\", \"成绩\" = \"number\", \"备注\" = \"text\" }}\n{DEADLINE}"
+    );
+    let (code, out, err) = check_with(dir.path(), &rules, Some(&data));
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let errors: Vec<(&str, u64, &str, &str)> = v["data_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap(),
+                e["line"].as_u64().unwrap(),
+                e["column"].as_str().unwrap(),
+                e["value"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("attendance.csv", 3, "签到日期", "2021-10-32"),
+            ("attendance.csv", 4, "成绩", "优秀"),
+        ]
+    );
+    // As of 2022-12-31 the three deadlines have passed: C1 met it, C2 and C3 did not.
+    let unmet: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(unmet, ["C2", "C3"]);
+    assert_eq!(v["rules"][0]["met"], 1);
+    // Without the declarations the same cells are text and nothing is wrong.
+    let plain = format!("{PLAN}[columns]\ncadres = {{ \"提任日期\" = \"date\" }}\n{DEADLINE}");
+    let (code, out, err) = check_with(dir.path(), &plain, Some(&data));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["data_errors"], serde_json::json!([]));
+    assert_eq!(v["rules"][0]["met"], 3);
+}
+
+#[test]
+fn declared_attendance_columns_in_a_workbook_take_date_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = plain_tables(dir.path(), "");
+    fs::remove_file(data.join("attendance.csv")).unwrap();
+    fs::write(
+        data.join("cadres.csv"),
+        "id,name,post,appointed_on,提任日期\nC1,赵一,副主席,2015-01-01,2021-03-01\nC2,钱二,副主席,2015-01-01,2021-04-01\n",
+    )
+    .unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("attendance").unwrap();
+    for (c, h) in ["cadre_id", "class_id", "签到日期"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // C1: serial 44479 is 2021-10-10. C2: serial 60 (Excel's 1900-02-29) is no date.
+    for (r, (id, serial)) in [("C1", 44479.0), ("C2", 60.0)].iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, "K1").unwrap();
+        ws.write_number(r, 2, *serial).unwrap();
+    }
+    wb.save(data.join("attendance.xlsx")).unwrap();
+    let rules = format!(
+        "{PLAN}[columns]\ncadres = {{ \"提任日期\" = \"date\" }}\nattendance = {{ \"签到日期\" = \"date\" }}\n{DEADLINE}"
+    );
+    let (code, out, err) = check_with(dir.path(), &rules, Some(&data));
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let e = &v["data_errors"][0];
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_str()),
+        (Some(3), Some("签到日期"))
+    );
+    assert_eq!(v["data_errors"].as_array().unwrap().len(), 1);
+    assert_eq!(v["rules"][0]["met"], 1);
+    assert_eq!(v["findings"][0]["subject"], "C2");
 }
