@@ -27,3 +27,4 @@ mod typed_columns;
 mod units;
 mod util;
 mod workbooks;
+mod xlsx_report;
