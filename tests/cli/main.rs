@@ -13,6 +13,7 @@ mod formats;
 mod forms;
 #[cfg(unix)]
 mod harm;
+mod html_print;
 mod inputs;
 mod layout;
 mod limits;
