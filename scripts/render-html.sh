@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Renders the demo HTML report (`peixun check fixtures/demo --as-of 2021-03-01 --format
 # html`) with Debian's headless Chromium and saves a full-page screenshot, A4 width
-# (794 CSS px), to docs/report.png.
+# (794 CSS px), to docs/report.png; then prints it to PDF as a browser prints it on A4
+# and makes a picture of each printed page, to look at (page numbers in the footer,
+# nothing cut at the right edge).
 #
-#   scripts/render-html.sh            # writes docs/report.png
-#   scripts/render-html.sh OUT.png    # writes OUT.png
+#   scripts/render-html.sh                    # docs/report.png, target/report-print/
+#   scripts/render-html.sh OUT.png            # OUT.png, target/report-print/
+#   scripts/render-html.sh OUT.png PRINT_DIR  # OUT.png, PRINT_DIR/
 #
-# Installs `chromium` and `fonts-wqy-microhei` with apt-get when they are missing (as
-# root, or through sudo). Fails when the report does not build, when it refers to
-# anything on the network or holds a script, or when Chromium's console shows an error
-# while rendering it (an "Uncaught" exception, a console error, a failed load).
+# PRINT_DIR receives report.pdf and page-01.png, page-02.png … (96 dpi).
+#
+# Installs `chromium`, `fonts-wqy-microhei` and `poppler-utils` (pdftoppm) with apt-get
+# when they are missing (as root, or through sudo). Fails when the report does not
+# build, when it refers to anything on the network or holds a script, when Chromium's
+# console shows an error while rendering it (an "Uncaught" exception, a console error,
+# a failed load), or when the printed PDF is not A4 or its first page does not say
+# "第 1 页，共 N 页" with N its number of pages.
 #
 # The page height is measured first by a throwaway page that frames the report and
 # reads its height (that page has a script; the report has none), so the screenshot is
@@ -18,6 +25,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 out_png=${1:-docs/report.png}
+print_dir=${2:-target/report-print}
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -27,6 +35,10 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "render-html: installing chromium" >&2
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >&2
+fi
+if ! command -v pdftoppm >/dev/null 2>&1; then
+    echo "render-html: installing poppler-utils" >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >&2
 fi
 if ! fc-list :lang=zh family | grep -q .; then
     echo "render-html: installing a Chinese font (fonts-wqy-microhei)" >&2
@@ -93,6 +105,33 @@ if [ ! -s "$work/report.png" ]; then
     exit 1
 fi
 
+# Printed on A4 as a browser prints it, without the browser's own header and footer:
+# the page numbers must come from the report's @page rule.
+chrome --no-pdf-header-footer --print-to-pdf="$work/report.pdf" \
+    "file://$work/report.html" 2>"$work/print.log" || {
+    cat "$work/print.log" >&2
+    echo "render-html: chromium could not print the report" >&2
+    exit 1
+}
+pages=$(pdfinfo "$work/report.pdf" | sed -n 's/^Pages: *//p')
+if ! pdfinfo "$work/report.pdf" | grep -q '^Page size:.*(A4)'; then
+    echo "render-html: the printed report is not A4" >&2
+    exit 1
+fi
+if ! pdftotext -f 1 -l 1 "$work/report.pdf" - | grep -q "第 1 页，共 $pages 页"; then
+    echo "render-html: the first printed page does not say 第 1 页，共 $pages 页" >&2
+    exit 1
+fi
+pdftoppm -png -r 96 "$work/report.pdf" "$work/page"
+
 mkdir -p "$(dirname "$out_png")"
 cp "$work/report.png" "$out_png"
 echo "render-html: wrote $out_png (${width}×${height} px)" >&2
+mkdir -p "$print_dir"
+rm -f "$print_dir"/page-*.png "$print_dir/report.pdf"
+cp "$work/report.pdf" "$print_dir/"
+for f in "$work"/page-*.png; do
+    n=${f##*/page-}
+    cp "$f" "$print_dir/page-$(printf '%02d' "$((10#${n%.png}))").png"
+done
+echo "render-html: printed $pages A4 pages to $print_dir/report.pdf and $print_dir/page-*.png" >&2

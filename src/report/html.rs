@@ -9,6 +9,12 @@
 //! errors and the warnings.
 //!
 //! Every value is HTML-escaped (`& < > " '`); control characters are shown as `\u{..}`.
+//!
+//! Printed, each page numbers itself in its bottom margin (第 N 页，共 M 页, CSS
+//! `@page` margin boxes) beside the report's name and as-of date, and nothing is cut at
+//! the right: a long word (an id, a unit name in Latin letters) wraps anywhere in a
+//! cell, the print font is smaller, and the text sits 3 mm inside the page margin,
+//! since Chromium drops a table's right border drawn on the margin's very edge.
 
 use std::collections::BTreeMap;
 
@@ -64,6 +70,7 @@ h3 { font-size: 11.5pt; margin: 16px 0 6px; }
 .note { margin: 6px 0 0; padding-left: 8px; border-left: 3px solid var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; font-size: 9.5pt; }
 th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
+td { overflow-wrap: anywhere; }
 th { background: var(--head); font-weight: 600; white-space: nowrap; }
 section { margin-top: 36px; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -88,9 +95,14 @@ tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 .none { color: var(--muted); font-style: italic; }
 a { color: inherit; }
 footer { margin-top: 24px; color: var(--muted); font-size: 8.5pt; text-align: center; }
-@page { size: A4; margin: 14mm 12mm 16mm; }
+@page { size: A4; margin: 14mm 9mm 16mm;
+  @bottom-left { content: FOOTER_LEFT; font-family: SANS; font-size: 8pt; color: #667085; padding: 0 3mm; }
+  @bottom-right { content: FOOTER_PAGE; font-family: SANS; font-size: 8pt; color: #667085; padding: 0 3mm; } }
 @media print {
-  body { padding: 0; max-width: none; font-size: 10pt; }
+  body { padding: 0 3mm; max-width: none; font-size: 10pt; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 2px 4px; }
+  .bar { width: 36px; margin-left: 4px; }
   section { break-before: page; page-break-before: always; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
@@ -220,6 +232,20 @@ fn counts_sentence(r: &RuleEntry, lang: Lang) -> String {
     }
 }
 
+/// The printed pages' footer, left: what the report is and its as-of date, as a CSS
+/// string. Only fixed words and the date (checked `YYYY-MM-DD`): nothing from a file
+/// goes into the style sheet.
+fn footer_left(report: &Report, lang: Lang) -> String {
+    let date_like =
+        report.as_of.len() == 10 && report.as_of.chars().all(|c| c.is_ascii_digit() || c == '-');
+    let as_of = if date_like { report.as_of.as_str() } else { "" };
+    format!(
+        "\"{} · {} {as_of}\"",
+        lang.pick("培训情况合规检查报告", "Training compliance report"),
+        lang.pick("检查日", "as of"),
+    )
+}
+
 /// Renders the whole report as one HTML page.
 pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     let mut out = String::with_capacity(64 * 1024);
@@ -237,6 +263,14 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         report.as_of,
         CSS.replace("font-family: SANS", &format!("font-family: {SANS}"))
             .replace("font-family: SERIF", &format!("font-family: {SERIF}"))
+            .replace("FOOTER_LEFT", &footer_left(report, lang))
+            .replace(
+                "FOOTER_PAGE",
+                lang.pick(
+                    r#""第 " counter(page) " 页，共 " counter(pages) " 页""#,
+                    r#""Page " counter(page) " of " counter(pages)"#
+                )
+            )
     ));
     cover(&mut out, report, title, heading, lang);
     let by_rule = report.findings_by_rule();

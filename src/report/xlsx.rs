@@ -1,11 +1,12 @@
 //! `--format xlsx`: a workbook for auditors who filter and annotate in Excel.
 //!
-//! Sheets: 汇总 (the plan, the as-of date and the counts per rule), one sheet per rule
-//! with its findings (frozen header, autofilter, due dates as date cells), 分项统计 (the
-//! per-year matrix of quota rules and the per-county and unit counts of deadline and
-//! coverage rules), 数据错误, and when present 提示 (notices), 豁免问题 (waiver problems) and 已消除 (gone since
-//! a baseline). Sheet names keep Excel's rules: at most 31 characters, none of
-//! `[]:*?/\`, unique ignoring case.
+//! Sheets: 汇总 (the plan, the as-of date and the counts per rule, each rule linking to
+//! its sheet), one sheet per rule named from its title (a link back to 汇总 and the
+//! title on top, then its findings: frozen header, autofilter, due dates as date
+//! cells), 分项统计 (the per-year matrix of quota rules, its cells coloured by status
+//! under a legend, and the per-county and unit counts of deadline and coverage rules),
+//! 数据错误, and when present 提示 (notices), 豁免问题 (waiver problems) and 已消除 (gone
+//! since a baseline). Sheet names: [`super::sheet_names`].
 //!
 //! Every text from the data is written with `write_string`, never as a formula; text
 //! that a spreadsheet would take for one (`=`, `+`, `-`, `@`, tab, CR first) also gets
@@ -14,25 +15,28 @@
 use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{
-    ColNum, ExcelDateTime, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet,
-    XlsxError,
+    ColNum, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, RowNum, Url,
+    Workbook, Worksheet, XlsxError,
 };
 
+use super::sheet_names::{SheetNames, link_to};
 use super::words::{
     change_text, change_word, escape_controls, examples_text, gone_word, looks_like_formula,
     one_line, severity_word, status_word,
 };
-use super::{Change, FindingEntry, Report};
+use super::{Change, FindingEntry, Report, RuleEntry};
 use crate::i18n::Lang;
 
 /// Excel's limit on the characters of a cell.
 const MAX_CELL: usize = 32_767;
-/// Excel's limit on the characters of a sheet name.
-const MAX_SHEET_NAME: usize = 31;
 /// Excel's limit on the rows of a sheet.
 const MAX_ROWS: usize = 1_048_576;
 /// Paper size 9 is A4.
 const A4: u8 = 9;
+/// Excel's limit on the hyperlinks of a sheet: past it, names are plain text.
+const MAX_LINKS: usize = 65_530;
+/// The statuses of a quota matrix's cells, in the legend's order.
+const GRID_STATUSES: [&str; 5] = ["met", "violation", "pending", "waived", "later"];
 
 /// The workbook's bytes. Building it fails only on a bug (every name and value is made
 /// valid first); the message then takes the workbook's place.
@@ -53,6 +57,9 @@ struct Styles {
     wrap: Format,
     quoted: Format,
     quoted_wrap: Format,
+    link: Format,
+    /// A matrix cell per status of [`GRID_STATUSES`]: the HTML report's colours.
+    grid: [Format; 5],
 }
 
 impl Styles {
@@ -77,6 +84,25 @@ impl Styles {
                 .set_quote_prefix()
                 .set_text_wrap()
                 .set_align(FormatAlign::Top),
+            link: font(Format::new())
+                .set_font_color("#0563C1")
+                .set_underline(FormatUnderline::Single)
+                .set_quote_prefix(),
+            grid: [
+                ("#05603A", "#D1FADF"),
+                ("#B42318", "#FEE4E2"),
+                ("#93370D", "#FEF0C7"),
+                ("#344054", "#EAECF0"),
+                ("#667085", "#FFFFFF"),
+            ]
+            .map(|(ink, fill)| {
+                font(Format::new())
+                    .set_font_color(ink)
+                    .set_background_color(fill)
+                    .set_border(FormatBorder::Thin)
+                    .set_border_color("#D0D5DD")
+                    .set_align(FormatAlign::Center)
+            }),
         }
     }
 }
@@ -86,6 +112,8 @@ struct Sheet<'a> {
     ws: &'a mut Worksheet,
     st: &'a Styles,
     widths: BTreeMap<ColNum, usize>,
+    /// The row a [`Sheet::table`] starts on: 1 under a rule sheet's title row.
+    top: RowNum,
 }
 
 impl<'a> Sheet<'a> {
@@ -94,6 +122,7 @@ impl<'a> Sheet<'a> {
             ws,
             st,
             widths: BTreeMap::new(),
+            top: 0,
         }
     }
 
@@ -170,20 +199,36 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
 
-    /// A table on row 0: frozen header, autofilter, printed on A4 landscape with the
-    /// header repeated.
+    /// A table on row `top`: frozen header, autofilter, printed on A4 landscape with
+    /// the header (and what is above it) repeated.
     fn table_setup(&mut self, rows: RowNum, cols: ColNum) -> Result<(), XlsxError> {
-        self.ws.set_freeze_panes(1, 0)?;
-        self.ws.autofilter(0, 0, rows, cols.saturating_sub(1))?;
+        let top = self.top;
+        self.ws.set_freeze_panes(top + 1, 0)?;
+        self.ws
+            .autofilter(top, 0, top + rows, cols.saturating_sub(1))?;
         self.ws
             .set_paper_size(A4)
             .set_landscape()
             .set_print_fit_to_pages(1, 0);
-        self.ws.set_repeat_rows(0, 0)?;
+        self.ws.set_repeat_rows(0, top)?;
         Ok(())
     }
 
-    /// A sheet that is one table: the header on row 0, a row per item written by
+    /// An internal link to the sheet `name`, showing `text`.
+    fn link(&mut self, row: RowNum, col: ColNum, name: &str, text: &str) -> Result<(), XlsxError> {
+        let text = escape_controls(text);
+        self.seen(col, text_width(&text));
+        let st = self.st;
+        self.ws.write_url_with_format(
+            row,
+            col,
+            Url::new(link_to(name)).set_text(text),
+            &st.link,
+        )?;
+        Ok(())
+    }
+
+    /// A sheet that is one table: the header on row `top`, a row per item written by
     /// `cells` (given the item's row), then [`Sheet::table_setup`] and the column
     /// widths, `wrapped` columns wrapping.
     fn table<T>(
@@ -193,9 +238,9 @@ impl<'a> Sheet<'a> {
         wrapped: &[ColNum],
         mut cells: impl FnMut(&mut Self, RowNum, &T) -> Result<(), XlsxError>,
     ) -> Result<(), XlsxError> {
-        self.header(0, head)?;
+        self.header(self.top, head)?;
         for (i, item) in items.iter().enumerate() {
-            cells(self, i as RowNum + 1, item)?;
+            cells(self, self.top + i as RowNum + 1, item)?;
         }
         self.table_setup(items.len() as RowNum, head.len() as ColNum)?;
         self.fit(wrapped)
@@ -233,60 +278,6 @@ fn excel_date(s: &str) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(y, m, d).ok()
 }
 
-/// Valid, unique sheet names.
-#[derive(Default)]
-struct SheetNames {
-    /// Looked up, not searched: a rule set may have very many rules (SPEC §8).
-    taken: std::collections::HashSet<String>,
-    /// Per name wanted, the suffix number to try next, so names that are cut the same
-    /// are not tried from `~2` up each time.
-    next: std::collections::HashMap<String, usize>,
-}
-
-impl SheetNames {
-    /// `wanted` made into an Excel sheet name not used yet (compared ignoring case).
-    fn claim(&mut self, wanted: &str) -> String {
-        let cleaned: String = wanted
-            .chars()
-            .map(|c| {
-                if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let mut base = cleaned.trim().trim_matches('\'').to_owned();
-        if base.is_empty() {
-            base = "rule".to_owned();
-        }
-        if base.eq_ignore_ascii_case("history") {
-            base.push('_');
-        }
-        let mut n = self.next.get(&base).copied().unwrap_or(1);
-        loop {
-            let suffix = if n == 1 {
-                String::new()
-            } else {
-                format!("~{n}")
-            };
-            let keep = MAX_SHEET_NAME - suffix.chars().count();
-            let mut name: String = base.chars().take(keep).collect();
-            // A name must not end in an apostrophe, even after truncation.
-            while name.ends_with('\'') {
-                name.pop();
-            }
-            name.push_str(&suffix);
-            let lower = name.to_lowercase();
-            if self.taken.insert(lower) {
-                self.next.insert(base, n + 1);
-                return name;
-            }
-            n += 1;
-        }
-    }
-}
-
 fn as_of_datetime(as_of: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
     let mut it = as_of.split('-').map(|p| p.parse::<u16>().ok());
     let (y, m, d) = (it.next()??, it.next()??, it.next()??);
@@ -307,7 +298,20 @@ fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let notices_name = names.claim(lang.pick("提示", "Notices"));
     let warnings_name = names.claim(lang.pick("豁免问题", "Waiver problems"));
     let resolved_name = names.claim(lang.pick("已消除", "Gone"));
-    let rule_sheets: Vec<String> = report.rules.iter().map(|r| names.claim(&r.id)).collect();
+    let rule_sheets: Vec<String> = report
+        .rules
+        .iter()
+        .map(|r| {
+            // The title without the approximate mark (the sheet's title row has it):
+            // the tab has room for little.
+            let title = ["〔近似〕", "(approximate) "]
+                .iter()
+                .find_map(|mark| r.heading.strip_prefix(mark))
+                .filter(|_| r.approximate == Some(true))
+                .unwrap_or(&r.heading);
+            names.claim_rule(title, &r.id, lang.pick("规则", "Rule"))
+        })
+        .collect();
 
     summary(
         wb.add_worksheet().set_name(&summary_name)?,
@@ -323,10 +327,11 @@ fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         report.findings.iter().any(|f| f.waiver.is_some()),
         report.findings.iter().any(|f| f.change.is_some()),
     );
-    for (sheet, findings) in rule_sheets.iter().zip(by_rule) {
+    for ((sheet, findings), rule) in rule_sheets.iter().zip(by_rule).zip(&report.rules) {
         rule_sheet(
             wb.add_worksheet().set_name(sheet)?,
             &st,
+            (rule, &summary_name),
             &findings,
             columns,
             lang,
@@ -462,7 +467,11 @@ fn summary(
                 &st.percent,
             )?;
         }
-        sh.text(row, 10, sheet, false)?;
+        if (row as usize) < MAX_LINKS {
+            sh.link(row, 10, sheet, sheet)?;
+        } else {
+            sh.text(row, 10, sheet, false)?;
+        }
         let note = [rule.note.as_deref().map(one_line), rule.why.clone()]
             .into_iter()
             .flatten()
@@ -523,6 +532,7 @@ fn summary(
 fn rule_sheet(
     ws: &mut Worksheet,
     st: &Styles,
+    (rule, summary): (&RuleEntry, &str),
     findings: &[&FindingEntry],
     (waivers, changes): (bool, bool),
     lang: Lang,
@@ -549,7 +559,24 @@ fn rule_sheet(
         head.push(lang.pick("变化", "change"));
     }
     let mut sh = Sheet::new(ws, st);
-    let shown = findings.len().min(MAX_ROWS - 2);
+    // On top: back to the summary, and the rule's whole title the sheet's name cuts.
+    sh.link(0, 0, summary, &format!("← {summary}"))?;
+    sh.ws.write_string_with_format(
+        0,
+        1,
+        escape_controls(&format!(
+            "{} {}{}",
+            rule.id,
+            rule.heading.replace(['\r', '\n'], " "),
+            lang.pick(
+                &format!("（{}）", rule.clause),
+                &format!(" ({})", rule.clause)
+            )
+        )),
+        &st.bold,
+    )?;
+    sh.top = 1;
+    let shown = findings.len().min(MAX_ROWS - 3);
     sh.table(&head, &findings[..shown], &[8, 9], |sh, row, f| {
         let (name, unit, county) = f.who.clone().unwrap_or_default();
         let mut status = status_word(f.status, lang).to_owned();
@@ -601,7 +628,7 @@ fn cut_short(sh: &mut Sheet<'_>, shown: usize, all: usize, lang: Lang) -> Result
         };
         let st = sh.st;
         sh.ws
-            .write_string_with_format(shown as RowNum + 1, 0, note, &st.bold)?;
+            .write_string_with_format(sh.top + shown as RowNum + 1, 0, note, &st.bold)?;
     }
     Ok(())
 }
@@ -679,8 +706,17 @@ fn breakdown(
                         (None, Some(y)) if *y > as_of_year => "later",
                         _ => "",
                     };
-                    sh.text(row, c as ColNum + 1, word(status), false)?;
+                    match GRID_STATUSES.iter().position(|g| *g == status) {
+                        Some(i) => sh.styled(row, c as ColNum + 1, word(status), &st.grid[i])?,
+                        None => sh.text(row, c as ColNum + 1, word(status), false)?,
+                    }
                 }
+            }
+            // The legend, under the matrix: each status in its colour.
+            row += 1;
+            sh.styled(row, 0, lang.pick("图例", "Legend"), &st.bold)?;
+            for (i, status) in GRID_STATUSES.iter().enumerate() {
+                sh.styled(row, i as ColNum + 1, word(status), &st.grid[i])?;
             }
             row += 2;
         }
@@ -836,26 +872,6 @@ fn resolved(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sheet_names_are_valid_and_unique() {
-        let mut n = SheetNames::default();
-        assert_eq!(n.claim("汇总"), "汇总");
-        assert_eq!(n.claim("new-chair-training"), "new-chair-training");
-        assert_eq!(n.claim("NEW-chair-training"), "NEW-chair-training~2");
-        assert_eq!(n.claim("a/b[c]:d*e?f\\g"), "a_b_c__d_e_f_g");
-        assert_eq!(n.claim("'quoted'"), "quoted");
-        assert_eq!(n.claim(""), "rule");
-        assert_eq!(n.claim("History"), "History_");
-        let long = "x".repeat(40);
-        let first = n.claim(&long);
-        let second = n.claim(&long);
-        assert_eq!(first.chars().count(), 31);
-        assert_eq!(second.chars().count(), 31);
-        assert!(second.ends_with("~2"));
-        let cjk = "规".repeat(40);
-        assert_eq!(n.claim(&cjk).chars().count(), 31);
-    }
 
     #[test]
     fn dates() {

@@ -227,7 +227,9 @@ fn baseline_changes_are_new_escalated_eased_unchanged_or_resolved() {
     assert_eq!(row("减轻"), Data::Float(1.0));
     assert_eq!(row("未变"), Data::Float(4.0));
     assert_eq!(row("已消除"), Data::Float(1.0));
-    let sheet = wb.worksheet_range("new-chair-training").unwrap();
+    let sheet = wb
+        .worksheet_range("确保新任工会主席在任职1年内参…")
+        .unwrap();
     assert!(
         sheet
             .rows()

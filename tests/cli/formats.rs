@@ -391,6 +391,9 @@ fn hostile_html_is_escaped() {
 
 // ---- xlsx ----
 
+/// The sheet of `new-chair-training`, named from its title.
+const CHAIRS: &str = "确保新任工会主席在任职1年内参…";
+
 fn rows_of(wb: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str) -> Vec<Vec<Data>> {
     let range = wb.worksheet_range(sheet).unwrap();
     range.rows().map(<[Data]>::to_vec).collect()
@@ -412,13 +415,13 @@ fn xlsx_has_a_summary_a_sheet_per_rule_and_typed_cells() {
         wb.sheet_names(),
         [
             "汇总",
-            "new-chair-training",
-            "county-annual-class",
-            "full-rotation",
-            "city-topic-classes",
-            "city-class-free",
-            "county-send-topic",
-            "social-worker-training",
+            CHAIRS,
+            "各县区工会、市直产业工会……每…",
+            "实现2018—2020年将全市专兼职工…",
+            "市总根据重点工作需要，每年组…",
+            "由市总工会举办的各类主体班…",
+            "各县市区（园区）总工会、各基…",
+            "组织开展社会化工作者初任培训…",
             "分项统计",
             "数据错误"
         ]
@@ -470,16 +473,25 @@ fn xlsx_has_a_summary_a_sheet_per_rule_and_typed_cells() {
     assert_eq!(warning[6], Data::Float(18.0));
     assert_eq!(warning[7], Data::Float(0.0));
 
-    // A rule sheet: header, one row per finding, the due date a date cell.
-    let chairs = rows_of(&mut wb, "new-chair-training");
-    assert_eq!(chairs[0][0], Data::String("编号".into()));
-    assert_eq!(chairs[0][7], Data::String("截止日".into()));
+    // A rule sheet: a link back and the title, the header, one row per finding, the
+    // due date a date cell.
+    let chairs = rows_of(&mut wb, CHAIRS);
+    assert_eq!(chairs[0][0], Data::String("← 汇总".into()));
+    assert_eq!(
+        chairs[0][1],
+        Data::String(
+            "new-chair-training 确保新任工会主席在任职1年内参加上级工会组织的业务培训（三、(二) 1）"
+                .into()
+        )
+    );
+    assert_eq!(chairs[1][0], Data::String("编号".into()));
+    assert_eq!(chairs[1][7], Data::String("截止日".into()));
     let rule_findings: Vec<&Value> = findings(&report)
         .iter()
         .filter(|f| f["rule"] == "new-chair-training")
         .collect();
-    assert_eq!(chairs.len(), rule_findings.len() + 1);
-    for (row, f) in chairs[1..].iter().zip(&rule_findings) {
+    assert_eq!(chairs.len(), rule_findings.len() + 2);
+    for (row, f) in chairs[2..].iter().zip(&rule_findings) {
         assert_eq!(row[0], Data::String(f["id"].as_str().unwrap().into()));
         match &row[7] {
             Data::DateTime(d) => {
@@ -490,8 +502,8 @@ fn xlsx_has_a_summary_a_sheet_per_rule_and_typed_cells() {
         }
     }
     // Periods are numbers.
-    let counties = rows_of(&mut wb, "county-annual-class");
-    assert_eq!(counties[1][6], Data::Float(2019.0));
+    let counties = rows_of(&mut wb, "各县区工会、市直产业工会……每…");
+    assert_eq!(counties[2][6], Data::Float(2019.0));
 
     // SPEC §8: the per-county counts say pending apart from not met. On 2021-03-01 two
     // chairs are pending (吕志远 of 四川长虹…工会, 陈静 of 涪城区吴家镇总工会).
@@ -536,16 +548,16 @@ fn hostile_xlsx_has_no_formulas() {
             "{name} has formulas"
         );
     }
-    let chairs = rows_of(&mut wb, "new-chair-training");
+    let chairs = rows_of(&mut wb, CHAIRS);
     assert_eq!(
-        chairs[1][2],
+        chairs[2][2],
         Data::String("=HYPERLINK(\"http://x\",\"y\")".into())
     );
     assert_eq!(
-        chairs[1][3],
+        chairs[2][3],
         Data::String("<script>alert(1)</script>".into())
     );
-    assert_eq!(chairs[2][3], Data::String("line one\nline two".into()));
+    assert_eq!(chairs[3][3], Data::String("line one\nline two".into()));
     let errors = rows_of(&mut wb, "数据错误");
     assert!(
         errors

@@ -14,6 +14,7 @@ mod formats;
 mod forms;
 #[cfg(unix)]
 mod harm;
+mod html_print;
 mod inputs;
 mod layout;
 mod limits;
@@ -29,3 +30,4 @@ mod typed_columns;
 mod units;
 mod util;
 mod workbooks;
+mod xlsx_report;
