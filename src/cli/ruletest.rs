@@ -20,9 +20,15 @@ pub fn rules_test(
     lang: Lang,
 ) -> Result<u8> {
     let paths = ruletest::find(files).map_err(|e| anyhow::anyhow!(e.0))?;
-    let read: Vec<Input<'_>> = paths.iter().map(|p| Input::Rules(p)).collect();
-    refuse_inputs(output, &read)?;
     let tests = ruletest::read_all(&paths).map_err(|e| RuleFileError(e.0))?;
+    // `-o` never overwrites a test file or a rule file the tests name.
+    let read: Vec<Input<'_>> = paths
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(tests.iter().filter_map(|t| t.rules_path.as_deref()))
+        .map(Input::Rules)
+        .collect();
+    refuse_inputs(output, &read)?;
     let outcomes = ruletest::run(&tests, lang);
     let format = format.unwrap_or(
         match output.and_then(|p| p.extension()).and_then(|e| e.to_str()) {

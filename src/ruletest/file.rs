@@ -20,7 +20,9 @@ pub const TABLES: [&str; 5] = ["cadres", "classes", "attendance", "units", "waiv
 pub struct TestFile {
     /// The path as given or found, for output.
     pub path: PathBuf,
-    /// The rule file's name (for messages) and text.
+    /// The rule file's path (`None`: the embedded set), its name for messages, and its
+    /// text.
+    pub rules_path: Option<PathBuf>,
     pub rules_name: String,
     pub rules_text: String,
     pub cases: Vec<Case>,
@@ -124,8 +126,9 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
     let cases_val = top.take("case");
     top.finish(&["rules", "case"], &mut diags);
     // The rule file, relative to the test file; absent: the embedded set.
-    let (rules_name, rules_text) = match rules_key {
+    let (rules_path, rules_name, rules_text) = match rules_key {
         None => (
+            None,
             rules::DEFAULT_RULES_NAME.to_owned(),
             rules::DEFAULT_RULES.to_owned(),
         ),
@@ -155,7 +158,7 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
                 .strip_prefix('\u{feff}')
                 .map(str::to_owned)
                 .unwrap_or(text);
-            (shown_rules, text)
+            (Some(p), shown_rules, text)
         }
     };
     let set = rules::parse::parse(&rules_name, &rules_text)
@@ -185,6 +188,7 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
     }
     Ok(TestFile {
         path: path.to_owned(),
+        rules_path,
         rules_name,
         rules_text,
         cases,

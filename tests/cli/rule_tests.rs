@@ -390,3 +390,35 @@ fn junit_has_a_suite_per_file_and_a_case_per_case() {
     assert!(xml.contains("name=\"a &lt;b&gt; &amp; c\""), "{xml}");
     assert!(xml.contains("new-chair-training C1"), "{xml}");
 }
+
+#[test]
+fn output_never_overwrites_a_test_or_rule_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.toml"),
+        crate::util::root()
+            .join("rules")
+            .join("mianyang-2018-2020.toml")
+            .to_str()
+            .map(std::fs::read_to_string)
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    let text = format!(
+        "rules = \"plan.toml\"\n[[case]]\nname = \"n\"\nas_of = 2019-06-30\nonly = [\"new-chair-training\"]\n{CHAIR}\
+         expect = [{{ rule = \"new-chair-training\", subject = \"C1\", status = \"pending\" }}]\n"
+    );
+    let file = write(dir.path(), "x.test.toml", &text);
+    let rules = dir.path().join("plan.toml");
+    let before = std::fs::read_to_string(&rules).unwrap();
+    for out in [file.clone(), rules.to_str().unwrap().to_owned()] {
+        let (code, stdout, err) = run(&["rules", "test", &file, "-o", &out], None);
+        assert_eq!(code, 2, "{stdout}{err}");
+        assert!(!err.is_empty());
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(&rules).unwrap(), before);
+    let (code, stdout, err) = run(&["rules", "test", &file], None);
+    assert_eq!(code, 0, "{stdout}{err}");
+}
