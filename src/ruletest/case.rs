@@ -238,10 +238,7 @@ fn compare(case: &Case, actual: &Actual, lang: Lang) -> Vec<(String, String)> {
             None => format!(
                 "{}: {}",
                 subject_text(&e.rule, &e.subject, e.period),
-                lang.pick(
-                    "未检查（不在规则的检查范围内）",
-                    "not checked (not a subject of the rule)"
-                )
+                not_checked(actual, e, lang)
             ),
         };
         out.push((want, got));
@@ -313,6 +310,43 @@ fn compare(case: &Case, actual: &Actual, lang: Lang) -> Vec<(String, String)> {
         ));
     }
     out
+}
+
+/// Why an expected subject has no outcome: not a subject of the rule, or checked for
+/// other periods only (named).
+fn not_checked(actual: &Actual, e: &Expect, lang: Lang) -> String {
+    let met = actual
+        .met
+        .iter()
+        .filter(|(r, s, _)| *r == e.rule && same_id(s, &e.subject))
+        .map(|(_, _, p)| *p);
+    let found = actual
+        .findings
+        .iter()
+        .filter(|f| f.rule == e.rule && same_id(&f.subject, &e.subject))
+        .map(|f| f.period);
+    let mut periods: Vec<Option<i32>> = met.chain(found).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    if periods.is_empty() {
+        return lang
+            .pick(
+                "未检查（不在规则的检查范围内）",
+                "not checked (not a subject of the rule)",
+            )
+            .to_owned();
+    }
+    let shown: Vec<String> = periods
+        .iter()
+        .map(|p| p.map_or_else(|| lang.pick("无期别", "none").to_owned(), |y| y.to_string()))
+        .collect();
+    match lang {
+        Lang::Zh => format!("此期未检查（只检查了：{}）", shown.join("、")),
+        Lang::En => format!(
+            "not checked for this period (checked for: {})",
+            shown.join(", ")
+        ),
+    }
 }
 
 /// Ids compare as the loader compares them: ASCII letters in either case.

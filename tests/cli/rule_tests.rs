@@ -422,3 +422,40 @@ fn output_never_overwrites_a_test_or_rule_file() {
     let (code, stdout, err) = run(&["rules", "test", &file], None);
     assert_eq!(code, 0, "{stdout}{err}");
 }
+
+/// A coverage rule with `every = "year"` records the year a cadre met it: `met` names
+/// the period, and `met` without it says which periods were checked.
+#[test]
+fn met_names_the_period_of_a_yearly_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "yearly.toml",
+        "[plan]\nid = \"p\"\ntitle = \"每年轮训\"\nauthority = \"某总工会\"\nstart = 2021-01-01\nend = 2022-12-31\n\n\
+         [[rules]]\nid = \"yearly\"\nkind = \"coverage\"\ntitle = \"每年至少参加一期培训\"\nclause = \"一\"\n\
+         who = {}\nclass = {}\nevery = \"year\"\nmin = 1\n",
+    );
+    let tables = "cadres = \"\"\"\nid,name,post,appointed_on\nC1,张华,委员,2020-01-01\n\"\"\"\n\
+        classes = \"\"\"\nid,organizer_level,category,start_on\nK1,县区,业务培训,2021-05-01\n\"\"\"\n\
+        attendance = \"\"\"\ncadre_id,class_id\nC1,K1\n\"\"\"\n";
+    let pending = "{ rule = \"yearly\", subject = \"C1\", period = 2022, status = \"pending\", due = 2022-12-31 }";
+    let file = write(
+        dir.path(),
+        "y.test.toml",
+        &format!(
+            "rules = \"yearly.toml\"\n\
+             [[case]]\nname = \"met in 2021\"\nas_of = 2022-06-30\n{tables}\
+             expect = [{{ rule = \"yearly\", subject = \"C1\", period = 2021, status = \"met\" }}, {pending}]\n\
+             [[case]]\nname = \"met without a period\"\nas_of = 2022-06-30\n{tables}\
+             expect = [{{ rule = \"yearly\", subject = \"C1\", status = \"met\" }}, {pending}]\n"
+        ),
+    );
+    let (code, out, err) = run(&["rules", "test", &file, "--lang", "en"], None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.starts_with("ok "), "{out}");
+    assert!(
+        out.contains("yearly C1: not checked for this period (checked for: 2021, 2022)"),
+        "{out}"
+    );
+    assert!(out.ends_with("1 passed, 1 failed\n"), "{out}");
+}
