@@ -28,6 +28,13 @@ fn the_shipped_rule_set_passes_its_tests() {
     assert!(!out.contains("FAILED"), "{out}");
     let last = out.lines().last().unwrap();
     assert!(last.ends_with("项通过，0 项失败"), "{last}");
+    // Run from the repository without a file, as CI would: found under rules/.
+    let (code, all, err) = run(&["rules", "test"], Some(&root()));
+    assert_eq!(code, 0, "{all}{err}");
+    assert!(
+        all.contains("rules/mianyang-2018-2020.test.toml › "),
+        "{all}"
+    );
     // Every rule of the set has its cases.
     let text = std::fs::read_to_string(&file).unwrap();
     for id in [
