@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::Diagnostic;
+use crate::i18n::say;
 use crate::rules::keys::{Keys, Val, date, string, type_error};
 use crate::rules::{self, RuleSet};
 
@@ -118,7 +119,13 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
     let doc = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().replace('\n', "; ");
-        render(&[Diagnostic::new(span, format!("not valid TOML: {msg}"))])
+        render(&[Diagnostic::new(
+            span,
+            say(
+                format!("不是有效的 TOML：{msg}"),
+                format!("not valid TOML: {msg}"),
+            ),
+        )])
     })?;
     let mut diags = Vec::new();
     let mut top = Keys::new(doc.get_ref(), doc.span(), "the test file".into());
@@ -142,7 +149,10 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
                 let mut d = diags.clone();
                 d.push(Diagnostic::new(
                     v.span(),
-                    format!("cannot read rule file `{shown_rules}`: {e}"),
+                    say(
+                        format!("无法读取规则文件 `{shown_rules}`：{e}"),
+                        format!("cannot read rule file `{shown_rules}`: {e}"),
+                    ),
                 ));
                 render(&d)
             })?;
@@ -150,7 +160,10 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
                 let mut d = diags.clone();
                 d.push(Diagnostic::new(
                     v.span(),
-                    format!("rule file `{shown_rules}` is not UTF-8 text"),
+                    say(
+                        format!("规则文件 `{shown_rules}` 不是 UTF-8 文本"),
+                        format!("rule file `{shown_rules}` is not UTF-8 text"),
+                    ),
                 ));
                 render(&d)
             })?;
@@ -167,7 +180,10 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
     match cases_val.map(|v| (v, v.get_ref())) {
         None => diags.push(Diagnostic::new(
             0..0,
-            "the test file has no cases: write each as a `[[case]]` table",
+            say(
+                "测试文件中没有用例：每个用例写成一个 `[[case]]` 表".to_owned(),
+                "the test file has no cases: write each as a `[[case]]` table".to_owned(),
+            ),
         )),
         Some((_, DeValue::Array(items))) => {
             for item in items.iter() {
@@ -242,7 +258,10 @@ fn read_case(v: &Val<'_>, set: &RuleSet, diags: &mut Vec<Diagnostic>) -> Option<
     if let Some(v) = k.take("rules") {
         diags.push(Diagnostic::new(
             v.span(),
-            "`rules` is written once, at the top of the test file, not in a case",
+            say(
+                "`rules` 只在测试文件开头写一次，不写在用例里".to_owned(),
+                "`rules` is written once, at the top of the test file, not in a case".to_owned(),
+            ),
         ));
     }
     let evaluated = |id: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == id));
@@ -256,7 +275,10 @@ fn read_case(v: &Val<'_>, set: &RuleSet, diags: &mut Vec<Diagnostic>) -> Option<
             } else if !evaluated(&id) {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("rule `{id}` is not evaluated in this case: it is not in `only`"),
+                    say(
+                        format!("本用例不检查规则 `{id}`：它不在 `only` 中"),
+                        format!("rule `{id}` is not evaluated in this case: it is not in `only`"),
+                    ),
                 ));
             }
             Some(id)
@@ -269,7 +291,10 @@ fn read_case(v: &Val<'_>, set: &RuleSet, diags: &mut Vec<Diagnostic>) -> Option<
             if found.is_none() {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("unknown status `{s}` (accepted: met, violation, pending, waived)"),
+                    say(
+                        format!("未知的 status `{s}`（可用：met、violation、pending、waived）"),
+                        format!("unknown status `{s}` (accepted: met, violation, pending, waived)"),
+                    ),
                 ));
             }
             found
@@ -295,7 +320,10 @@ fn read_case(v: &Val<'_>, set: &RuleSet, diags: &mut Vec<Diagnostic>) -> Option<
             if !TABLES.contains(&s.as_str()) {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("unknown table `{s}` (accepted: {})", TABLES.join(", ")),
+                    say(
+                        format!("未知的表 `{s}`（可用：{}）", TABLES.join("、")),
+                        format!("unknown table `{s}` (accepted: {})", TABLES.join(", ")),
+                    ),
                 ));
             }
             Some(s)
@@ -366,20 +394,41 @@ fn required_in<'t, 'i>(
     if v.is_none() {
         diags.push(Diagnostic::new(
             span.start..span.start,
-            format!("{} lacks `{key}`, which is required", k.what),
+            say(
+                format!("{}缺少必填的 `{key}`", what_zh(&k.what)),
+                format!("{} lacks `{key}`, which is required", k.what),
+            ),
         ));
     }
     v
+}
+
+/// The table a key is missing from, in Chinese.
+fn what_zh(what: &str) -> &str {
+    match what {
+        "a case" => "用例",
+        "an `expect` entry" => "`expect` 的一项",
+        "an `expect_data_errors` entry" => "`expect_data_errors` 的一项",
+        "an `expect_notices` entry" => "`expect_notices` 的一项",
+        other => other,
+    }
 }
 
 fn unknown_rule(span: Range<usize>, id: &str, set: &RuleSet) -> Diagnostic {
     let ids: Vec<&str> = set.rules.iter().map(|r| r.meta.id.as_str()).collect();
     Diagnostic::new(
         span,
-        format!(
-            "no rule `{id}` in {} (its rules: {})",
-            set.file,
-            crate::limits::list(&ids, ", ", false)
+        say(
+            format!(
+                "{} 中没有规则 `{id}`（其规则：{}）",
+                set.file,
+                crate::limits::list(&ids, "、", true)
+            ),
+            format!(
+                "no rule `{id}` in {} (its rules: {})",
+                set.file,
+                crate::limits::list(&ids, ", ", false)
+            ),
         ),
     )
 }
@@ -443,7 +492,13 @@ fn integer(v: &Val<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<i64> 
         DeValue::Integer(i) => {
             let n = i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok();
             if n.is_none() {
-                diags.push(Diagnostic::new(v.span(), format!("{what} is out of range")));
+                diags.push(Diagnostic::new(
+                    v.span(),
+                    say(
+                        format!("{what} 超出范围"),
+                        format!("{what} is out of range"),
+                    ),
+                ));
             }
             n
         }

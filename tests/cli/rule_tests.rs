@@ -285,7 +285,7 @@ fn a_bad_test_file_is_exit_2_with_file_line_and_column() {
         ("[[case]\n", ":1:", "not valid TOML"),
     ] {
         let file = write(dir.path(), "bad.test.toml", text);
-        let (code, out, err) = run(&["rules", "test", &file], None);
+        let (code, out, err) = run(&["rules", "test", &file, "--lang", "en"], None);
         assert_eq!(code, 2, "{text}\n{out}{err}");
         assert!(out.is_empty(), "{out}");
         assert!(
@@ -293,6 +293,18 @@ fn a_bad_test_file_is_exit_2_with_file_line_and_column() {
             "{text}\n{err}"
         );
     }
+    // In Chinese by default.
+    let file = write(
+        dir.path(),
+        "bad.test.toml",
+        "[[case]]\nname = \"x\"\nas_of = 2019-12-31\n",
+    );
+    let (code, _, err) = run(&["rules", "test", &file], None);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad.test.toml:1:1: 用例缺少必填的 `cadres`"),
+        "{err}"
+    );
     // A rule file that does not parse: its own file:line:column.
     write(dir.path(), "broken.toml", "[plan]\nid = 3\n");
     let file = write(
