@@ -16,6 +16,7 @@ pub mod model;
 pub mod notice;
 pub mod report;
 pub mod rules;
+pub mod ruletest;
 pub mod spelling;
 pub mod tables;
 pub mod trace;

@@ -269,6 +269,9 @@ pub struct Outcomes {
     pub findings: Vec<Finding>,
     /// Cadres that met the requirement (deadline, coverage).
     pub met_cadres: Vec<u32>,
+    /// For a coverage rule with periods (`every = "year"`): the period of each entry
+    /// of `met_cadres`, in the same order; empty for rules without periods.
+    pub met_cadre_periods: Vec<i32>,
     /// Classes checked and allowed (forbid).
     pub met_classes: Vec<u32>,
     /// Subjects and periods that met the requirement (quota).
@@ -289,6 +292,14 @@ impl Outcomes {
     pub fn met_cadre(&mut self, cadre: u32) {
         self.met += 1;
         self.met_cadres.push(cadre);
+    }
+
+    /// A cadre that met the requirement for a period (`None`: the whole plan).
+    pub fn met_cadre_in(&mut self, cadre: u32, period: Option<i32>) {
+        self.met_cadre(cadre);
+        if let Some(p) = period {
+            self.met_cadre_periods.push(p);
+        }
     }
 
     /// A class that broke no prohibition.

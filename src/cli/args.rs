@@ -69,6 +69,21 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
+    /// Run rule tests: the cases of *.test.toml files (default: every one under rules/)
+    Test {
+        /// Test files or folders holding them (default: rules/)
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Output format (default: junit for an -o file ending .xml, else text)
+        #[arg(long, value_enum)]
+        format: Option<TestFormat>,
+        /// Write the outcome to FILE (atomically) instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Language of human-facing text
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -114,6 +129,13 @@ pub struct DataArgs {
     /// always, never
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// `--format` of `rules test`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    Text,
+    Junit,
 }
 
 /// `--color`.

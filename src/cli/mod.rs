@@ -7,6 +7,7 @@ mod args;
 mod check;
 mod explain;
 mod inputs;
+mod ruletest;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -63,7 +64,9 @@ impl Cli {
             Command::Check(a) => a.data.lang,
             Command::Validate(a) => a.lang,
             Command::Rules(
-                RulesCommand::List { lang, .. } | RulesCommand::Explain { lang, .. },
+                RulesCommand::List { lang, .. }
+                | RulesCommand::Explain { lang, .. }
+                | RulesCommand::Test { lang, .. },
             ) => *lang,
             _ => Lang::Zh,
         }
@@ -80,6 +83,12 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Rules(RulesCommand::Explain { id, rules, lang }) => {
             explain::rules_explain(&id, rules.as_deref(), lang)
         }
+        Command::Rules(RulesCommand::Test {
+            files,
+            format,
+            output,
+            lang,
+        }) => ruletest::rules_test(&files, format, output.as_deref(), lang),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

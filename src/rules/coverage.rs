@@ -176,7 +176,7 @@ impl RuleKind for Coverage {
                     continue;
                 }
                 if met {
-                    out.met_cadre(ci);
+                    out.met_cadre_in(ci, period);
                 } else {
                     let near = super::near::attended(cx, ci, &self.class, env, start, r);
                     let evidence = Evidence::Coverage {

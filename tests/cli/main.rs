@@ -24,6 +24,7 @@ mod near;
 mod notices;
 mod props;
 mod review;
+mod rule_tests;
 mod rules_cmd;
 mod texts;
 mod typed_columns;
