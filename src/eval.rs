@@ -221,11 +221,11 @@ fn near_text(
             }
         });
     }
-    let col = &clause.column.name;
+    let col = &crate::rules::condition::column_words(&clause.column, lang);
     let wanted = describe_clause(clause, lang, levels);
     Some(match (lang, value) {
-        (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col} 为 “{v}”，而规则要求 {wanted}"),
-        (Lang::Zh, None) => format!("{id}（{date}）不计入：{col} 为空，而规则要求 {wanted}"),
+        (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col}为“{v}”，而规则要求{wanted}"),
+        (Lang::Zh, None) => format!("{id}（{date}）不计入：{col}为空，而规则要求{wanted}"),
         (Lang::En, Some(v)) => {
             format!(
                 "{id} on {date} does not count: {col} is “{v}”, but the rule asks that {wanted}"

@@ -176,15 +176,20 @@ impl RuleKind for Deadline {
             self.req.alternatives(lang)
         );
         match lang {
-            Lang::Zh => format!(
-                "对象：{}的干部。要求：自 {} 起 {} 内（含首尾两日）参加并结业至少 {need}符合条件的培训；培训须满足：{}。截止日为 {} 加 {}。",
-                self.who.describe(lang, &plan.levels),
-                self.from.name,
-                self.within.describe(lang),
-                self.class.describe(lang, &plan.levels),
-                self.from.name,
-                self.within.describe(lang),
-            ),
+            Lang::Zh => {
+                let from = super::condition::column_words(&self.from, lang);
+                let within = self.within.describe(lang);
+                let who = if self.who.clauses.is_empty() {
+                    "所有干部".to_owned()
+                } else {
+                    format!("{}的干部", self.who.describe(lang, &plan.levels))
+                };
+                format!(
+                    "对象：{who}。要求：自{from}起{within}内（含首尾两日）参加并结业至少{}符合条件的培训；{}。截止日为{from}加{within}。",
+                    need.replace(' ', ""),
+                    super::condition::class_words(&self.class, lang, &plan.levels),
+                )
+            }
             Lang::En => format!(
                 "Who: cadres where {}. Requirement: at least {need} completed within {} of {} (both ends included), from classes where {}. Due: {} + {}.",
                 self.who.describe(lang, &plan.levels),

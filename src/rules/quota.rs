@@ -535,9 +535,12 @@ impl RuleKind for Quota {
                 let extra = if self.groups.is_empty() {
                     String::new()
                 } else {
-                    format!("（另加 {}）", self.groups.join("、"))
+                    format!("（另加{}）", self.groups.join("、"))
                 };
-                format!("干部名册 {} 列中的每个值{extra}", c.name)
+                format!(
+                    "干部名册中每个不同的{}{extra}",
+                    super::condition::column_words(c, lang)
+                )
             }
             (Some(c), Lang::En) => {
                 let extra = if self.groups.is_empty() {
@@ -557,15 +560,15 @@ impl RuleKind for Quota {
         };
         let range = match (self.min, self.max, lang) {
             (Some(a), Some(b), Lang::Zh) => format!(
-                "{} 至 {}",
+                "{}至{}",
                 crate::view::amount(a, self.measure, lang),
                 crate::view::amount(b, self.measure, lang)
             ),
             (Some(a), None, Lang::Zh) => {
-                format!("至少 {}", crate::view::amount(a, self.measure, lang))
+                format!("至少{}", crate::view::amount(a, self.measure, lang))
             }
             (None, Some(b), Lang::Zh) => {
-                format!("至多 {}", crate::view::amount(b, self.measure, lang))
+                format!("至多{}", crate::view::amount(b, self.measure, lang))
             }
             (Some(a), Some(b), Lang::En) => format!(
                 "{} to {}",
@@ -594,9 +597,15 @@ impl RuleKind for Quota {
         if self.measure == Measure::Attendees {
             return match lang {
                 Lang::Zh => format!(
-                    "对象：{who}。期间：{period}。要求：{}、且属于该对象的干部中，期间内参加并结业符合条件培训班的人数为 {range}（同一干部只计一次）；培训班须满足：{}。",
-                    self.who.describe(lang, &plan.levels),
-                    self.class.describe(lang, &plan.levels)
+                    "对象：{who}。期间：{period}。要求：属于该对象{}的干部中，期间内参加并结业符合条件培训班的人数为{}（同一干部只计一次）；{}。",
+                    if self.who.clauses.is_empty() {
+                        String::new()
+                    } else {
+                        format!("、且{}", self.who.describe(lang, &plan.levels))
+                    },
+                    range.replace(' ', ""),
+                    super::condition::class_words(&self.class, lang, &plan.levels)
+                        .replace("培训须满足", "培训班须满足")
                 ),
                 Lang::En => format!(
                     "Subjects: {who}. Period: {period}. Requirement: {range} — distinct cadres of the subject where {} who completed a class in the period where {}.",
@@ -607,8 +616,10 @@ impl RuleKind for Quota {
         }
         match lang {
             Lang::Zh => format!(
-                "对象：{who}。期间：{period}。要求：举办 {range}符合条件的培训班；培训班须满足：{}。",
-                self.class.describe(lang, &plan.levels)
+                "对象：{who}。期间：{period}。要求：举办{}符合条件的培训班；{}。",
+                range.replace(' ', ""),
+                super::condition::class_words(&self.class, lang, &plan.levels)
+                    .replace("培训须满足", "培训班须满足")
             ),
             Lang::En => format!(
                 "Subjects: {who}. Period: {period}. Requirement: {range} of classes where {}.",
