@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod doc;
 mod explain;
 mod inputs;
 
@@ -65,6 +66,7 @@ impl Cli {
             Command::Rules(
                 RulesCommand::List { lang, .. } | RulesCommand::Explain { lang, .. },
             ) => *lang,
+            Command::Rules(RulesCommand::Doc { lang, .. }) => *lang,
             _ => Lang::Zh,
         }
     }
@@ -80,6 +82,12 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Rules(RulesCommand::Explain { id, rules, lang }) => {
             explain::rules_explain(&id, rules.as_deref(), lang)
         }
+        Command::Rules(RulesCommand::Doc {
+            rules,
+            format,
+            output,
+            lang,
+        }) => doc::rules_doc(rules.as_deref(), format, output.as_deref(), lang),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -8,6 +8,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod notices;
+pub mod ruledoc;
 pub mod table;
 pub mod words;
 pub mod write;

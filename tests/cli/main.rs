@@ -21,6 +21,7 @@ mod near;
 mod notices;
 mod props;
 mod review;
+mod ruledoc;
 mod rules_cmd;
 mod texts;
 mod typed_columns;
