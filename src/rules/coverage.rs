@@ -10,7 +10,7 @@ use super::keys::{Keys, Refs, alternatives, amount, cadre_column, conditions_key
 use super::quota::{Every, every_key, periods};
 use super::{RuleKind, RuleMeta};
 use crate::dates::fmt_date;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, say};
 use crate::i18n::Lang;
 use crate::model::{ColumnRef, TableKind};
 use crate::view::{Context, Evidence, Outcomes, unmet_status};
@@ -63,13 +63,19 @@ pub fn parse(
     if let (Some((_, span)), Some(_)) = (&or, &rate) {
         diags.push(Diagnostic::new(
             span.clone(),
-            "`or` cannot be used with `rate`: a rate counts cadres who met the main `min`",
+            say(
+                "`or` 不能与 `rate` 同用：比例数的是达到主标准 `min` 的干部",
+                "`or` cannot be used with `rate`: a rate counts cadres who met the main `min`",
+            ),
         ));
     }
     if let (Some(g), None) = (&group_by, &rate) {
         diags.push(Diagnostic::new(
             g.span.clone(),
-            "a coverage rule's `group_by` needs `rate` (e.g. rate = 0.9): its subjects are groups of cadres",
+            say(
+                "coverage 规则的 `group_by` 要与 `rate` 同用（如 rate = 0.9）：其对象是干部分组",
+                "a coverage rule's `group_by` needs `rate` (e.g. rate = 0.9): its subjects are groups of cadres",
+            ),
         ));
     }
     let rate = match rate {

@@ -6,7 +6,7 @@ use super::keys::{
     Keys, Refs, alternatives, amount, cadre_column, conditions_key, measure, string,
 };
 use super::{RuleKind, RuleMeta};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, say};
 use crate::i18n::Lang;
 use crate::model::{Field, Span, TableKind, ValueType};
 use crate::view::{Context, Evidence, Outcomes, unmet_status};
@@ -54,7 +54,10 @@ pub fn parse(
             if !diags.iter().any(|d| d.message.contains("`from`")) {
                 diags.push(Diagnostic::new(
                     span.clone(),
-                    format!("{} needs `from` (e.g. \"appointed_on\")", k.what),
+                    say(
+                        format!("{} 缺少 `from`（如 \"appointed_on\"）", k.what),
+                        format!("{} needs `from` (e.g. \"appointed_on\")", k.what),
+                    ),
                 ));
             }
             None
@@ -67,7 +70,10 @@ pub fn parse(
                 None => {
                     diags.push(Diagnostic::new(
                         v.span(),
-                        format!("`within = \"{s}\"` is not a span: write Ny, Nm or Nd with N a whole number ≥ 1 (e.g. \"1y\", \"6m\", \"90d\")"),
+                        say(
+                            format!("`within = \"{s}\"` 不是期限：请写 Ny、Nm 或 Nd，N 为不小于 1 的整数（如 \"1y\"、\"6m\"、\"90d\"）"),
+                            format!("`within = \"{s}\"` is not a span: write Ny, Nm or Nd with N a whole number ≥ 1 (e.g. \"1y\", \"6m\", \"90d\")"),
+                        ),
                     ));
                     None
                 }
@@ -77,7 +83,10 @@ pub fn parse(
         None => {
             diags.push(Diagnostic::new(
                 span,
-                format!("{} needs `within` (e.g. \"1y\")", k.what),
+                say(
+                    format!("{} 缺少 `within`（如 \"1y\"）", k.what),
+                    format!("{} needs `within` (e.g. \"1y\")", k.what),
+                ),
             ));
             None
         }

@@ -21,6 +21,7 @@ mod near;
 mod notices;
 mod props;
 mod review;
+mod rule_messages;
 mod ruledoc;
 mod rules_cmd;
 mod texts;
