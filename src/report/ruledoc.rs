@@ -81,7 +81,7 @@ fn doc(rs: &mut RuleSet, lang: Lang) -> Doc {
         format!(
             "{}{}{}",
             fmt_date(plan.start),
-            lang.pick(" 至 ", " to "),
+            lang.pick("～", " to "),
             fmt_date(plan.end)
         ),
     ));

@@ -37,7 +37,7 @@ fn shipped_rule_document_has_the_plan_and_every_rule_in_file_order() {
     for fact in [
         "绵工发〔2018〕48号",
         "绵阳市总工会",
-        "2018-01-01 至 2020-12-31",
+        "2018-01-01～2020-12-31",
     ] {
         assert!(out.contains(fact), "{fact}:\n{out}");
     }
