@@ -1,5 +1,6 @@
 //! Rule-file diagnostics: a message at a span of the file, rendered as
-//! `file:line:column` with the offending line and a caret under the text.
+//! `file:line:column` with the offending line and a caret under the text. Messages
+//! follow `--lang` (SPEC §8 "Privacy and text"): Chinese by default.
 
 use std::ops::Range;
 
@@ -17,6 +18,11 @@ impl Diagnostic {
             message: message.into(),
         }
     }
+}
+
+/// A diagnostic's message in the run's language: Chinese, or English with `--lang en`.
+pub fn say(zh: impl Into<String>, en: impl Into<String>) -> String {
+    crate::i18n::say(zh.into(), en.into())
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -60,14 +66,16 @@ impl Lines {
 }
 
 /// Renders diagnostics for a file, each as
-/// `error: file:line:col: message` followed by the line and a caret. A long line is
+/// `error: file:line:col: message` (`错误：file:line:col: message` in Chinese) followed by
+/// the line and a caret. A long line is
 /// shown around the caret only (SPEC §8: a message quotes at most 200 characters).
 pub fn render(file: &str, source: &str, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     let lines = Lines::new(source);
+    let error = crate::i18n::message_lang().pick("错误：", "error: ");
     for d in diags {
         let (line, col) = lines.line_col(source, d.span.start);
-        out.push_str(&format!("error: {file}:{line}:{col}: {}\n", d.message));
+        out.push_str(&format!("{error}{file}:{line}:{col}: {}\n", d.message));
         let text = lines.text(source, line);
         let gutter = line.to_string();
         let pad = " ".repeat(gutter.len());
@@ -139,7 +147,7 @@ mod tests {
         let off2 = src.find("\"x").unwrap();
         assert_eq!(line_col(src, off2), (2, 6));
         let r = render("r.toml", src, &[Diagnostic::new(off2..off2 + 3, "bad")]);
-        assert!(r.starts_with("error: r.toml:2:6: bad\n"), "{r}");
+        assert!(r.starts_with("错误：r.toml:2:6: bad\n"), "{r}");
         assert!(r.contains("2 | 名称 = \"x\"\n  |        ^^^\n"), "{r}");
     }
 

@@ -221,20 +221,20 @@ fn near_text(
             }
         });
     }
-    let col = &clause.column.name;
+    let col = &crate::rules::condition::column_words(&clause.column, lang);
     let wanted = describe_clause(clause, lang, levels);
     // An `any` names no column, so it has no value to show: none of its tables held.
     if clause.column.via == Via::Any {
         return Some(match lang {
-            Lang::Zh => format!("{id}（{date}）不计入：规则要求 {wanted}，它一项也不满足"),
+            Lang::Zh => format!("{id}（{date}）不计入：规则要求{wanted}，它一项也不满足"),
             Lang::En => format!(
                 "{id} on {date} does not count: the rule asks that {wanted}, and none holds"
             ),
         });
     }
     Some(match (lang, value) {
-        (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col} 为 “{v}”，而规则要求 {wanted}"),
-        (Lang::Zh, None) => format!("{id}（{date}）不计入：{col} 为空，而规则要求 {wanted}"),
+        (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col}为“{v}”，而规则要求{wanted}"),
+        (Lang::Zh, None) => format!("{id}（{date}）不计入：{col}为空，而规则要求{wanted}"),
         (Lang::En, Some(v)) => {
             format!(
                 "{id} on {date} does not count: {col} is “{v}”, but the rule asks that {wanted}"

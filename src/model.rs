@@ -670,9 +670,9 @@ impl Span {
 
     pub fn describe(self, lang: Lang) -> String {
         match (self, lang) {
-            (Span::Years(n), Lang::Zh) => format!("{n} 年"),
-            (Span::Months(n), Lang::Zh) => format!("{n} 个月"),
-            (Span::Days(n), Lang::Zh) => format!("{n} 天"),
+            (Span::Years(n), Lang::Zh) => format!("{n}年"),
+            (Span::Months(n), Lang::Zh) => format!("{n}个月"),
+            (Span::Days(n), Lang::Zh) => format!("{n}天"),
             (Span::Years(n), Lang::En) => format!("{n} year(s)"),
             (Span::Months(n), Lang::En) => format!("{n} month(s)"),
             (Span::Days(n), Lang::En) => format!("{n} day(s)"),

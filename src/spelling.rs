@@ -73,13 +73,13 @@ fn strings(
             for item in items.iter() {
                 match item.get_ref() {
                     DeValue::String(s) => out.push((s.to_string(), item.span())),
-                    _ => problems.push((item.span(), format!("{what} must be a list of strings"))),
+                    _ => problems.push((item.span(), must_be_strings(what))),
                 }
             }
             Some(out)
         }
         _ => {
-            problems.push((v.span(), format!("{what} must be a list of strings")));
+            problems.push((v.span(), must_be_strings(what)));
             None
         }
     }
@@ -94,7 +94,13 @@ fn sub_table<'t, 'i>(
     match v.get_ref() {
         DeValue::Table(t) => Some(t),
         _ => {
-            problems.push((v.span(), format!("`{what}` must be a table")));
+            problems.push((
+                v.span(),
+                crate::diag::say(
+                    format!("`{what}` 应为表"),
+                    format!("`{what}` must be a table"),
+                ),
+            ));
             None
         }
     }
@@ -137,8 +143,13 @@ impl Spellings {
                     ValueType::Id | ValueType::Date | ValueType::Number => {
                         problems.push((
                             ck.span(),
-                            format!(
-                                "`{what}`: [values] applies to text columns; `{column}` holds ids, dates or numbers"
+                            crate::diag::say(
+                                format!(
+                                    "`{what}`：[values] 只用于文字列；`{column}` 存的是编号、日期或数字"
+                                ),
+                                format!(
+                                    "`{what}`: [values] applies to text columns; `{column}` holds ids, dates or numbers"
+                                ),
                             ),
                         ));
                         continue;
@@ -166,9 +177,15 @@ impl Spellings {
                         match twice {
                             Some(m) if m.word != word => problems.push((
                                 span,
-                                format!(
-                                    "`{spelling}` in {what} is mapped to two words: `{}` and `{word}`",
-                                    m.word
+                                crate::diag::say(
+                                    format!(
+                                        "{what} 中的 `{spelling}` 对应了两个词：`{}` 和 `{word}`",
+                                        m.word
+                                    ),
+                                    format!(
+                                        "`{spelling}` in {what} is mapped to two words: `{}` and `{word}`",
+                                        m.word
+                                    ),
                                 ),
                             )),
                             Some(_) => {}
@@ -249,10 +266,23 @@ fn table_for(
     if t.is_none() {
         problems.push((
             key.span(),
-            format!("unknown table `{name}` in [{what}] (accepted: cadres, classes, attendance)"),
+            crate::diag::say(
+                format!("[{what}] 中的表 `{name}` 无法识别（可用：cadres、classes、attendance）"),
+                format!(
+                    "unknown table `{name}` in [{what}] (accepted: cadres, classes, attendance)"
+                ),
+            ),
         ));
     }
     t
+}
+
+/// A value that must be a list of strings, in the run's language.
+fn must_be_strings(what: &str) -> String {
+    crate::diag::say(
+        format!("{what} 应为字符串列表"),
+        format!("{what} must be a list of strings"),
+    )
 }
 
 #[cfg(test)]
@@ -285,9 +315,10 @@ mod tests {
             "[values.cadres.kind]\n\"兼职\" = [\"兼\"]\n\"专职\" = [\"兼\"]\n[values.cadres.appointed_on]\n\"2020-01-01\" = [\"元旦\"]\n[values.units.x]\n",
         );
         assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems[0].contains("two words"));
-        assert!(problems[1].contains("text columns"));
-        assert!(problems[2].contains("unknown table"));
+        // In the default language, Chinese.
+        assert!(problems[0].contains("对应了两个词"), "{problems:?}");
+        assert!(problems[1].contains("只用于文字列"), "{problems:?}");
+        assert!(problems[2].contains("无法识别"), "{problems:?}");
     }
 
     #[test]

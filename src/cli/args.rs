@@ -84,6 +84,21 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
+    /// Write the rule set as a document for the people who approve it (Markdown or HTML)
+    Doc {
+        /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Document format (default: from the extension of -o, else markdown)
+        #[arg(long, value_enum)]
+        format: Option<report::ruledoc::DocFormat>,
+        /// Write the document to FILE (atomically) instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Language of human-facing text
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
 }
 
 #[derive(Args, Debug)]

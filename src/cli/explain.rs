@@ -33,10 +33,20 @@ pub fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
     }
     let mut out = String::new();
     out.push_str(&format!(
-        "{}（{}）{} ～ {}\n",
+        "{}{}{}{}{}\n",
         rs.plan.title_in(lang).unwrap_or(&rs.plan.id),
-        rs.plan.document.as_deref().unwrap_or(&rs.plan.id),
+        match lang {
+            Lang::Zh => format!(
+                "（{}），",
+                rs.plan.document.as_deref().unwrap_or(&rs.plan.id)
+            ),
+            Lang::En => format!(
+                " ({}), ",
+                rs.plan.document.as_deref().unwrap_or(&rs.plan.id)
+            ),
+        },
         crate::dates::fmt_date(rs.plan.start),
+        lang.pick("～", " to "),
         crate::dates::fmt_date(rs.plan.end)
     ));
     out.push_str(&t.to_string());

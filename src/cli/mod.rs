@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod doc;
 mod explain;
 mod inputs;
 mod ruletest;
@@ -68,6 +69,7 @@ impl Cli {
                 | RulesCommand::Explain { lang, .. }
                 | RulesCommand::Test { lang, .. },
             ) => *lang,
+            Command::Rules(RulesCommand::Doc { lang, .. }) => *lang,
             _ => Lang::Zh,
         }
     }
@@ -89,6 +91,12 @@ fn dispatch(cli: Cli) -> Result<u8> {
             output,
             lang,
         }) => ruletest::rules_test(&files, format, output.as_deref(), lang),
+        Command::Rules(RulesCommand::Doc {
+            rules,
+            format,
+            output,
+            lang,
+        }) => doc::rules_doc(rules.as_deref(), format, output.as_deref(), lang),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

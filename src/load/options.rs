@@ -85,10 +85,16 @@ pub fn read_column_map(path: &Path) -> Result<ColumnsFile> {
     let name = path.display().to_string();
     let doc = toml::de::DeTable::parse(&text).map_err(|e| {
         let (line, col) = crate::diag::line_col(&text, e.span().map_or(0, |s| s.start));
-        anyhow::anyhow!(
-            "{name}:{line}:{col}: not valid TOML: {}",
-            e.message().trim()
-        )
+        anyhow::anyhow!(say(
+            format!(
+                "{name}:{line}:{col}: 不是有效的 TOML：{}",
+                e.message().trim()
+            ),
+            format!(
+                "{name}:{line}:{col}: not valid TOML: {}",
+                e.message().trim()
+            ),
+        ))
     })?;
     let mut out: [Vec<(String, Field)>; 3] = Default::default();
     let mut problems = Vec::new();
@@ -108,18 +114,30 @@ pub fn read_column_map(path: &Path) -> Result<ColumnsFile> {
             .position(|t| t.name() == table_name || t.chinese() == table_name)
         else {
             let (line, col) = crate::diag::line_col(&text, k.span().start);
-            problems.push(format!(
-                "{name}:{line}:{col}: unknown table `{}` (accepted: cadres, classes, attendance)",
-                crate::limits::cut(table_name)
+            problems.push(say(
+                format!(
+                    "{name}:{line}:{col}: 表 `{}` 无法识别（可用：cadres、classes、attendance）",
+                    crate::limits::cut(table_name)
+                ),
+                format!(
+                    "{name}:{line}:{col}: unknown table `{}` (accepted: cadres, classes, attendance)",
+                    crate::limits::cut(table_name)
+                ),
             ));
             continue;
         };
         let kind = TableKind::ALL[i];
         let toml::de::DeValue::Table(t) = v.get_ref() else {
             let (line, col) = crate::diag::line_col(&text, v.span().start);
-            problems.push(format!(
-                "{name}:{line}:{col}: `{}` must be a table of header = field",
-                crate::limits::cut(table_name)
+            problems.push(say(
+                format!(
+                    "{name}:{line}:{col}: `{}` 应为“表头 = 字段”的表",
+                    crate::limits::cut(table_name)
+                ),
+                format!(
+                    "{name}:{line}:{col}: `{}` must be a table of header = field",
+                    crate::limits::cut(table_name)
+                ),
             ));
             continue;
         };
@@ -130,11 +148,19 @@ pub fn read_column_map(path: &Path) -> Result<ColumnsFile> {
                 None => {
                     let (line, col) = crate::diag::line_col(&text, hv.span().start);
                     let names: Vec<&str> = fields_of(kind).iter().map(|f| f.name).collect();
-                    problems.push(format!(
-                        "{name}:{line}:{col}: `{}` is not a field of {} (accepted: {})",
-                        crate::limits::cut(field_name),
-                        kind.name(),
-                        names.join(", ")
+                    problems.push(say(
+                        format!(
+                            "{name}:{line}:{col}: `{}` 不是 {} 表的字段（可用：{}）",
+                            crate::limits::cut(field_name),
+                            kind.name(),
+                            names.join("、")
+                        ),
+                        format!(
+                            "{name}:{line}:{col}: `{}` is not a field of {} (accepted: {})",
+                            crate::limits::cut(field_name),
+                            kind.name(),
+                            names.join(", ")
+                        ),
                     ));
                 }
             }

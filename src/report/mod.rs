@@ -9,6 +9,7 @@ pub mod junit;
 pub mod markdown;
 pub mod mask;
 pub mod notices;
+pub mod ruledoc;
 pub mod sheet_names;
 pub mod table;
 pub mod words;

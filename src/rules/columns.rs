@@ -6,7 +6,7 @@
 use toml::de::DeValue;
 
 use super::keys::{Val, type_error};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, say};
 use crate::model::{Declared, TableKind, ValueType, fields_of, normalize};
 
 /// The tables `[columns]` may declare columns of.
@@ -19,7 +19,10 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
         diags.push(type_error(
             v.span(),
             "`columns`",
-            "a table `[columns]` such as cadres = { \"提任日期\" = \"date\" }",
+            &say(
+                "表 `[columns]`，如 cadres = { \"提任日期\" = \"date\" }",
+                "a table `[columns]` such as cadres = { \"提任日期\" = \"date\" }",
+            ),
             v.get_ref(),
         ));
         return out;
@@ -29,9 +32,15 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
         let Some(table) = TABLES.iter().copied().find(|k| k.name() == table_name) else {
             diags.push(Diagnostic::new(
                 tk.span(),
-                format!(
-                    "unknown table `{}` in [columns] (accepted: cadres, classes, attendance)",
-                    crate::limits::cut(table_name)
+                say(
+                    format!(
+                        "[columns] 中的表 `{}` 无法识别（可用：cadres、classes、attendance）",
+                        crate::limits::cut(table_name)
+                    ),
+                    format!(
+                        "unknown table `{}` in [columns] (accepted: cadres, classes, attendance)",
+                        crate::limits::cut(table_name)
+                    ),
                 ),
             ));
             continue;
@@ -40,7 +49,10 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
             diags.push(type_error(
                 tv.span(),
                 &format!("`columns.{table_name}`"),
-                "a table of header = \"date\", \"number\" or \"text\"",
+                &say(
+                    "“表头 = \"date\"、\"number\" 或 \"text\"”的表",
+                    "a table of header = \"date\", \"number\" or \"text\"",
+                ),
                 tv.get_ref(),
             ));
             continue;
@@ -51,7 +63,7 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
             if key.is_empty() {
                 diags.push(Diagnostic::new(
                     hk.span(),
-                    "a declared column needs a header",
+                    say("声明的列要有表头", "a declared column needs a header"),
                 ));
                 continue;
             }
@@ -61,10 +73,17 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
             {
                 diags.push(Diagnostic::new(
                     hk.span(),
-                    format!(
-                        "`{}` is the {table_name} column `{}` of SPEC §1, whose type is fixed; [columns] declares extra columns only",
-                        crate::limits::cut(header),
-                        f.name
+                    say(
+                        format!(
+                            "`{}` 是 {table_name} 表的固定列 `{}`，类型已定；[columns] 只声明其他列",
+                            crate::limits::cut(header),
+                            f.name
+                        ),
+                        format!(
+                            "`{}` is the {table_name} column `{}` of SPEC §1, whose type is fixed; [columns] declares extra columns only",
+                            crate::limits::cut(header),
+                            f.name
+                        ),
                     ),
                 ));
                 continue;
@@ -77,10 +96,17 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
                     other => {
                         diags.push(Diagnostic::new(
                             hv.span(),
-                            format!(
-                                "unknown column type `{}` for `{}` (accepted: date, number, text)",
-                                crate::limits::cut(other),
-                                crate::limits::cut(header)
+                            say(
+                                format!(
+                                    "`{}` 的列类型 `{}` 无法识别（可用：date、number、text）",
+                                    crate::limits::cut(header),
+                                    crate::limits::cut(other)
+                                ),
+                                format!(
+                                    "unknown column type `{}` for `{}` (accepted: date, number, text)",
+                                    crate::limits::cut(other),
+                                    crate::limits::cut(header)
+                                ),
                             ),
                         ));
                         continue;
@@ -89,8 +115,14 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
                 other => {
                     diags.push(type_error(
                         hv.span(),
-                        &format!("the type of `{}`", crate::limits::cut(header)),
-                        "\"date\", \"number\" or \"text\"",
+                        &say(
+                            format!("`{}` 的类型", crate::limits::cut(header)),
+                            format!("the type of `{}`", crate::limits::cut(header)),
+                        ),
+                        &say(
+                            "\"date\"、\"number\" 或 \"text\"",
+                            "\"date\", \"number\" or \"text\"",
+                        ),
                         other,
                     ));
                     continue;
@@ -102,7 +134,10 @@ pub fn parse(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Declared> {
             {
                 diags.push(Diagnostic::new(
                     hk.span(),
-                    format!("column `{}` is declared twice", crate::limits::cut(header)),
+                    say(
+                        format!("列 `{}` 声明了两次", crate::limits::cut(header)),
+                        format!("column `{}` is declared twice", crate::limits::cut(header)),
+                    ),
                 ));
                 continue;
             }

@@ -407,7 +407,7 @@ impl Conditions {
             .iter()
             .map(|c| describe_clause(c, lang, levels))
             .collect();
-        parts.join(lang.pick("，且 ", ", and "))
+        parts.join(lang.pick("，且", ", and "))
     }
 }
 
@@ -731,9 +731,48 @@ fn texts(xs: &[String], sep: &str) -> String {
         .join(sep)
 }
 
-/// One column's condition in words.
+/// A `class` table in Chinese, after the amount asked for: "培训须满足：…", or that any
+/// class counts.
+pub fn class_words(class: &Conditions, lang: Lang, levels: &[String]) -> String {
+    if class.clauses.is_empty() {
+        lang.pick("任何培训均可", "any class").to_owned()
+    } else {
+        format!(
+            "{}{}",
+            lang.pick("培训须满足：", "classes where "),
+            class.describe(lang, levels)
+        )
+    }
+}
+
+/// A column in words: in Chinese, a canonical column by its Chinese header (SPEC §1:
+/// 职务, 任职日期, …) and a dotted one as the unit's (所在工会的类型); any other column, and
+/// every column in English, as the rule file names it.
+pub fn column_words(col: &ColName, lang: Lang) -> String {
+    let header = |table: TableKind, name: &str| {
+        crate::model::fields_of(table)
+            .iter()
+            .find(|f| f.name == name)
+            .and_then(|f| f.aliases.first())
+            .map_or_else(|| name.to_owned(), |a| (*a).to_owned())
+    };
+    match (lang, col.via) {
+        (Lang::En, _) | (_, Via::Any) => col.name.clone(),
+        (Lang::Zh, Via::Unit) if col.table != TableKind::Units => {
+            format!("所在工会的{}", header(TableKind::Units, col.unit_column()))
+        }
+        (Lang::Zh, Via::Unit) => header(TableKind::Units, &col.name),
+        (Lang::Zh, Via::Organizer) => {
+            format!("举办单位的{}", header(TableKind::Units, col.unit_column()))
+        }
+        (Lang::Zh, Via::Row) => header(col.table, &col.name),
+    }
+}
+
+/// One column's condition in words; in Chinese without spaces between words, numbers
+/// and quotation marks, as Chinese is set.
 pub fn describe_clause(c: &Clause, lang: Lang, levels: &[String]) -> String {
-    let col = &c.column.name;
+    let col = &column_words(&c.column, lang);
     let parts: Vec<String> = c
         .tests
         .iter()
@@ -745,51 +784,61 @@ pub fn describe_clause(c: &Clause, lang: Lang, levels: &[String]) -> String {
                     .join(lang.pick("、", ", "))
             };
             match (t, lang) {
-                (Test::OneOf(ls), Lang::Zh) if ls.len() == 1 => format!("{col} 为 {}", list(ls)),
-                (Test::OneOf(ls), Lang::Zh) => format!("{col} 为 {} 之一", list(ls)),
+                (Test::OneOf(ls), Lang::Zh) if ls.len() == 1 => format!("{col}为{}", list(ls)),
+                (Test::OneOf(ls), Lang::Zh) => format!("{col}为{}之一", list(ls)),
                 (Test::OneOf(ls), Lang::En) if ls.len() == 1 => format!("{col} is {}", list(ls)),
                 (Test::OneOf(ls), Lang::En) => format!("{col} is one of {}", list(ls)),
-                (Test::NoneOf(ls), Lang::Zh) => format!("{col} 不为 {}", list(ls)),
+                (Test::NoneOf(ls), Lang::Zh) => format!("{col}不为{}", list(ls)),
                 (Test::NoneOf(ls), Lang::En) => format!("{col} is none of {}", list(ls)),
-                (Test::EqCadre(x), Lang::Zh) => format!("{col} 与该干部的 {} 相同", x.name),
+                (Test::EqCadre(x), Lang::Zh) => {
+                    format!("{col}与该干部的{}相同", column_words(x, lang))
+                }
                 (Test::EqCadre(x), Lang::En) => format!("{col} equals the cadre's {}", x.name),
-                (Test::EqGroup, Lang::Zh) => format!("{col} 为被检查的对象"),
+                (Test::EqGroup, Lang::Zh) => format!("{col}为被检查的对象"),
                 (Test::EqGroup, Lang::En) => format!("{col} is the subject being checked"),
                 (Test::Cmp(op, rhs), _) => {
                     let r = match rhs {
                         Operand::Lit(l) => lit_text(l, levels),
                         Operand::Cadre(x) => match lang {
-                            Lang::Zh => format!("该干部的 {}", x.name),
+                            Lang::Zh => format!("该干部的{}", column_words(x, lang)),
                             Lang::En => format!("the cadre's {}", x.name),
                         },
                     };
-                    let word = match (op, lang) {
-                        (Op::Min, Lang::Zh) => "不低于",
-                        (Op::Max, Lang::Zh) => "不高于",
-                        (Op::Above, Lang::Zh) => "高于",
-                        (Op::Below, Lang::Zh) => "低于",
-                        (Op::Min, Lang::En) => "is at least",
-                        (Op::Max, Lang::En) => "is at most",
-                        (Op::Above, Lang::En) => "is above",
-                        (Op::Below, Lang::En) => "is below",
+                    let word = match (op, lang, c.column.value_type) {
+                        (Op::Min, Lang::Zh, ValueType::Number) => "不小于",
+                        (Op::Max, Lang::Zh, ValueType::Number) => "不大于",
+                        (Op::Above, Lang::Zh, ValueType::Number) => "大于",
+                        (Op::Below, Lang::Zh, ValueType::Number) => "小于",
+                        (Op::Min, Lang::Zh, ValueType::Date) => "不早于",
+                        (Op::Max, Lang::Zh, ValueType::Date) => "不晚于",
+                        (Op::Above, Lang::Zh, ValueType::Date) => "晚于",
+                        (Op::Below, Lang::Zh, ValueType::Date) => "早于",
+                        (Op::Min, Lang::Zh, _) => "不低于",
+                        (Op::Max, Lang::Zh, _) => "不高于",
+                        (Op::Above, Lang::Zh, _) => "高于",
+                        (Op::Below, Lang::Zh, _) => "低于",
+                        (Op::Min, Lang::En, _) => " is at least ",
+                        (Op::Max, Lang::En, _) => " is at most ",
+                        (Op::Above, Lang::En, _) => " is above ",
+                        (Op::Below, Lang::En, _) => " is below ",
                     };
-                    format!("{col} {word} {r}")
+                    format!("{col}{word}{r}")
                 }
-                (Test::DuringPlan, Lang::Zh) => format!("{col} 在规划期内"),
+                (Test::DuringPlan, Lang::Zh) => format!("{col}在规划期内"),
                 (Test::DuringPlan, Lang::En) => format!("{col} is within the plan period"),
-                (Test::Missing(true), Lang::Zh) => format!("{col} 为空"),
-                (Test::Missing(false), Lang::Zh) => format!("{col} 不为空"),
+                (Test::Missing(true), Lang::Zh) => format!("{col}为空"),
+                (Test::Missing(false), Lang::Zh) => format!("{col}不为空"),
                 (Test::Missing(true), Lang::En) => format!("{col} is empty"),
                 (Test::Missing(false), Lang::En) => format!("{col} is not empty"),
-                (Test::Contains(xs), Lang::Zh) => format!("{col} 含有 {}", texts(xs, "或")),
+                (Test::Contains(xs), Lang::Zh) => format!("{col}含有{}", texts(xs, "或")),
                 (Test::Contains(xs), Lang::En) => format!("{col} contains {}", texts(xs, " or ")),
                 (Test::NotContains(xs), Lang::Zh) => {
-                    format!("{col} 不含 {}（为空亦可）", texts(xs, "或"))
+                    format!("{col}不含{}（为空亦可）", texts(xs, "或"))
                 }
                 (Test::NotContains(xs), Lang::En) => {
                     format!("{col} contains none of {} (or is empty)", texts(xs, ", "))
                 }
-                (Test::InSuperiors, Lang::Zh) => format!("{col} 为该干部所在工会的上级工会之一"),
+                (Test::InSuperiors, Lang::Zh) => format!("{col}为该干部所在工会的上级工会之一"),
                 (Test::InSuperiors, Lang::En) => {
                     format!("{col} is one of the superior unions of the cadre's unit")
                 }
@@ -802,12 +851,12 @@ pub fn describe_clause(c: &Clause, lang: Lang, levels: &[String]) -> String {
                         })
                         .collect();
                     match lang {
-                        Lang::Zh => format!("以下至少一项成立：{}", each.join(" 或 ")),
+                        Lang::Zh => format!("以下至少一项成立：{}", each.join("或")),
                         Lang::En => format!("at least one of: {}", each.join(" or ")),
                     }
                 }
             }
         })
         .collect();
-    parts.join(lang.pick("，且 ", ", and "))
+    parts.join(lang.pick("，且", ", and "))
 }

@@ -10,7 +10,7 @@ use super::keys::{Keys, Refs, alternatives, amount, cadre_column, conditions_key
 use super::quota::{Every, every_key, periods};
 use super::{RuleKind, RuleMeta};
 use crate::dates::fmt_date;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, say};
 use crate::i18n::Lang;
 use crate::model::{ColumnRef, TableKind};
 use crate::view::{Context, Evidence, Outcomes, unmet_status};
@@ -63,13 +63,19 @@ pub fn parse(
     if let (Some((_, span)), Some(_)) = (&or, &rate) {
         diags.push(Diagnostic::new(
             span.clone(),
-            "`or` cannot be used with `rate`: a rate counts cadres who met the main `min`",
+            say(
+                "`or` 不能与 `rate` 同用：比例数的是达到主标准 `min` 的干部",
+                "`or` cannot be used with `rate`: a rate counts cadres who met the main `min`",
+            ),
         ));
     }
     if let (Some(g), None) = (&group_by, &rate) {
         diags.push(Diagnostic::new(
             g.span.clone(),
-            "a coverage rule's `group_by` needs `rate` (e.g. rate = 0.9): its subjects are groups of cadres",
+            say(
+                "coverage 规则的 `group_by` 要与 `rate` 同用（如 rate = 0.9）：其对象是干部分组",
+                "a coverage rule's `group_by` needs `rate` (e.g. rate = 0.9): its subjects are groups of cadres",
+            ),
         ));
     }
     let rate = match rate {
@@ -239,7 +245,9 @@ impl RuleKind for Coverage {
             self.req.alternatives(lang)
         );
         let group = match (&self.group_by, lang) {
-            (Some(c), Lang::Zh) => format!("干部名册 {} 列的每个值", c.name),
+            (Some(c), Lang::Zh) => {
+                format!("干部名册中的{}", super::condition::column_words(c, lang))
+            }
             (Some(c), Lang::En) => format!("each value of the cadres' {} column", c.name),
             (None, _) => plan.authority.clone(),
         };
@@ -247,9 +255,9 @@ impl RuleKind for Coverage {
             .rate
             .map(|r| crate::load::cell::number_text(f64::from(r) / 10_000.0));
         let extra = match (self.every, &rate, lang) {
-            (Every::Year, Some(r), Lang::Zh) => format!("按年检查：每年以该年1月1日（不早于规划开始日）前已任职、参照日（检查日与该年年末中较早者）前未离任的干部为准，培训计该年内至参照日的，截止日为该年年末。按 {group} 分组，达标干部占比不低于 {r} 即达标。"),
+            (Every::Year, Some(r), Lang::Zh) => format!("按年检查：每年以该年1月1日（不早于规划开始日）前已任职、参照日（检查日与该年年末中较早者）前未离任的干部为准，培训计该年内至参照日的，截止日为该年年末。按{group}分组，达标干部占比不低于{r}即达标。"),
             (Every::Year, None, Lang::Zh) => "按年检查：每年以该年1月1日（不早于规划开始日）前已任职、参照日（检查日与该年年末中较早者）前未离任的干部为准，培训计该年内至参照日的，截止日为该年年末。".to_owned(),
-            (Every::Plan, Some(r), Lang::Zh) => format!("按 {group} 分组，达标干部占比不低于 {r} 即达标。"),
+            (Every::Plan, Some(r), Lang::Zh) => format!("按{group}分组，达标干部占比不低于{r}即达标。"),
             (Every::Year, Some(r), Lang::En) => format!(" Checked per year: cadres appointed by the year's first day and not left by its reference date (the earlier of the as-of date and the year's end), classes dated within the year up to that date, due the year's end. Grouped by {group}: met when at least {r} of the checked cadres meet it."),
             (Every::Year, None, Lang::En) => " Checked per year: cadres appointed by the year's first day and not left by its reference date (the earlier of the as-of date and the year's end), classes dated within the year up to that date, due the year's end.".to_owned(),
             (Every::Plan, Some(r), Lang::En) => format!(" Grouped by {group}: met when at least {r} of the checked cadres meet it."),
@@ -257,11 +265,16 @@ impl RuleKind for Coverage {
         };
         let text = match lang {
             Lang::Zh => format!(
-                "对象：参照日（检查日与 {} 中较早者）在任、且{}的干部。要求：自 {} 至参照日参加并结业至少 {need}培训；培训须满足：{}。截止日 {}。",
+                "对象：参照日（检查日与{}中较早者）在任{}的干部。要求：自{}至参照日参加并结业至少{}培训；{}。截止日为{}。",
                 fmt_date(plan.end),
-                self.who.describe(lang, &plan.levels),
+                if self.who.clauses.is_empty() {
+                    String::new()
+                } else {
+                    format!("，且{}", self.who.describe(lang, &plan.levels))
+                },
                 fmt_date(plan.start),
-                self.class.describe(lang, &plan.levels),
+                need.replace(' ', ""),
+                super::condition::class_words(&self.class, lang, &plan.levels),
                 fmt_date(plan.end)
             ),
             Lang::En => format!(

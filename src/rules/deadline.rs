@@ -6,7 +6,7 @@ use super::keys::{
     Keys, Refs, alternatives, amount, cadre_column, conditions_key, measure, string,
 };
 use super::{RuleKind, RuleMeta};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, say};
 use crate::i18n::Lang;
 use crate::model::{Field, Span, TableKind, ValueType};
 use crate::view::{Context, Evidence, Outcomes, unmet_status};
@@ -54,7 +54,10 @@ pub fn parse(
             if !diags.iter().any(|d| d.message.contains("`from`")) {
                 diags.push(Diagnostic::new(
                     span.clone(),
-                    format!("{} needs `from` (e.g. \"appointed_on\")", k.what),
+                    say(
+                        format!("{} 缺少 `from`（如 \"appointed_on\"）", k.what),
+                        format!("{} needs `from` (e.g. \"appointed_on\")", k.what),
+                    ),
                 ));
             }
             None
@@ -67,7 +70,10 @@ pub fn parse(
                 None => {
                     diags.push(Diagnostic::new(
                         v.span(),
-                        format!("`within = \"{s}\"` is not a span: write Ny, Nm or Nd with N a whole number ≥ 1 (e.g. \"1y\", \"6m\", \"90d\")"),
+                        say(
+                            format!("`within = \"{s}\"` 不是期限：请写 Ny、Nm 或 Nd，N 为不小于 1 的整数（如 \"1y\"、\"6m\"、\"90d\"）"),
+                            format!("`within = \"{s}\"` is not a span: write Ny, Nm or Nd with N a whole number ≥ 1 (e.g. \"1y\", \"6m\", \"90d\")"),
+                        ),
                     ));
                     None
                 }
@@ -77,7 +83,10 @@ pub fn parse(
         None => {
             diags.push(Diagnostic::new(
                 span,
-                format!("{} needs `within` (e.g. \"1y\")", k.what),
+                say(
+                    format!("{} 缺少 `within`（如 \"1y\"）", k.what),
+                    format!("{} needs `within` (e.g. \"1y\")", k.what),
+                ),
             ));
             None
         }
@@ -176,15 +185,20 @@ impl RuleKind for Deadline {
             self.req.alternatives(lang)
         );
         match lang {
-            Lang::Zh => format!(
-                "对象：{}的干部。要求：自 {} 起 {} 内（含首尾两日）参加并结业至少 {need}符合条件的培训；培训须满足：{}。截止日为 {} 加 {}。",
-                self.who.describe(lang, &plan.levels),
-                self.from.name,
-                self.within.describe(lang),
-                self.class.describe(lang, &plan.levels),
-                self.from.name,
-                self.within.describe(lang),
-            ),
+            Lang::Zh => {
+                let from = super::condition::column_words(&self.from, lang);
+                let within = self.within.describe(lang);
+                let who = if self.who.clauses.is_empty() {
+                    "所有干部".to_owned()
+                } else {
+                    format!("{}的干部", self.who.describe(lang, &plan.levels))
+                };
+                format!(
+                    "对象：{who}。要求：自{from}起{within}内（含首尾两日）参加并结业至少{}符合条件的培训；{}。截止日为{from}加{within}。",
+                    need.replace(' ', ""),
+                    super::condition::class_words(&self.class, lang, &plan.levels),
+                )
+            }
             Lang::En => format!(
                 "Who: cadres where {}. Requirement: at least {need} completed within {} of {} (both ends included), from classes where {}. Due: {} + {}.",
                 self.who.describe(lang, &plan.levels),

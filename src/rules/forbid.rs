@@ -4,7 +4,7 @@
 use super::condition::{Conditions, Env, Row, raw_cell};
 use super::keys::{Keys, Refs, conditions};
 use super::{RuleKind, RuleMeta};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, say};
 use crate::i18n::Lang;
 use crate::model::TableKind;
 use crate::view::Plan;
@@ -36,7 +36,10 @@ pub fn parse(
         None => {
             diags.push(Diagnostic::new(
                 k.span.clone(),
-                format!("{} needs `class`: the classes it forbids", k.what),
+                say(
+                    format!("{} 缺少 `class`：即它禁止的培训班", k.what),
+                    format!("{} needs `class`: the classes it forbids", k.what),
+                ),
             ));
             None
         }

@@ -1,161 +1,18 @@
-//! Reading a rule's keys (SPEC §5): the table of keys a kind takes one by one (the rest
-//! reported as unknown), typed values with their spans, condition tables (`who`,
-//! `class`), `measure`, `min`/`max` amounts and cadre columns. Each kind's parser and
-//! the rule-file parser read keys through these; every problem is a diagnostic.
+//! Reading a rule's keys (SPEC §5): condition tables (`who`, `class`) and cadre columns;
+//! with the keys and typed values of `reading` and the amounts of `amounts`, which it
+//! passes on. Each kind's parser and the rule-file parser read keys through these;
+//! every problem is a diagnostic, in the run's language.
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
+pub use super::amounts::{Alternatives, alternatives, amount, measure, rate};
 use super::condition::{Clause, ColName, Conditions, Literal, Op, Operand, Test, Via};
-use crate::diag::Diagnostic;
+pub use super::reading::{Keys, Val, date, number, string, type_error, type_name};
+use crate::diag::{Diagnostic, say};
 use crate::model::{TableKind, ValueType};
-use crate::view::{Measure, Plan};
-
-/// A TOML value with its span.
-pub type Val<'i> = Spanned<DeValue<'i>>;
-
-/// The keys of one table, each taken at most once; the rest are unknown.
-pub struct Keys<'t, 'i> {
-    table: &'t DeTable<'i>,
-    pub span: Range<usize>,
-    pub what: String,
-    used: Vec<String>,
-}
-
-impl<'t, 'i> Keys<'t, 'i> {
-    pub fn new(table: &'t DeTable<'i>, span: Range<usize>, what: String) -> Self {
-        Keys {
-            table,
-            span,
-            what,
-            used: Vec::new(),
-        }
-    }
-
-    /// Takes a key's value.
-    pub fn take(&mut self, key: &str) -> Option<&'t Val<'i>> {
-        self.used.push(key.to_owned());
-        self.table
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == key)
-            .map(|(_, v)| v)
-    }
-
-    /// Reports every key not taken, with the accepted ones.
-    pub fn finish(self, accepted: &[&str], diags: &mut Vec<Diagnostic>) {
-        for (k, _) in self.table.iter() {
-            let name: &str = k.get_ref().as_ref();
-            if !self.used.iter().any(|u| u == name) {
-                // A typo (`withn`) gets the key it most likely meant.
-                let hint = accepted
-                    .iter()
-                    .map(|a| (crate::load::headers::distance(a, name), a))
-                    .filter(|(d, a)| *d <= 2 && *d * 3 <= a.len())
-                    .min()
-                    .map(|(_, a)| format!("; did you mean `{a}`?"))
-                    .or_else(|| elsewhere(name).map(|w| format!("; {w}")))
-                    .unwrap_or_default();
-                diags.push(Diagnostic::new(
-                    k.span(),
-                    format!(
-                        "unknown key `{name}` in {} (accepted: {}){hint}",
-                        self.what,
-                        accepted.join(", ")
-                    ),
-                ));
-            }
-        }
-    }
-}
-
-/// Where a key of another kind belongs (SPEC §6), for an unknown key's message.
-fn elsewhere(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "rate" => "`rate` is taken only by coverage rules",
-        "or" => "`or` is taken only by deadline, coverage and quota rules",
-        "every" => "`every` is taken only by quota and coverage rules",
-        "group_by" => "`group_by` is taken only by quota and coverage rules",
-        "who" => "`who` is not taken here (a quota takes it only with measure = \"attendees\")",
-        _ => return None,
-    })
-}
-
-/// A TOML value's type in words.
-pub fn type_name(v: &DeValue<'_>) -> &'static str {
-    match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
-}
-
-pub fn type_error(span: Range<usize>, what: &str, expected: &str, got: &DeValue<'_>) -> Diagnostic {
-    Diagnostic::new(
-        span,
-        format!("{what} must be {expected}, not {}", type_name(got)),
-    )
-}
-
-/// A string value.
-pub fn string(v: &Val<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    match v.get_ref() {
-        DeValue::String(s) => Some(s.to_string()),
-        other => {
-            diags.push(type_error(v.span(), what, "a string", other));
-            None
-        }
-    }
-}
-
-/// A TOML date (no time, no offset).
-pub fn date(v: &Val<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<NaiveDate> {
-    match v.get_ref() {
-        DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
-            let d = dt.date?;
-            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-        }
-        other => {
-            diags.push(type_error(
-                v.span(),
-                what,
-                "a TOML date such as 2018-01-01 (no quotes)",
-                other,
-            ));
-            None
-        }
-    }
-}
-
-/// A number (integer or float).
-pub fn number(v: &Val<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<f64> {
-    let n = match v.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-            .ok()
-            .map(|n| n as f64),
-        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-        other => {
-            diags.push(type_error(v.span(), what, "a number", other));
-            return None;
-        }
-    };
-    match n {
-        Some(n) if n.is_finite() => Some(n),
-        _ => {
-            diags.push(Diagnostic::new(
-                v.span(),
-                format!("{what} must be a finite number"),
-            ));
-            None
-        }
-    }
-}
+use crate::view::Plan;
 
 /// Which `$` references a condition table may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,7 +38,10 @@ pub fn conditions(
         diags.push(type_error(
             v.span(),
             what,
-            "a table such as { post = \"工会主席\" } or {}",
+            &say(
+                "条件表，如 { post = \"工会主席\" } 或 {}",
+                "a table such as { post = \"工会主席\" } or {}",
+            ),
             v.get_ref(),
         ));
         return Conditions::default();
@@ -202,11 +62,17 @@ pub fn conditions(
         match (col.via, table) {
             (Via::Unit, TableKind::Classes) => diags.push(Diagnostic::new(
                 k.span(),
-                format!("`{name}`: a class has no unit of its own; in `class` the units table is reached through the organizer, as `\"organizer.{}\"`", col.unit_column()),
+                say(
+                    format!("`{name}`：培训班没有自己的所在工会；在 `class` 中经举办单位查工会组织表，写作 `\"organizer.{}\"`", col.unit_column()),
+                    format!("`{name}`: a class has no unit of its own; in `class` the units table is reached through the organizer, as `\"organizer.{}\"`", col.unit_column()),
+                ),
             )),
             (Via::Organizer, TableKind::Cadres) => diags.push(Diagnostic::new(
                 k.span(),
-                format!("`{name}`: a cadre has no organizer; in `who` the units table is reached through the cadre's unit, as `\"unit.{}\"`", col.unit_column()),
+                say(
+                    format!("`{name}`：干部没有举办单位；在 `who` 中经干部所在工会查工会组织表，写作 `\"unit.{}\"`", col.unit_column()),
+                    format!("`{name}`: a cadre has no organizer; in `who` the units table is reached through the cadre's unit, as `\"unit.{}\"`", col.unit_column()),
+                ),
             )),
             _ => {}
         }
@@ -224,26 +90,42 @@ fn any_tables(
     plan: &Plan,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Conditions> {
-    let expected = "a list of condition tables, such as [ { category = \"业务培训\" }, { days = { min = 2 } } ]";
+    let expected = say(
+        "条件表的列表，如 [ { category = \"业务培训\" }, { days = { min = 2 } } ]",
+        "a list of condition tables, such as [ { category = \"业务培训\" }, { days = { min = 2 } } ]",
+    );
     let DeValue::Array(items) = v.get_ref() else {
-        diags.push(type_error(v.span(), "`any`", expected, v.get_ref()));
+        diags.push(type_error(v.span(), "`any`", &expected, v.get_ref()));
         return Vec::new();
     };
     if items.is_empty() {
         diags.push(Diagnostic::new(
             v.span(),
-            format!("`any` must list at least one condition table: {expected}"),
+            say(
+                format!("`any` 至少要列出一个条件表：{expected}"),
+                format!("`any` must list at least one condition table: {expected}"),
+            ),
         ));
     }
     items
         .iter()
         .filter_map(|it| match it.get_ref() {
-            DeValue::Table(_) => Some(conditions(it, table, refs, plan, "each of `any`", diags)),
+            DeValue::Table(_) => Some(conditions(
+                it,
+                table,
+                refs,
+                plan,
+                &say("`any` 的每一项", "each of `any`"),
+                diags,
+            )),
             other => {
                 diags.push(type_error(
                     it.span(),
-                    "each of `any`",
-                    "a condition table such as { category = \"业务培训\" }",
+                    &say("`any` 的每一项", "each of `any`"),
+                    &say(
+                        "条件表，如 { category = \"业务培训\" }",
+                        "a condition table such as { category = \"业务培训\" }",
+                    ),
                     other,
                 ));
                 None
@@ -265,16 +147,22 @@ fn texts(
     ) {
         diags.push(Diagnostic::new(
             v.span(),
-            format!("`{key}` applies to text columns; `{}` is not one", col.name),
+            say(
+                format!("`{key}` 只用于文字列；`{}` 不是文字列", col.name),
+                format!("`{key}` applies to text columns; `{}` is not one", col.name),
+            ),
         ));
         return None;
     }
-    let expected = "a string or a list of strings, such as \"总工会\" or [\"总工会\", \"市总\"]";
+    let expected = say(
+        "字符串或字符串列表，如 \"总工会\" 或 [\"总工会\", \"市总\"]",
+        "a string or a list of strings, such as \"总工会\" or [\"总工会\", \"市总\"]",
+    );
     let items: Vec<&Val<'_>> = match v.get_ref() {
         DeValue::String(_) => vec![v],
         DeValue::Array(items) if !items.is_empty() => items.iter().collect(),
         other => {
-            diags.push(type_error(v.span(), &format!("`{key}`"), expected, other));
+            diags.push(type_error(v.span(), &format!("`{key}`"), &expected, other));
             return None;
         }
     };
@@ -285,12 +173,15 @@ fn texts(
             DeValue::String(_) => {
                 diags.push(Diagnostic::new(
                     it.span(),
-                    format!("`{key}` needs a text that is not empty"),
+                    say(
+                        format!("`{key}` 的文字不能为空"),
+                        format!("`{key}` needs a text that is not empty"),
+                    ),
                 ));
                 return None;
             }
             other => {
-                diags.push(type_error(it.span(), &format!("`{key}`"), expected, other));
+                diags.push(type_error(it.span(), &format!("`{key}`"), &expected, other));
                 return None;
             }
         }
@@ -344,14 +235,27 @@ fn column_tests(
                 let inner: &str = bad.get_ref().as_ref();
                 diags.push(Diagnostic::new(
                     bad.span(),
-                    format!(
-                        "`{0}.{inner} = …` without quotes means `{0} = {{ {inner} = … }}`; to name a column of the units table write the key in quotes: `\"{0}.{inner}\" = …`",
-                        col.name
+                    say(
+                        format!(
+                            "不加引号的 `{0}.{inner} = …` 意为 `{0} = {{ {inner} = … }}`；要指工会组织表的列，请给键加引号：`\"{0}.{inner}\" = …`",
+                            col.name
+                        ),
+                        format!(
+                            "`{0}.{inner} = …` without quotes means `{0} = {{ {inner} = … }}`; to name a column of the units table write the key in quotes: `\"{0}.{inner}\" = …`",
+                            col.name
+                        ),
                     ),
                 ));
                 return tests;
             }
-            let mut k = Keys::new(t, v.span(), format!("the condition on `{}`", col.name));
+            let mut k = Keys::new(
+                t,
+                v.span(),
+                say(
+                    format!("`{}` 的条件", col.name),
+                    format!("the condition on `{}`", col.name),
+                ),
+            );
             if let Some(iv) = k.take("in") {
                 match iv.get_ref() {
                     DeValue::String(s) if s.as_ref() == "$superiors" => {
@@ -360,7 +264,10 @@ fn column_tests(
                         } else {
                             diags.push(Diagnostic::new(
                                 iv.span(),
-                                "`\"$superiors\"` refers to nothing here: it works only in the `class` of a deadline or coverage rule, where there is a cadre whose unit has superiors",
+                                say(
+                                    "此处的 `\"$superiors\"` 无所指：它只能用在 deadline 或 coverage 规则的 `class` 中，那里有干部，其所在工会有上级工会",
+                                    "`\"$superiors\"` refers to nothing here: it works only in the `class` of a deadline or coverage rule, where there is a cadre whose unit has superiors",
+                                ),
                             ));
                         }
                     }
@@ -374,7 +281,10 @@ fn column_tests(
                     other => diags.push(type_error(
                         iv.span(),
                         "`in`",
-                        "a list such as [\"a\", \"b\"], or \"$superiors\"",
+                        &say(
+                            "列表（如 [\"a\", \"b\"]）或 \"$superiors\"",
+                            "a list such as [\"a\", \"b\"], or \"$superiors\"",
+                        ),
                         other,
                     )),
                 }
@@ -410,10 +320,17 @@ fn column_tests(
                 if col.value_type != ValueType::Date {
                     diags.push(Diagnostic::new(
                         dv.span(),
-                        format!(
-                            "`during` applies to date columns; `{}` is not one{}",
-                            col.name,
-                            declare_hint(col, "date")
+                        say(
+                            format!(
+                                "`during` 只用于日期列；`{}` 不是日期列{}",
+                                col.name,
+                                declare_hint(col, "date")
+                            ),
+                            format!(
+                                "`during` applies to date columns; `{}` is not one{}",
+                                col.name,
+                                declare_hint(col, "date")
+                            ),
                         ),
                     ));
                 } else if let Some(s) = string(dv, "`during`", diags) {
@@ -422,7 +339,10 @@ fn column_tests(
                     } else {
                         diags.push(Diagnostic::new(
                             dv.span(),
-                            format!("unknown period `{s}` for `during` (accepted: plan)"),
+                            say(
+                                format!("`during` 的期间 `{s}` 无法识别（可用：plan）"),
+                                format!("unknown period `{s}` for `during` (accepted: plan)"),
+                            ),
                         ));
                     }
                 }
@@ -430,7 +350,12 @@ fn column_tests(
             if let Some(mv) = k.take("missing") {
                 match mv.get_ref() {
                     DeValue::Boolean(b) => tests.push(Test::Missing(*b)),
-                    other => diags.push(type_error(mv.span(), "`missing`", "true or false", other)),
+                    other => diags.push(type_error(
+                        mv.span(),
+                        "`missing`",
+                        &say("true 或 false", "true or false"),
+                        other,
+                    )),
                 }
             }
             k.finish(&ops, diags);
@@ -460,14 +385,22 @@ fn reference(
         (Refs::Group, _) => {
             diags.push(Diagnostic::new(
                 span,
-                format!("`{s}` refers to nothing here: a quota's `class` may use only `$group`"),
+                say(
+                    format!("此处的 `{s}` 无所指：quota 规则的 `class` 只能用 `$group`"),
+                    format!(
+                        "`{s}` refers to nothing here: a quota's `class` may use only `$group`"
+                    ),
+                ),
             ));
             None
         }
         (Refs::Cadre, _) => {
             diags.push(Diagnostic::new(
                 span,
-                format!("`{s}` refers to nothing here: a deadline or coverage `class` may use `$col`, a cadre column"),
+                say(
+                    format!("此处的 `{s}` 无所指：deadline 或 coverage 规则的 `class` 可用 `$列`，即干部名册的列"),
+                    format!("`{s}` refers to nothing here: a deadline or coverage `class` may use `$col`, a cadre column"),
+                ),
             ));
             None
         }
@@ -475,7 +408,10 @@ fn reference(
             let _ = col;
             diags.push(Diagnostic::new(
                 span,
-                format!("`{s}` refers to nothing here: `$col` works only in the `class` of a deadline or coverage rule, `$group` only in a quota's"),
+                say(
+                    format!("此处的 `{s}` 无所指：`$列` 只能用在 deadline 或 coverage 规则的 `class` 中，`$group` 只能用在 quota 规则的 `class` 中"),
+                    format!("`{s}` refers to nothing here: `$col` works only in the `class` of a deadline or coverage rule, `$group` only in a quota's"),
+                ),
             ));
             None
         }
@@ -489,12 +425,18 @@ fn literal(
     plan: &Plan,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Literal> {
-    let what = format!("a value for `{}`", col.name);
+    let what = say(
+        format!("`{}` 的值", col.name),
+        format!("a value for `{}`", col.name),
+    );
     match (col.value_type, v.get_ref()) {
         (_, DeValue::String(s)) if s.starts_with('$') => {
             diags.push(Diagnostic::new(
                 v.span(),
-                format!("`{s}`: a reference cannot stand in a list or after `not`"),
+                say(
+                    format!("`{s}`：引用不能写在列表中或 `not` 之后"),
+                    format!("`{s}`: a reference cannot stand in a list or after `not`"),
+                ),
             ));
             None
         }
@@ -504,7 +446,13 @@ fn literal(
                 None => {
                     diags.push(Diagnostic::new(
                         v.span(),
-                        format!("unknown level `{s}` (levels: {})", plan.levels.join(", ")),
+                        say(
+                            format!(
+                                "层级 `{s}` 不在规划的层级中（层级：{}）",
+                                plan.levels.join("、")
+                            ),
+                            format!("unknown level `{s}` (levels: {})", plan.levels.join(", ")),
+                        ),
                     ));
                     None
                 }
@@ -515,7 +463,10 @@ fn literal(
             Err(_) => {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("`{}` is a number column; `{s}` is not a number", col.name),
+                    say(
+                        format!("`{}` 是数字列；`{s}` 不是数字", col.name),
+                        format!("`{}` is a number column; `{s}` is not a number", col.name),
+                    ),
                 ));
                 None
             }
@@ -529,7 +480,10 @@ fn literal(
             Err(_) => {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("`{s}` is not a date; write a TOML date such as 2018-01-01"),
+                    say(
+                        format!("`{s}` 不是日期；请写 TOML 日期，如 2018-01-01"),
+                        format!("`{s}` is not a date; write a TOML date such as 2018-01-01"),
+                    ),
                 ));
                 None
             }
@@ -542,12 +496,12 @@ fn literal(
         }
         (vt, other) => {
             let expected = match vt {
-                ValueType::Level => "a level name",
-                ValueType::Number => "a number",
-                ValueType::Date => "a TOML date",
-                _ => "a string",
+                ValueType::Level => say("层级名称", "a level name"),
+                ValueType::Number => say("数字", "a number"),
+                ValueType::Date => say("TOML 日期", "a TOML date"),
+                _ => say("字符串", "a string"),
             };
-            diags.push(type_error(v.span(), &what, expected, other));
+            diags.push(type_error(v.span(), &what, &expected, other));
             None
         }
     }
@@ -561,14 +515,20 @@ fn comparison(
     plan: &Plan,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Test> {
-    let what = format!("`{}` of `{}`", op.key(), col.name);
+    let what = say(
+        format!("`{}` 的 `{}`", col.name, op.key()),
+        format!("`{}` of `{}`", op.key(), col.name),
+    );
     match (col.value_type, v.get_ref()) {
         (ValueType::Level, DeValue::String(s)) if s.starts_with('$') => {
             let name = &s[1..];
             if refs != Refs::Cadre {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("`{s}` refers to nothing here: `$col` works only in the `class` of a deadline or coverage rule"),
+                    say(
+                        format!("此处的 `{s}` 无所指：`$列` 只能用在 deadline 或 coverage 规则的 `class` 中"),
+                        format!("`{s}` refers to nothing here: `$col` works only in the `class` of a deadline or coverage rule"),
+                    ),
                 ));
                 return None;
             }
@@ -576,7 +536,10 @@ fn comparison(
             if target.value_type != ValueType::Level {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("`{s}` is not a level column of cadres (use `$unit_level`)"),
+                    say(
+                        format!("`{s}` 不是干部名册的层级列（请用 `$unit_level`）"),
+                        format!("`{s}` is not a level column of cadres (use `$unit_level`)"),
+                    ),
                 ));
                 return None;
             }
@@ -588,193 +551,22 @@ fn comparison(
         _ => {
             diags.push(Diagnostic::new(
                 v.span(),
-                format!(
-                    "{what}: `{}` is a text column; min/max/above/below compare numbers (days, fee), levels (unit_level, organizer_level) and dates{}",
-                    col.name,
-                    declare_hint(col, "number")
+                say(
+                    format!(
+                        "{what}：`{}` 是文字列；min/max/above/below 只比较数字（days、fee）、层级（unit_level、organizer_level）和日期{}",
+                        col.name,
+                        declare_hint(col, "number")
+                    ),
+                    format!(
+                        "{what}: `{}` is a text column; min/max/above/below compare numbers (days, fee), levels (unit_level, organizer_level) and dates{}",
+                        col.name,
+                        declare_hint(col, "number")
+                    ),
                 ),
             ));
             None
         }
     }
-}
-
-/// `measure = "classes" | "days" | "hours"`, and `"attendees"` where `attendees` allows it
-/// (quota only, SPEC §6).
-pub fn measure(k: &mut Keys<'_, '_>, attendees: bool, diags: &mut Vec<Diagnostic>) -> Measure {
-    match k.take("measure") {
-        Some(v) => measure_value(v, attendees, diags).unwrap_or(Measure::Classes),
-        None => Measure::Classes,
-    }
-}
-
-fn measure_value(v: &Val<'_>, attendees: bool, diags: &mut Vec<Diagnostic>) -> Option<Measure> {
-    match string(v, "`measure`", diags).as_deref() {
-        Some("days") => Some(Measure::Days),
-        Some("hours") => Some(Measure::Hours),
-        Some("classes") => Some(Measure::Classes),
-        Some("attendees") if attendees => Some(Measure::Attendees),
-        Some("attendees") => {
-            diags.push(Diagnostic::new(
-                v.span(),
-                "`measure = \"attendees\"` is taken only by a quota rule, and not inside `or` (accepted here: classes, days, hours)",
-            ));
-            None
-        }
-        Some(other) => {
-            diags.push(Diagnostic::new(
-                v.span(),
-                format!(
-                    "unknown measure `{other}` (accepted: classes, days, hours{})",
-                    if attendees { ", attendees" } else { "" }
-                ),
-            ));
-            None
-        }
-        None => None,
-    }
-}
-
-/// The `or` alternatives read, and where `or` is written.
-pub type Alternatives = (Vec<(Measure, f64)>, Range<usize>);
-
-/// `or = [ { measure = "hours", min = 90 } ]` (SPEC §6): alternative amounts, each with
-/// `measure` (classes, days or hours) and `min`.
-pub fn alternatives(k: &mut Keys<'_, '_>, diags: &mut Vec<Diagnostic>) -> Option<Alternatives> {
-    let v = k.take("or")?;
-    let DeValue::Array(items) = v.get_ref() else {
-        diags.push(type_error(
-            v.span(),
-            "`or`",
-            "an array of tables such as [ { measure = \"hours\", min = 90 } ]",
-            v.get_ref(),
-        ));
-        return None;
-    };
-    if items.is_empty() {
-        diags.push(Diagnostic::new(
-            v.span(),
-            "`or` lists no alternative: write [ { measure = \"hours\", min = 90 } ] or leave it out",
-        ));
-    }
-    let mut out = Vec::new();
-    for it in items.iter() {
-        let DeValue::Table(t) = it.get_ref() else {
-            diags.push(type_error(
-                it.span(),
-                "each of `or`",
-                "a table such as { measure = \"hours\", min = 90 }",
-                it.get_ref(),
-            ));
-            continue;
-        };
-        let mut ik = Keys::new(t, it.span(), "an `or` alternative".into());
-        let m = match ik.take("measure") {
-            Some(mv) => measure_value(mv, false, diags),
-            None => {
-                diags.push(Diagnostic::new(
-                    it.span(),
-                    "an `or` alternative needs `measure` (classes, days or hours)",
-                ));
-                None
-            }
-        };
-        let min = amount(&mut ik, "min", m.unwrap_or(Measure::Days), false, diags);
-        if min.is_none() && ik.take("min").is_none() {
-            diags.push(Diagnostic::new(
-                it.span(),
-                "an `or` alternative needs `min`",
-            ));
-        }
-        ik.finish(&["measure", "min"], diags);
-        if let (Some(m), Some((n, _))) = (m, min) {
-            out.push((m, n));
-        }
-    }
-    Some((out, v.span()))
-}
-
-/// `rate = 0.9` (SPEC §6): in (0, 1], at most 4 decimal places, kept exactly as written
-/// in ten-thousandths.
-pub fn rate(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<u32> {
-    let text = match v.get_ref() {
-        DeValue::Integer(i) => i.as_str().replace('_', ""),
-        DeValue::Float(f) => f.as_str().replace('_', ""),
-        other => {
-            diags.push(type_error(
-                v.span(),
-                "`rate`",
-                "a number such as 0.9",
-                other,
-            ));
-            return None;
-        }
-    };
-    let bad = |diags: &mut Vec<Diagnostic>, why: &str| {
-        diags.push(Diagnostic::new(
-            v.span(),
-            format!("`rate = {text}`: {why}; write a decimal above 0 and at most 1, with at most 4 decimal places (e.g. 0.9, 0.955)"),
-        ));
-        None
-    };
-    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let whole = whole.strip_prefix('+').unwrap_or(whole);
-    if whole.is_empty()
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return bad(diags, "not a plain decimal");
-    }
-    if frac.len() > 4 {
-        return bad(diags, "more than 4 decimal places");
-    }
-    let w: u64 = match whole.parse() {
-        Ok(w) if w <= 1 => w,
-        _ => return bad(diags, "more than 1"),
-    };
-    let f: u64 = format!("{frac:0<4}").parse().unwrap_or(0);
-    let scaled = w * 10_000 + f;
-    if scaled == 0 {
-        return bad(diags, "not above 0");
-    }
-    if scaled > 10_000 {
-        return bad(diags, "more than 1");
-    }
-    Some(scaled as u32)
-}
-
-/// `min`/`max` amounts: > 0 for `min` of deadline/coverage; whole numbers when counting classes.
-pub fn amount(
-    k: &mut Keys<'_, '_>,
-    key: &str,
-    measure: Measure,
-    allow_zero: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(f64, Range<usize>)> {
-    let v = k.take(key)?;
-    let n = number(v, &format!("`{key}`"), diags)?;
-    if n < 0.0 || (!allow_zero && n == 0.0) {
-        diags.push(Diagnostic::new(
-            v.span(),
-            format!(
-                "`{key}` must be {}",
-                if allow_zero {
-                    "0 or more"
-                } else {
-                    "more than 0"
-                }
-            ),
-        ));
-        return None;
-    }
-    if measure == Measure::Classes && n.fract() != 0.0 {
-        diags.push(Diagnostic::new(
-            v.span(),
-            format!("`{key}` counts classes, so it must be a whole number"),
-        ));
-        return None;
-    }
-    Some((n, v.span()))
 }
 
 /// For an extra column of cadres or classes, how to give it a type (SPEC §6).
@@ -790,10 +582,17 @@ fn declare_hint(col: &ColName, ty: &str) -> String {
     {
         return String::new();
     }
-    format!(
-        " (declare its type in [columns]: {} = {{ \"{}\" = \"{ty}\" }})",
-        col.table.name(),
-        col.name
+    say(
+        format!(
+            "（可在 [columns] 中声明其类型：{} = {{ \"{}\" = \"{ty}\" }}）",
+            col.table.name(),
+            col.name
+        ),
+        format!(
+            " (declare its type in [columns]: {} = {{ \"{}\" = \"{ty}\" }})",
+            col.table.name(),
+            col.name
+        ),
     )
 }
 
@@ -827,8 +626,13 @@ pub fn cadre_column(
     {
         diags.push(Diagnostic::new(
             v.span(),
-            format!(
-                "`{key}` must name a date column of cadres (appointed_on, left_on, or one declared \"date\" in [columns]), not `{name}`"
+            say(
+                format!(
+                    "`{key}` 应为干部名册的日期列（appointed_on、left_on，或在 [columns] 中声明为 \"date\" 的列），不能是 `{name}`"
+                ),
+                format!(
+                    "`{key}` must name a date column of cadres (appointed_on, left_on, or one declared \"date\" in [columns]), not `{name}`"
+                ),
             ),
         ));
         return None;

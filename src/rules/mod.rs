@@ -5,6 +5,7 @@
 //! data ([`RuleSet::bind`]) before evaluation, so a column the data lacks is an exit-2
 //! error naming the rule and the column. The plan and the as-of view are in `view.rs`.
 
+pub mod amounts;
 pub mod columns;
 pub mod condition;
 pub mod coverage;
@@ -14,6 +15,7 @@ pub mod keys;
 pub mod near;
 pub mod parse;
 pub mod quota;
+pub mod reading;
 pub mod registry;
 pub mod variants;
 
@@ -223,12 +225,21 @@ impl RuleSet {
                     let have: Vec<&str> = units.headers.iter().map(|(h, _)| h.as_str()).collect();
                     diags.push(Diagnostic::new(
                         m.span.clone(),
-                        format!(
-                            "rule `{}` names column `{}`, which the units table ({}) does not have (its columns: {})",
-                            rule.meta.id,
-                            m.unit_column(),
-                            units.source.file,
-                            crate::limits::list(&have, ", ", false)
+                        crate::i18n::say(
+                            format!(
+                                "规则 `{}` 用到列 `{}`，但工会组织表（{}）没有这一列（其列：{}）",
+                                rule.meta.id,
+                                m.unit_column(),
+                                units.source.file,
+                                crate::limits::list(&have, "、", true)
+                            ),
+                            format!(
+                                "rule `{}` names column `{}`, which the units table ({}) does not have (its columns: {})",
+                                rule.meta.id,
+                                m.unit_column(),
+                                units.source.file,
+                                crate::limits::list(&have, ", ", false)
+                            ),
                         ),
                     ));
                     continue;
@@ -245,13 +256,23 @@ impl RuleSet {
                     .collect();
                 diags.push(Diagnostic::new(
                     m.span.clone(),
-                    format!(
-                        "rule `{}` names column `{}`, which {} ({}) does not have (extra columns there: {})",
-                        rule.meta.id,
-                        m.name,
-                        src,
-                        table.source.display(),
-                        if have.is_empty() { "none".to_owned() } else { crate::limits::list(&have, ", ", false) }
+                    crate::i18n::say(
+                        format!(
+                            "规则 `{}` 用到列 `{}`，但 {}（{}）没有这一列（其中的其他列：{}）",
+                            rule.meta.id,
+                            m.name,
+                            src,
+                            table.source.display(),
+                            if have.is_empty() { "无".to_owned() } else { crate::limits::list(&have, "、", true) }
+                        ),
+                        format!(
+                            "rule `{}` names column `{}`, which {} ({}) does not have (extra columns there: {})",
+                            rule.meta.id,
+                            m.name,
+                            src,
+                            table.source.display(),
+                            if have.is_empty() { "none".to_owned() } else { crate::limits::list(&have, ", ", false) }
+                        ),
                     ),
                 ));
             }

@@ -7,7 +7,7 @@ use toml::de::{DeTable, DeValue};
 use super::keys::{Keys, Val, date, string, type_error};
 use super::registry::{KINDS, find_kind};
 use super::{Rule, RuleMeta, RuleSet, Severity};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, say};
 use crate::spelling::Spellings;
 use crate::view::Plan;
 
@@ -23,18 +23,24 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
             let msg = e.message().trim().replace('\n', "; ");
             return Err(vec![Diagnostic::new(
                 span,
-                format!("not valid TOML: {msg}"),
+                say(
+                    format!("不是有效的 TOML：{msg}"),
+                    format!("not valid TOML: {msg}"),
+                ),
             )]);
         }
     };
     let mut diags = Vec::new();
-    let mut top = Keys::new(doc.get_ref(), doc.span(), "the rule file".into());
+    let mut top = Keys::new(doc.get_ref(), doc.span(), say("规则文件", "the rule file"));
     let plan = match top.take("plan") {
         Some(v) => parse_plan(v, &mut diags),
         None => {
             diags.push(Diagnostic::new(
                 0..0,
-                "missing `[plan]` table (id, start, end are required)",
+                say(
+                    "缺少 `[plan]` 表（必须写 id、start、end）",
+                    "missing `[plan]` table (id, start, end are required)",
+                ),
             ));
             None
         }
@@ -64,9 +70,15 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
                                     .line_col(source, prev.meta.id_span.start);
                                 diags.push(Diagnostic::new(
                                     r.meta.id_span.clone(),
-                                    format!(
-                                        "rule id `{}` is used twice (first on line {line})",
-                                        r.meta.id
+                                    say(
+                                        format!(
+                                            "规则 id `{}` 重复（第 {line} 行已使用）",
+                                            r.meta.id
+                                        ),
+                                        format!(
+                                            "rule id `{}` is used twice (first on line {line})",
+                                            r.meta.id
+                                        ),
                                     ),
                                 ));
                             } else {
@@ -80,13 +92,16 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
             other => diags.push(type_error(
                 v.span(),
                 "`rules`",
-                "an array of tables `[[rules]]`",
+                &say("表数组 `[[rules]]`", "an array of tables `[[rules]]`"),
                 other,
             )),
         },
         None => diags.push(Diagnostic::new(
             0..0,
-            "no rules: add at least one `[[rules]]` table",
+            say(
+                "没有规则：请至少写一个 `[[rules]]` 表",
+                "no rules: add at least one `[[rules]]` table",
+            ),
         )),
     }
     // SPEC §8: spellings common to a plan.
@@ -121,47 +136,56 @@ fn parse_plan(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
         diags.push(type_error(
             v.span(),
             "`plan`",
-            "a table `[plan]`",
+            &say("表 `[plan]`", "a table `[plan]`"),
             v.get_ref(),
         ));
         return None;
     };
     let mut k = Keys::new(t, v.span(), "[plan]".into());
     let id = match k.take("id") {
-        Some(v) => string(v, "plan `id`", diags),
+        Some(v) => string(v, &say("plan 的 `id`", "plan `id`"), diags),
         None => {
-            diags.push(Diagnostic::new(v.span(), "[plan] needs `id`"));
+            diags.push(Diagnostic::new(
+                v.span(),
+                say("[plan] 缺少 `id`", "[plan] needs `id`"),
+            ));
             None
         }
     };
     let title = k
         .take("title")
-        .and_then(|v| string(v, "plan `title`", diags));
+        .and_then(|v| string(v, &say("plan 的 `title`", "plan `title`"), diags));
     let title_en = text(&mut k, "title_en", "plan", diags);
     let document = k
         .take("document")
-        .and_then(|v| string(v, "plan `document`", diags));
+        .and_then(|v| string(v, &say("plan 的 `document`", "plan `document`"), diags));
     let authority = k
         .take("authority")
-        .and_then(|v| string(v, "plan `authority`", diags));
+        .and_then(|v| string(v, &say("plan 的 `authority`", "plan `authority`"), diags));
     let start_v = k.take("start");
     let start = match start_v {
-        Some(v) => date(v, "plan `start`", diags),
+        Some(v) => date(v, &say("plan 的 `start`", "plan `start`"), diags),
         None => {
             diags.push(Diagnostic::new(
                 v.span(),
-                "[plan] needs `start` (a TOML date)",
+                say(
+                    "[plan] 缺少 `start`（TOML 日期）",
+                    "[plan] needs `start` (a TOML date)",
+                ),
             ));
             None
         }
     };
     let end_v = k.take("end");
     let end = match end_v {
-        Some(v) => date(v, "plan `end`", diags),
+        Some(v) => date(v, &say("plan 的 `end`", "plan `end`"), diags),
         None => {
             diags.push(Diagnostic::new(
                 v.span(),
-                "[plan] needs `end` (a TOML date)",
+                say(
+                    "[plan] 缺少 `end`（TOML 日期）",
+                    "[plan] needs `end` (a TOML date)",
+                ),
             ));
             None
         }
@@ -169,18 +193,26 @@ fn parse_plan(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
     if let (Some(s), Some(e), Some(ev)) = (start, end, end_v)
         && e < s
     {
-        diags.push(Diagnostic::new(ev.span(), "plan `end` is before `start`"));
+        diags.push(Diagnostic::new(
+            ev.span(),
+            say("plan 的 `end` 早于 `start`", "plan `end` is before `start`"),
+        ));
     }
     let levels = match k.take("levels") {
         Some(v) => match v.get_ref() {
             DeValue::Array(items) => {
                 let mut out: Vec<String> = Vec::new();
                 for it in items.iter() {
-                    if let Some(s) = string(it, "each of `levels`", diags) {
+                    if let Some(s) =
+                        string(it, &say("`levels` 的每一项", "each of `levels`"), diags)
+                    {
                         if s.trim().is_empty() || out.contains(&s) {
                             diags.push(Diagnostic::new(
                                 it.span(),
-                                format!("level `{s}` is empty or repeated"),
+                                say(
+                                    format!("层级 `{s}` 为空或重复"),
+                                    format!("level `{s}` is empty or repeated"),
+                                ),
                             ));
                         }
                         out.push(s);
@@ -189,7 +221,10 @@ fn parse_plan(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
                 if out.is_empty() || out.len() > 200 {
                     diags.push(Diagnostic::new(
                         v.span(),
-                        "`levels` must list 1 to 200 levels, lowest first",
+                        say(
+                            "`levels` 应列出 1 至 200 个层级，由低到高",
+                            "`levels` must list 1 to 200 levels, lowest first",
+                        ),
                     ));
                 }
                 out
@@ -197,8 +232,8 @@ fn parse_plan(v: &Val<'_>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
             other => {
                 diags.push(type_error(
                     v.span(),
-                    "plan `levels`",
-                    "an array of strings, lowest first",
+                    &say("plan 的 `levels`", "plan `levels`"),
+                    &say("字符串数组，由低到高", "an array of strings, lowest first"),
                     other,
                 ));
                 Vec::new()
@@ -255,11 +290,15 @@ fn text(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let v = k.take(key)?;
-    let s = string(v, &format!("{whose} `{key}`"), diags)?;
+    let what = say(format!("{whose} 的 `{key}`"), format!("{whose} `{key}`"));
+    let s = string(v, &what, diags)?;
     if s.trim().is_empty() {
         diags.push(Diagnostic::new(
             v.span(),
-            format!("{whose} `{key}` must not be empty"),
+            say(
+                format!("{what} 不能为空"),
+                format!("{what} must not be empty"),
+            ),
         ));
         return None;
     }
@@ -270,8 +309,8 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
     let DeValue::Table(t) = v.get_ref() else {
         diags.push(type_error(
             v.span(),
-            "each of `rules`",
-            "a table",
+            &say("`rules` 的每一项", "each of `rules`"),
+            &say("表", "a table"),
             v.get_ref(),
         ));
         return None;
@@ -282,9 +321,12 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
         .find(|(k, _)| k.get_ref().as_ref() == "id")
         .map_or(v.span(), |(_, iv)| iv.span());
     let id = match t.iter().find(|(k, _)| k.get_ref().as_ref() == "id") {
-        Some((_, v)) => string(v, "rule `id`", diags),
+        Some((_, v)) => string(v, &say("规则的 `id`", "rule `id`"), diags),
         None => {
-            diags.push(Diagnostic::new(v.span(), "rule needs `id`"));
+            diags.push(Diagnostic::new(
+                v.span(),
+                say("规则缺少 `id`", "rule needs `id`"),
+            ));
             None
         }
     };
@@ -297,23 +339,36 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
     {
         diags.push(Diagnostic::new(
             v.span(),
-            format!("rule id `{id}` must be letters, digits, `-` or `_`"),
+            say(
+                format!("规则 id `{id}` 只能由字母、数字、`-` 或 `_` 组成"),
+                format!("rule id `{id}` must be letters, digits, `-` or `_`"),
+            ),
         ));
     }
-    let mut k = Keys::new(t, v.span(), format!("rule `{name}`"));
+    let mut k = Keys::new(
+        t,
+        v.span(),
+        say(format!("规则 `{name}`"), format!("rule `{name}`")),
+    );
     k.take("id");
     let kind_v = k.take("kind");
     let entry = match kind_v {
-        Some(kv) => match string(kv, "rule `kind`", diags) {
+        Some(kv) => match string(kv, &say("规则的 `kind`", "rule `kind`"), diags) {
             Some(kind) => match find_kind(&kind) {
                 Some(e) => Some(e),
                 None => {
                     let names: Vec<&str> = KINDS.iter().map(|e| e.name).collect();
                     diags.push(Diagnostic::new(
                         kv.span(),
-                        format!(
-                            "unknown kind `{kind}` in rule `{name}` (accepted: {})",
-                            names.join(", ")
+                        say(
+                            format!(
+                                "规则 `{name}` 的类型 `{kind}` 无法识别（可用：{}）",
+                                names.join("、")
+                            ),
+                            format!(
+                                "unknown kind `{kind}` in rule `{name}` (accepted: {})",
+                                names.join(", ")
+                            ),
                         ),
                     ));
                     None
@@ -324,7 +379,10 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
         None => {
             diags.push(Diagnostic::new(
                 v.span(),
-                format!("rule `{name}` needs `kind`"),
+                say(
+                    format!("规则 `{name}` 缺少 `kind`"),
+                    format!("rule `{name}` needs `kind`"),
+                ),
             ));
             None
         }
@@ -332,11 +390,18 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
     let required_string =
         |k: &mut Keys<'_, '_>, key: &str, diags: &mut Vec<Diagnostic>| match k.take(key) {
             Some(v) => {
-                let s = string(v, &format!("rule `{key}`"), diags);
+                let s = string(
+                    v,
+                    &say(format!("规则的 `{key}`"), format!("rule `{key}`")),
+                    diags,
+                );
                 if s.as_deref().is_some_and(|s| s.trim().is_empty()) {
                     diags.push(Diagnostic::new(
                         v.span(),
-                        format!("rule `{key}` must not be empty"),
+                        say(
+                            format!("规则的 `{key}` 不能为空"),
+                            format!("rule `{key}` must not be empty"),
+                        ),
                     ));
                 }
                 s
@@ -344,7 +409,10 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
             None => {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("rule `{name}` needs `{key}`"),
+                    say(
+                        format!("规则 `{name}` 缺少 `{key}`"),
+                        format!("rule `{name}` needs `{key}`"),
+                    ),
                 ));
                 None
             }
@@ -352,28 +420,34 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
     let title = required_string(&mut k, "title", diags);
     let clause = required_string(&mut k, "clause", diags);
     let severity = match k.take("severity") {
-        Some(sv) => match string(sv, "rule `severity`", diags).as_deref() {
-            Some("error") => Severity::Error,
-            Some("warning") => Severity::Warning,
-            Some(other) => {
-                diags.push(Diagnostic::new(
-                    sv.span(),
-                    format!("unknown severity `{other}` (accepted: error, warning)"),
-                ));
-                Severity::Error
+        Some(sv) => {
+            match string(sv, &say("规则的 `severity`", "rule `severity`"), diags).as_deref() {
+                Some("error") => Severity::Error,
+                Some("warning") => Severity::Warning,
+                Some(other) => {
+                    diags.push(Diagnostic::new(
+                        sv.span(),
+                        say(
+                            format!("级别 `{other}` 无法识别（可用：error、warning）"),
+                            format!("unknown severity `{other}` (accepted: error, warning)"),
+                        ),
+                    ));
+                    Severity::Error
+                }
+                None => Severity::Error,
             }
-            None => Severity::Error,
-        },
+        }
         None => Severity::Error,
     };
     let description = k
         .take("description")
-        .and_then(|v| string(v, "rule `description`", diags));
-    let title_en = text(&mut k, "title_en", "rule", diags);
-    let description_en = text(&mut k, "description_en", "rule", diags);
-    let quote = text(&mut k, "quote", "rule", diags);
-    let note = text(&mut k, "note", "rule", diags);
-    let note_en = text(&mut k, "note_en", "rule", diags);
+        .and_then(|v| string(v, &say("规则的 `description`", "rule `description`"), diags));
+    let rule = say("规则", "rule");
+    let title_en = text(&mut k, "title_en", &rule, diags);
+    let description_en = text(&mut k, "description_en", &rule, diags);
+    let quote = text(&mut k, "quote", &rule, diags);
+    let note = text(&mut k, "note", &rule, diags);
+    let note_en = text(&mut k, "note_en", &rule, diags);
     let entry = entry?;
     let mut kind = (entry.parse)(&mut k, plan, diags);
     let fallback_v = k.take("fallback");
@@ -393,7 +467,10 @@ fn parse_rule(v: &Val<'_>, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<R
             if !main.uses_units() {
                 diags.push(Diagnostic::new(
                     fv.span(),
-                    format!("rule `{name}` uses no units form (\"unit.X\", \"organizer.X\", \"$superiors\", `groups` as a table), so its `fallback` would never be used"),
+                    say(
+                        format!("规则 `{name}` 没有用到工会组织写法（\"unit.X\"、\"organizer.X\"、\"$superiors\"、写成表的 `groups`），其 `fallback` 永远不会用到"),
+                        format!("rule `{name}` uses no units form (\"unit.X\", \"organizer.X\", \"$superiors\", `groups` as a table), so its `fallback` would never be used"),
+                    ),
                 ));
             }
             if diags.len() > before {
@@ -444,7 +521,10 @@ fn parse_fallback(
         diags.push(type_error(
             fv.span(),
             "`fallback`",
-            "a table such as { class = { organizer_level = { above = \"$unit_level\" } } }",
+            &say(
+                "表，如 { class = { organizer_level = { above = \"$unit_level\" } } }",
+                "a table such as { class = { organizer_level = { above = \"$unit_level\" } } }",
+            ),
             fv.get_ref(),
         ));
         return None;
@@ -460,9 +540,15 @@ fn parse_fallback(
         if !accepted.contains(&key_name) {
             diags.push(Diagnostic::new(
                 key.span(),
-                format!(
-                    "unknown key `{key_name}` in the fallback of rule `{name}` (accepted: {})",
-                    accepted.join(", ")
+                say(
+                    format!(
+                        "规则 `{name}` 的 fallback 中有未知的键 `{key_name}`（可用：{}）",
+                        accepted.join("、")
+                    ),
+                    format!(
+                        "unknown key `{key_name}` in the fallback of rule `{name}` (accepted: {})",
+                        accepted.join(", ")
+                    ),
                 ),
             ));
         }
@@ -484,12 +570,22 @@ fn parse_fallback(
         .chain(ft.iter())
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let mut k = Keys::new(&merged, fv.span(), format!("the fallback of rule `{name}`"));
+    let mut k = Keys::new(
+        &merged,
+        fv.span(),
+        say(
+            format!("规则 `{name}` 的 fallback"),
+            format!("the fallback of rule `{name}`"),
+        ),
+    );
     let mut kind = (entry.parse)(&mut k, plan, diags)?;
     if kind.uses_units() {
         diags.push(Diagnostic::new(
             fv.span(),
-            format!("the fallback of rule `{name}` must work without the units table: it may not use \"unit.X\", \"organizer.X\", \"$superiors\" or `groups` as a table"),
+            say(
+                format!("规则 `{name}` 的 fallback 必须不用工会组织表也能检查：不能用 \"unit.X\"、\"organizer.X\"、\"$superiors\" 或写成表的 `groups`"),
+                format!("the fallback of rule `{name}` must work without the units table: it may not use \"unit.X\", \"organizer.X\", \"$superiors\" or `groups` as a table"),
+            ),
         ));
         return None;
     }
@@ -500,6 +596,7 @@ fn parse_fallback(
 mod tests {
     use super::*;
 
+    /// The messages of a rule file's diagnostics, in the default language (Chinese).
     fn errors(src: &str) -> Vec<String> {
         match parse("r.toml", src) {
             Ok(_) => vec![],
@@ -533,25 +630,25 @@ mod tests {
         let e = errors(&format!(
             "{PLAN}[[rules]]\nid = \"a\"\nkind = \"deadlin\"\ntitle = \"t\"\nclause = \"c\"\n"
         ));
-        assert!(e[0].contains("unknown kind `deadlin`"), "{e:?}");
+        assert!(e[0].contains("类型 `deadlin` 无法识别"), "{e:?}");
         let e = errors(&format!(
             "{PLAN}[[rules]]\nid = \"a\"\nkind = \"forbid\"\ntitle = \"t\"\nclause = \"c\"\nclass = {{ fee = {{ abov = 0 }} }}\nwhoo = 1\n"
         ));
         assert_eq!(e.len(), 2, "{e:?}");
-        assert!(e[0].contains("unknown key `abov`"));
-        assert!(e[1].contains("unknown key `whoo`"));
-        assert!(e[0].contains("did you mean `above`?"), "{e:?}");
+        assert!(e[0].contains("未知的键 `abov`"));
+        assert!(e[1].contains("未知的键 `whoo`"));
+        assert!(e[0].contains("是否想写 `above`？"), "{e:?}");
         let e = errors(&format!(
             "{PLAN}[[rules]]\nid = \"a\"\nkind = \"forbid\"\ntitle = \"t\"\nclause = \"c\"\nclass = {{ organizer_level = \"街道\" }}\n"
         ));
-        assert!(e[0].contains("unknown level `街道`"), "{e:?}");
+        assert!(e[0].contains("层级 `街道` 不在规划的层级中"), "{e:?}");
         let e = errors(&format!(
             "{PLAN}[[rules]]\nid = \"a\"\nkind = \"forbid\"\ntitle = \"t\"\nclause = \"c\"\nclass = {{ county = \"$group\" }}\n"
         ));
-        assert!(e[0].contains("refers to nothing"), "{e:?}");
+        assert!(e[0].contains("无所指"), "{e:?}");
         let e = errors(&format!(
             "{PLAN}[[rules]]\nid = \"a\"\nkind = \"forbid\"\ntitle = \" \"\nclause = \"c\"\nclass = {{}}\n"
         ));
-        assert!(e[0].contains("`title` must not be empty"), "{e:?}");
+        assert!(e[0].contains("`title` 不能为空"), "{e:?}");
     }
 }

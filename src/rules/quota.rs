@@ -11,7 +11,7 @@ use super::keys::{
 };
 use super::{RuleKind, RuleMeta};
 use crate::dates::{year_end, year_start};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, say};
 use crate::i18n::Lang;
 use crate::model::{ColumnRef, TableKind};
 use crate::view::{Context, Evidence, Failed, MAX_NEAR, Near, Outcomes, Status, unmet_status};
@@ -84,21 +84,27 @@ pub fn parse(
                 } else {
                     diags.push(Diagnostic::new(
                         v.span(),
-                        "`groups` is a condition table on the units table only with `group_by = \"unit\"`; with a column it is a list of extra names",
+                        say(
+                            "只有 `group_by = \"unit\"` 时，`groups` 才是工会组织表上的条件表；按列分组时它是另加名称的列表",
+                            "`groups` is a condition table on the units table only with `group_by = \"unit\"`; with a column it is a list of extra names",
+                        ),
                     ));
                 }
                 Vec::new()
             }
             toml::de::DeValue::Array(items) => items
                 .iter()
-                .filter_map(|it| string(it, "each of `groups`", diags))
+                .filter_map(|it| string(it, &say("`groups` 的每一项", "each of `groups`"), diags))
                 .map(|s| s.trim().to_owned())
                 .collect(),
             other => {
                 diags.push(super::keys::type_error(
                     v.span(),
                     "`groups`",
-                    "an array of strings (or, with `group_by = \"unit\"`, a condition table on the units table)",
+                    &say(
+                        "字符串数组（或在 `group_by = \"unit\"` 时为工会组织表上的条件表）",
+                        "an array of strings (or, with `group_by = \"unit\"`, a condition table on the units table)",
+                    ),
                     other,
                 ));
                 Vec::new()
@@ -115,7 +121,10 @@ pub fn parse(
         if let Some(v) = k.take("who") {
             diags.push(Diagnostic::new(
                 v.span(),
-                "a quota takes `who` only with `measure = \"attendees\"` (it counts classes, not cadres)",
+                say(
+                    "quota 规则只有在 `measure = \"attendees\"` 时才可写 `who`（否则数的是培训班，不是干部）",
+                    "a quota takes `who` only with `measure = \"attendees\"` (it counts classes, not cadres)",
+                ),
             ));
         }
         Conditions::default()
@@ -127,15 +136,24 @@ pub fn parse(
         if max.is_some() {
             diags.push(Diagnostic::new(
                 span.clone(),
-                "`or` cannot be used with `max`: alternatives only say when a minimum is reached",
+                say(
+                    "`or` 不能与 `max` 同用：替代标准只说明何时达到下限",
+                    "`or` cannot be used with `max`: alternatives only say when a minimum is reached",
+                ),
             ));
         } else if min.is_none() {
-            diags.push(Diagnostic::new(span.clone(), "`or` needs `min`"));
+            diags.push(Diagnostic::new(
+                span.clone(),
+                say("`or` 要与 `min` 同用", "`or` needs `min`"),
+            ));
         }
         if measure == Measure::Attendees {
             diags.push(Diagnostic::new(
                 span.clone(),
-                "`or` cannot be used with `measure = \"attendees\"`",
+                say(
+                    "`or` 不能与 `measure = \"attendees\"` 同用",
+                    "`or` cannot be used with `measure = \"attendees\"`",
+                ),
             ));
         }
     }
@@ -147,19 +165,31 @@ pub fn parse(
     {
         diags.push(Diagnostic::new(
             span,
-            format!("{} needs `min` or `max` or both", k.what),
+            say(
+                format!("{} 要写 `min` 或 `max`，或两者都写", k.what),
+                format!("{} needs `min` or `max` or both", k.what),
+            ),
         ));
     }
     if let (Some((a, _)), Some((b, s))) = (&min, &max)
         && a > b
     {
-        diags.push(Diagnostic::new(s.clone(), "`min` is more than `max`"));
+        diags.push(Diagnostic::new(
+            s.clone(),
+            say("`min` 大于 `max`", "`min` is more than `max`"),
+        ));
     }
     if !groups.is_empty() && group_by.is_none() {
-        diags.push(Diagnostic::new(k.span.clone(), "`groups` needs `group_by`"));
+        diags.push(Diagnostic::new(
+            k.span.clone(),
+            say("`groups` 要与 `group_by` 同用", "`groups` needs `group_by`"),
+        ));
     }
     if class.uses_group() && group_by.is_none() {
-        diags.push(Diagnostic::new(k.span.clone(), "`$group` needs `group_by`"));
+        diags.push(Diagnostic::new(
+            k.span.clone(),
+            say("`$group` 要与 `group_by` 同用", "`$group` needs `group_by`"),
+        ));
     }
     Some(Box::new(Quota {
         group_by,
@@ -188,7 +218,10 @@ pub fn every_key(
             Some(other) => {
                 diags.push(Diagnostic::new(
                     v.span(),
-                    format!("unknown period `{other}` for `every` (accepted: year, plan)"),
+                    say(
+                        format!("`every` 的期间 `{other}` 无法识别（可用：year、plan）"),
+                        format!("unknown period `{other}` for `every` (accepted: year, plan)"),
+                    ),
                 ));
                 None
             }
@@ -198,7 +231,10 @@ pub fn every_key(
             if required {
                 diags.push(Diagnostic::new(
                     k.span.clone(),
-                    format!("{} needs `every` (\"year\" or \"plan\")", k.what),
+                    say(
+                        format!("{} 缺少 `every`（\"year\" 或 \"plan\"）", k.what),
+                        format!("{} needs `every` (\"year\" or \"plan\")", k.what),
+                    ),
                 ));
             }
             None
@@ -535,9 +571,12 @@ impl RuleKind for Quota {
                 let extra = if self.groups.is_empty() {
                     String::new()
                 } else {
-                    format!("（另加 {}）", self.groups.join("、"))
+                    format!("（另加{}）", self.groups.join("、"))
                 };
-                format!("干部名册 {} 列中的每个值{extra}", c.name)
+                format!(
+                    "干部名册中每个不同的{}{extra}",
+                    super::condition::column_words(c, lang)
+                )
             }
             (Some(c), Lang::En) => {
                 let extra = if self.groups.is_empty() {
@@ -557,15 +596,15 @@ impl RuleKind for Quota {
         };
         let range = match (self.min, self.max, lang) {
             (Some(a), Some(b), Lang::Zh) => format!(
-                "{} 至 {}",
+                "{}至{}",
                 crate::view::amount(a, self.measure, lang),
                 crate::view::amount(b, self.measure, lang)
             ),
             (Some(a), None, Lang::Zh) => {
-                format!("至少 {}", crate::view::amount(a, self.measure, lang))
+                format!("至少{}", crate::view::amount(a, self.measure, lang))
             }
             (None, Some(b), Lang::Zh) => {
-                format!("至多 {}", crate::view::amount(b, self.measure, lang))
+                format!("至多{}", crate::view::amount(b, self.measure, lang))
             }
             (Some(a), Some(b), Lang::En) => format!(
                 "{} to {}",
@@ -594,9 +633,15 @@ impl RuleKind for Quota {
         if self.measure == Measure::Attendees {
             return match lang {
                 Lang::Zh => format!(
-                    "对象：{who}。期间：{period}。要求：{}、且属于该对象的干部中，期间内参加并结业符合条件培训班的人数为 {range}（同一干部只计一次）；培训班须满足：{}。",
-                    self.who.describe(lang, &plan.levels),
-                    self.class.describe(lang, &plan.levels)
+                    "对象：{who}。期间：{period}。要求：属于该对象{}的干部中，期间内参加并结业符合条件培训班的人数为{}（同一干部只计一次）；{}。",
+                    if self.who.clauses.is_empty() {
+                        String::new()
+                    } else {
+                        format!("、且{}", self.who.describe(lang, &plan.levels))
+                    },
+                    range.replace(' ', ""),
+                    super::condition::class_words(&self.class, lang, &plan.levels)
+                        .replace("培训须满足", "培训班须满足")
                 ),
                 Lang::En => format!(
                     "Subjects: {who}. Period: {period}. Requirement: {range} — distinct cadres of the subject where {} who completed a class in the period where {}.",
@@ -607,8 +652,10 @@ impl RuleKind for Quota {
         }
         match lang {
             Lang::Zh => format!(
-                "对象：{who}。期间：{period}。要求：举办 {range}符合条件的培训班；培训班须满足：{}。",
-                self.class.describe(lang, &plan.levels)
+                "对象：{who}。期间：{period}。要求：举办{}符合条件的培训班；{}。",
+                range.replace(' ', ""),
+                super::condition::class_words(&self.class, lang, &plan.levels)
+                    .replace("培训须满足", "培训班须满足")
             ),
             Lang::En => format!(
                 "Subjects: {who}. Period: {period}. Requirement: {range} of classes where {}.",

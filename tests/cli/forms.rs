@@ -311,11 +311,11 @@ fn explain_shows_the_fallback_in_words() {
         "{zh}"
     );
     assert!(
-        has(&zh, "organizer.type 为 “县区总工会”"),
+        has(&zh, "举办单位的类型为“县区总工会”"),
         "the rule itself:\n{zh}"
     );
     assert!(
-        has(&zh, "organizer_level 为 “县区”，且 fee 高于 0"),
+        has(&zh, "举办层级为“县区”，且收费大于0"),
         "the fallback's condition:\n{zh}"
     );
     let en = explain("unit-class", "en");

@@ -443,7 +443,7 @@ fn column_map_names_unusual_headers() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(
-        err.contains("columns.toml:2:") && err.contains("`appointed` is not a field of cadres"),
+        err.contains("columns.toml:2:") && err.contains("`appointed` 不是 cadres 表的字段"),
         "{err}"
     );
 }

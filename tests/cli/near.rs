@@ -144,7 +144,7 @@ fn a_near_miss_failing_an_any_says_none_of_it_holds_not_that_it_is_empty() {
     );
     assert_eq!(
         f["message"],
-        "2021-03-01～2022-03-01 期间没有已结业的符合条件培训；K04（2021-07-01）不计入：规则要求 以下至少一项成立：（organizer 与该干部的 unit 相同） 或 （organizer_level 高于 该干部的 unit_level），它一项也不满足"
+        "2021-03-01～2022-03-01 期间没有已结业的符合条件培训；K04（2021-07-01）不计入：规则要求以下至少一项成立：（举办单位与该干部的所在单位相同）或（举办层级高于该干部的单位层级），它一项也不满足"
     );
     let en = check(&dir, "2022-06-30", &["--rules", rules, "--lang", "en"]);
     let message = finding(&en, "promoted-training:E01")["message"]

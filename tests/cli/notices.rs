@@ -322,9 +322,9 @@ fn bad_value_maps_stop_the_run_with_their_place() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(out.is_empty());
     assert!(err.contains("columns.toml:3:9:"), "{err}");
-    assert!(err.contains("mapped to two words"), "{err}");
+    assert!(err.contains("对应了两个词：`兼职` 和 `专职`"), "{err}");
     assert!(err.contains("columns.toml:4:17:"), "{err}");
-    assert!(err.contains("text columns"), "{err}");
+    assert!(err.contains("[values] 只用于文字列"), "{err}");
     // The same in a rule file: a diagnostic at its line.
     let rules = dir.path().join("rules.toml");
     let mut text =
@@ -341,7 +341,7 @@ fn bad_value_maps_stop_the_run_with_their_place() {
         None,
     );
     assert_eq!(code, 2);
-    assert!(err.contains("mapped to two words"), "{err}");
+    assert!(err.contains("对应了两个词"), "{err}");
 }
 
 #[test]

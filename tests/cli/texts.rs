@@ -323,7 +323,17 @@ fn bad_texts_are_rule_file_errors_with_their_place() {
             ),
         )
         .unwrap();
-        let (code, out, err) = run(&["rules", "list", "--rules", path.to_str().unwrap()], None);
+        let (code, out, err) = run(
+            &[
+                "rules",
+                "list",
+                "--rules",
+                path.to_str().unwrap(),
+                "--lang",
+                "en",
+            ],
+            None,
+        );
         assert_eq!(code, 2, "{key_value}: {out}");
         assert!(
             err.contains(&format!("bad.toml:{line}:{col}: {why}")),
@@ -335,7 +345,17 @@ fn bad_texts_are_rule_file_errors_with_their_place() {
         "[plan]\nid = \"p\"\ntitle_en = 3\nstart = 2021-01-01\nend = 2023-12-31\n",
     )
     .unwrap();
-    let (code, _, err) = run(&["rules", "list", "--rules", path.to_str().unwrap()], None);
+    let (code, _, err) = run(
+        &[
+            "rules",
+            "list",
+            "--rules",
+            path.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+        None,
+    );
     assert_eq!(code, 2);
     assert!(
         err.contains("bad.toml:3:12: plan `title_en` must be a string"),
