@@ -221,7 +221,7 @@ fn near_text(
             }
         });
     }
-    let col = &clause.column.name;
+    let col = data.classes_table.shown_header(&clause.column.name);
     let wanted = describe_clause(clause, lang, levels);
     Some(match (lang, value) {
         (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col} 为 “{v}”，而规则要求 {wanted}"),
@@ -451,7 +451,8 @@ fn explain_main(f: &Finding, data: &Dataset, lang: Lang) -> String {
                 .iter()
                 .map(|(col, v)| {
                     format!(
-                        "{col} = {}",
+                        "{} = {}",
+                        data.classes_table.shown_header(col),
                         v.as_deref()
                             .map_or(lang.pick("（空）", "(empty)").into(), crate::limits::cut)
                     )

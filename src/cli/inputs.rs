@@ -29,10 +29,18 @@ impl std::error::Error for RuleFileError {}
 pub fn load_rules(path: Option<&Path>) -> Result<RuleSet> {
     let (name, text) = match path {
         Some(p) => {
-            let bytes = std::fs::read(p)
-                .with_context(|| format!("cannot read rule file `{}`", p.display()))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| anyhow!("rule file `{}` is not UTF-8 text", p.display()))?;
+            let bytes = std::fs::read(p).with_context(|| {
+                crate::i18n::say(
+                    format!("无法读取规则文件 `{}`", p.display()),
+                    format!("cannot read rule file `{}`", p.display()),
+                )
+            })?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                anyhow!(crate::i18n::say(
+                    format!("规则文件 `{}` 不是 UTF-8 文本", p.display()),
+                    format!("rule file `{}` is not UTF-8 text", p.display()),
+                ))
+            })?;
             (p.display().to_string(), text)
         }
         None => (
