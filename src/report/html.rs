@@ -314,7 +314,12 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
     fact(lang.pick("检查日", "As of"), &report.as_of);
     fact(
         lang.pick("规划期", "Plan period"),
-        &format!("{} ～ {}", report.plan.start, report.plan.end),
+        &format!(
+            "{}{}{}",
+            report.plan.start,
+            lang.pick(" ～ ", " to "),
+            report.plan.end
+        ),
     );
     if !report.plan.authority.is_empty() {
         fact(lang.pick("制定单位", "Authority"), &report.plan.authority);

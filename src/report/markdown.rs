@@ -121,9 +121,10 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         esc_line(&report.rule_set)
     ));
     facts.push(format!(
-        "{}{sep}{} ～ {}",
+        "{}{sep}{}{}{}",
         lang.pick("规划期", "Plan period"),
         report.plan.start,
+        lang.pick(" ～ ", " to "),
         report.plan.end
     ));
     out.push_str(&facts.join("  \n"));

@@ -406,7 +406,12 @@ fn summary(
     sh.text(
         r,
         1,
-        &format!("{} ～ {}", report.plan.start, report.plan.end),
+        &format!(
+            "{}{}{}",
+            report.plan.start,
+            lang.pick(" ～ ", " to "),
+            report.plan.end
+        ),
         false,
     )?;
     let r = fact(&mut sh, lang.pick("制定单位", "Authority"))?;

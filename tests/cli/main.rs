@@ -14,8 +14,10 @@ mod forms;
 #[cfg(unix)]
 mod harm;
 mod inputs;
+mod languages;
 mod layout;
 mod limits;
+mod manpages;
 mod measures;
 mod near;
 mod notices;
