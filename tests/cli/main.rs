@@ -22,6 +22,7 @@ mod measures;
 mod near;
 mod notices;
 mod props;
+mod readme;
 mod review;
 mod rules_cmd;
 mod texts;
