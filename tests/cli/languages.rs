@@ -92,6 +92,8 @@ const CASES: &[Case] = &[
     case("empty roster", &["check", "{d}/empty"], false),
     case("xls only", &["check", "{d}/xls"], false),
     case("two candidates", &["check", "{d}/two"], false),
+    case("workbook not a zip", &["check", "{d}/badzip"], false),
+    case("workbook cut short", &["check", "{d}/cutzip"], false),
     case(
         "wrong encoding",
         &["validate", "{demo}", "--encoding", "gbk"],
@@ -281,6 +283,20 @@ fn setup(d: &Path) {
     fs::write(xls.join("干部名册.xls"), b"\xd0\xcf\x11\xe0").unwrap();
     for t in ["classes.csv", "attendance.csv"] {
         fs::copy(demo.join(t), xls.join(t)).unwrap();
+    }
+    for (name, bytes) in [
+        ("badzip", b"PK garbage".to_vec()),
+        ("cutzip", {
+            let book = fs::read(root().join("fixtures/exports/workbook/台账.xlsx")).unwrap();
+            book[..book.len() / 2].to_vec()
+        }),
+    ] {
+        let f = d.join(name);
+        fs::create_dir_all(&f).unwrap();
+        fs::write(f.join("cadres.xlsx"), bytes).unwrap();
+        for t in ["classes.csv", "attendance.csv"] {
+            fs::copy(demo.join(t), f.join(t)).unwrap();
+        }
     }
     let two = d.join("two");
     fs::create_dir_all(&two).unwrap();
