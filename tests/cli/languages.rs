@@ -557,3 +557,47 @@ fn forbid_evidence_names_headers() {
     );
     assert!(!text.contains("organizer_level ="), "{text}");
 }
+
+/// SPEC §8's words: 提醒 warning severity, 豁免问题 waiver problems, 已消除 gone since
+/// the baseline — the same word in every human format, and no synonym.
+#[test]
+fn one_word_each_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    setup(d);
+    let demo = d.join("demo");
+    for (lang, words, synonyms) in [
+        (
+            "zh",
+            ["〔提醒〕", "豁免问题", "已消除"],
+            &["警告", "已解决", "告警", "提醒级〕"][..],
+        ),
+        (
+            "en",
+            ["warning", "aiver problems", "one since the baseline"],
+            &["resolved since", "caution"][..],
+        ),
+    ] {
+        for format in ["table", "markdown", "html"] {
+            let out = peixun()
+                .args(["check", demo.to_str().unwrap(), "--as-of", "2021-03-01"])
+                .args(["--baseline", d.join("base.json").to_str().unwrap()])
+                .args(["--waivers", d.join("waivers.csv").to_str().unwrap()])
+                .args(["--format", format, "--lang", lang])
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            for w in words {
+                let w = if format == "html" {
+                    w.trim_matches(['〔', '〕'])
+                } else {
+                    w
+                };
+                assert!(text.contains(w), "{lang} {format}: no `{w}`");
+            }
+            for s in synonyms {
+                assert!(!text.contains(s), "{lang} {format}: `{s}`");
+            }
+        }
+    }
+}
