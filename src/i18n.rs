@@ -357,25 +357,28 @@ pub fn io_reason(e: &std::io::Error) -> String {
             .and_then(|s| s.downcast_ref::<std::io::Error>())
             .and_then(std::io::Error::raw_os_error)
     });
-    let zh = match e.kind() {
-        K::NotFound => "文件或文件夹不存在",
-        K::PermissionDenied => "没有权限",
-        K::AlreadyExists => "文件已存在",
-        K::IsADirectory => "这是一个文件夹，不是文件",
-        K::NotADirectory => "路径中有一段不是文件夹",
-        K::ReadOnlyFilesystem => "文件系统只读",
-        K::StorageFull => "磁盘已满",
-        K::QuotaExceeded => "超出磁盘配额",
-        K::FileTooLarge => "文件过大",
-        K::InvalidFilename => "文件名无效",
-        K::BrokenPipe => "管道已关闭",
-        K::Interrupted => "操作被中断",
-        K::InvalidData => "数据无效",
-        K::UnexpectedEof => "文件意外结束",
-        K::OutOfMemory => "内存不足",
-        K::CrossesDevices => "不能跨文件系统移动",
-        K::ResourceBusy => "资源正忙",
-        _ => "系统错误",
+    let (zh, en) = match e.kind() {
+        K::NotFound => ("文件或文件夹不存在", "no such file or folder"),
+        K::PermissionDenied => ("没有权限", "permission denied"),
+        K::AlreadyExists => ("文件已存在", "the file exists already"),
+        K::IsADirectory => ("这是一个文件夹，不是文件", "it is a folder, not a file"),
+        K::NotADirectory => (
+            "路径中有一段不是文件夹",
+            "a part of the path is not a folder",
+        ),
+        K::ReadOnlyFilesystem => ("文件系统只读", "read-only file system"),
+        K::StorageFull => ("磁盘已满", "no space left on the device"),
+        K::QuotaExceeded => ("超出磁盘配额", "disk quota exceeded"),
+        K::FileTooLarge => ("文件过大", "file too large"),
+        K::InvalidFilename => ("文件名无效", "invalid file name"),
+        K::BrokenPipe => ("管道已关闭", "broken pipe"),
+        K::Interrupted => ("操作被中断", "interrupted"),
+        K::InvalidData => ("数据无效", "invalid data"),
+        K::UnexpectedEof => ("文件意外结束", "unexpected end of file"),
+        K::OutOfMemory => ("内存不足", "out of memory"),
+        K::CrossesDevices => ("不能跨文件系统移动", "cannot move across file systems"),
+        K::ResourceBusy => ("资源正忙", "resource busy"),
+        _ => ("系统错误", "system error"),
     };
     match message_lang() {
         Lang::Zh => match code {
@@ -384,7 +387,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
         },
         Lang::En => match code {
             Some(c) => std::io::Error::from_raw_os_error(c).to_string(),
-            None => e.kind().to_string(),
+            None => en.to_owned(),
         },
     }
 }

@@ -151,6 +151,16 @@ const CASES: &[Case] = &[
     ),
     case("-o a folder", &["check", "{demo}", "-o", "{d}"], false),
     case(
+        "-o where no file can be made",
+        &["check", "{demo}", "-o", "/proc/peixun.json"],
+        false,
+    ),
+    case(
+        "-o a full device",
+        &["check", "{demo}", "-o", "/dev/full"],
+        false,
+    ),
+    case(
         "-o under a file",
         &["check", "{demo}", "-o", "{d}/plain.txt/r.json"],
         false,

@@ -22,6 +22,7 @@ mod measures;
 mod near;
 mod notices;
 mod props;
+#[cfg(unix)]
 mod readme;
 mod review;
 mod rules_cmd;
