@@ -223,6 +223,11 @@ fn near_text(
     }
     let col = data.classes_table.shown_header(&clause.column.name);
     let wanted = describe_clause(clause, lang, levels);
+    // The condition in words names the column as the rule does: name it as the file did.
+    let wanted = match wanted.strip_prefix(clause.column.name.as_str()) {
+        Some(rest) => format!("{col}{rest}"),
+        None => wanted,
+    };
     Some(match (lang, value) {
         (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col} 为 “{v}”，而规则要求 {wanted}"),
         (Lang::Zh, None) => format!("{id}（{date}）不计入：{col} 为空，而规则要求 {wanted}"),

@@ -538,9 +538,9 @@ fn columns_are_shown_as_their_headers() {
     assert_eq!(e["header"], "任职日期");
 }
 
-/// A forbid finding names the columns as the classes file wrote them.
+/// A forbid finding and a near miss name the columns as the classes file wrote them.
 #[test]
-fn forbid_evidence_names_headers() {
+fn evidence_names_headers() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     for f in ["cadres.csv", "attendance.csv"] {
@@ -550,7 +550,8 @@ fn forbid_evidence_names_headers() {
     let (head, rest) = classes.split_once('\n').unwrap();
     let head = head
         .replace("organizer_level", "举办层级")
-        .replace("fee", "收费");
+        .replace("fee", "收费")
+        .replace("category", "培训类别");
     // A city class that charges a fee.
     let extra = "FEE1,收费班,绵阳市总工会,市,市直,业务培训,2019-05-06,2019-05-07,2,300\n";
     fs::write(d.join("classes.csv"), format!("{head}\n{rest}{extra}")).unwrap();
@@ -566,6 +567,11 @@ fn forbid_evidence_names_headers() {
         "{text}"
     );
     assert!(!text.contains("organizer_level ="), "{text}");
+    // A near miss names the column as the file did, in the condition too.
+    assert!(
+        text.contains("不计入：培训类别 为 “网络培训”，而规则要求 培训类别 为"),
+        "{text}"
+    );
 }
 
 /// SPEC §8's words: 提醒 warning severity, 豁免问题 waiver problems, 已消除 gone since
