@@ -69,6 +69,20 @@ const CASES: &[Case] = &[
         true,
     ),
     case(
+        "check html",
+        &[
+            "check",
+            "{demo}",
+            "--as-of",
+            "2021-03-01",
+            "--baseline",
+            "{d}/base.json",
+            "--format",
+            "html",
+        ],
+        true,
+    ),
+    case(
         "check -o writes quietly",
         &["check", "{demo}", "--as-of", "2021-03-01", "-o", "{d}/r.md"],
         false,
@@ -433,6 +447,34 @@ fn wrong_language(text: &str, zh: bool, data: &[String]) -> Vec<String> {
     problems
 }
 
+/// An HTML page's text (its style and tags left out); other output as it is.
+fn page_text(out: &str) -> String {
+    if !out.starts_with("<!DOCTYPE") {
+        return out.to_owned();
+    }
+    let body = match (out.find("<style>"), out.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &out[..a], &out[b..]),
+        _ => out.to_owned(),
+    };
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push('\n');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
 fn run_case(c: &Case, zh: bool, data: &[String]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -465,7 +507,7 @@ fn run_case(c: &Case, zh: bool, data: &[String]) -> Vec<String> {
         .collect();
     if c.stdout_human {
         problems.extend(
-            wrong_language(&stdout, zh, data)
+            wrong_language(&page_text(&stdout), zh, data)
                 .into_iter()
                 .map(|p| format!("{} [{lang}] stdout: {p}", c.name)),
         );
