@@ -67,8 +67,11 @@ fn read(path: &Path, rule_set: &str) -> Result<(Vec<(ResolvedEntry, Status)>, bo
     let name = path.display();
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow::anyhow!(say(
-            format!("无法读取基线 `{name}`：{e}"),
-            format!("cannot read baseline `{name}`: {e}")
+            format!("无法读取基线 `{name}`：{}", crate::i18n::io_reason(&e)),
+            format!(
+                "cannot read baseline `{name}`: {}",
+                crate::i18n::io_reason(&e)
+            )
         ))
     })?;
     // Saved by Notepad or Excel, a report may start with a byte-order mark.
@@ -86,14 +89,16 @@ fn read(path: &Path, rule_set: &str) -> Result<(Vec<(ResolvedEntry, Status)>, bo
     let v: Value = serde_json::from_str(text).map_err(|e| {
         anyhow::anyhow!(say(
             format!(
-                "基线 `{name}` 不是 JSON 报告（第 {} 行第 {} 列：{e}）",
+                "基线 `{name}` 不是 JSON 报告（第 {} 行第 {} 列：{}）",
                 e.line(),
-                e.column()
+                e.column(),
+                crate::i18n::json_reason(&e)
             ),
             format!(
-                "baseline `{name}` is not a JSON report (line {}, column {}: {e})",
+                "baseline `{name}` is not a JSON report (line {}, column {}: {})",
                 e.line(),
-                e.column()
+                e.column(),
+                crate::i18n::json_reason(&e)
             )
         ))
     })?;

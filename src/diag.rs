@@ -134,9 +134,126 @@ pub fn char_width(c: char) -> usize {
     }
 }
 
+/// The TOML parser's message in the run's language (SPEC §8: Chinese throughout). The
+/// parser speaks English: its messages are put into Chinese by a table of the ones it
+/// gives (`{what}, expected {what}`); one not in the table is quoted as written.
+pub fn toml_message(msg: &str) -> String {
+    let msg = msg.trim().replace('\n', "; ");
+    let (what, expected) = match msg.split_once(", expected ") {
+        Some((w, e)) => (w, Some(e)),
+        None => (msg.as_str(), None),
+    };
+    let zh = match TOML_WORDS.iter().find(|(en, _)| *en == what) {
+        Some((_, zh)) => match expected {
+            Some(e) => format!("{zh}，此处应为 {}", e.replace(" or ", " 或 ")),
+            None => (*zh).to_owned(),
+        },
+        None => format!("语法有误（解析器原文：“{msg}”）"),
+    };
+    say(zh, msg)
+}
+
+/// The TOML parser's messages (toml_parser), in Chinese.
+const TOML_WORDS: &[(&str, &str)] = &[
+    ("`_` may only go between digits", "`_` 只能写在数字之间"),
+    (
+        "cannot recurse further; max recursion depth met",
+        "嵌套过深",
+    ),
+    (
+        "carriage return must be followed by newline",
+        "回车符后必须是换行符",
+    ),
+    ("extra `=`", "多了一个 `=`"),
+    (
+        "extra assignment between key-value pairs",
+        "键值对之间多了赋值",
+    ),
+    ("extra comma in array", "数组中多了逗号"),
+    ("extra comma in inline table", "内联表中多了逗号"),
+    (
+        "integers with a radix cannot be signed",
+        "带进制前缀的整数不能有正负号",
+    ),
+    ("invalid comment character", "注释中有无效字符"),
+    ("invalid inline table element", "内联表元素无效"),
+    ("invalid key-value pair", "键值对无效"),
+    ("invalid unquoted key", "未加引号的键无效"),
+    ("invalid value", "值无效"),
+    ("key with no value", "键后没有值"),
+    (
+        "keys cannot be multi-line basic strings",
+        "键不能是多行字符串",
+    ),
+    (
+        "keys cannot be multi-line literal strings",
+        "键不能是多行字符串",
+    ),
+    ("missing array opening", "缺少数组的开头 `[`"),
+    (
+        "missing assignment between key-value pairs",
+        "键值对之间缺少赋值",
+    ),
+    (
+        "missing comma between array elements",
+        "数组元素之间缺少逗号",
+    ),
+    (
+        "missing comma between key-value pairs",
+        "键值对之间缺少逗号",
+    ),
+    ("missing comment start", "缺少注释开头 `#`"),
+    ("missing escaped value", "转义符后缺少字符"),
+    ("missing inline table opening", "缺少内联表的开头 `{`"),
+    ("missing key for inline table element", "内联表元素缺少键"),
+    ("missing opening quote", "缺少开头的引号"),
+    ("missing table open", "缺少表头的开头 `[`"),
+    ("missing value for key", "键缺少值"),
+    ("missing value", "缺少值"),
+    ("radix must be lowercase", "进制前缀必须小写"),
+    ("redundant integer number prefix", "整数前缀多余"),
+    ("redundant numeric sign", "正负号多余"),
+    ("string values must be quoted", "文本值必须加引号"),
+    ("too few unicode value digits", "Unicode 转义的位数不足"),
+    ("unclosed array table", "数组表未闭合"),
+    ("unclosed array", "数组未闭合"),
+    ("unclosed inline table", "内联表未闭合"),
+    ("unclosed table", "表头未闭合"),
+    ("unexpected `=` in array", "数组中不应有 `=`"),
+    (
+        "unexpected content between comment and newline",
+        "注释与换行之间有多余内容",
+    ),
+    ("unexpected content", "有多余内容"),
+    ("unexpected key or value", "此处不应有键或值"),
+    ("unexpected leading zero", "数字不能以 0 开头"),
+    ("unexpected sign", "此处不应有正负号"),
+    ("unquoted keys cannot be empty", "未加引号的键不能为空"),
+    ("invalid multi-line basic string", "多行字符串无效"),
+    ("invalid basic string", "字符串无效"),
+    ("invalid literal string", "字符串无效"),
+    ("duplicate key", "键重复"),
+    ("invalid table header", "表头无效"),
+    ("invalid string", "字符串无效"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toml_messages_in_chinese() {
+        // Messages follow the run's language; the tests run in the default, Chinese.
+        assert_eq!(
+            toml_message("key with no value, expected `=`"),
+            "键后没有值，此处应为 `=`"
+        );
+        assert_eq!(toml_message("unclosed array"), "数组未闭合");
+        assert_eq!(
+            toml_message("something new"),
+            "语法有误（解析器原文：“something new”）"
+        );
+    }
 
     #[test]
     fn positions() {

@@ -221,7 +221,7 @@ fn near_text(
             }
         });
     }
-    let col = &crate::rules::condition::column_words(&clause.column, lang);
+    let words = crate::rules::condition::column_words(&clause.column, lang);
     let wanted = describe_clause(clause, lang, levels);
     // An `any` names no column, so it has no value to show: none of its tables held.
     if clause.column.via == Via::Any {
@@ -232,9 +232,31 @@ fn near_text(
             ),
         });
     }
+    // A class's own column is named as the file's header named it; a unit's column by
+    // the rule's words.
+    let col = match clause.column.via {
+        Via::Row => data
+            .classes_table
+            .shown_header(&clause.column.name)
+            .to_owned(),
+        _ => words.clone(),
+    };
+    // Chinese runs on without spaces, but a Latin header (`category`) keeps one before it.
+    let sep = match lang {
+        Lang::Zh if col.ends_with(|c: char| c.is_ascii_alphanumeric()) => " ",
+        _ => "",
+    };
+    let wanted = match wanted.strip_prefix(words.as_str()) {
+        Some(rest) => format!("{col}{sep}{rest}"),
+        None => wanted,
+    };
     Some(match (lang, value) {
-        (Lang::Zh, Some(v)) => format!("{id}（{date}）不计入：{col}为“{v}”，而规则要求{wanted}"),
-        (Lang::Zh, None) => format!("{id}（{date}）不计入：{col}为空，而规则要求{wanted}"),
+        (Lang::Zh, Some(v)) => {
+            format!("{id}（{date}）不计入：{col}{sep}为“{v}”，而规则要求{sep}{wanted}")
+        }
+        (Lang::Zh, None) => {
+            format!("{id}（{date}）不计入：{col}{sep}为空，而规则要求{sep}{wanted}")
+        }
         (Lang::En, Some(v)) => {
             format!(
                 "{id} on {date} does not count: {col} is “{v}”, but the rule asks that {wanted}"
@@ -460,7 +482,8 @@ fn explain_main(f: &Finding, data: &Dataset, lang: Lang) -> String {
                 .iter()
                 .map(|(col, v)| {
                     format!(
-                        "{col} = {}",
+                        "{} = {}",
+                        data.classes_table.shown_header(col),
                         v.as_deref()
                             .map_or(lang.pick("（空）", "(empty)").into(), crate::limits::cut)
                     )

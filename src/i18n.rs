@@ -345,3 +345,63 @@ impl Problem {
         }
     }
 }
+
+/// Why a file could not be read or written, in the language of messages: the system's
+/// reason without any path in it (a temporary file's name never reaches a message).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    // A wrapped error (tempfile adds the temporary file's path) gives the inner one's code.
+    let code = e.raw_os_error().or_else(|| {
+        e.get_ref()
+            .and_then(|inner| inner.source())
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .and_then(std::io::Error::raw_os_error)
+    });
+    let (zh, en) = match e.kind() {
+        K::NotFound => ("文件或文件夹不存在", "no such file or folder"),
+        K::PermissionDenied => ("没有权限", "permission denied"),
+        K::AlreadyExists => ("文件已存在", "the file exists already"),
+        K::IsADirectory => ("这是一个文件夹，不是文件", "it is a folder, not a file"),
+        K::NotADirectory => (
+            "路径中有一段不是文件夹",
+            "a part of the path is not a folder",
+        ),
+        K::ReadOnlyFilesystem => ("文件系统只读", "read-only file system"),
+        K::StorageFull => ("磁盘已满", "no space left on the device"),
+        K::QuotaExceeded => ("超出磁盘配额", "disk quota exceeded"),
+        K::FileTooLarge => ("文件过大", "file too large"),
+        K::InvalidFilename => ("文件名无效", "invalid file name"),
+        K::BrokenPipe => ("管道已关闭", "broken pipe"),
+        K::Interrupted => ("操作被中断", "interrupted"),
+        K::InvalidData => ("数据无效", "invalid data"),
+        K::UnexpectedEof => ("文件意外结束", "unexpected end of file"),
+        K::OutOfMemory => ("内存不足", "out of memory"),
+        K::CrossesDevices => ("不能跨文件系统移动", "cannot move across file systems"),
+        K::ResourceBusy => ("资源正忙", "resource busy"),
+        _ => ("系统错误", "system error"),
+    };
+    match message_lang() {
+        Lang::Zh => match code {
+            Some(c) => format!("{zh}（系统错误 {c}）"),
+            None => zh.to_owned(),
+        },
+        Lang::En => match code {
+            Some(c) => std::io::Error::from_raw_os_error(c).to_string(),
+            None => en.to_owned(),
+        },
+    }
+}
+
+/// Why a text is not JSON, in the language of messages (serde_json speaks English).
+pub fn json_reason(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match message_lang() {
+        Lang::Zh => match e.classify() {
+            Category::Io => "读取出错".to_owned(),
+            Category::Syntax => "语法错误".to_owned(),
+            Category::Data => "数据类型不符".to_owned(),
+            Category::Eof => "内容不完整，意外结束".to_owned(),
+        },
+        Lang::En => e.to_string(),
+    }
+}

@@ -68,8 +68,12 @@ fn header(f: &FieldSpec) -> &'static str {
 
 /// Writes the templates into `dir`, refusing to overwrite anything.
 pub fn init(dir: &Path, xlsx: bool) -> Result<Vec<String>> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create folder `{}`", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| {
+        crate::i18n::say(
+            format!("无法创建文件夹 `{}`", dir.display()),
+            format!("cannot create folder `{}`", dir.display()),
+        )
+    })?;
     let names: Vec<String> = if xlsx {
         vec!["台账.xlsx".to_owned()]
     } else {

@@ -492,6 +492,17 @@ impl Table {
         self.columns.iter().position(|c| c.field == Some(field))
     }
 
+    /// A column a rule names, as people read it: the header it was read from (任职日期,
+    /// not appointed_on; SPEC §8), else the name as the rule wrote it.
+    pub fn shown_header<'a>(&'a self, name: &'a str) -> &'a str {
+        match self.resolve_column(name) {
+            Some(ColumnRef::Field(_, Some(i)) | ColumnRef::Extra(i)) => {
+                self.columns.get(i).map_or(name, |c| c.header.as_str())
+            }
+            _ => name,
+        }
+    }
+
     /// The column named by a rule: a canonical name or alias, else an extra header.
     pub fn resolve_column(&self, name: &str) -> Option<ColumnRef> {
         let key = normalize(name);

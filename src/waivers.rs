@@ -120,6 +120,7 @@ pub fn apply(
             sheet: e.source.sheet.clone(),
             line: e.line,
             column: e.column.map(str::to_owned),
+            header: e.header.clone().filter(|h| Some(h.as_str()) != e.column),
             value: e.value.clone(),
             reason: e.reason(lang),
         }));

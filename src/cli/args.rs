@@ -34,9 +34,19 @@ pub enum Command {
     Completions {
         /// The shell
         shell: clap_complete::Shell,
+        /// Language of messages
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
     },
-    /// Print the manual page (roff), e.g. `peixun man > peixun.1`
-    Man,
+    /// Print the manual page (roff), e.g. `peixun man > peixun.1`, or write every page
+    Man {
+        /// Write every page (peixun.1, peixun-check.1, …) into this folder instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Language of messages (the pages themselves are in English)
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
     /// Write empty templates with Chinese headers for clerks to fill
     Init {
         /// The folder to write into (created if missing)
@@ -44,6 +54,9 @@ pub enum Command {
         /// One workbook (干部名册, 培训班, 参训记录 and a 说明 sheet) instead of three CSV files
         #[arg(long)]
         xlsx: bool,
+        /// Language of messages
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
     },
 }
 

@@ -8,6 +8,7 @@ mod check;
 mod doc;
 mod explain;
 mod inputs;
+mod man;
 mod ruletest;
 
 use std::ffi::OsString;
@@ -46,16 +47,23 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     }
 }
 
-/// The error chain, once, outermost first.
+/// The error chain, once, outermost first, in the language of messages: a system error
+/// is given by its reason alone (never a temporary file's name).
 fn error_text(e: &anyhow::Error) -> String {
-    let parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+    let parts: Vec<String> = e
+        .chain()
+        .map(|c| match c.downcast_ref::<std::io::Error>() {
+            Some(io) => crate::i18n::io_reason(io),
+            None => c.to_string(),
+        })
+        .collect();
     let mut out: Vec<String> = Vec::new();
     for p in parts {
         if !out.iter().any(|o| o.contains(&p)) {
             out.push(p);
         }
     }
-    out.join(": ")
+    out.join(crate::i18n::message_lang().pick("：", ": "))
 }
 
 impl Cli {
@@ -70,7 +78,8 @@ impl Cli {
                 | RulesCommand::Test { lang, .. },
             ) => *lang,
             Command::Rules(RulesCommand::Doc { lang, .. }) => *lang,
-            _ => Lang::Zh,
+            Command::Completions { lang, .. } | Command::Man { lang, .. } => *lang,
+            Command::Init { lang, .. } => *lang,
         }
     }
 }
@@ -97,24 +106,18 @@ fn dispatch(cli: Cli) -> Result<u8> {
             output,
             lang,
         }) => doc::rules_doc(rules.as_deref(), format, output.as_deref(), lang),
-        Command::Completions { shell } => {
+        Command::Completions { shell, .. } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd, "peixun", &mut out);
             report::write::write_output(None, &out)?;
             Ok(0)
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_mangen::Man::new(cmd).render(&mut out)?;
-            report::write::write_output(None, &out)?;
-            Ok(0)
-        }
-        Command::Init { dir, xlsx } => {
+        Command::Man { dir, lang } => man::man(dir.as_deref(), lang),
+        Command::Init { dir, xlsx, lang } => {
             let names = crate::init::init(&dir, xlsx)?;
             for n in names {
-                eprintln!("wrote {}", dir.join(n).display());
+                eprintln!("{} {}", lang.pick("已写出", "wrote"), dir.join(n).display());
             }
             Ok(0)
         }

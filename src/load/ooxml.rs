@@ -54,9 +54,7 @@ fn size(bytes: u64) -> String {
 /// "cannot open workbook", as calamine's own failures to open say it.
 pub fn unreadable(file: &str, e: &dyn std::fmt::Display) -> anyhow::Error {
     anyhow!(say(
-        format!(
-            "无法打开工作簿 `{file}`：{e}；它不是可读的 .xlsx 文件（不完整，或另存成了别的格式）"
-        ),
+        format!("无法打开工作簿 `{file}`：它不是可读的 .xlsx 文件（不完整，或另存成了别的格式）"),
         format!(
             "cannot open workbook `{file}`: {e}; it is not a readable .xlsx file (truncated, or saved in another format)"
         )
@@ -194,7 +192,7 @@ impl Archive {
         result.map_err(|PartError::Damaged(e)| {
             anyhow!(say(
                 format!(
-                    "无法读取工作簿 `{file}` 的 `{}`：{e}；文件已损坏，请在 Excel 中打开后另存",
+                    "无法读取工作簿 `{file}` 的 `{}`：文件已损坏，请在 Excel 中打开后另存（详情：`{e}`）",
                     quote(name)
                 ),
                 format!(

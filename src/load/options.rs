@@ -88,11 +88,11 @@ pub fn read_column_map(path: &Path) -> Result<ColumnsFile> {
         anyhow::anyhow!(say(
             format!(
                 "{name}:{line}:{col}: 不是有效的 TOML：{}",
-                e.message().trim()
+                crate::diag::toml_message(e.message())
             ),
             format!(
                 "{name}:{line}:{col}: not valid TOML: {}",
-                e.message().trim()
+                crate::diag::toml_message(e.message())
             ),
         ))
     })?;

@@ -133,7 +133,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>, kind: TableKind) -> Result<S
 fn cannot_read(file: &str, sheet: &str, e: &dyn std::fmt::Display) -> anyhow::Error {
     let sheet = quote(sheet);
     anyhow!(say(
-        format!("无法读取工作簿 `{file}` 的工作表 `{sheet}`：{e}"),
+        format!("无法读取工作簿 `{file}` 的工作表 `{sheet}`：文件已损坏或格式不对（详情：`{e}`）"),
         format!("cannot read sheet `{sheet}` of `{file}`: {e}")
     ))
 }

@@ -348,7 +348,12 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
     fact(lang.pick("检查日", "As of"), &report.as_of);
     fact(
         lang.pick("规划期", "Plan period"),
-        &format!("{} ～ {}", report.plan.start, report.plan.end),
+        &format!(
+            "{}{}{}",
+            report.plan.start,
+            lang.pick(" ～ ", " to "),
+            report.plan.end
+        ),
     );
     if !report.plan.authority.is_empty() {
         fact(lang.pick("制定单位", "Authority"), &report.plan.authority);
@@ -500,7 +505,7 @@ fn rule_section(
     section(out, "rule", &format!("rule-{}", i + 1), &rule.heading);
     let warning = match rule.severity {
         Severity::Error => String::new(),
-        Severity::Warning => format!(" · {}", badge("waived", lang.pick("提醒级", "warning"))),
+        Severity::Warning => format!(" · {}", badge("waived", lang.pick("提醒", "warning"))),
     };
     out.push_str(&format!(
         "<p class=\"meta\">{} {} · {} {} · {} {}{warning}</p>\n",
@@ -815,7 +820,7 @@ fn data_errors(out: &mut String, errors: &[DataErrorEntry], lang: Lang) {
                 "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td>{}</td></tr>\n",
                 esc(&file),
                 e.line,
-                esc(e.column.as_deref().unwrap_or(lang.pick("（整行）", "(row)"))),
+                esc(e.shown_column().unwrap_or(lang.pick("（整行）", "(row)"))),
                 esc_br(e.value.as_deref().unwrap_or("")),
                 esc_br(&e.reason),
             )

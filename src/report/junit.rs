@@ -176,7 +176,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             } else {
                 let status = match (f.status, f.severity) {
                     (Status::Violation, Severity::Warning) => {
-                        lang.pick("违规（提醒级）", "violation (warning)")
+                        lang.pick("违规（提醒）", "violation (warning)")
                     }
                     (s, _) => status_word(s, lang),
                 };
@@ -201,7 +201,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 Some(s) => format!("{}[{}]", e.file, s),
                 None => e.file.clone(),
             };
-            let name = match &e.column {
+            let name = match e.shown_column() {
                 Some(c) => format!("{file}:{}:{c}", e.line),
                 None => format!("{file}:{}", e.line),
             };
@@ -212,9 +212,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 lang.pick("行", "line"),
                 e.line,
                 lang.pick("列", "column"),
-                e.column
-                    .as_deref()
-                    .unwrap_or(lang.pick("（整行）", "(row)")),
+                e.shown_column().unwrap_or(lang.pick("（整行）", "(row)")),
                 lang.pick("值", "value"),
                 e.value.as_deref().unwrap_or("")
             );

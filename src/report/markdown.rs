@@ -121,9 +121,10 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         esc_line(&report.rule_set)
     ));
     facts.push(format!(
-        "{}{sep}{} ～ {}",
+        "{}{sep}{}{}{}",
         lang.pick("规划期", "Plan period"),
         report.plan.start,
+        lang.pick(" ～ ", " to "),
         report.plan.end
     ));
     out.push_str(&facts.join("  \n"));
@@ -164,7 +165,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     for (r, findings) in report.rules.iter().zip(report.findings_by_rule()) {
         let warning = match r.severity {
             Severity::Error => "",
-            Severity::Warning => lang.pick("〔提醒级〕", "[warning] "),
+            Severity::Warning => lang.pick("〔提醒〕", "[warning] "),
         };
         out.push_str(&format!(
             "## {} {warning}{}（{}）\n\n",
@@ -402,8 +403,7 @@ fn data_errors(errors: &[DataErrorEntry], lang: Lang) -> String {
             [
                 esc(&file),
                 e.line.to_string(),
-                e.column
-                    .as_deref()
+                e.shown_column()
                     .map_or_else(|| lang.pick("（整行）", "(row)").to_owned(), esc),
                 esc(e.value.as_deref().unwrap_or("")),
                 esc(&e.reason),

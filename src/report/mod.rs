@@ -411,8 +411,18 @@ pub struct DataErrorEntry {
     pub sheet: Option<String>,
     pub line: u32,
     pub column: Option<String>,
+    /// The column's header as written, where it differs from `column` (SPEC §8).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
     pub value: Option<String>,
     pub reason: String,
+}
+
+impl DataErrorEntry {
+    /// The column as human formats show it: the header it was read from (SPEC §8).
+    pub fn shown_column(&self) -> Option<&str> {
+        self.header.as_deref().or(self.column.as_deref())
+    }
 }
 
 /// The whole report, in the shape of SPEC §4.
@@ -639,6 +649,7 @@ pub fn data_error_entries(data: &Dataset, lang: Lang) -> Vec<DataErrorEntry> {
             sheet: e.source.sheet.clone(),
             line: e.line,
             column: e.column.map(str::to_owned),
+            header: e.header.clone().filter(|h| Some(h.as_str()) != e.column),
             value: e.value.clone(),
             reason: e.reason(lang),
         })

@@ -75,7 +75,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
     for (rule, of_rule) in report.rules.iter().zip(&by_rule) {
         let sev = match rule.severity {
             crate::rules::Severity::Error => "",
-            crate::rules::Severity::Warning => lang.pick("〔提醒级〕", "[warning] "),
+            crate::rules::Severity::Warning => lang.pick("〔提醒〕", "[warning] "),
         };
         let heading = match lang {
             Lang::Zh => format!(
@@ -352,9 +352,10 @@ pub fn data_errors(errors: &[DataErrorEntry], lang: Lang, width: u16) -> String 
         t.add_row(vec![
             clean(&file),
             e.line.to_string(),
-            e.column
-                .clone()
-                .unwrap_or_else(|| lang.pick("（整行）", "(row)").to_owned()),
+            clean(
+                e.shown_column()
+                    .unwrap_or_else(|| lang.pick("（整行）", "(row)")),
+            ),
             clean(e.value.as_deref().unwrap_or("")),
             clean(&e.reason),
         ]);

@@ -57,17 +57,21 @@ pub fn write_with(
             let f = std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
+                .with_context(|| cannot_write(path))?;
             let mut buf = std::io::BufWriter::with_capacity(1 << 16, f);
             quiet_on_closed_pipe(write(&mut buf).and_then(|()| buf.flush()))
-                .with_context(|| format!("cannot write `{}`", path.display()))
+                .with_context(|| cannot_write(path))
         }
         Some(path) => write_file(path, write),
         None => {
             let stdout = std::io::stdout().lock();
             let mut buf = std::io::BufWriter::with_capacity(1 << 16, stdout);
-            quiet_on_closed_pipe(write(&mut buf).and_then(|()| buf.flush()))
-                .context("cannot write to standard output")
+            quiet_on_closed_pipe(write(&mut buf).and_then(|()| buf.flush())).with_context(|| {
+                crate::i18n::say(
+                    "无法写入标准输出".into(),
+                    "cannot write to standard output".into(),
+                )
+            })
         }
     }
 }
@@ -215,6 +219,14 @@ fn pending() -> MutexGuard<'static, Option<PathBuf>> {
     PENDING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// "cannot write PATH", in the language of messages.
+fn cannot_write(path: &Path) -> String {
+    crate::i18n::say(
+        format!("无法写入 `{}`", path.display()),
+        format!("cannot write `{}`", path.display()),
+    )
+}
+
 /// Writes a report file: a temporary file in its folder, renamed over `path` once
 /// complete; an error or an interrupt leaves `path` as it was and no temporary file.
 fn write_file(
@@ -227,17 +239,21 @@ fn write_file(
     };
     let tmp = {
         let mut pending = pending();
-        let tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot write a report in `{}`", dir.display()))?;
+        let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+            crate::i18n::say(
+                format!("无法在 `{}` 中写报告", dir.display()),
+                format!("cannot write a report in `{}`", dir.display()),
+            )
+        })?;
         *pending = Some(tmp.path().to_path_buf());
         tmp
     };
     let written = (|| {
         let mut buf = std::io::BufWriter::new(tmp);
-        write(&mut buf).with_context(|| format!("cannot write `{}`", path.display()))?;
+        write(&mut buf).with_context(|| cannot_write(path))?;
         let tmp = buf
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error()))?;
+            .map_err(|e| anyhow::Error::new(e.into_error()).context(cannot_write(path)))?;
         persist(tmp, path)
     })();
     // On an error the temporary file is gone already (dropped).
@@ -304,13 +320,13 @@ fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
     if let Some(perms) = perms {
         tmp.as_file()
             .set_permissions(perms)
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
+            .with_context(|| cannot_write(path))?;
     }
     // Renamed with the lock held: an interrupt comes before (and removes the temporary
     // file) or after (and finds the report complete).
     let mut pending = pending();
     tmp.persist(path)
-        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error))?;
+        .map_err(|e| anyhow::Error::new(e.error).context(cannot_write(path)))?;
     *pending = None;
     Ok(())
 }

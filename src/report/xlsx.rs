@@ -411,7 +411,12 @@ fn summary(
     sh.text(
         r,
         1,
-        &format!("{} ～ {}", report.plan.start, report.plan.end),
+        &format!(
+            "{}{}{}",
+            report.plan.start,
+            lang.pick(" ～ ", " to "),
+            report.plan.end
+        ),
         false,
     )?;
     let r = fact(&mut sh, lang.pick("制定单位", "Authority"))?;
@@ -788,10 +793,7 @@ fn data_errors(
         sh.text(row, 0, &e.file, false)?;
         sh.text(row, 1, e.sheet.as_deref().unwrap_or(""), false)?;
         sh.number(row, 2, f64::from(e.line))?;
-        let column = e
-            .column
-            .as_deref()
-            .unwrap_or(lang.pick("（整行）", "(row)"));
+        let column = e.shown_column().unwrap_or(lang.pick("（整行）", "(row)"));
         sh.text(row, 3, column, false)?;
         sh.text(row, 4, e.value.as_deref().unwrap_or(""), false)?;
         sh.text(row, 5, &e.reason, true)
@@ -813,7 +815,12 @@ fn notices(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Resu
     sh.table(&head, &report.notices, &[5, 6], |sh, row, n| {
         sh.text(row, 0, n.kind, false)?;
         sh.text(row, 1, n.table.unwrap_or(""), false)?;
-        sh.text(row, 2, n.column.as_deref().unwrap_or(""), false)?;
+        sh.text(
+            row,
+            2,
+            n.header.as_deref().or(n.column.as_deref()).unwrap_or(""),
+            false,
+        )?;
         sh.text(row, 3, n.value.as_deref().unwrap_or(""), false)?;
         sh.number(row, 4, n.count as f64)?;
         sh.text(row, 5, &n.message, true)?;

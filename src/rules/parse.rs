@@ -20,7 +20,7 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
         Ok(d) => d,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let msg = e.message().trim().replace('\n', "; ");
+            let msg = crate::diag::toml_message(e.message());
             return Err(vec![Diagnostic::new(
                 span,
                 say(

@@ -103,6 +103,7 @@ pub struct Unusable(pub String);
 pub fn read(path: &Path) -> Result<TestFile, Unusable> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
+        let e = crate::i18n::io_reason(&e);
         Unusable(crate::i18n::say(
             format!("peixun: 无法读取测试文件 `{shown}`：{e}"),
             format!("peixun: cannot read test file `{shown}`: {e}"),
@@ -118,7 +119,7 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
     let render = |diags: &[Diagnostic]| Unusable(crate::diag::render(&shown, text, diags));
     let doc = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let msg = e.message().trim().replace('\n', "; ");
+        let msg = crate::diag::toml_message(e.message());
         render(&[Diagnostic::new(
             span,
             say(
@@ -146,6 +147,7 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
             let p = path.parent().unwrap_or(Path::new("")).join(&name);
             let shown_rules = p.display().to_string();
             let bytes = std::fs::read(&p).map_err(|e| {
+                let e = crate::i18n::io_reason(&e);
                 let mut d = diags.clone();
                 d.push(Diagnostic::new(
                     v.span(),

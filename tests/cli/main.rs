@@ -16,13 +16,17 @@ mod forms;
 mod harm;
 mod html_print;
 mod inputs;
+mod languages;
 mod layout;
 mod limits;
+mod manpages;
 mod mask;
 mod measures;
 mod near;
 mod notices;
 mod props;
+#[cfg(unix)]
+mod readme;
 mod review;
 mod rule_messages;
 mod rule_tests;
