@@ -163,6 +163,9 @@ pub struct RuleSet {
     pub spellings: Spellings,
     /// What binding the rules to the data noticed (SPEC §8 `column_absent`).
     pub notices: Vec<Notice>,
+    /// The columns rules name that the data lacks, by rule id (`validate` and `rules
+    /// lint` list them; binding makes each an error).
+    pub missing: Vec<(String, ColName)>,
 }
 
 impl RuleSet {
@@ -170,6 +173,7 @@ impl RuleSet {
     /// is an error naming the rule and the column (SPEC §5 "Conditions, precisely").
     pub fn bind(&mut self, data: &Dataset) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
+        let mut all_missing = Vec::new();
         // What the rules compare text with, and every column they name, for notices.
         let mut compared = Vec::new();
         let mut named: Vec<(String, ColName)> = Vec::new();
@@ -217,6 +221,7 @@ impl RuleSet {
                 named.push((rule.meta.id.clone(), c.clone()));
             }
             for m in missing {
+                all_missing.push((rule.meta.id.clone(), m.clone()));
                 if matches!(m.via, condition::Via::Unit | condition::Via::Organizer)
                     && let Some(units) = &data.units
                 {
@@ -268,6 +273,7 @@ impl RuleSet {
         notices.extend(variants::absent_hours(&by_hours, data));
         notices.extend(variants::variant_notices(&compared, data, &self.spellings));
         self.notices = notices;
+        self.missing = all_missing;
         diags
     }
 
