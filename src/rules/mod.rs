@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod deadline;
 pub mod forbid;
 pub mod keys;
+pub mod matched;
 pub mod near;
 pub mod parse;
 pub mod quota;
@@ -114,6 +115,8 @@ pub trait RuleKind: Send + Sync + std::fmt::Debug {
     fn describe(&self, lang: Lang, plan: &Plan) -> String;
     /// The condition tables, for binding columns to the data.
     fn conditions_mut(&mut self) -> Vec<&mut Conditions>;
+    /// The condition tables (`who`, `class`, `groups`), as bound.
+    fn conditions(&self) -> Vec<&Conditions>;
     /// The `class` table whose clauses near misses name (SPEC §8 `near`), for kinds
     /// that give them.
     fn class_conditions(&self) -> Option<&Conditions> {
