@@ -7,6 +7,7 @@ mod args;
 mod check;
 mod explain;
 mod inputs;
+mod lint;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -65,6 +66,7 @@ impl Cli {
             Command::Rules(
                 RulesCommand::List { lang, .. } | RulesCommand::Explain { lang, .. },
             ) => *lang,
+            Command::Rules(RulesCommand::Lint(a)) => a.lang,
             _ => Lang::Zh,
         }
     }
@@ -80,6 +82,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Rules(RulesCommand::Explain { id, rules, lang }) => {
             explain::rules_explain(&id, rules.as_deref(), lang)
         }
+        Command::Rules(RulesCommand::Lint(a)) => lint::lint(a),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

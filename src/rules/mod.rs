@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod deadline;
 pub mod forbid;
 pub mod keys;
+pub mod lint;
 pub mod matched;
 pub mod near;
 pub mod parse;

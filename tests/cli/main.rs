@@ -16,6 +16,7 @@ mod harm;
 mod inputs;
 mod layout;
 mod limits;
+mod lint;
 mod measures;
 mod near;
 mod notices;
