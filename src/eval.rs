@@ -23,6 +23,8 @@ pub struct RuleCounts {
     pub violation: u64,
     pub pending: u64,
     pub waived: u64,
+    /// What was noticed under the rule (SPEC §7 `rule_matched_nothing`).
+    pub notices: Vec<crate::rules::matched::RuleNotice>,
 }
 
 /// The outcome of a check: every rule's counts and findings, sorted.
@@ -71,11 +73,14 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
                 _ => &cx,
             };
             rule.kind.evaluate(&rule.meta, cx, &mut out);
+            let checked = out.met + out.findings.len() as u64;
+            let notices = crate::rules::matched::notices(rule, cx, checked);
             crate::trace::stage(&format!("rule {} evaluated", rule.meta.id));
-            done.push((i, out));
+            done.push((i, out, notices));
         }
     };
-    let mut outcomes: Vec<(usize, Outcomes)> = std::thread::scope(|s| {
+    type Done = (usize, Outcomes, Vec<crate::rules::matched::RuleNotice>);
+    let mut outcomes: Vec<Done> = std::thread::scope(|s| {
         let handles: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
         let mut all = work();
         // A panic in a rule is a bug: pass it on rather than lose the rule's outcome.
@@ -84,11 +89,11 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
         }
         all
     });
-    outcomes.sort_unstable_by_key(|(i, _)| *i);
-    let outcomes = outcomes.into_iter().map(|(_, out)| out);
-    for mut out in outcomes {
+    outcomes.sort_unstable_by_key(|(i, _, _)| *i);
+    for (_, mut out, notices) in outcomes {
         let mut c = RuleCounts {
             met: out.met,
+            notices,
             ..RuleCounts::default()
         };
         for f in &out.findings {

@@ -19,6 +19,8 @@ pub enum NoticeKind {
     AfterAsOf,
     ByName,
     ColumnAbsent,
+    /// `validate`: a column a rule names that the data lacks (`check` stops on it).
+    ColumnMissing,
     EmptyTable,
     Sheet,
     TitleLines,
@@ -33,6 +35,7 @@ impl NoticeKind {
             NoticeKind::AfterAsOf => "after_as_of",
             NoticeKind::ByName => "by_name",
             NoticeKind::ColumnAbsent => "column_absent",
+            NoticeKind::ColumnMissing => "column_missing",
             NoticeKind::EmptyTable => "empty_table",
             NoticeKind::Sheet => "sheet",
             NoticeKind::TitleLines => "title_lines",
@@ -198,6 +201,21 @@ impl Notice {
                 } else {
                     format!(
                         "rule(s) {rules} use the {t} column `{column}`, which the file lacks: it reads as empty, so the rule may check nothing"
+                    )
+                }
+            }
+            (NoticeKind::ColumnMissing, _) => {
+                let rules = match &self.detail {
+                    Detail::Rules(r) => r.join(", "),
+                    _ => String::new(),
+                };
+                if zh {
+                    format!(
+                        "规则 {rules} 用到{t}的 `{column}` 列，但数据中没有这一列：check 会因此停止（退出码 2）"
+                    )
+                } else {
+                    format!(
+                        "rule(s) {rules} name the {t} column `{column}`, which the data lacks: check stops on it (exit 2)"
                     )
                 }
             }

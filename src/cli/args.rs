@@ -112,6 +112,54 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
+    /// Find rule-file mistakes that parse: conditions that never hold, and with DATA,
+    /// values, rows and columns the data does not have
+    Lint(LintArgs),
+}
+
+/// `peixun rules lint` (SPEC §7).
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// A folder with the tables, or one workbook: check the rules against this data
+    #[arg(value_name = "DATA")]
+    pub data: Option<PathBuf>,
+    /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The cadres table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    pub cadres: Option<PathBuf>,
+    /// The classes table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    pub classes: Option<PathBuf>,
+    /// The attendance table (overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    pub attendance: Option<PathBuf>,
+    /// The units table, 工会组织 (optional; overrides DATA)
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// Encoding of CSV files (default: detected per file)
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<TextEncoding>,
+    /// Map local headers to fields (and spellings to the plan's words): a TOML file
+    #[arg(long, value_name = "FILE")]
+    pub columns: Option<PathBuf>,
+    /// CSV separator: `,` `;` or `tab` (default: detected per file)
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LintFormat::Table)]
+    pub format: LintFormat,
+    /// Language of human-facing text (JSON keys never change)
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+}
+
+/// The formats `rules lint` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintFormat {
+    Table,
+    Json,
 }
 
 #[derive(Args, Debug)]

@@ -89,8 +89,11 @@ pub fn validate(a: DataArgs) -> Result<u8> {
     // Binding the rules finds values that look like a rule's word, and columns the
     // rules use that the files lack (SPEC §8): data problems too.
     let _ = rules.bind(&data);
-    let notices =
-        report::notices::notice_entries(data.notices.iter().chain(&rules.notices), a.lang);
+    let missing = missing_columns(&rules);
+    let notices = report::notices::notice_entries(
+        data.notices.iter().chain(&rules.notices).chain(&missing),
+        a.lang,
+    );
     let changes: Vec<serde_json::Value> = data
         .value_changes
         .iter()
@@ -278,4 +281,37 @@ pub fn validate(a: DataArgs) -> Result<u8> {
     };
     report::write::write_output(a.output.as_deref(), text.as_bytes())?;
     Ok(u8::from(!errors.is_empty()))
+}
+
+/// The columns rules name that the data lacks, one notice per column with the rules
+/// that name it: `check` stops on them, so `validate` says so.
+fn missing_columns(rules: &crate::rules::RuleSet) -> Vec<crate::notice::Notice> {
+    use crate::notice::{Detail, Notice, NoticeKind};
+    use crate::rules::condition::Via;
+    let mut out: Vec<Notice> = Vec::new();
+    for (rule, col) in &rules.missing {
+        let (table, name) = match col.via {
+            Via::Unit | Via::Organizer => (crate::model::TableKind::Units, col.unit_column()),
+            _ => (col.table, col.name.as_str()),
+        };
+        match out
+            .iter_mut()
+            .find(|n| n.table == Some(table) && n.column.as_deref() == Some(name))
+        {
+            Some(n) => {
+                if let Detail::Rules(r) = &mut n.detail
+                    && !r.contains(rule)
+                {
+                    r.push(rule.clone());
+                }
+            }
+            None => {
+                let mut n = Notice::new(NoticeKind::ColumnMissing, Some(table), 0);
+                n.column = Some(name.to_owned());
+                n.detail = Detail::Rules(vec![rule.clone()]);
+                out.push(n);
+            }
+        }
+    }
+    out
 }

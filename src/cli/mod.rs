@@ -8,6 +8,7 @@ mod check;
 mod doc;
 mod explain;
 mod inputs;
+mod lint;
 mod man;
 mod ruletest;
 
@@ -80,6 +81,7 @@ impl Cli {
             Command::Rules(RulesCommand::Doc { lang, .. }) => *lang,
             Command::Completions { lang, .. } | Command::Man { lang, .. } => *lang,
             Command::Init { lang, .. } => *lang,
+            Command::Rules(RulesCommand::Lint(a)) => a.lang,
         }
     }
 }
@@ -106,6 +108,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
             output,
             lang,
         }) => doc::rules_doc(rules.as_deref(), format, output.as_deref(), lang),
+        Command::Rules(RulesCommand::Lint(a)) => lint::lint(a),
         Command::Completions { shell, .. } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

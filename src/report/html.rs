@@ -526,6 +526,13 @@ fn rule_section(
     if let Some(why) = &rule.why {
         out.push_str(&format!("<p class=\"note\">{}</p>\n", esc(why)));
     }
+    for n in &rule.notices {
+        out.push_str(&format!(
+            "<p class=\"note\">{}{}</p>\n",
+            esc(lang.pick("提示：", "Notice: ")),
+            esc(&n.message)
+        ));
+    }
     out.push_str(&format!(
         "<p class=\"tally\">{}</p>\n",
         esc(&counts_sentence(rule, lang))

@@ -143,6 +143,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         .into_iter()
         .chain(rule.note.as_deref().map(|n| ("note", n)))
         .chain(rule.why.as_deref().map(|n| ("approximate", n)))
+        .chain(rule.notices.iter().map(|n| (n.kind, n.message.as_str())))
         {
             suites.push_str(&format!(
                 "      <property name=\"{name}\" value=\"{}\"/>\n",

@@ -183,6 +183,13 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         if let Some(why) = &r.why {
             out.push_str(&format!("{}\n\n", esc_line(why)));
         }
+        for n in &r.notices {
+            out.push_str(&format!(
+                "{}{}\n\n",
+                lang.pick("提示：", "Notice: "),
+                esc_line(&n.message)
+            ));
+        }
         out.push_str(&match lang {
             Lang::Zh => format!(
                 "检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}。\n\n",

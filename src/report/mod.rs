@@ -148,6 +148,16 @@ pub struct RuleEntry {
     /// Why the rule is approximate, in one line, for people-facing formats.
     #[serde(skip)]
     pub why: Option<String>,
+    /// What was noticed under the rule (SPEC §7): it matched nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<RuleNoticeEntry>,
+}
+
+/// One entry of `rules[].notices` (SPEC §7).
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleNoticeEntry {
+    pub kind: &'static str,
+    pub message: String,
 }
 
 /// One entry of `findings`.
@@ -499,6 +509,14 @@ impl Report {
                 violation: c.violation,
                 pending: c.pending,
                 waived: c.waived,
+                notices: c
+                    .notices
+                    .iter()
+                    .map(|n| RuleNoticeEntry {
+                        kind: crate::rules::matched::RuleNotice::KIND,
+                        message: n.message(lang),
+                    })
+                    .collect(),
             })
             .collect();
         // Messages and evidence for many findings: build them on every core.

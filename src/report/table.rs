@@ -103,6 +103,10 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         if let Some(why) = &rule.why {
             out.push_str(&wrap(&format!("  {why}"), width as usize, "  "));
         }
+        for n in &rule.notices {
+            let line = format!("  {}{}", lang.pick("提示：", "Notice: "), clean(&n.message));
+            out.push_str(&wrap(&line, width as usize, "  "));
+        }
         out.push_str(&match lang {
             Lang::Zh => format!(
                 "  检查 {}，达标 {}，违规 {}，待办 {}，豁免 {}\n",

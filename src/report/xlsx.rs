@@ -477,9 +477,14 @@ fn summary(
         } else {
             sh.text(row, 10, sheet, false)?;
         }
+        let notices = rule
+            .notices
+            .iter()
+            .map(|n| format!("{}{}", lang.pick("提示：", "Notice: "), n.message));
         let note = [rule.note.as_deref().map(one_line), rule.why.clone()]
             .into_iter()
             .flatten()
+            .chain(notices)
             .collect::<Vec<_>>()
             .join(" ");
         if !note.is_empty() {

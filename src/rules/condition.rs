@@ -656,11 +656,25 @@ fn lit_val(l: &Literal) -> Val<'_> {
 }
 
 fn clause_holds(c: &Clause, row: Row<'_>, env: &Env<'_>) -> bool {
-    let v = match c.column.via {
+    let v = clause_value(c, row, env);
+    c.tests.iter().all(|t| test_holds(c, t, v, row, env))
+}
+
+fn clause_value<'a>(c: &Clause, row: Row<'_>, env: &Env<'a>) -> Val<'a> {
+    match c.column.via {
         Via::Any => Val::Missing,
         _ => value(row, &c.column, env),
-    };
-    c.tests.iter().all(|t| match t {
+    }
+}
+
+/// Does one test of a clause hold for the row? (SPEC §7: a condition with a text
+/// literal that matches no row is noticed under its rule.)
+pub fn holds(c: &Clause, t: &Test, row: Row<'_>, env: &Env<'_>) -> bool {
+    test_holds(c, t, clause_value(c, row, env), row, env)
+}
+
+fn test_holds(c: &Clause, t: &Test, v: Val<'_>, row: Row<'_>, env: &Env<'_>) -> bool {
+    match t {
         Test::OneOf(lits) => lits.iter().any(|l| eq_lit(v, l, env.levels)),
         Test::NoneOf(lits) => !lits.iter().any(|l| eq_lit(v, l, env.levels)),
         Test::EqCadre(col) => match env.cadre {
@@ -691,7 +705,7 @@ fn clause_holds(c: &Clause, row: Row<'_>, env: &Env<'_>) -> bool {
         }
         Test::InSuperiors => in_superiors(v, env),
         Test::Any(list) => list.iter().any(|conds| conds.matches(row, env)),
-    })
+    }
 }
 
 /// `{ missing = … }`: the cell as written is empty (no default fills it), in the as-of

@@ -211,6 +211,10 @@ impl RuleKind for Deadline {
         }
     }
 
+    fn conditions(&self) -> Vec<&Conditions> {
+        vec![&self.who, &self.class]
+    }
+
     fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
         vec![&mut self.who, &mut self.class]
     }

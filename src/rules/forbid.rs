@@ -96,6 +96,10 @@ impl RuleKind for Forbid {
         }
     }
 
+    fn conditions(&self) -> Vec<&Conditions> {
+        vec![&self.class]
+    }
+
     fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
         vec![&mut self.class]
     }

@@ -12,6 +12,8 @@ pub mod coverage;
 pub mod deadline;
 pub mod forbid;
 pub mod keys;
+pub mod lint;
+pub mod matched;
 pub mod near;
 pub mod parse;
 pub mod quota;
@@ -116,6 +118,8 @@ pub trait RuleKind: Send + Sync + std::fmt::Debug {
     fn describe(&self, lang: Lang, plan: &Plan) -> String;
     /// The condition tables, for binding columns to the data.
     fn conditions_mut(&mut self) -> Vec<&mut Conditions>;
+    /// The condition tables (`who`, `class`, `groups`), as bound.
+    fn conditions(&self) -> Vec<&Conditions>;
     /// The `class` table whose clauses near misses name (SPEC §8 `near`), for kinds
     /// that give them.
     fn class_conditions(&self) -> Option<&Conditions> {
@@ -165,6 +169,9 @@ pub struct RuleSet {
     pub spellings: Spellings,
     /// What binding the rules to the data noticed (SPEC §8 `column_absent`).
     pub notices: Vec<Notice>,
+    /// The columns rules name that the data lacks, by rule id (`validate` and `rules
+    /// lint` list them; binding makes each an error).
+    pub missing: Vec<(String, ColName)>,
 }
 
 impl RuleSet {
@@ -172,6 +179,7 @@ impl RuleSet {
     /// is an error naming the rule and the column (SPEC §5 "Conditions, precisely").
     pub fn bind(&mut self, data: &Dataset) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
+        let mut all_missing = Vec::new();
         // What the rules compare text with, and every column they name, for notices.
         let mut compared = Vec::new();
         let mut named: Vec<(String, ColName)> = Vec::new();
@@ -219,6 +227,7 @@ impl RuleSet {
                 named.push((rule.meta.id.clone(), c.clone()));
             }
             for m in missing {
+                all_missing.push((rule.meta.id.clone(), m.clone()));
                 if matches!(m.via, condition::Via::Unit | condition::Via::Organizer)
                     && let Some(units) = &data.units
                 {
@@ -289,6 +298,7 @@ impl RuleSet {
         notices.extend(variants::absent_hours(&by_hours, data));
         notices.extend(variants::variant_notices(&compared, data, &self.spellings));
         self.notices = notices;
+        self.missing = all_missing;
         diags
     }
 

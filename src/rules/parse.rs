@@ -123,6 +123,7 @@ pub fn parse(file: &str, source: &str) -> Result<RuleSet, Vec<Diagnostic>> {
             columns,
             spellings,
             notices: Vec::new(),
+            missing: Vec::new(),
         }),
         _ => {
             diags.sort_by_key(|d| d.span.start);

@@ -664,6 +664,12 @@ impl RuleKind for Quota {
         }
     }
 
+    fn conditions(&self) -> Vec<&Conditions> {
+        let mut out = vec![&self.who, &self.class];
+        out.extend(self.unit_groups.as_ref());
+        out
+    }
+
     fn conditions_mut(&mut self) -> Vec<&mut Conditions> {
         let mut out = vec![&mut self.who, &mut self.class];
         out.extend(self.unit_groups.as_mut());

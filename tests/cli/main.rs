@@ -19,6 +19,7 @@ mod inputs;
 mod languages;
 mod layout;
 mod limits;
+mod lint;
 mod manpages;
 mod mask;
 mod measures;

@@ -95,6 +95,14 @@ pub fn comparable(mut v: Value) -> Value {
             if let Some(o) = r.as_object_mut() {
                 o.remove("quote");
                 o.remove("note");
+                // SPEC §7: a notice under the rule; its kind is compared, not its words.
+                if let Some(ns) = o.get_mut("notices").and_then(Value::as_array_mut) {
+                    for n in ns {
+                        if let Some(n) = n.as_object_mut() {
+                            n.remove("message");
+                        }
+                    }
+                }
             }
         }
     }
