@@ -19,6 +19,7 @@ pub mod rules;
 pub mod spelling;
 pub mod tables;
 pub mod trace;
+pub mod trend;
 pub mod units;
 pub mod view;
 pub mod waivers;

@@ -7,6 +7,7 @@ mod args;
 mod check;
 mod explain;
 mod inputs;
+mod trend;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -62,6 +63,7 @@ impl Cli {
         match &self.command {
             Command::Check(a) => a.data.lang,
             Command::Validate(a) => a.lang,
+            Command::Trend(a) => a.data.lang,
             Command::Rules(
                 RulesCommand::List { lang, .. } | RulesCommand::Explain { lang, .. },
             ) => *lang,
@@ -74,6 +76,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Check(a) => check::check(a),
         Command::Validate(a) => check::validate(a),
+        Command::Trend(a) => trend::trend(a),
         Command::Rules(RulesCommand::List { rules, lang }) => {
             explain::rules_list(rules.as_deref(), lang)
         }

@@ -23,6 +23,7 @@ mod props;
 mod review;
 mod rules_cmd;
 mod texts;
+mod trend;
 mod typed_columns;
 mod units;
 mod util;

@@ -1,0 +1,180 @@
+//! `peixun trend` (SPEC §9): every point equals `check --as-of` that date, the
+//! forecasts of hand-worked fixtures, the formats, and what is refused.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{check_json, fixture, run};
+
+/// Runs `trend DIR --format json ARGS…`: (exit code, trend, stderr).
+fn trend_json(dir: &Path, args: &[&str]) -> (i32, Value, String) {
+    let mut all = vec!["trend", dir.to_str().unwrap(), "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, out, err) = run(&all, None);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, v, err)
+}
+
+/// The overall series of each rule.
+fn overall(t: &Value) -> Vec<&Value> {
+    t["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s.get("group").is_none() && s.get("subject").is_none())
+        .collect()
+}
+
+/// Checks every point of `trend` against `check --as-of` its date (the `rules` block).
+fn points_equal_check(dir: &Path, trend: &Value, extra: &[&str]) {
+    let dates = trend["dates"].as_array().unwrap();
+    assert!(!dates.is_empty());
+    let series = overall(trend);
+    for (i, date) in dates.iter().enumerate() {
+        let date = date.as_str().unwrap();
+        let (_, report, err) = check_json(dir, date, extra);
+        let rules = report["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), series.len(), "{err}");
+        for (rule, s) in rules.iter().zip(&series) {
+            assert_eq!(s["rule"], rule["id"]);
+            let p = &s["points"][i];
+            assert_eq!(p["date"], date);
+            for key in ["checked", "met", "violation", "pending", "waived"] {
+                assert_eq!(p[key], rule[key], "{} {key} as of {date}", rule["id"]);
+            }
+            let (met, checked) = (p["met"].as_u64().unwrap(), p["checked"].as_u64().unwrap());
+            match (met * 10_000).checked_div(checked) {
+                None => assert!(p["met_rate"].is_null()),
+                Some(r) => assert_eq!(p["met_rate"].as_f64(), Some(r as f64 / 10_000.0)),
+            }
+        }
+        // Data errors are those of `check`, reported once.
+        assert_eq!(trend["data_errors"], report["data_errors"], "as of {date}");
+    }
+}
+
+#[test]
+fn demo_points_equal_check_at_every_month() {
+    let demo = fixture("demo");
+    // Waivers that expire mid-series: waived before 2020-06-30, not after.
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("豁免.csv");
+    std::fs::write(
+        &waivers,
+        "规则,对象,期间,理由,批准人,有效期至\n\
+         full-rotation,510703197607010062,,病休,经审办,2020-06-30\n\
+         new-chair-training,510703197505010058,,调岗,经审办,\n",
+    )
+    .unwrap();
+    let w = waivers.to_str().unwrap();
+    let (code, t, err) = trend_json(
+        &demo,
+        &["--from", "2018-01-01", "--to", "2021-03-01", "--waivers", w],
+    );
+    assert_eq!(code, 1, "data errors: {err}");
+    assert_eq!(t["every"], "month");
+    assert_eq!(t["dates"].as_array().unwrap().len(), 39);
+    assert_eq!(t["dates"][37], "2021-02-28");
+    assert_eq!(t["dates"][38], "2021-03-01");
+    assert_eq!(t["rule_set"], "mianyang-2018-2020");
+    points_equal_check(&demo, &t, &["--waivers", w]);
+    let waived: u64 = overall(&t)
+        .iter()
+        .flat_map(|s| s["points"].as_array().unwrap())
+        .map(|p| p["waived"].as_u64().unwrap())
+        .sum();
+    assert!(waived > 0, "the waivers applied somewhere");
+}
+
+#[test]
+fn demo_groups_add_up_to_the_rule() {
+    let (_, t, _) = trend_json(
+        &fixture("demo"),
+        &[
+            "--from",
+            "2019-01-01",
+            "--to",
+            "2021-01-31",
+            "--every",
+            "quarter",
+            "--by",
+            "county",
+        ],
+    );
+    assert_eq!(t["by"], "county");
+    let all = t["series"].as_array().unwrap();
+    for rule in ["new-chair-training", "full-rotation"] {
+        let whole = all
+            .iter()
+            .find(|s| s["rule"] == rule && s.get("group").is_none())
+            .unwrap();
+        let groups: Vec<&Value> = all
+            .iter()
+            .filter(|s| s["rule"] == rule && s.get("group").is_some())
+            .collect();
+        assert!(groups.len() > 3, "{rule}: a series per county");
+        for (i, p) in whole["points"].as_array().unwrap().iter().enumerate() {
+            for key in ["checked", "met", "violation", "pending"] {
+                let sum: u64 = groups
+                    .iter()
+                    .map(|g| g["points"][i][key].as_u64().unwrap())
+                    .sum();
+                assert_eq!(Some(sum), p[key].as_u64(), "{rule} {key} at {}", p["date"]);
+            }
+        }
+    }
+    // A quota rule keeps one series per subject; forbid only its overall series.
+    assert!(
+        all.iter()
+            .any(|s| s["rule"] == "county-annual-class" && s.get("subject").is_some())
+    );
+    assert_eq!(
+        all.iter()
+            .filter(|s| s["rule"] == "city-class-free")
+            .count(),
+        1
+    );
+}
+
+/// The generator of the benchmark data (examples/generate.rs), built when missing.
+fn generator() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let debug = exe.parent().unwrap().parent().unwrap();
+    let tool = debug.join("examples").join("generate");
+    if !tool.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--example", "generate"])
+            .current_dir(crate::util::root())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    tool
+}
+
+#[test]
+fn generated_points_equal_check_at_every_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = std::process::Command::new(generator())
+        .args([
+            "--cadres",
+            "3000",
+            "--units",
+            "--out",
+            data.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, t, err) = trend_json(&data, &["--from", "2018-01-01", "--to", "2021-03-01"]);
+    assert!(code == 0 || code == 1, "{err}");
+    assert_eq!(t["dates"].as_array().unwrap().len(), 39);
+    points_equal_check(&data, &t, &[]);
+}
