@@ -178,3 +178,66 @@ fn generated_points_equal_check_at_every_month() {
     assert_eq!(t["dates"].as_array().unwrap().len(), 39);
     points_equal_check(&data, &t, &[]);
 }
+
+/// The trend of `fixtures/trend-forecast`, without the notices' texts.
+fn forecast_run(from: &str, to: &str) -> (i32, Value) {
+    let dir = fixture("trend-forecast");
+    let rules = dir.join("rules.toml");
+    let (code, mut t, err) = trend_json(
+        &dir,
+        &[
+            "--rules",
+            rules.to_str().unwrap(),
+            "--from",
+            from,
+            "--to",
+            to,
+            "--by",
+            "县区",
+        ],
+    );
+    assert!(err.is_empty(), "{err}");
+    for n in t["notices"].as_array_mut().unwrap() {
+        n.as_object_mut().unwrap().remove("message");
+    }
+    (code, t)
+}
+
+fn expected(name: &str) -> Value {
+    let path = fixture("trend-forecast").join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn forecast_on_track_off_track_and_too_few_points() {
+    let (code, t) = forecast_run("2020-01-01", "2020-06-30");
+    assert_eq!(t, expected("trend-2020-06-30.json"));
+    assert_eq!(code, 1, "乙县 is off track");
+    let group = |g: &str| {
+        t["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["group"] == g)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(group("甲县")["forecast"]["on_track"], true);
+    assert_eq!(group("乙县")["forecast"]["projected_rate"], 0.8037);
+    assert_eq!(group("乙县")["forecast"]["on_track"], false);
+    assert!(group("丙县").get("forecast").is_none());
+}
+
+#[test]
+fn no_forecast_once_the_series_passes_the_plan_end() {
+    let (code, t) = forecast_run("2020-10-01", "2021-01-31");
+    assert_eq!(t, expected("trend-2021-01-31.json"));
+    assert_eq!(code, 0);
+    assert!(
+        t["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.get("forecast").is_none())
+    );
+}
