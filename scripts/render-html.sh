@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Renders the demo HTML report (`peixun check fixtures/demo --as-of 2021-03-01 --format
 # html`) with Debian's headless Chromium and saves a full-page screenshot, A4 width
-# (794 CSS px), to docs/report.png.
+# (794 CSS px), to docs/report.png; then the same for the trend page a leader's office
+# would print (`peixun trend fixtures/demo --from 2018-01-01 --to 2020-09-30 --by county
+# --format html`), to docs/trend.png.
 #
-#   scripts/render-html.sh            # writes docs/report.png
-#   scripts/render-html.sh OUT.png    # writes OUT.png
+#   scripts/render-html.sh            # writes docs/report.png and docs/trend.png
+#   scripts/render-html.sh OUT.png    # writes OUT.png (the report) and docs/trend.png
+#   TREND_PNG=T.png scripts/render-html.sh OUT.png   # … and T.png
 #
 # Installs `chromium` and `fonts-wqy-microhei` with apt-get when they are missing (as
 # root, or through sudo). Fails when the report does not build, when it refers to
@@ -96,3 +99,48 @@ fi
 mkdir -p "$(dirname "$out_png")"
 cp "$work/report.png" "$out_png"
 echo "render-html: wrote $out_png (${width}×${height} px)" >&2
+
+# The trend page, checked and shot the same way.
+trend_png=${TREND_PNG:-docs/trend.png}
+status=0
+target/debug/peixun trend fixtures/demo --from 2018-01-01 --to 2020-09-30 --by county \
+    --format html -o "$work/trend.html" || status=$?
+if [ "$status" -gt 1 ]; then
+    echo "render-html: peixun trend failed (exit $status)" >&2
+    exit 1
+fi
+if grep -Eiq '<script|https?://|<link|@import|url\(' "$work/trend.html"; then
+    echo "render-html: the trend page holds a script or refers to the network" >&2
+    exit 1
+fi
+sed -i 's/report\.html/trend.html/' "$work/measure.html"
+height=$(chrome --allow-file-access-from-files --window-size="$width,1000" \
+    --dump-dom "file://$work/measure.html" 2>/dev/null |
+    sed -n 's/.*<title>height=\([0-9]*\)<.*/\1/p' | head -n 1)
+if [ -z "$height" ]; then
+    echo "render-html: could not measure the trend page's height" >&2
+    exit 1
+fi
+chrome --enable-logging=stderr --v=0 --window-size="$width,$height" \
+    --screenshot="$work/trend.png" "file://$work/trend.html" 2>"$work/chrome-trend.log" || {
+    cat "$work/chrome-trend.log" >&2
+    echo "render-html: chromium failed on the trend page" >&2
+    exit 1
+}
+if grep -E 'Uncaught|:CONSOLE|net::ERR_' "$work/chrome-trend.log" >&2; then
+    echo "render-html: the console shows errors on the trend page (above)" >&2
+    exit 1
+fi
+if [ ! -s "$work/trend.png" ]; then
+    echo "render-html: no screenshot of the trend page was written" >&2
+    exit 1
+fi
+# A4 print: the page must also print to PDF without error.
+chrome --no-pdf-header-footer --print-to-pdf="$work/trend.pdf" "file://$work/trend.html" \
+    2>/dev/null || {
+    echo "render-html: chromium could not print the trend page" >&2
+    exit 1
+}
+mkdir -p "$(dirname "$trend_png")"
+cp "$work/trend.png" "$trend_png"
+echo "render-html: wrote $trend_png (${width}×${height} px)" >&2

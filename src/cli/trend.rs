@@ -115,6 +115,13 @@ pub fn trend(a: TrendArgs) -> Result<u8> {
     let bytes = match format {
         Format::Json => trend::json::render(&t).into_bytes(),
         Format::Csv => trend::csv::render(&t),
+        Format::Html => trend::html::render(&t, lang),
+        Format::Xlsx => trend::xlsx::render(&t, lang).map_err(|e| {
+            anyhow::anyhow!(say(
+                format!("无法生成工作簿：{e}"),
+                format!("cannot build the workbook: {e}")
+            ))
+        })?,
         _ => trend::table::render(&t, lang, width()).into_bytes(),
     };
     crate::report::write::write_output(a.data.output.as_deref(), &bytes)?;

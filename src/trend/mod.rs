@@ -5,8 +5,10 @@
 
 pub mod csv;
 pub mod forecast;
+pub mod html;
 pub mod json;
 pub mod table;
+pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -241,3 +241,226 @@ fn no_forecast_once_the_series_passes_the_plan_end() {
             .all(|s| s.get("forecast").is_none())
     );
 }
+
+/// Runs `trend` on fixtures/trend-forecast (2020-01 … 2020-06 by 县区) with `extra`.
+fn forecast_args(extra: &[&str]) -> (i32, String, String) {
+    let dir = fixture("trend-forecast");
+    let rules = dir.join("rules.toml");
+    let mut args = vec![
+        "trend",
+        dir.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2020-06-30",
+        "--by",
+        "县区",
+    ];
+    args.extend_from_slice(extra);
+    run(&args, None)
+}
+
+#[test]
+fn csv_has_a_row_per_series_and_date() {
+    let (code, out, err) = forecast_args(&["--format", "csv"]);
+    assert_eq!(code, 1, "{err}");
+    let text = out.strip_prefix('\u{feff}').expect("a BOM for Excel");
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        rows[0],
+        "rule,group,subject,date,checked,met,violation,pending,waived,met_rate"
+    );
+    // 4 series (all, 丙县, 乙县, 甲县) × 6 dates.
+    assert_eq!(rows.len(), 1 + 4 * 6);
+    assert!(rows.contains(&"all-trained,乙县,,2020-06-30,5,2,0,3,0,0.4"));
+    assert!(rows.contains(&"all-trained,丙县,,2020-01-31,0,0,0,0,0,"));
+}
+
+#[test]
+fn table_shows_a_sparkline_and_the_forecast_per_group() {
+    let (code, out, _) = forecast_args(&["--lang", "en"]);
+    assert_eq!(code, 1);
+    let line = |g: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(g))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(line("乙县").contains("▁▁▂▂▂▄"), "{out}");
+    assert!(
+        line("乙县").contains("80.37% at plan end: off track"),
+        "{out}"
+    );
+    assert!(line("甲县").contains("on track"), "{out}");
+    assert!(line("丙县").contains("·····▁"), "{out}");
+    assert!(
+        !line("丙县").contains("track"),
+        "too few points: no forecast"
+    );
+    let (_, zh, _) = forecast_args(&[]);
+    assert!(zh.contains("落后"), "{zh}");
+}
+
+#[test]
+fn html_is_self_contained_with_a_chart_per_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("趋势.html");
+    let (code, _, err) = run(
+        &[
+            "trend",
+            fixture("demo").to_str().unwrap(),
+            "--from",
+            "2018-01-01",
+            "--to",
+            "2020-09-30",
+            "--by",
+            "county",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    for banned in ["<script", "http://", "https://", "<link", "@import", "url("] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    assert!(html.contains("@page { size: A4"));
+    assert!(html.contains("<svg"));
+    assert!(
+        html.contains("规划期末 2020-12-31"),
+        "the plan's end is marked"
+    );
+    assert!(
+        html.contains(r#"stroke-dasharray="5 3""#),
+        "a dashed forecast"
+    );
+    // In the rotation rule, off-track groups come first: after the overall chart, the
+    // first small multiple is off track.
+    let rotation = &html[html.find("full-rotation").unwrap()..];
+    let rotation = &rotation[..rotation.find("</section>").unwrap()];
+    let grid = &rotation[rotation.find(r#"<div class="grid">"#).unwrap()..];
+    assert!(
+        grid.starts_with(r#"<div class="grid"><figure class="off">"#),
+        "{grid:.200}"
+    );
+    let figures: Vec<&str> = grid.split("<figure").skip(1).collect();
+    let first_on = figures
+        .iter()
+        .position(|f| !f.starts_with(r#" class="off""#))
+        .unwrap();
+    assert!(
+        figures[first_on..]
+            .iter()
+            .all(|f| !f.starts_with(r#" class="off""#)),
+        "every off-track group before the others"
+    );
+    assert_eq!(
+        dir.path().read_dir().unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn xlsx_has_a_sheet_and_a_native_chart_per_rule() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trend.xlsx");
+    let (code, _, err) = forecast_args(&["-o", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(wb.sheet_names(), ["概览", "all-trained", "明细", "提示"]);
+    let sheet = wb.worksheet_range("all-trained").unwrap();
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    // Header row 3: 日期, the overall series, then the off-track group first.
+    assert_eq!(cell(2, 0), Data::String("日期".into()));
+    assert_eq!(cell(2, 1), Data::String("全部".into()));
+    assert_eq!(cell(2, 2), Data::String("乙县".into()));
+    assert_eq!(cell(2, 5), Data::String("预测".into()));
+    // 乙县 at 2020-06-30 (row 9): 2 of 5; the forecast at the plan's end (row 10): 100%.
+    assert_eq!(cell(8, 2), Data::Float(0.4));
+    assert_eq!(cell(9, 5), Data::Float(1.0));
+    let data = wb.worksheet_range("明细").unwrap();
+    assert_eq!(data.height(), 1 + 4 * 6);
+    // The chart is a native chart part of the workbook.
+    let zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let charts = zip
+        .file_names()
+        .filter(|n| n.starts_with("xl/charts/chart"))
+        .count();
+    assert_eq!(charts, 1);
+    // LibreOffice opens it, when installed.
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!(
+            "skipped: soffice (LibreOffice) is not installed, so the workbook was not opened by it"
+        );
+        return;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&path)
+        .output()
+        .unwrap();
+    let pdf = dir.path().join("trend.pdf");
+    assert!(
+        pdf.metadata().is_ok_and(|m| m.len() > 1000),
+        "LibreOffice could not open the workbook: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn what_trend_refuses() {
+    let demo = fixture("demo");
+    let d = demo.to_str().unwrap();
+    let cadres = demo.join("cadres.csv");
+    let before = std::fs::read(&cadres).unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (&["-o", cadres.to_str().unwrap()], "cadres.csv"),
+        (
+            &["--format", "markdown"],
+            "trend writes table, json, csv, html or xlsx",
+        ),
+        (&["--by", "省份"], "--by `省份`: the cadres table"),
+        (
+            &["--to", "2017-12-31"],
+            "--from 2018-01-01 is after --to 2017-12-31",
+        ),
+        (&["--every", "week"], "week"),
+    ];
+    for (extra, want) in cases {
+        let mut args = vec!["trend", d, "--from", "2018-01-01", "--lang", "en"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(&args, None);
+        assert_eq!(code, 2, "{extra:?}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains(want), "{extra:?}: {err}");
+    }
+    assert_eq!(
+        std::fs::read(&cadres).unwrap(),
+        before,
+        "the input is untouched"
+    );
+    let (code, _, err) = run(
+        &["trend", d, "--from", "2018-01-01", "--to", "2017-12-31"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("晚于"), "{err}");
+    let (code, _, err) = run(&["trend", d], None);
+    assert_eq!(code, 2, "--from is required");
+    assert!(err.contains("--from"), "{err}");
+}
