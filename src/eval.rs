@@ -39,6 +39,44 @@ pub struct Evaluation {
 
 /// Evaluates every rule against the as-of view.
 pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
+    let mut counts = Vec::new();
+    let mut findings = Vec::new();
+    let mut met = Vec::new();
+    let outcomes = outcomes(rules, data, as_of);
+    for mut out in outcomes {
+        let mut c = RuleCounts {
+            met: out.met,
+            ..RuleCounts::default()
+        };
+        for f in &out.findings {
+            match f.status {
+                Status::Violation => c.violation += 1,
+                Status::Pending => c.pending += 1,
+                Status::Waived => c.waived += 1,
+            }
+        }
+        c.checked = c.met + c.violation + c.pending + c.waived;
+        counts.push(c);
+        let mut fs = std::mem::take(&mut out.findings);
+        fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.period.cmp(&b.period)));
+        findings.extend(fs);
+        met.push(out);
+    }
+    Evaluation {
+        as_of,
+        counts,
+        findings,
+        met,
+        notices: after_as_of(data, as_of)
+            .into_iter()
+            .chain(rules.notices.iter().cloned())
+            .collect(),
+    }
+}
+
+/// What each rule recorded against the as-of view, in rule order, unsorted: the one
+/// pass `run` makes its counts and findings from (and `trend` its points, SPEC §9).
+pub fn outcomes(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Vec<Outcomes> {
     let cx = Context::new(data, &rules.plan, as_of);
     // SPEC §6: rules that use a units form see only cadres with a unit.
     let units_cx = rules
@@ -47,9 +85,6 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
         .any(|r| r.exact_units)
         .then(|| cx.with_units_only());
     crate::trace::stage("as-of view built");
-    let mut counts = Vec::new();
-    let mut findings = Vec::new();
-    let mut met = Vec::new();
     // Rules are independent: evaluate them on a fixed set of workers, one per core, each
     // taking the next rule from a shared counter (SPEC §8: the number of threads does
     // not grow with the number of rules); then collect in rule order.
@@ -85,36 +120,7 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
         all
     });
     outcomes.sort_unstable_by_key(|(i, _)| *i);
-    let outcomes = outcomes.into_iter().map(|(_, out)| out);
-    for mut out in outcomes {
-        let mut c = RuleCounts {
-            met: out.met,
-            ..RuleCounts::default()
-        };
-        for f in &out.findings {
-            match f.status {
-                Status::Violation => c.violation += 1,
-                Status::Pending => c.pending += 1,
-                Status::Waived => c.waived += 1,
-            }
-        }
-        c.checked = c.met + c.violation + c.pending + c.waived;
-        counts.push(c);
-        let mut fs = std::mem::take(&mut out.findings);
-        fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.period.cmp(&b.period)));
-        findings.extend(fs);
-        met.push(out);
-    }
-    Evaluation {
-        as_of,
-        counts,
-        findings,
-        met,
-        notices: after_as_of(data, as_of)
-            .into_iter()
-            .chain(rules.notices.iter().cloned())
-            .collect(),
-    }
+    outcomes.into_iter().map(|(_, out)| out).collect()
 }
 
 /// A finding's one-line explanation; a deadline, coverage or quota finding short of its

@@ -261,15 +261,15 @@ pub fn build(
     for i in 0..rules.rules.len() {
         series.insert((i, Key::Overall), vec![Point::default(); n]);
     }
-    let mut last_notices = Vec::new();
     for (di, &date) in dates.iter().enumerate() {
-        let ev = crate::eval::run(rules, data, date);
+        // The rules' one pass, as `check` makes it, without sorting findings: only
+        // their counts are wanted here.
+        let outcomes = crate::eval::outcomes(rules, data, date);
         crate::trace::stage(&format!("trend {} evaluated", fmt_date(date)));
         // Per rule and key, this date's counts; groups by index while counting.
         let mut groups: Vec<Vec<Point>> = vec![Vec::new(); rules.rules.len()];
         let mut subjects: Vec<HashMap<&str, Point>> = vec![HashMap::new(); rules.rules.len()];
         let mut overall: Vec<Point> = vec![Point::default(); rules.rules.len()];
-        let forbid = |ri: usize| rules.rules[ri].meta.kind == "forbid";
         let mut count_group = |ri: usize, cadre: u32, status: Option<Status>| {
             if let Some(&g) = group_of.get(cadre as usize) {
                 let gs = &mut groups[ri];
@@ -279,42 +279,43 @@ pub fn build(
                 gs[g as usize].add(status);
             }
         };
-        for (ri, out) in ev.met.iter().enumerate() {
+        for (ri, out) in outcomes.iter().enumerate() {
             overall[ri].checked += out.met;
             overall[ri].met += out.met;
-            if by.is_none() || forbid(ri) {
-                continue;
-            }
-            for &c in &out.met_cadres {
-                count_group(ri, c, None);
-            }
-            for (s, _) in &out.met_subjects {
-                subjects[ri].entry(s.as_str()).or_default().add(None);
-            }
-        }
-        for f in &ev.findings {
-            let ri = f.rule;
-            let id = &rules.rules[ri].meta.id;
-            let status = match f.status {
-                Status::Violation | Status::Pending
-                    if waivers
-                        .get(&(id.clone(), f.subject.to_ascii_lowercase(), f.period))
-                        .is_some_and(|exp| exp.is_none_or(|e| e >= date)) =>
-                {
-                    Status::Waived
+            // SPEC §9: `forbid` has its overall series only.
+            let grouped = by.is_some() && rules.rules[ri].meta.kind != "forbid";
+            if grouped {
+                for &c in &out.met_cadres {
+                    count_group(ri, c, None);
                 }
-                s => s,
-            };
-            overall[ri].add(Some(status));
-            if by.is_none() || forbid(ri) {
-                continue;
+                for (s, _) in &out.met_subjects {
+                    subjects[ri].entry(s.as_str()).or_default().add(None);
+                }
             }
-            match f.cadre {
-                Some(c) => count_group(ri, c, Some(status)),
-                None => subjects[ri]
-                    .entry(f.subject.as_str())
-                    .or_default()
-                    .add(Some(status)),
+            let id = &rules.rules[ri].meta.id;
+            for f in &out.findings {
+                let status = match f.status {
+                    Status::Violation | Status::Pending
+                        if !waivers.is_empty()
+                            && waivers
+                                .get(&(id.clone(), f.subject.to_ascii_lowercase(), f.period))
+                                .is_some_and(|exp| exp.is_none_or(|e| e >= date)) =>
+                    {
+                        Status::Waived
+                    }
+                    s => s,
+                };
+                overall[ri].add(Some(status));
+                if !grouped {
+                    continue;
+                }
+                match f.cadre {
+                    Some(c) => count_group(ri, c, Some(status)),
+                    None => subjects[ri]
+                        .entry(f.subject.as_str())
+                        .or_default()
+                        .add(Some(status)),
+                }
             }
         }
         for (ri, p) in overall.into_iter().enumerate() {
@@ -340,11 +341,15 @@ pub fn build(
                     .or_insert_with(|| vec![Point::default(); n])[di] = p;
             }
         }
-        if di + 1 == n {
-            last_notices = ev.notices;
-        }
     }
     let last = dates.last().copied();
+    // Notices as `check` gives them as of the last date.
+    let last_notices: Vec<crate::notice::Notice> = last
+        .map(|d| crate::view::after_as_of(data, d))
+        .unwrap_or_default()
+        .into_iter()
+        .chain(rules.notices.iter().cloned())
+        .collect();
     let series = series
         .into_iter()
         .map(|((rule, key), points)| {
