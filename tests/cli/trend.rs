@@ -464,3 +464,70 @@ fn what_trend_refuses() {
     assert_eq!(code, 2, "--from is required");
     assert!(err.contains("--from"), "{err}");
 }
+
+#[test]
+fn a_rate_rule_is_on_track_when_its_projection_reaches_the_rate() {
+    // The trend-forecast data with a rule asking for half the roster, and one asking for
+    // half of each county (a series per county with --by).
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[plan]\nid = \"trend-rate\"\nauthority = \"测试总工会\"\nstart = 2020-01-01\nend = 2020-12-31\n\n\
+         [[rules]]\nid = \"half\"\nkind = \"coverage\"\ntitle = \"半数\"\nclause = \"一\"\nwho = {}\nclass = {}\nrate = 0.5\n\n\
+         [[rules]]\nid = \"half-county\"\nkind = \"coverage\"\ntitle = \"各县半数\"\nclause = \"二\"\nwho = {}\nclass = {}\nrate = 0.5\ngroup_by = \"县区\"\n",
+    )
+    .unwrap();
+    let (code, t, err) = trend_json(
+        &fixture("trend-forecast"),
+        &[
+            "--rules",
+            rules.to_str().unwrap(),
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2020-06-30",
+            "--by",
+            "县区",
+        ],
+    );
+    assert!(code == 0 || code == 1, "{err}");
+    let series = t["series"].as_array().unwrap();
+    for s in series.iter().filter(|s| s.get("forecast").is_some()) {
+        let f = &s["forecast"];
+        assert_eq!(f["required_rate"], 0.5, "{s}");
+        assert_eq!(
+            f["on_track"].as_bool().unwrap(),
+            f["projected_rate"].as_f64().unwrap() >= 0.5,
+            "{s}"
+        );
+    }
+    // The roster as one subject: half met only at 2020-06-30 (5 of 10).
+    let half = series
+        .iter()
+        .find(|s| s["rule"] == "half" && s.get("subject").is_none())
+        .unwrap();
+    let rates: Vec<f64> = half["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["met_rate"].as_f64().unwrap())
+        .collect();
+    assert_eq!(rates, [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
+    // Per county subjects: 甲县 meets half from 2020-03-31 (2 of 4).
+    let jia = series
+        .iter()
+        .find(|s| s["rule"] == "half-county" && s["subject"] == "甲县")
+        .unwrap();
+    let met: Vec<u64> = jia["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["met"].as_u64().unwrap())
+        .collect();
+    assert_eq!(met, [0, 0, 1, 1, 1, 1]);
+    assert_eq!(
+        code,
+        i32::from(series.iter().any(|s| s["forecast"]["on_track"] == false))
+    );
+}
