@@ -106,9 +106,12 @@ pub fn trend(a: TrendArgs) -> Result<u8> {
         }));
     }
     let dates = trend::dates(a.from, to, a.every);
-    let mut t = trend::build(&rules, &data, &dates, by, &waivers, a.data.lang);
-    t.every = a.every;
-    t.by = a.by.clone();
+    let request = trend::Request {
+        dates: &dates,
+        every: a.every,
+        by: by.zip(a.by.as_deref()),
+    };
+    let mut t = trend::build(&rules, &data, &request, &waivers, a.data.lang);
     t.data_errors.extend(waiver_errors);
     drop(data);
     let lang = a.data.lang;

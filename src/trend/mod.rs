@@ -226,16 +226,25 @@ enum Key {
     Subject(String),
 }
 
+/// What a trend is asked for: the dates (from [`dates`]), their step, and the cadres
+/// column of `--by` (its position and its name as given).
+pub struct Request<'a> {
+    pub dates: &'a [NaiveDate],
+    pub every: Every,
+    pub by: Option<(usize, &'a str)>,
+}
+
 /// Evaluates every rule as of each date on the loaded data and gathers the series.
-/// `by` is the cadres column of `--by`. The rules must be bound to the data.
+/// The rules must be bound to the data.
 pub fn build(
     rules: &RuleSet,
     data: &Dataset,
-    dates: &[NaiveDate],
-    by: Option<usize>,
+    request: &Request<'_>,
     waivers: &Waivers,
     lang: Lang,
 ) -> Trend {
+    let dates = request.dates;
+    let by = request.by.map(|(col, _)| col);
     // What does not depend on the date is worked out once: each cadre's group.
     let (group_names, group_of): (Vec<String>, Vec<u32>) = match by {
         Some(col) => {
@@ -388,8 +397,8 @@ pub fn build(
         plan_title: rules.plan.title_in(lang).map(str::to_owned),
         plan_start: rules.plan.start,
         plan_end: rules.plan.end,
-        every: Every::Month,
-        by: None,
+        every: request.every,
+        by: request.by.map(|(_, name)| name.to_owned()),
         dates: dates.to_vec(),
         rules: rules
             .rules
