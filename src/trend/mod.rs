@@ -226,6 +226,88 @@ enum Key {
     Subject(String),
 }
 
+/// One date's counts: per rule overall, per group index (`--by`), per subject.
+struct DateCounts {
+    overall: Vec<Point>,
+    groups: Vec<Vec<Point>>,
+    subjects: Vec<Vec<(String, Point)>>,
+}
+
+/// Evaluates the rules as of `date` and counts what each recorded, overall and per
+/// group (`group_of`: each cadre's group index, empty without `--by`) or subject.
+fn count_date(
+    rules: &RuleSet,
+    data: &Dataset,
+    date: NaiveDate,
+    grouping: bool,
+    group_of: &[u32],
+    waivers: &Waivers,
+) -> DateCounts {
+    // The rules' one pass, as `check` makes it, without sorting findings: only their
+    // counts are wanted here.
+    let outcomes = crate::eval::outcomes(rules, data, date);
+    crate::trace::stage(&format!("trend {} evaluated", fmt_date(date)));
+    let mut groups: Vec<Vec<Point>> = vec![Vec::new(); rules.rules.len()];
+    let mut subjects: Vec<HashMap<&str, Point>> = vec![HashMap::new(); rules.rules.len()];
+    let mut overall: Vec<Point> = vec![Point::default(); rules.rules.len()];
+    let mut count_group = |ri: usize, cadre: u32, status: Option<Status>| {
+        if let Some(&g) = group_of.get(cadre as usize) {
+            let gs = &mut groups[ri];
+            if gs.len() <= g as usize {
+                gs.resize(g as usize + 1, Point::default());
+            }
+            gs[g as usize].add(status);
+        }
+    };
+    for (ri, out) in outcomes.iter().enumerate() {
+        overall[ri].checked += out.met;
+        overall[ri].met += out.met;
+        // SPEC §9: `forbid` has its overall series only.
+        let grouped = grouping && rules.rules[ri].meta.kind != "forbid";
+        if grouped {
+            for &c in &out.met_cadres {
+                count_group(ri, c, None);
+            }
+            for (s, _) in &out.met_subjects {
+                subjects[ri].entry(s.as_str()).or_default().add(None);
+            }
+        }
+        let id = &rules.rules[ri].meta.id;
+        for f in &out.findings {
+            let status = match f.status {
+                Status::Violation | Status::Pending
+                    if !waivers.is_empty()
+                        && waivers
+                            .get(&(id.clone(), f.subject.to_ascii_lowercase(), f.period))
+                            .is_some_and(|exp| exp.is_none_or(|e| e >= date)) =>
+                {
+                    Status::Waived
+                }
+                s => s,
+            };
+            overall[ri].add(Some(status));
+            if !grouped {
+                continue;
+            }
+            match f.cadre {
+                Some(c) => count_group(ri, c, Some(status)),
+                None => subjects[ri]
+                    .entry(f.subject.as_str())
+                    .or_default()
+                    .add(Some(status)),
+            }
+        }
+    }
+    DateCounts {
+        overall,
+        groups,
+        subjects: subjects
+            .into_iter()
+            .map(|m| m.into_iter().map(|(s, p)| (s.to_owned(), p)).collect())
+            .collect(),
+    }
+}
+
 /// What a trend is asked for: the dates (from [`dates`]), their step, and the cadres
 /// column of `--by` (its position and its name as given).
 pub struct Request<'a> {
@@ -270,63 +352,43 @@ pub fn build(
     for i in 0..rules.rules.len() {
         series.insert((i, Key::Overall), vec![Point::default(); n]);
     }
-    for (di, &date) in dates.iter().enumerate() {
-        // The rules' one pass, as `check` makes it, without sorting findings: only
-        // their counts are wanted here.
-        let outcomes = crate::eval::outcomes(rules, data, date);
-        crate::trace::stage(&format!("trend {} evaluated", fmt_date(date)));
-        // Per rule and key, this date's counts; groups by index while counting.
-        let mut groups: Vec<Vec<Point>> = vec![Vec::new(); rules.rules.len()];
-        let mut subjects: Vec<HashMap<&str, Point>> = vec![HashMap::new(); rules.rules.len()];
-        let mut overall: Vec<Point> = vec![Point::default(); rules.rules.len()];
-        let mut count_group = |ri: usize, cadre: u32, status: Option<Status>| {
-            if let Some(&g) = group_of.get(cadre as usize) {
-                let gs = &mut groups[ri];
-                if gs.len() <= g as usize {
-                    gs.resize(g as usize + 1, Point::default());
-                }
-                gs[g as usize].add(status);
-            }
-        };
-        for (ri, out) in outcomes.iter().enumerate() {
-            overall[ri].checked += out.met;
-            overall[ri].met += out.met;
-            // SPEC §9: `forbid` has its overall series only.
-            let grouped = by.is_some() && rules.rules[ri].meta.kind != "forbid";
-            if grouped {
-                for &c in &out.met_cadres {
-                    count_group(ri, c, None);
-                }
-                for (s, _) in &out.met_subjects {
-                    subjects[ri].entry(s.as_str()).or_default().add(None);
-                }
-            }
-            let id = &rules.rules[ri].meta.id;
-            for f in &out.findings {
-                let status = match f.status {
-                    Status::Violation | Status::Pending
-                        if !waivers.is_empty()
-                            && waivers
-                                .get(&(id.clone(), f.subject.to_ascii_lowercase(), f.period))
-                                .is_some_and(|exp| exp.is_none_or(|e| e >= date)) =>
-                    {
-                        Status::Waived
-                    }
-                    s => s,
-                };
-                overall[ri].add(Some(status));
-                if !grouped {
-                    continue;
-                }
-                match f.cadre {
-                    Some(c) => count_group(ri, c, Some(status)),
-                    None => subjects[ri]
-                        .entry(f.subject.as_str())
-                        .or_default()
-                        .add(Some(status)),
-                }
-            }
+    // Dates are independent: a worker per core takes the next date (each evaluation
+    // runs its rules on a worker per core too), and the counts are merged in date order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |c| c.get())
+        .min(n)
+        .max(1);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let di = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&date) = dates.get(di) else {
+                return done;
+            };
+            done.push((
+                di,
+                count_date(rules, data, date, by.is_some(), &group_of, waivers),
+            ));
         }
+    };
+    let counted: Vec<(usize, DateCounts)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
+    });
+    for (
+        di,
+        DateCounts {
+            overall,
+            groups,
+            subjects,
+        },
+    ) in counted
+    {
         for (ri, p) in overall.into_iter().enumerate() {
             if let Some(s) = series.get_mut(&(ri, Key::Overall)) {
                 s[di] = p;
@@ -346,7 +408,7 @@ pub fn build(
         for (ri, ss) in subjects.into_iter().enumerate() {
             for (s, p) in ss {
                 series
-                    .entry((ri, Key::Subject(s.to_owned())))
+                    .entry((ri, Key::Subject(s)))
                     .or_insert_with(|| vec![Point::default(); n])[di] = p;
             }
         }
