@@ -5,6 +5,9 @@
 #                              # 1M with a units table and 学时 (--units), run with the
 #                              # embedded rules and with scripts/bench-units.toml
 #   scripts/bench.sh quick     # 100k cadres (UTF-8) only
+#   scripts/bench.sh trend     # 1M cadres: one check, and trend with 39 monthly points
+#                              # (2018-01-31 … 2021-02-28 and 2021-03-01), SPEC §9: at
+#                              # most 10 times one check (also part of the full run)
 #
 # Environment: BENCH_RUNS=N runs per dataset (default 7 for 1M cadres, the target; 5 for
 # the others); BENCH_DATA=DIR where the data is cached (default target/bench-data; a
@@ -23,9 +26,9 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-full}
 case $mode in
-quick | full) ;;
+quick | full | trend) ;;
 *)
-    echo "usage: $0 [quick|full]" >&2
+    echo "usage: $0 [quick|full|trend]" >&2
     exit 2
     ;;
 esac
@@ -125,8 +128,64 @@ measure() {
         "$(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }')")")
 }
 
-dataset utf8-100k 100000
-measure utf8-100k 5
+trend_rows=()
+
+# measure_trend NAME RUNS: `trend` with 39 monthly points beside one `check` (the median
+# of RUNS each), and their ratio.
+measure_trend() {
+    local name=$1 runs=${BENCH_RUNS:-$2}
+    local dir=$data_root/$name
+    local -a check_s=() trend_s=() trend_rss=() ratio=()
+    local i rc s kb
+    for ((i = 1; i <= runs; i++)); do
+        for what in check trend; do
+            local -a cmd=("$bin" check "$dir" --as-of "$as_of" --format json)
+            if [[ $what == trend ]]; then
+                cmd=("$bin" trend "$dir" --from 2018-01-01 --to "$as_of" --format json)
+            fi
+            rc=0
+            timeout "$((timeout_s * 10))" "$gnu_time" -f '%e %M' -o "$tmp/time" \
+                "${cmd[@]}" >"$tmp/out" 2>"$tmp/stderr" || rc=$?
+            if [[ $rc -ne 0 && $rc -ne 1 ]]; then
+                log "$name $what: run $i failed with exit status $rc"
+                sed 's/^/  /' "$tmp/stderr" >&2
+                exit 1
+            fi
+            read -r s kb < <(tail -n 1 "$tmp/time")
+            if [[ $what == trend ]]; then
+                local points
+                points=$(grep -c '"met_rate"' "$tmp/out" || true)
+                trend_s+=("$s")
+                trend_rss+=("$kb")
+                # Against the check just before it: the machine's load shifts less
+                # within a pair than across the whole run.
+                ratio+=("$(awk -v c="${check_s[-1]}" -v t="$s" 'BEGIN { printf "%.2f", t / c }')")
+                log "$name trend: run $i/$runs: ${s}s, $((kb / 1024)) MiB, exit $rc ($points series points), ${ratio[-1]}× the check before it"
+            else
+                check_s+=("$s")
+                log "$name check: run $i/$runs: ${s}s, exit $rc"
+            fi
+        done
+    done
+    local med='sort -g | awk '"'"'{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'"'"
+    local c t peak r
+    c=$(printf '%s\n' "${check_s[@]}" | eval "$med")
+    t=$(printf '%s\n' "${trend_s[@]}" | eval "$med")
+    r=$(printf '%s\n' "${ratio[@]}" | eval "$med")
+    peak=$(printf '%s\n' "${trend_rss[@]}" | sort -g | tail -n 1)
+    trend_rows+=("$(printf '| %s | 39 | %s | %s | %s | %s | %s |' "$name" "$runs" "$c" "$t" \
+        "$(awk -v r="$r" 'BEGIN { printf "%.1f×", r }')" \
+        "$(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }')")")
+}
+
+if [[ $mode != trend ]]; then
+    dataset utf8-100k 100000
+    measure utf8-100k 5
+fi
+if [[ $mode == trend ]]; then
+    dataset utf8-1m 1000000
+    measure_trend utf8-1m 3
+fi
 if [[ $mode == full ]]; then
     dataset utf8-1m 1000000
     measure utf8-1m 7
@@ -139,13 +198,24 @@ if [[ $mode == full ]]; then
     dataset units-1m 1000000 --units
     measure units-1m 7
     measure units-1m 7 scripts/bench-units.toml
+    measure_trend utf8-1m 3
 fi
 
 echo
 echo "peixun $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo '+dirty'), $(nproc) CPUs ($(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), check --as-of $as_of --format json"
 echo
-echo "| dataset | rows (all tables) | MB | runs | wall s (median) | wall s (min–max) | peak RSS MiB |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
-printf '%s\n' "${table[@]}"
-echo
+if [[ ${#table[@]} -gt 0 ]]; then
+    echo "| dataset | rows (all tables) | MB | runs | wall s (median) | wall s (min–max) | peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${table[@]}"
+    echo
+fi
+if [[ ${#trend_rows[@]} -gt 0 ]]; then
+    echo "trend --from 2018-01-01 --to $as_of --format json (SPEC §9: at most 10× one check)"
+    echo
+    echo "| dataset | points | runs | check wall s (median) | trend wall s (median) | trend ÷ check (median of pairs) | trend peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${trend_rows[@]}"
+    echo
+fi
 log "done in $((SECONDS - started))s"

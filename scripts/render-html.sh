@@ -3,11 +3,14 @@
 # html`) with Debian's headless Chromium and saves a full-page screenshot, A4 width
 # (794 CSS px), to docs/report.png; then prints it to PDF as a browser prints it on A4
 # and makes a picture of each printed page, to look at (page numbers in the footer,
-# nothing cut at the right edge).
+# nothing cut at the right edge); then shoots the trend page a leader's office would
+# print (`peixun trend fixtures/demo --from 2018-01-01 --to 2020-09-30 --by county
+# --format html`), to docs/trend.png.
 #
-#   scripts/render-html.sh                    # docs/report.png, target/report-print/
-#   scripts/render-html.sh OUT.png            # OUT.png, target/report-print/
-#   scripts/render-html.sh OUT.png PRINT_DIR  # OUT.png, PRINT_DIR/
+#   scripts/render-html.sh                    # docs/report.png, target/report-print/, docs/trend.png
+#   scripts/render-html.sh OUT.png            # OUT.png, target/report-print/, docs/trend.png
+#   scripts/render-html.sh OUT.png PRINT_DIR  # OUT.png, PRINT_DIR/, docs/trend.png
+#   TREND_PNG=T.png scripts/render-html.sh …  # … and T.png for the trend page
 #
 # PRINT_DIR receives report.pdf and page-01.png, page-02.png … (96 dpi).
 #
@@ -135,3 +138,48 @@ for f in "$work"/page-*.png; do
     cp "$f" "$print_dir/page-$(printf '%02d' "$((10#${n%.png}))").png"
 done
 echo "render-html: printed $pages A4 pages to $print_dir/report.pdf and $print_dir/page-*.png" >&2
+
+# The trend page, checked and shot the same way.
+trend_png=${TREND_PNG:-docs/trend.png}
+status=0
+target/debug/peixun trend fixtures/demo --from 2018-01-01 --to 2020-09-30 --by county \
+    --format html -o "$work/trend.html" || status=$?
+if [ "$status" -gt 1 ]; then
+    echo "render-html: peixun trend failed (exit $status)" >&2
+    exit 1
+fi
+if grep -Eiq '<script|https?://|<link|@import|url\(' "$work/trend.html"; then
+    echo "render-html: the trend page holds a script or refers to the network" >&2
+    exit 1
+fi
+sed -i 's/report\.html/trend.html/' "$work/measure.html"
+height=$(chrome --allow-file-access-from-files --window-size="$width,1000" \
+    --dump-dom "file://$work/measure.html" 2>/dev/null |
+    sed -n 's/.*<title>height=\([0-9]*\)<.*/\1/p' | head -n 1)
+if [ -z "$height" ]; then
+    echo "render-html: could not measure the trend page's height" >&2
+    exit 1
+fi
+chrome --enable-logging=stderr --v=0 --window-size="$width,$height" \
+    --screenshot="$work/trend.png" "file://$work/trend.html" 2>"$work/chrome-trend.log" || {
+    cat "$work/chrome-trend.log" >&2
+    echo "render-html: chromium failed on the trend page" >&2
+    exit 1
+}
+if grep -E 'Uncaught|:CONSOLE|net::ERR_' "$work/chrome-trend.log" >&2; then
+    echo "render-html: the console shows errors on the trend page (above)" >&2
+    exit 1
+fi
+if [ ! -s "$work/trend.png" ]; then
+    echo "render-html: no screenshot of the trend page was written" >&2
+    exit 1
+fi
+# A4 print: the page must also print to PDF without error.
+chrome --no-pdf-header-footer --print-to-pdf="$work/trend.pdf" "file://$work/trend.html" \
+    2>/dev/null || {
+    echo "render-html: chromium could not print the trend page" >&2
+    exit 1
+}
+mkdir -p "$(dirname "$trend_png")"
+cp "$work/trend.png" "$trend_png"
+echo "render-html: wrote $trend_png (${width}×${height} px)" >&2

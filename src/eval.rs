@@ -41,56 +41,10 @@ pub struct Evaluation {
 
 /// Evaluates every rule against the as-of view.
 pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
-    let cx = Context::new(data, &rules.plan, as_of);
-    // SPEC §6: rules that use a units form see only cadres with a unit.
-    let units_cx = rules
-        .rules
-        .iter()
-        .any(|r| r.exact_units)
-        .then(|| cx.with_units_only());
-    crate::trace::stage("as-of view built");
     let mut counts = Vec::new();
     let mut findings = Vec::new();
     let mut met = Vec::new();
-    // Rules are independent: evaluate them on a fixed set of workers, one per core, each
-    // taking the next rule from a shared counter (SPEC §8: the number of threads does
-    // not grow with the number of rules); then collect in rule order.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(rules.rules.len())
-        .max(1);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(rule) = rules.rules.get(i) else {
-                return done;
-            };
-            let mut out = Outcomes::for_rule(i);
-            let cx = match &units_cx {
-                Some(u) if rule.exact_units => u,
-                _ => &cx,
-            };
-            rule.kind.evaluate(&rule.meta, cx, &mut out);
-            let checked = out.met + out.findings.len() as u64;
-            let notices = crate::rules::matched::notices(rule, cx, checked);
-            crate::trace::stage(&format!("rule {} evaluated", rule.meta.id));
-            done.push((i, out, notices));
-        }
-    };
-    type Done = (usize, Outcomes, Vec<crate::rules::matched::RuleNotice>);
-    let mut outcomes: Vec<Done> = std::thread::scope(|s| {
-        let handles: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
-        let mut all = work();
-        // A panic in a rule is a bug: pass it on rather than lose the rule's outcome.
-        for h in handles {
-            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        all
-    });
-    outcomes.sort_unstable_by_key(|(i, _, _)| *i);
-    for (_, mut out, notices) in outcomes {
+    for (mut out, notices) in outcomes(rules, data, as_of, true) {
         let mut c = RuleCounts {
             met: out.met,
             notices,
@@ -120,6 +74,68 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
             .chain(rules.notices.iter().cloned())
             .collect(),
     }
+}
+
+/// What each rule recorded against the as-of view, in rule order, unsorted: the one
+/// pass `run` makes its counts and findings from (and `trend` its points, SPEC §9);
+/// with `notice`, each rule's `rule_matched_nothing` notices (SPEC §7) beside it.
+pub fn outcomes(
+    rules: &RuleSet,
+    data: &Dataset,
+    as_of: NaiveDate,
+    notice: bool,
+) -> Vec<(Outcomes, Vec<crate::rules::matched::RuleNotice>)> {
+    let cx = Context::new(data, &rules.plan, as_of);
+    // SPEC §6: rules that use a units form see only cadres with a unit.
+    let units_cx = rules
+        .rules
+        .iter()
+        .any(|r| r.exact_units)
+        .then(|| cx.with_units_only());
+    crate::trace::stage("as-of view built");
+    // Rules are independent: evaluate them on a fixed set of workers, one per core, each
+    // taking the next rule from a shared counter (SPEC §8: the number of threads does
+    // not grow with the number of rules); then collect in rule order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(rules.rules.len())
+        .max(1);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(rule) = rules.rules.get(i) else {
+                return done;
+            };
+            let mut out = Outcomes::for_rule(i);
+            let cx = match &units_cx {
+                Some(u) if rule.exact_units => u,
+                _ => &cx,
+            };
+            rule.kind.evaluate(&rule.meta, cx, &mut out);
+            let checked = out.met + out.findings.len() as u64;
+            let notices = if notice {
+                crate::rules::matched::notices(rule, cx, checked)
+            } else {
+                Vec::new()
+            };
+            crate::trace::stage(&format!("rule {} evaluated", rule.meta.id));
+            done.push((i, out, notices));
+        }
+    };
+    type Done = (usize, Outcomes, Vec<crate::rules::matched::RuleNotice>);
+    let mut outcomes: Vec<Done> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        // A panic in a rule is a bug: pass it on rather than lose the rule's outcome.
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
+    });
+    outcomes.sort_unstable_by_key(|(i, _, _)| *i);
+    outcomes.into_iter().map(|(_, out, n)| (out, n)).collect()
 }
 
 /// A finding's one-line explanation; a deadline, coverage or quota finding short of its

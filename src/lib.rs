@@ -20,6 +20,7 @@ pub mod ruletest;
 pub mod spelling;
 pub mod tables;
 pub mod trace;
+pub mod trend;
 pub mod units;
 pub mod view;
 pub mod waivers;

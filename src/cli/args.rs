@@ -27,6 +27,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Report data problems only (no rules are evaluated)
     Validate(DataArgs),
+    /// Compliance over a series of dates, per rule (and group), with a forecast to the plan's end
+    Trend(TrendArgs),
     /// List or explain the rules of a rule set
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -259,6 +261,27 @@ pub struct CheckArgs {
     /// Mask cadres' ids and names in every format (510703********0058, 吕*远), for reports handed upward
     #[arg(long)]
     pub mask_ids: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TrendArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The first date of the series (the first period end on or after it is the first point)
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub from: NaiveDate,
+    /// The last date of the series (default: today)
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub to: Option<NaiveDate>,
+    /// The step: the last day of each month, quarter or year
+    #[arg(long, value_enum, default_value_t = crate::trend::Every::Month)]
+    pub every: crate::trend::Every,
+    /// A series per value of this cadres column (e.g. county, 县区)
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+    /// Recorded exemptions (CSV or xlsx: rule, subject, period, reason, approved_by, expires_on)
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
 }
 
 pub fn parse_span(s: &str) -> Result<crate::model::Span, String> {

@@ -11,6 +11,7 @@ mod inputs;
 mod lint;
 mod man;
 mod ruletest;
+mod trend;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -73,6 +74,7 @@ impl Cli {
         match &self.command {
             Command::Check(a) => a.data.lang,
             Command::Validate(a) => a.lang,
+            Command::Trend(a) => a.data.lang,
             Command::Rules(
                 RulesCommand::List { lang, .. }
                 | RulesCommand::Explain { lang, .. }
@@ -90,6 +92,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Check(a) => check::check(a),
         Command::Validate(a) => check::validate(a),
+        Command::Trend(a) => trend::trend(a),
         Command::Rules(RulesCommand::List { rules, lang }) => {
             explain::rules_list(rules.as_deref(), lang)
         }

@@ -301,6 +301,10 @@ impl RuleKind for Coverage {
         Some(&self.class)
     }
 
+    fn plan_end_rate(&self) -> Option<u32> {
+        matches!(self.every, Every::Plan).then_some(self.rate.unwrap_or(10_000))
+    }
+
     fn columns_mut(&mut self) -> Vec<&mut ColName> {
         self.group_by.iter_mut().collect()
     }

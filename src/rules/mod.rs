@@ -139,6 +139,11 @@ pub trait RuleKind: Send + Sync + std::fmt::Debug {
     fn uses_units(&mut self) -> bool {
         self.conditions_mut().iter().any(|c| c.uses_units())
     }
+    /// SPEC §9: for a rule due at the plan's end (`coverage` without `every`), the met
+    /// rate a forecast must reach, in ten-thousandths (10000, or the rule's `rate`).
+    fn plan_end_rate(&self) -> Option<u32> {
+        None
+    }
 }
 
 /// A rule: its common keys and its kind.

@@ -34,6 +34,7 @@ mod rule_tests;
 mod ruledoc;
 mod rules_cmd;
 mod texts;
+mod trend;
 mod typed_columns;
 mod units;
 mod util;
