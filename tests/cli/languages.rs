@@ -223,12 +223,26 @@ const CASES: &[Case] = &[
     case("rules doc", &["rules", "doc"], true),
     case(
         "trend",
-        &["trend", "{demo}", "--from", "2018-01-01", "--to", "2018-06-30"],
+        &[
+            "trend",
+            "{demo}",
+            "--from",
+            "2018-01-01",
+            "--to",
+            "2018-06-30",
+        ],
         true,
     ),
     case(
         "trend from after to",
-        &["trend", "{demo}", "--from", "2020-01-01", "--to", "2019-01-01"],
+        &[
+            "trend",
+            "{demo}",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2019-01-01",
+        ],
         false,
     ),
     // The shipped tests' case names are the test file's own words (English): data.
