@@ -90,28 +90,26 @@ pub fn first_row_hours(
     }
     hours.sort_unstable_by_key(|&(c, k, at, _)| (c, k, at));
     hours.dedup_by_key(|&mut (c, k, _, _)| (c, k));
-    // Is a row with hours its pair's first? Only a pair attended twice can say no: the
-    // attendance is scanned once, each pair tried against a bit per hashed pair, and
-    // only hits looked up.
-    let bit = |c: u32, k: u32| {
-        let key = (u64::from(c) << 32 | u64::from(k)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (key >> 40) as usize
-    };
-    let mut bits = vec![0u64; (1 << 24) / 64];
-    for &(c, k, _, _) in &hours {
-        let b = bit(c, k);
-        bits[b / 64] |= 1 << (b % 64);
+    // Is a row with hours its pair's first? Only a pair attended twice can say no. The
+    // rows with hours, sorted, are grouped by cadre (an offset per cadre), and the
+    // attendance is scanned once: a row looks at its cadre's few rows with hours.
+    let cadres = hours.last().map_or(0, |&(c, _, _, _)| c as usize + 1);
+    let mut starts = vec![0u32; cadres + 1];
+    for &(c, _, _, _) in &hours {
+        starts[c as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
     }
     let mut later = vec![false; hours.len()];
     for (at, &(c, k)) in attended.iter().enumerate() {
-        let b = bit(c, k);
-        if bits[b / 64] & (1 << (b % 64)) == 0 {
+        let (Some(&from), Some(&to)) = (starts.get(c as usize), starts.get(c as usize + 1)) else {
             continue;
-        }
-        if let Ok(i) = hours.binary_search_by(|&(hc, hk, _, _)| (hc, hk).cmp(&(c, k)))
-            && (at as u32) < hours[i].2
-        {
-            later[i] = true;
+        };
+        for i in from as usize..to as usize {
+            if hours[i].1 == k && (at as u32) < hours[i].2 {
+                later[i] = true;
+            }
         }
     }
     hours

@@ -223,6 +223,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
         );
     }
     let attended_hours = attendance::first_row_hours(&attended, hours);
+    crate::trace::stage("attendance hours settled");
     let mut data_errors = cadres.errors;
     data_errors.extend(classes.errors);
     data_errors.extend(att_errors);
