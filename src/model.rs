@@ -665,6 +665,15 @@ pub struct ValueChange {
 }
 
 impl Dataset {
+    /// Frees the resolved attendance once the rules have counted it: a report needs
+    /// none of it (findings carry their evidence), so it is not held while the report
+    /// is built.
+    pub fn free_attendance(&mut self) {
+        self.attended = Vec::new();
+        self.not_completed = Vec::new();
+        self.attended_hours = Vec::new();
+    }
+
     pub fn cadre_id(&self, c: &Cadre) -> &str {
         self.cadres_table.cell(c.row, self.id_cols.0)
     }
