@@ -253,3 +253,45 @@ fn hours_come_from_the_first_completed_row_even_when_it_gives_none() {
         "{out}"
     );
 }
+
+/// A rule set that counts no hours keeps no attendance hours, yet a bad `参训学时` is
+/// still a data error and its row is still left out (SPEC §6).
+#[test]
+fn a_bad_hours_cell_is_an_error_when_no_rule_counts_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[plan]\nid = \"p\"\nauthority = \"x\"\nstart = 2021-01-01\nend = 2022-12-31\n\n[[rules]]\nid = \"c\"\nkind = \"coverage\"\ntitle = \"t\"\nclause = \"c\"\nwho = {}\nclass = {}\n",
+    )
+    .unwrap();
+    let data = fixture("measures");
+    let (_, out, err) = run(
+        &[
+            "check",
+            data.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--as-of",
+            "2022-06-30",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let errors = v["data_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{out}");
+    assert_eq!(errors[0]["file"], "attendance.csv");
+    assert_eq!(errors[0]["line"], 9);
+    assert_eq!(errors[0]["column"], "hours");
+    assert_eq!(errors[0]["value"], "-2");
+    // A5's one attendance row is that row: left out, A5 has attended nothing.
+    let subjects: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["A5", "A6", "A7", "A8"], "{out}");
+}
