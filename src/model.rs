@@ -459,6 +459,42 @@ impl Table {
         self.lines.reserve(rows);
     }
 
+    /// Fills the empty cells of column `col` (a new last column named by `column` when
+    /// None) with `fill(row)` where it gives a value; the other cells and columns stay
+    /// as they are.
+    pub fn fill_empty<'c>(
+        &mut self,
+        col: Option<usize>,
+        column: Column,
+        mut fill: impl FnMut(u32) -> Option<&'c str>,
+    ) {
+        let at = match col {
+            Some(i) if i < self.cells.len() => i,
+            _ => {
+                self.columns.push(column);
+                self.cells.push(Cells::default());
+                self.cells.len() - 1
+            }
+        };
+        let own = std::mem::take(&mut self.cells[at]);
+        let mut cells = Cells::default();
+        cells.reserve(self.rows());
+        for row in 0..self.rows() {
+            let mine = own.get(row);
+            match fill(row as u32) {
+                Some(v) if mine.is_empty() => cells.push(v),
+                _ => cells.push(mine),
+            }
+        }
+        cells.seal();
+        self.cells[at] = cells;
+    }
+
+    /// Takes the columns' cells out (the table keeps its columns and lines, no cells).
+    pub fn take_cells(&mut self) -> Vec<Cells> {
+        std::mem::take(&mut self.cells)
+    }
+
     /// Done adding rows: frees what only adding needed.
     pub fn seal(&mut self) {
         for c in &mut self.cells {
@@ -595,9 +631,10 @@ pub struct Dataset {
     /// (cadre index, class index) of attendance marked not completed, in file order:
     /// never counted, only shown as near misses (SPEC §8 `near`).
     pub not_completed: Vec<(u32, u32)>,
-    /// With an attendance `hours` column (SPEC §6): per completed (cadre, class) pair,
-    /// the hours of its first completed row (NaN when that row gives none), sorted by
-    /// pair. Empty without the column, so files without it cost nothing.
+    /// With an attendance `hours` column (SPEC §6): per completed (cadre, class) pair
+    /// whose first completed row gives hours, those hours, sorted by pair (a pair not
+    /// here takes its class's). Empty without the column, so files without it cost
+    /// nothing; most rows give none, so this stays small.
     pub attended_hours: Vec<(u32, u32, f64)>,
     pub data_errors: Vec<DataError>,
     pub id_cols: (usize, usize),
@@ -628,6 +665,15 @@ pub struct ValueChange {
 }
 
 impl Dataset {
+    /// Frees the resolved attendance once the rules have counted it: a report needs
+    /// none of it (findings carry their evidence), so it is not held while the report
+    /// is built.
+    pub fn free_attendance(&mut self) {
+        self.attended = Vec::new();
+        self.not_completed = Vec::new();
+        self.attended_hours = Vec::new();
+    }
+
     pub fn cadre_id(&self, c: &Cadre) -> &str {
         self.cadres_table.cell(c.row, self.id_cols.0)
     }

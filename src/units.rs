@@ -1,31 +1,30 @@
 //! The units table (SPEC §6, 工会组织): the union organisations as read, and what rules
 //! ask of them — a unit by name, a unit's superiors up to the top, the unit of a cadre
-//! and the organizing unit of a class. At the bottom: it imports only `tables`.
+//! and the organizing unit of a class. At the bottom: it imports only `tables` and
+//! `cells`.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
+use crate::cells::Cells;
 use crate::tables::Source;
 
-/// One union organisation, as read (a bad value reads as missing, SPEC §6).
+/// One union organisation, as read (a bad value reads as missing, SPEC §6); its cells
+/// stay in the table's columns ([`Units::cell`]), stored once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unit {
-    /// Unique, trimmed: what `cadres.unit` and `classes.organizer` write.
-    pub name: String,
     /// The direct superior, by index into [`Units::rows`]; None at the top, and for a
     /// parent that names no unit or closes a cycle (both data errors).
     pub parent: Option<u32>,
     /// Index into the rule set's levels; None when missing or not a level.
     pub level: Option<u8>,
-    pub county: String,
-    pub unit_type: String,
     /// The spreadsheet line of the row.
     pub line: u32,
-    /// Every cell of the row as written (trimmed), in the order of [`Units::headers`].
-    pub cells: Vec<String>,
+    /// The row of the table's columns that holds its cells.
+    pub row: u32,
 }
 
 /// The loaded units table.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Units {
     pub source: Source,
     /// The headers as written, and the canonical field each maps to (None: an extra
@@ -33,7 +32,14 @@ pub struct Units {
     pub headers: Vec<(String, Option<&'static str>)>,
     /// The units kept, in line order (a repeated name's later rows are not here).
     pub rows: Vec<Unit>,
-    by_name: HashMap<String, u32>,
+    /// The table's cells (trimmed), one entry per header, by table row.
+    cells: Vec<Cells>,
+    /// The columns of `name` and `county`.
+    name_col: Option<usize>,
+    county_col: Option<usize>,
+    /// Units by the hash of their name.
+    by_name: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
     /// Per cadre table row: its unit's index, or `u32::MAX` when its `unit` is missing
     /// or names no unit (a data error; the cadre stays for rules that use no units form).
     cadre_unit: Vec<u32>,
@@ -44,27 +50,36 @@ pub struct Units {
 }
 
 impl Units {
-    /// Units from their rows (parents already resolved); `cadre_unit` is set later by
-    /// [`Units::set_cadre_units`].
+    /// Units from the table's columns and the rows kept (parents already resolved,
+    /// names distinct); `cadre_unit` is set later by [`Units::set_cadre_units`].
     pub fn new(
         source: Source,
         headers: Vec<(String, Option<&'static str>)>,
+        cells: Vec<Cells>,
         rows: Vec<Unit>,
     ) -> Units {
-        let by_name = rows
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.name.clone(), i as u32))
-            .collect();
-        Units {
+        let col = |name: &str| headers.iter().position(|(_, f)| *f == Some(name));
+        let (name_col, county_col) = (col("name"), col("county"));
+        let mut units = Units {
             source,
             headers,
             rows,
-            by_name,
+            cells,
+            name_col,
+            county_col,
+            by_name: hashbrown::HashTable::new(),
+            hasher: hashbrown::DefaultHashBuilder::default(),
             cadre_unit: Vec::new(),
             filled_county: Vec::new(),
             filled_level: Vec::new(),
+        };
+        let mut by_name = hashbrown::HashTable::with_capacity(units.rows.len());
+        for u in 0..units.rows.len() as u32 {
+            let h = units.hasher.hash_one(units.name(u));
+            by_name.insert_unique(h, u, |&v| units.hasher.hash_one(units.name(v)));
         }
+        units.by_name = by_name;
+        units
     }
 
     /// A unit by name: trimmed, compared exactly. An empty name is no unit.
@@ -73,24 +88,37 @@ impl Units {
         if name.is_empty() {
             return None;
         }
-        self.by_name.get(name).copied()
+        let h = self.hasher.hash_one(name);
+        self.by_name.find(h, |&v| self.name(v) == name).copied()
     }
 
     pub fn get(&self, unit: u32) -> Option<&Unit> {
         self.rows.get(unit as usize)
     }
 
-    /// The unit's superiors: its direct parent first, up to the top. Stops at a unit
-    /// already seen, so a cycle (which loading breaks anyway) cannot loop.
+    /// A unit's name ("" for no unit).
+    pub fn name(&self, unit: u32) -> &str {
+        self.name_col.map_or("", |c| self.cell(unit, c))
+    }
+
+    /// A unit's county ("" when empty).
+    pub fn county(&self, unit: u32) -> &str {
+        self.county_col.map_or("", |c| self.cell(unit, c))
+    }
+
+    /// The unit's superiors: its direct parent first, up to the top. Loading breaks
+    /// every cycle; should one remain, the walk stops on coming back to `unit` and never
+    /// takes more steps than there are units (no allocation per call: rules ask this per
+    /// cadre and class).
     pub fn superiors(&self, unit: u32) -> impl Iterator<Item = u32> + '_ {
-        let mut seen = vec![unit];
         let mut at = unit;
+        let mut left = self.rows.len();
         std::iter::from_fn(move || {
             let next = self.get(at)?.parent?;
-            if seen.contains(&next) {
+            if next == unit || left == 0 {
                 return None;
             }
-            seen.push(next);
+            left -= 1;
             at = next;
             Some(next)
         })
@@ -143,9 +171,10 @@ impl Units {
 
     /// A unit's cell in a column ("" when empty).
     pub fn cell(&self, unit: u32, col: usize) -> &str {
-        self.get(unit)
-            .and_then(|u| u.cells.get(col))
-            .map_or("", String::as_str)
+        match (self.get(unit), self.cells.get(col)) {
+            (Some(u), Some(c)) => c.get(u.row as usize),
+            _ => "",
+        }
     }
 }
 
@@ -153,15 +182,12 @@ impl Units {
 mod tests {
     use super::*;
 
-    fn unit(name: &str, parent: Option<u32>) -> Unit {
+    fn unit(row: u32, parent: Option<u32>) -> Unit {
         Unit {
-            name: name.into(),
             parent,
             level: None,
-            county: String::new(),
-            unit_type: String::new(),
-            line: 2,
-            cells: vec![name.into()],
+            line: row + 2,
+            row,
         }
     }
 
@@ -171,15 +197,20 @@ mod tests {
             file: "units.csv".into(),
             sheet: None,
         };
+        let mut names = Cells::default();
+        for n in ["市总", "涪城区总工会", "某企业工会", "甲", "乙"] {
+            names.push(n);
+        }
         let u = Units::new(
             src,
             vec![("工会名称".into(), Some("name"))],
+            vec![names],
             vec![
-                unit("市总", None),
-                unit("涪城区总工会", Some(0)),
-                unit("某企业工会", Some(1)),
-                unit("甲", Some(4)),
-                unit("乙", Some(3)),
+                unit(0, None),
+                unit(1, Some(0)),
+                unit(2, Some(1)),
+                unit(3, Some(4)),
+                unit(4, Some(3)),
             ],
         );
         assert_eq!(u.superiors(2).collect::<Vec<_>>(), vec![1, 0]);
@@ -190,5 +221,7 @@ mod tests {
         assert_eq!(u.column("NAME"), Some(0));
         assert_eq!(u.column("工会名称"), Some(0));
         assert_eq!(u.cell(1, 0), "涪城区总工会");
+        assert_eq!(u.name(2), "某企业工会");
+        assert_eq!(u.find("某企业工会"), Some(2));
     }
 }

@@ -15,12 +15,13 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     let located = inputs(&a.data, a.waivers.as_deref(), a.baseline.as_deref())?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut rules = load_rules(a.data.rules.as_deref())?;
-    let data = load_data(&a.data, &mut rules, located)?;
+    let mut data = load_data(&a.data, &mut rules, located)?;
     let diags = rules.bind(&data);
     if !diags.is_empty() {
         return Err(RuleFileError(crate::diag::render(&rules.file, &rules.source, &diags)).into());
     }
     let ev = crate::eval::run(&rules, &data, as_of);
+    data.free_attendance();
     crate::trace::stage("evaluated");
     let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);
     if let Some(path) = &a.waivers {

@@ -119,6 +119,10 @@ pub fn load_data(
         declared: rules.columns.clone(),
         block: 0,
         progress: progress_bar(&located.paths),
+        hours_unused: !rules
+            .rules
+            .iter()
+            .any(|r| r.kind.measures().contains(&crate::view::Measure::Hours)),
         ..ReadOptions::default()
     };
     let data = load::load(&located.paths, &opts, &rules.plan.levels);
@@ -132,6 +136,7 @@ pub fn load_data(
     // SPEC §6: the optional fourth table; without it nothing above changes.
     if let Some(units) = &units {
         load::units::add_units(&mut data, units, &opts, &rules.plan.levels)?;
+        crate::trace::stage("units linked to cadres");
     }
     data.notices.extend(located.notices);
     Ok(data)

@@ -31,9 +31,12 @@ pub struct Attendance<'a> {
     pub attended: Vec<(u32, u32)>,
     /// (cadre index, class index) of attendance not completed (SPEC §8 `near`).
     pub not_completed: Vec<(u32, u32)>,
-    /// With an `hours` column (SPEC §6): (cadre, class, line, hours or NaN) of each
-    /// completed row; empty without the column.
+    /// With an `hours` column (SPEC §6): (cadre, class, position in `attended`, hours)
+    /// of each completed row that gives hours; a row without (the commonest case) needs
+    /// no entry, as its position in `attended` says it came first.
     pub hours: Vec<(u32, u32, u32, f64)>,
+    /// Whether `hours` is kept: only when a rule counts hours.
+    keep_hours: bool,
     /// Rows read without error.
     pub rows_ok: usize,
     /// Whether the cadres and the classes tables lost rows that may hold an id (a quote
@@ -74,6 +77,49 @@ fn lost_ids(b: &Builder<'_>) -> bool {
     })
 }
 
+/// SPEC §6: the same cadre and class twice counts once, with the first completed row's
+/// hours. From the rows that give hours (cadre, class, position in `attended`, hours):
+/// per pair, the hours of its first completed row when that row gives them, sorted by
+/// pair. A pair whose first row gives none is left out, as is every pair without hours.
+pub fn first_row_hours(
+    attended: &[(u32, u32)],
+    mut hours: Vec<(u32, u32, u32, f64)>,
+) -> Vec<(u32, u32, f64)> {
+    if hours.is_empty() {
+        return Vec::new();
+    }
+    hours.sort_unstable_by_key(|&(c, k, at, _)| (c, k, at));
+    hours.dedup_by_key(|&mut (c, k, _, _)| (c, k));
+    // Is a row with hours its pair's first? Only a pair attended twice can say no. The
+    // rows with hours, sorted, are grouped by cadre (an offset per cadre), and the
+    // attendance is scanned once: a row looks at its cadre's few rows with hours.
+    let cadres = hours.last().map_or(0, |&(c, _, _, _)| c as usize + 1);
+    let mut starts = vec![0u32; cadres + 1];
+    for &(c, _, _, _) in &hours {
+        starts[c as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut later = vec![false; hours.len()];
+    for (at, &(c, k)) in attended.iter().enumerate() {
+        let (Some(&from), Some(&to)) = (starts.get(c as usize), starts.get(c as usize + 1)) else {
+            continue;
+        };
+        for i in from as usize..to as usize {
+            if hours[i].1 == k && (at as u32) < hours[i].2 {
+                later[i] = true;
+            }
+        }
+    }
+    hours
+        .iter()
+        .zip(later)
+        .filter(|&(_, later)| !later)
+        .map(|(&(c, k, _, h), _)| (c, k, h))
+        .collect()
+}
+
 impl<'a> RowSink<'a> for Attendance<'a> {
     fn builder(&mut self) -> &mut Builder<'a> {
         &mut self.b
@@ -87,8 +133,15 @@ impl<'a> RowSink<'a> for Attendance<'a> {
 }
 
 impl<'a> Attendance<'a> {
-    pub fn new(b: Builder<'a>, cadres: &'a Builder<'a>, classes: &'a Builder<'a>) -> Self {
+    /// `keep_hours`: whether the rows' hours are kept (some rule counts hours).
+    pub fn new(
+        b: Builder<'a>,
+        cadres: &'a Builder<'a>,
+        classes: &'a Builder<'a>,
+        keep_hours: bool,
+    ) -> Self {
         Attendance {
+            keep_hours,
             b,
             cadres,
             classes,
@@ -196,10 +249,10 @@ impl<'a> Attendance<'a> {
             {
                 self.rows_ok += 1;
                 if done {
-                    self.attended.push((c, k));
-                    if self.b.col(Field::AttHours).is_some() {
-                        self.hours.push((c, k, p.line, p.hours));
+                    if self.keep_hours && !p.hours.is_nan() {
+                        self.hours.push((c, k, self.attended.len() as u32, p.hours));
                     }
+                    self.attended.push((c, k));
                 } else {
                     self.not_completed.push((c, k));
                 }
@@ -372,7 +425,7 @@ fn read_attendance_as<'l>(
                     .map_values(&opts.spellings, &opts.declared);
                 b.title_lines = header.title_lines;
                 b.header_line = header.next.1.saturating_sub(1).max(1);
-                Attendance::new(b, cadres, classes)
+                Attendance::new(b, cadres, classes, !opts.hours_unused)
             })
             .collect();
         // The records after the header, then every piece as it comes.
@@ -456,5 +509,28 @@ fn read_attendance_as<'l>(
             };
             read_attendance_as(path, &again, forced, levels, cadres, classes)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_row_hours;
+
+    /// Per pair, the first completed row decides: its hours, or none (the class's).
+    #[test]
+    fn the_first_completed_row_decides_the_hours() {
+        // Positions 0..6 of `attended`; rows with hours are listed with their position.
+        let attended = [(1, 7), (2, 7), (1, 7), (3, 7), (2, 7), (3, 8)];
+        let hours = vec![
+            (3, 8, 5, 4.0),
+            (1, 7, 2, 50.0),
+            (2, 7, 1, 45.0),
+            (2, 7, 4, 9.0),
+        ];
+        assert_eq!(
+            first_row_hours(&attended, hours),
+            vec![(2, 7, 45.0), (3, 8, 4.0)]
+        );
+        assert!(first_row_hours(&attended, Vec::new()).is_empty());
     }
 }

@@ -100,7 +100,7 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
                 &opts.columns[2],
                 (&opts.spellings, &opts.declared),
                 (1, 0),
-                |b| Attendance::new(b, &cadres, &classes),
+                |b| Attendance::new(b, &cadres, &classes, !opts.hours_unused),
             )?
         }
     };
@@ -162,9 +162,15 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
     notices.extend(cadres.notices.iter().cloned());
     notices.extend(classes.notices.iter().cloned());
     for a in atts {
+        // Positions in a part's `attended` become positions in the whole file's.
+        let base = attended.len() as u32;
         attended.extend(a.attended);
         not_completed.extend(a.not_completed);
-        hours.extend(a.hours);
+        hours.extend(
+            a.hours
+                .into_iter()
+                .map(|(c, k, at, h)| (c, k, at + base, h)),
+        );
         att_errors.extend(a.b.errors);
         add_mapped(&mut att_mapped, a.b.mapped);
         for n in a.b.notices {
@@ -216,11 +222,8 @@ pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Re
             &mut value_changes,
         );
     }
-    // SPEC §6: the same cadre and class twice counts once, with the first completed
-    // row's hours.
-    hours.sort_unstable_by_key(|&(c, k, line, _)| (c, k, line));
-    hours.dedup_by_key(|&mut (c, k, _, _)| (c, k));
-    let attended_hours = hours.into_iter().map(|(c, k, _, h)| (c, k, h)).collect();
+    let attended_hours = attendance::first_row_hours(&attended, hours);
+    crate::trace::stage("attendance hours settled");
     let mut data_errors = cadres.errors;
     data_errors.extend(classes.errors);
     data_errors.extend(att_errors);

@@ -36,6 +36,9 @@ pub struct ReadOptions {
     /// SPEC §8 (`crate::limits`). Small values let tests cross them cheaply.
     pub record_limit: usize,
     pub header_limit: usize,
+    /// No rule counts hours (SPEC §6): attendance `hours` cells are still checked (a
+    /// bad one is a data error) but not kept.
+    pub hours_unused: bool,
 }
 
 impl ReadOptions {

@@ -3,8 +3,6 @@
 //! and cycles broken, as data errors), then checking each cadre's `unit` against it and
 //! filling a cadre's empty `county`/`unit_level` from its unit.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -16,7 +14,7 @@ use super::options::ReadOptions;
 use super::table::{open_table, read_rows};
 use super::xlsx;
 use crate::i18n::{Problem, say};
-use crate::model::{Column, DataError, Dataset, Field, Table, TableKind, display_name};
+use crate::model::{Column, DataError, Dataset, Field, TableKind, display_name};
 use crate::units::{Unit, Units};
 
 /// Finds the units table: `--units`, else a file of its names in the DATA folder, else
@@ -150,93 +148,74 @@ fn add_errors(data: &mut Dataset, errors: Vec<DataError>) {
 
 /// The units of the stored rows: names settled (a missing name is a data error and the
 /// row has nothing to be known by; a repeated one loses to the first), levels read,
-/// parents resolved and cycles broken.
+/// parents resolved and cycles broken. The cells stay in the table's columns, stored
+/// once; only per-unit numbers are added.
 fn read_units(b: &mut Builder<'_>, levels: &[String]) -> Units {
     let col = |b: &Builder<'_>, f: Field| b.col(f);
     let cols = [
         col(b, Field::UnitName),
         col(b, Field::Parent),
         col(b, Field::Level),
-        col(b, Field::UnitCounty),
-        col(b, Field::UnitType),
     ];
-    let cell = |t: &Table, row: u32, c: Option<usize>| {
-        c.map_or(String::new(), |c| t.cell(row, c).to_owned())
-    };
+    let t = &b.table;
+    let text = |row: u32, c: Option<usize>| c.map_or("", |c| t.cell(row, c));
+    // The data errors found, reported in the order found once the table is read.
+    let mut errors: Vec<(u32, Field, String, Problem)> = Vec::new();
     let mut rows: Vec<Unit> = Vec::new();
-    let mut parents: Vec<String> = Vec::new();
-    let mut first: HashMap<String, u32> = HashMap::new();
-    for row in 0..b.table.rows() as u32 {
-        let line = b.table.line(row);
-        let name = cell(&b.table, row, cols[0]);
+    // Name → (its first line, its unit).
+    let mut first: hashbrown::HashMap<&str, (u32, u32)> =
+        hashbrown::HashMap::with_capacity(t.rows());
+    for row in 0..t.rows() as u32 {
+        let line = t.line(row);
+        let name = text(row, cols[0]);
         if name.is_empty() {
-            b.error(
-                line,
-                Some(Field::UnitName),
-                Some(String::new()),
-                Problem::Missing,
-            );
+            errors.push((line, Field::UnitName, String::new(), Problem::Missing));
             continue;
         }
-        if let Some(&first_line) = first.get(&name) {
-            b.error(
+        if let Some(&(first_line, _)) = first.get(name) {
+            errors.push((
                 line,
-                Some(Field::UnitName),
-                Some(name),
+                Field::UnitName,
+                name.to_owned(),
                 Problem::DuplicateUnit { first_line },
-            );
+            ));
             continue;
         }
-        first.insert(name.clone(), line);
-        let level_text = cell(&b.table, row, cols[2]);
+        first.insert(name, (line, rows.len() as u32));
+        let level_text = text(row, cols[2]);
         let level = if level_text.is_empty() {
             None
         } else {
             let l = levels.iter().position(|l| *l == level_text);
             if l.is_none() {
-                b.error(
+                errors.push((
                     line,
-                    Some(Field::Level),
-                    Some(level_text),
+                    Field::Level,
+                    level_text.to_owned(),
                     Problem::UnknownLevel {
                         levels: levels.to_vec(),
                     },
-                );
+                ));
             }
             l.map(|i| i as u8)
         };
-        parents.push(cell(&b.table, row, cols[1]));
         rows.push(Unit {
-            name,
             parent: None,
             level,
-            county: cell(&b.table, row, cols[3]),
-            unit_type: cell(&b.table, row, cols[4]),
             line,
-            cells: (0..b.table.columns.len())
-                .map(|c| b.table.cell(row, c).to_owned())
-                .collect(),
+            row,
         });
     }
-    let index: HashMap<&str, u32> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.name.as_str(), i as u32))
-        .collect();
     let mut resolved: Vec<Option<u32>> = Vec::with_capacity(rows.len());
-    for (u, p) in rows.iter().zip(&parents) {
+    for u in &rows {
+        let p = text(u.row, cols[1]);
         if p.is_empty() {
             resolved.push(None);
             continue;
         }
-        let found = index.get(p.as_str()).copied();
+        let found = first.get(p).map(|&(_, i)| i);
         if found.is_none() {
-            b.error(
-                u.line,
-                Some(Field::Parent),
-                Some(p.clone()),
-                Problem::UnknownParent,
-            );
+            errors.push((u.line, Field::Parent, p.to_owned(), Problem::UnknownParent));
         }
         resolved.push(found);
     }
@@ -271,20 +250,24 @@ fn read_units(b: &mut Builder<'_>, levels: &[String]) -> Units {
         let names: Vec<String> = cycle
             .iter()
             .chain(cycle.first())
-            .map(|&u| rows[u as usize].name.clone())
+            .map(|&u| text(rows[u as usize].row, cols[0]).to_owned())
             .collect();
         for &u in &cycle {
-            let line = rows[u as usize].line;
-            b.error(
-                line,
-                Some(Field::Parent),
-                Some(parents[u as usize].clone()),
+            let unit = &rows[u as usize];
+            errors.push((
+                unit.line,
+                Field::Parent,
+                text(unit.row, cols[1]).to_owned(),
                 Problem::ParentCycle {
                     names: names.clone(),
                 },
-            );
+            ));
             resolved[u as usize] = None;
         }
+    }
+    drop(first);
+    for (line, field, value, problem) in errors {
+        b.error(line, Some(field), Some(value), problem);
     }
     for (u, p) in rows.iter_mut().zip(resolved) {
         u.parent = p;
@@ -303,7 +286,7 @@ fn read_units(b: &mut Builder<'_>, levels: &[String]) -> Units {
             (c.header.clone(), field)
         })
         .collect();
-    Units::new(b.table.source.clone(), headers, rows)
+    Units::new(b.table.source.clone(), headers, b.table.take_cells(), rows)
 }
 
 /// Checks each cadre's `unit` against the units (a missing or unknown one is a data
@@ -316,9 +299,18 @@ fn link_cadres(data: &mut Dataset, units: &mut Units, levels: &[String]) -> Vec<
     let mut errors = Vec::new();
     let mut by_row = vec![u32::MAX; table.rows()];
     let (mut filled_county, mut filled_level) = (Vec::new(), Vec::new());
+    // Rosters list a unit's cadres together: the unit of the row before is tried first.
+    let mut last: (&str, Option<u32>) = ("", None);
     for c in &mut data.cadres {
         let text = unit_col.map_or("", |col| table.cell(c.row, col));
-        let Some(u) = units.find(text) else {
+        let found = if !text.is_empty() && text == last.0 {
+            last.1
+        } else {
+            let found = units.find(text);
+            last = (text, found);
+            found
+        };
+        let Some(u) = found else {
             errors.push(DataError {
                 table: TableKind::Cadres,
                 source: table.source.clone(),
@@ -342,7 +334,8 @@ fn link_cadres(data: &mut Dataset, units: &mut Units, levels: &[String]) -> Vec<
             c.unit_level = level;
             filled_level.push(c.row);
         }
-        if !unit.county.is_empty() && county_col.is_none_or(|col| table.cell(c.row, col).is_empty())
+        if !units.county(u).is_empty()
+            && county_col.is_none_or(|col| table.cell(c.row, col).is_empty())
         {
             filled_county.push(c.row);
         }
@@ -350,39 +343,28 @@ fn link_cadres(data: &mut Dataset, units: &mut Units, levels: &[String]) -> Vec<
     filled_county.sort_unstable();
     filled_level.sort_unstable();
     if !filled_county.is_empty() || !filled_level.is_empty() {
-        let (county_col, level_col) = (county_col, level_col);
-        let mut columns = table.columns.clone();
-        let mut extra = |field: Field, name: &str, at: Option<usize>| {
-            at.unwrap_or_else(|| {
-                columns.push(Column {
-                    header: name.to_owned(),
-                    field: Some(field),
-                });
-                columns.len() - 1
-            })
+        // Only the two filled columns are written again (added when absent, county
+        // first); the other columns stay as read.
+        let table = &mut data.cadres_table;
+        let unit = |row: u32| units.get(by_row[row as usize]);
+        let column = |field: Field, name: &str| Column {
+            header: name.to_owned(),
+            field: Some(field),
         };
-        let county_at = extra(Field::County, "county", county_col);
-        let level_at = extra(Field::UnitLevel, "unit_level", level_col);
-        let mut filled = Table::new(TableKind::Cadres, table.source.clone(), columns.clone());
-        let row_unit: &[u32] = &by_row;
-        for row in 0..table.rows() as u32 {
-            let unit = units.get(row_unit[row as usize]);
-            filled.push_row_with(table.line(row), columns.len(), |i| {
-                let own = table.cell(row, i);
-                match unit {
-                    Some(u) if i == county_at && own.is_empty() => Cow::Owned(u.county.clone()),
-                    Some(u) if i == level_at && own.is_empty() => Cow::Owned(
-                        u.level
-                            .and_then(|l| levels.get(l as usize))
-                            .cloned()
-                            .unwrap_or_default(),
-                    ),
-                    _ => Cow::Borrowed(own),
-                }
-            });
-        }
-        filled.seal();
-        data.cadres_table = filled;
+        table.fill_empty(county_col, column(Field::County, "county"), |row| {
+            by_row
+                .get(row as usize)
+                .filter(|&&u| u != u32::MAX)
+                .map(|&u| units.county(u))
+        });
+        table.fill_empty(level_col, column(Field::UnitLevel, "unit_level"), |row| {
+            Some(
+                unit(row)?
+                    .level
+                    .and_then(|l| levels.get(l as usize))
+                    .map_or("", String::as_str),
+            )
+        });
     }
     units.set_cadre_units(by_row);
     units.filled_county = filled_county;

@@ -273,7 +273,7 @@ impl Quota {
             let env = Env::new(cx, None, None);
             let mut names: Vec<String> = (0..units.rows.len() as u32)
                 .filter(|&u| conds.matches(Row::Unit(u), &env))
-                .filter_map(|u| units.get(u).map(|x| x.name.clone()))
+                .filter_map(|u| units.get(u).map(|_| units.name(u).to_owned()))
                 .collect();
             names.sort();
             return names;

@@ -189,3 +189,109 @@ fn a_deadline_counted_from_left_on_checks_those_who_left() {
     let v = json("2020-04-10");
     assert_eq!(v["findings"][0]["status"], "pending");
 }
+
+/// SPEC §6: a cadre at a class twice counts once, with the first completed row's hours —
+/// also when that row gives none (then the class's hours count, not a later row's).
+#[test]
+fn hours_come_from_the_first_completed_row_even_when_it_gives_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("cadres.csv"),
+        "id,name,post,appointed_on\nH1,甲,委员,2020-01-01\nH2,乙,委员,2020-01-01\nH3,丙,委员,2020-01-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("classes.csv"),
+        "id,organizer_level,category,start_on,days,hours\nK1,市,业务培训,2021-03-01,1,8\n",
+    )
+    .unwrap();
+    // H1: first row without hours, a later one with 50 → the class's 8. H2: first row 45,
+    // a later one without → 45. H3: a row not completed with 50, then a completed one
+    // without → 8.
+    std::fs::write(
+        d.join("attendance.csv"),
+        "class_id,cadre_id,completed,参训学时\nK1,H1,是,\nK1,H2,是,45\nK1,H3,否,50\nK1,H2,是,\nK1,H3,是,\nK1,H1,是,50\n",
+    )
+    .unwrap();
+    let rules = d.join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[plan]\nid = \"p\"\nauthority = \"x\"\nstart = 2021-01-01\nend = 2021-12-31\n\n[[rules]]\nid = \"h\"\nkind = \"coverage\"\ntitle = \"t\"\nclause = \"c\"\nwho = {}\nclass = {}\nmeasure = \"days\"\nmin = 5\nor = [ { measure = \"hours\", min = 40 } ]\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(
+        &[
+            "check",
+            d.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--as-of",
+            "2021-06-30",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "pending findings only: {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rules"][0]["met"], 1, "{out}");
+    let hours: Vec<(String, serde_json::Value)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["subject"].as_str().unwrap().to_owned(),
+                f["evidence"]["amounts"]["hours"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hours,
+        vec![("H1".into(), 8.into()), ("H3".into(), 8.into())],
+        "{out}"
+    );
+}
+
+/// A rule set that counts no hours keeps no attendance hours, yet a bad `参训学时` is
+/// still a data error and its row is still left out (SPEC §6).
+#[test]
+fn a_bad_hours_cell_is_an_error_when_no_rule_counts_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[plan]\nid = \"p\"\nauthority = \"x\"\nstart = 2021-01-01\nend = 2022-12-31\n\n[[rules]]\nid = \"c\"\nkind = \"coverage\"\ntitle = \"t\"\nclause = \"c\"\nwho = {}\nclass = {}\n",
+    )
+    .unwrap();
+    let data = fixture("measures");
+    let (_, out, err) = run(
+        &[
+            "check",
+            data.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--as-of",
+            "2022-06-30",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let errors = v["data_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{out}");
+    assert_eq!(errors[0]["file"], "attendance.csv");
+    assert_eq!(errors[0]["line"], 9);
+    assert_eq!(errors[0]["column"], "hours");
+    assert_eq!(errors[0]["value"], "-2");
+    // A5's one attendance row is that row: left out, A5 has attended nothing.
+    let subjects: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["A5", "A6", "A7", "A8"], "{out}");
+}
