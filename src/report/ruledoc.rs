@@ -8,7 +8,7 @@
 //! repository or a written report; HTML that is self-contained and prints on A4 with
 //! page numbers.
 
-use super::words::{escape_controls, one_line, severity_word};
+use super::words::{escape_controls, kind_word, one_line, severity_word};
 use crate::dates::fmt_date;
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
@@ -52,20 +52,6 @@ struct Doc {
     facts: Vec<(&'static str, String)>,
     intro: String,
     rules: Vec<Entry>,
-}
-
-fn kind_word(kind: &str, lang: Lang) -> String {
-    let zh = match kind {
-        "deadline" => "限期",
-        "quota" => "定额",
-        "coverage" => "覆盖",
-        "forbid" => "禁止",
-        _ => return kind.to_owned(),
-    };
-    match lang {
-        Lang::Zh => format!("{zh}（{kind}）"),
-        Lang::En => kind.to_owned(),
-    }
 }
 
 fn doc(rs: &mut RuleSet, lang: Lang) -> Doc {

@@ -444,7 +444,9 @@ fn a_typo_in_a_rule_is_noticed_under_the_rule_in_every_format() {
 
     let (_, junit, _) = check_demo(&["--rules", &rules, "--format", "junit"]);
     assert!(
-        junit.contains("<property name=\"rule_matched_nothing\" value=\"干部名册中没有职务为“工会主席x”的行"),
+        junit.contains(
+            "<property name=\"rule_matched_nothing\" value=\"干部名册中没有职务为“工会主席x”的行"
+        ),
         "{junit}"
     );
 
