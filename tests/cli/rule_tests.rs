@@ -69,6 +69,42 @@ fn the_second_plan_passes_its_tests() {
 }
 
 #[test]
+fn the_national_norm_plan_passes_its_tests_at_every_boundary() {
+    let dir = fixture("national-norm");
+    let file = dir.join("rules.test.toml");
+    let (code, out, err) = run(&["rules", "test", file.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.ends_with("14 项通过，0 项失败\n"), "{out}");
+    // Every rule of the plan has its met, violation and pending boundary (a prohibition
+    // is never pending), and each rule that reads the units table is tested without it.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let rules: toml::Table = std::fs::read_to_string(dir.join("rules.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    for rule in rules["rules"].as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        for status in ["met", "violation", "pending"] {
+            if rule["kind"].as_str() == Some("forbid") && status == "pending" {
+                continue;
+            }
+            assert!(
+                text.lines()
+                    .any(|l| l.contains(&format!("rule = \"{id}\", "))
+                        && l.contains(&format!("status = \"{status}\""))),
+                "no {status} case for {id}"
+            );
+        }
+        if rule.get("fallback").is_some() {
+            assert!(
+                text.contains(&format!("name = \"{id} without units")),
+                "no fallback case for {id}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_failing_case_shows_expected_and_actual_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(
