@@ -24,9 +24,13 @@ pub fn rules_test(
     // `-o` never overwrites a test file or a rule file the tests name.
     let read: Vec<Input<'_>> = paths
         .iter()
-        .map(PathBuf::as_path)
-        .chain(tests.iter().filter_map(|t| t.rules_path.as_deref()))
-        .map(Input::Rules)
+        .map(|p| Input::Tests(p))
+        .chain(
+            tests
+                .iter()
+                .filter_map(|t| t.rules_path.as_deref())
+                .map(Input::Rules),
+        )
         .collect();
     refuse_inputs(output, &read)?;
     let outcomes = ruletest::run(&tests, lang);
