@@ -569,3 +569,25 @@ fn a_rule_with_no_literal_that_checked_nothing_is_noticed() {
             .contains("checked nothing")
     );
 }
+
+/// A value no row has is said with the column as the file's header named it, in
+/// Chinese (职务, a GBK export's own header), as every human text names columns; JSON
+/// keeps the canonical `column`.
+#[test]
+fn a_value_not_seen_names_the_column_by_its_header() {
+    let dir = folder(&rule(
+        "chairs",
+        "kind = \"coverage\"\nwho = { post = \"工会主席x\" }\nclass = {}\nmin = 1",
+    ));
+    let cadres = CADRES.replacen("post", "职务", 1);
+    let gbk = encoding_rs::GBK.encode(&cadres).0.into_owned();
+    fs::write(dir.path().join("cadres.csv"), gbk).unwrap();
+    let (code, v, _) = lint_json(&dir, true);
+    assert_eq!(code, 1, "{v}");
+    let w = &warnings(&v, "value_not_seen")[0];
+    assert_eq!(w["column"], "post");
+    assert_eq!(
+        w["message"],
+        "规则 chairs：职务“工会主席x”不在数据中出现的 3 个值之中；最接近：工会主席、主席"
+    );
+}
