@@ -444,6 +444,11 @@ fn junit_has_a_suite_per_file_and_a_case_per_case() {
     assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
     assert!(xml.contains("name=\"a &lt;b&gt; &amp; c\""), "{xml}");
     assert!(xml.contains("new-chair-training C1"), "{xml}");
+    // The failure's text in Chinese, punctuated as Chinese is.
+    assert!(
+        xml.contains("期望：（未预期）\n实际：new-chair-training C1"),
+        "{xml}"
+    );
 }
 
 #[test]

@@ -58,7 +58,7 @@ fn explain_prints_title_clause_description_and_parameters() {
         "the chair's own superiors:\n{out}"
     );
     assert!(
-        out.contains("deadline（限期）"),
+        out.contains("限期（deadline）——"),
         "the kind's documentation:\n{out}"
     );
 
