@@ -158,7 +158,16 @@ fn html_is_self_contained_and_prints_on_a4_with_page_numbers() {
         assert!(!out.contains(external), "{external} in the HTML");
     }
     assert!(out.contains("size: A4"), "A4");
-    assert!(out.contains("counter(page)"), "page numbers");
+    // Page numbers worded as the HTML report words them, in the document's language.
+    assert!(
+        out.contains(r#"content: "第 " counter(page) " 页，共 " counter(pages) " 页";"#),
+        "page numbers"
+    );
+    let en = doc(&["--format", "html", "--lang", "en"]);
+    assert!(
+        en.contains(r#"content: "Page " counter(page) " of " counter(pages);"#),
+        "page numbers"
+    );
     assert!(out.contains("确保新任工会主席在任职1年内参加上级工会组织的业务培训"));
     // `-o x.html` writes HTML without `--format`.
     let tmp = tempfile::tempdir().unwrap();
