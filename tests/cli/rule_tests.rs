@@ -519,3 +519,51 @@ fn met_names_the_period_of_a_yearly_coverage() {
     );
     assert!(out.ends_with("1 passed, 1 failed\n"), "{out}");
 }
+
+/// An unknown key is named with where it is, in the run's language, at every level of
+/// a test file: the file, a case and each kind of expectation.
+#[test]
+fn unknown_keys_are_reported_in_the_run_s_language_at_every_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "k.test.toml",
+        "rulez = \"x\"\n[[case]]\nname = \"n\"\nas_of = 2019-06-30\nexpekt = 1\n\
+         cadres = \"\"\"\nid,name,post,appointed_on\nA,甲,委员,2019-01-01\n\"\"\"\n\
+         expect = [{ rule = \"full-rotation\", subject = \"A\", status = \"met\", perod = 1 }]\n\
+         expect_data_errors = [{ table = \"cadres\", line = 2, colum = \"id\" }]\n\
+         expect_notices = [{ kind = \"sheet\", tabel = \"cadres\" }]\n",
+    );
+    let (code, out, err) = run(&["rules", "test", &file], None);
+    assert_eq!(code, 2, "{out}{err}");
+    for (key, place) in [
+        ("rulez", "测试文件"),
+        ("expekt", "用例"),
+        ("perod", "`expect` 的一项"),
+        ("colum", "`expect_data_errors` 的一项"),
+        ("tabel", "`expect_notices` 的一项"),
+    ] {
+        assert!(
+            err.contains(&format!("{place} 中有未知的键 `{key}`")),
+            "{key}: {err}"
+        );
+    }
+    assert!(
+        !err.contains(" a case") && !err.contains(" entry") && !err.contains("test file"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["rules", "test", &file, "--lang", "en"], None);
+    assert_eq!(code, 2);
+    for (key, place) in [
+        ("rulez", "the test file"),
+        ("expekt", "a case"),
+        ("perod", "an `expect` entry"),
+        ("colum", "an `expect_data_errors` entry"),
+        ("tabel", "an `expect_notices` entry"),
+    ] {
+        assert!(
+            err.contains(&format!("unknown key `{key}` in {place}")),
+            "{key}: {err}"
+        );
+    }
+}
