@@ -567,3 +567,30 @@ fn unknown_keys_are_reported_in_the_run_s_language_at_every_level() {
         );
     }
 }
+
+/// A data error the case did not expect is shown with its place, its value and its
+/// reason, as `check` shows one.
+#[test]
+fn an_unexpected_data_error_shows_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "d.test.toml",
+        "[[case]]\nname = \"n\"\nas_of = 2019-06-30\nonly = [\"full-rotation\"]\n\
+         cadres = \"\"\"\nid,name,post,kind,任职日期\nA1,甲,委员,专职,2018-03-01\nA2,乙,委员,专职,2019-13-01\n\"\"\"\n\
+         expect = [{ rule = \"full-rotation\", subject = \"A1\", status = \"pending\", due = 2020-12-31 }]\n",
+    );
+    let (code, out, _) = run(&["rules", "test", &file], None);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "数据错误 cadres:3 appointed_on——值“2019-13-01”，列“任职日期”：日历上没有这一天"
+        ),
+        "{out}"
+    );
+    let (_, out, _) = run(&["rules", "test", &file, "--lang", "en"], None);
+    assert!(
+        out.contains("data error cadres:3 appointed_on — value “2019-13-01”, column `任职日期`: no such calendar date"),
+        "{out}"
+    );
+}
