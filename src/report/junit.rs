@@ -22,6 +22,7 @@ use super::words::{
 };
 use super::{EvidenceEntry, FindingEntry, NearEntry, Num, Report};
 use crate::i18n::Lang;
+use crate::model::TableKind;
 use crate::rules::Severity;
 use crate::view::Status;
 
@@ -115,6 +116,20 @@ fn details(f: &FindingEntry, lang: Lang) -> String {
     lines.join("\n")
 }
 
+/// A class or attendance column in words: in Chinese by its Chinese header (培训类别,
+/// 是否结业), as `rules explain` names columns; otherwise as the rule file names it.
+fn column_word(name: &str, lang: Lang) -> String {
+    let known = [TableKind::Classes, TableKind::Attendance]
+        .into_iter()
+        .flat_map(crate::model::fields_of)
+        .find(|f| f.name == name)
+        .and_then(|f| f.aliases.first());
+    match (lang, known) {
+        (Lang::Zh, Some(zh)) => (*zh).to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
 /// A finding's evidence in words, for the people reading a CI dashboard (the JSON
 /// report keeps it as data): `起算日 2018-06-20，需 1，计入 0，…`.
 fn evidence_text(e: &EvidenceEntry, lang: Lang) -> String {
@@ -130,7 +145,7 @@ fn evidence_text(e: &EvidenceEntry, lang: Lang) -> String {
         let items: Vec<String> = near
             .iter()
             .map(|n| match lang {
-                Lang::Zh => format!("{}（不符：{}）", n.class, n.failed),
+                Lang::Zh => format!("{}（不符：{}）", n.class, column_word(&n.failed, lang)),
                 Lang::En => format!("{} (failed: {})", n.class, n.failed),
             })
             .collect();
@@ -255,7 +270,10 @@ fn evidence_text(e: &EvidenceEntry, lang: Lang) -> String {
             push("日期", "date", date.clone());
             let vals: Vec<String> = values
                 .iter()
-                .map(|(k, v)| format!("{k} = {}", v.as_deref().unwrap_or("—")))
+                .map(|(k, v)| {
+                    let k = column_word(k, lang);
+                    format!("{k} = {}", v.as_deref().unwrap_or("—"))
+                })
                 .collect();
             push("取值", "values", vals.join(lang.pick("，", ", ")));
         }
