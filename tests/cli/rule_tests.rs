@@ -594,3 +594,39 @@ fn an_unexpected_data_error_shows_its_value() {
         "{out}"
     );
 }
+
+/// `-o` with an extension that names neither output is refused before any case runs
+/// (exit 2, nothing written); `.xml` gives JUnit, `.txt` text, `--format` either.
+#[test]
+fn an_output_extension_naming_no_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("second-plan").join("rules.test.toml");
+    let file = file.to_str().unwrap();
+    let json = dir.path().join("results.json");
+    let (code, out, err) = run(&["rules", "test", file, "-o", json.to_str().unwrap()], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("`.json`") && err.contains("--format"), "{err}");
+    assert!(!json.exists());
+    let (code, _, err) = run(
+        &[
+            "rules",
+            "test",
+            file,
+            "-o",
+            json.to_str().unwrap(),
+            "--format",
+            "junit",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&json).unwrap().starts_with("<?xml"));
+    let xml = dir.path().join("R.XML");
+    let (code, _, _) = run(&["rules", "test", file, "-o", xml.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(std::fs::read_to_string(&xml).unwrap().starts_with("<?xml"));
+    let txt = dir.path().join("r.txt");
+    let (code, _, _) = run(&["rules", "test", file, "-o", txt.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(std::fs::read_to_string(&txt).unwrap().starts_with("ok "));
+}

@@ -303,3 +303,49 @@ fn refuses_to_write_over_its_rule_file_and_reports_a_bad_one() {
     assert!(err.contains("r.toml:7:8"), "{err}");
     assert!(!out_path.exists());
 }
+
+/// `-o` with an extension that names no document format is refused (exit 2, nothing
+/// written), as `check` refuses one; `.md`, `.html` (any case) and `--format` decide.
+#[test]
+fn an_output_extension_naming_no_format_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = tmp.path().join("规则.pdf");
+    let (code, out, err) = run(&["rules", "doc", "-o", pdf.to_str().unwrap()], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("`.pdf`") && err.contains("--format"), "{err}");
+    assert!(!pdf.exists());
+    let (code, _, err) = run(
+        &["rules", "doc", "-o", pdf.to_str().unwrap(), "--lang", "en"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot tell the document format from `.pdf`"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        &[
+            "rules",
+            "doc",
+            "-o",
+            pdf.to_str().unwrap(),
+            "--format",
+            "html",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        fs::read_to_string(&pdf)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    let upper = tmp.path().join("R.HTML");
+    let (code, _, _) = run(&["rules", "doc", "-o", upper.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(
+        fs::read_to_string(&upper)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+}
