@@ -82,8 +82,10 @@ pub fn check(a: CheckArgs) -> Result<u8> {
 }
 
 pub fn validate(a: DataArgs) -> Result<u8> {
-    // Decided before any work, as `check` decides it: an `-o` extension that names no
-    // format (`v.pdf`) is refused, not written as a table.
+    // `-o` naming an input is refused first (`inputs`); then, before any reading, the
+    // format, as `check` decides it: an `-o` extension that names no format (`v.pdf`)
+    // is refused, not written as a table.
+    let located = inputs(&a, None, None)?;
     let format = output_format(a.format, a.output.as_deref())?;
     if !matches!(format, Format::Table | Format::Json) {
         anyhow::bail!(crate::i18n::say(
@@ -91,7 +93,6 @@ pub fn validate(a: DataArgs) -> Result<u8> {
             "validate writes `--format table` or `--format json` only".to_owned()
         ));
     }
-    let located = inputs(&a, None, None)?;
     let mut rules = load_rules(a.rules.as_deref())?;
     let data = load_data(&a, &mut rules, located)?;
     let errors = report::data_error_entries(&data, a.lang);

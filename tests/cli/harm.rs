@@ -727,3 +727,30 @@ fn every_command_ends_quietly_on_a_closed_pipe() {
         assert!(err.is_empty(), "{args:?}: stderr {err}");
     }
 }
+
+/// The units table is an input like the other three: `-o` naming the folder's
+/// `units.csv`, or the `--units` file by another path, is refused before any work.
+#[test]
+fn output_naming_the_units_table_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let d = t.join("D");
+    fs::create_dir(&d).unwrap();
+    for f in ["cadres.csv", "classes.csv", "attendance.csv", "units.csv"] {
+        fs::copy(fixture("demo").join(f), d.join(f)).unwrap();
+    }
+    fs::copy(fixture("demo").join("units.csv"), t.join("u.csv")).unwrap();
+    let before = snapshot(t);
+    for args in [
+        &["check", "D", "--as-of", "2021-03-01", "-o", "D/units.csv"][..],
+        &["check", "D", "--units", "u.csv", "-o", "D/../u.csv"],
+        &[
+            "validate", "D", "--units", "u.csv", "-o", "./u.csv", "--format", "json",
+        ],
+    ] {
+        let (code, out, err) = run(args, Some(t));
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("工会组织表"), "{args:?}: {err}");
+    }
+    assert_eq!(snapshot(t), before, "a file changed or appeared");
+}
