@@ -591,3 +591,40 @@ fn a_value_not_seen_names_the_column_by_its_header() {
         "规则 chairs：职务“工会主席x”不在数据中出现的 3 个值之中；最接近：工会主席、主席"
     );
 }
+
+/// An option about the data (`--attendance`, `--encoding`, `--columns` …) without DATA
+/// reads the data of the current folder, as `check` does, instead of being ignored.
+#[test]
+fn an_option_about_the_data_means_the_data_is_read() {
+    let dir = folder(&rule(
+        "chairs",
+        "kind = \"coverage\"\nwho = { post = \"工会主席x\" }\nclass = {}\nmin = 1",
+    ));
+    for extra in [
+        &["--encoding", "utf-8"][..],
+        &["--attendance", "attendance.csv"],
+        &["--delimiter", ","],
+    ] {
+        let mut args = vec!["rules", "lint", "--rules", "rules.toml", "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(&args, Some(dir.path()));
+        assert_eq!(code, 1, "{extra:?}: {out}{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert!(
+            !warnings(&v, "value_not_seen").is_empty(),
+            "{extra:?}: {out}"
+        );
+    }
+    // A columns file with nothing to read beside it: the missing table is named.
+    let empty = tempfile::tempdir().unwrap();
+    fs::write(empty.path().join("c.toml"), "[cadres]\n\"工号\" = \"id\"\n").unwrap();
+    let (code, out, err) = run(
+        &["rules", "lint", "--columns", "c.toml"],
+        Some(empty.path()),
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("干部名册") && err.contains("--cadres"),
+        "{err}"
+    );
+}
