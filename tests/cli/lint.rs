@@ -628,3 +628,34 @@ fn an_option_about_the_data_means_the_data_is_read() {
         "{err}"
     );
 }
+
+/// `--fail-on notice` fails on a notice under a rule too: a misspelt value that makes
+/// a rule check nothing gives exit 1 there, while the default still gives 0.
+#[test]
+fn fail_on_notice_fails_on_a_rule_that_matched_nothing() {
+    let dir = folder(&rule(
+        "chairs",
+        "kind = \"coverage\"\nwho = { post = \"秘书长\" }\nclass = {}\nmin = 1",
+    ));
+    let d = dir.path().to_str().unwrap();
+    let rules = path(&dir, "rules.toml");
+    let base = [
+        "check",
+        d,
+        "--rules",
+        &rules,
+        "--as-of",
+        "2020-12-31",
+        "--format",
+        "json",
+    ];
+    let (code, out, err) = run(&base, None);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["notices"].as_array().unwrap().is_empty(), "{out}");
+    assert_eq!(v["rules"][0]["notices"][0]["kind"], "rule_matched_nothing");
+    let mut args = base.to_vec();
+    args.extend(["--fail-on", "notice"]);
+    let (code, out, err) = run(&args, None);
+    assert_eq!(code, 1, "{out}{err}");
+}
