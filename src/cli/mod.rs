@@ -40,12 +40,22 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Err(e) => {
             // Messages quote file contents: escape control characters (NUL included).
             match e.downcast_ref::<RuleFileError>() {
-                Some(r) => eprintln!("{}", crate::report::table::clean(&r.to_string())),
-                None => eprintln!("peixun: {}", crate::report::table::clean(&error_text(&e))),
+                Some(r) => to_stderr(&crate::report::table::clean(&r.to_string())),
+                None => to_stderr(&format!(
+                    "peixun: {}",
+                    crate::report::table::clean(&error_text(&e))
+                )),
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// A line on stderr. A reader that has gone (`peixun … 2>&1 | head`) is no reason to
+/// panic: the run ends with its own exit status, as with a closed stdout.
+pub(super) fn to_stderr(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// The error chain, once, outermost first, in the language of messages: a system error
@@ -120,7 +130,11 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Init { dir, xlsx, lang } => {
             let names = crate::init::init(&dir, xlsx)?;
             for n in names {
-                eprintln!("{} {}", lang.pick("已写出", "wrote"), dir.join(n).display());
+                to_stderr(&format!(
+                    "{} {}",
+                    lang.pick("已写出", "wrote"),
+                    dir.join(n).display()
+                ));
             }
             Ok(0)
         }

@@ -754,3 +754,32 @@ fn output_naming_the_units_table_is_refused() {
     }
     assert_eq!(snapshot(t), before, "a file changed or appeared");
 }
+
+/// `peixun … 2>&1 | head`: a reader that closes the pipe before the messages on stderr
+/// are written ends the run with its own exit status, never a panic (101).
+#[test]
+fn a_closed_pipe_on_stderr_keeps_the_exit_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let d = |name: &str| t.join(name).to_str().unwrap().to_owned();
+    let (missing, init, man) = (d("nothing"), d("tpl"), d("man"));
+    let commands: [(&[&str], i32); 4] = [
+        (&["check", &missing], 2),
+        (&["rules", "explain", "no-such-rule"], 2),
+        (&["init", &init], 0),
+        (&["man", "--dir", &man], 0),
+    ];
+    for (args, expected) in commands {
+        let mut child = command()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(expected), "{args:?}");
+    }
+    assert!(t.join("tpl").join("干部名册.csv").exists());
+}
