@@ -40,8 +40,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Err(e) => {
             // Messages quote file contents: escape control characters (NUL included).
             match e.downcast_ref::<RuleFileError>() {
-                Some(r) => to_stderr(&crate::report::table::clean(&r.to_string())),
-                None => to_stderr(&format!(
+                Some(r) => crate::diag::to_stderr(&crate::report::table::clean(&r.to_string())),
+                None => crate::diag::to_stderr(&format!(
                     "peixun: {}",
                     crate::report::table::clean(&error_text(&e))
                 )),
@@ -49,13 +49,6 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             ExitCode::from(2)
         }
     }
-}
-
-/// A line on stderr. A reader that has gone (`peixun … 2>&1 | head`) is no reason to
-/// panic: the run ends with its own exit status, as with a closed stdout.
-pub(super) fn to_stderr(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// The error chain, once, outermost first, in the language of messages: a system error
@@ -130,7 +123,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Init { dir, xlsx, lang } => {
             let names = crate::init::init(&dir, xlsx)?;
             for n in names {
-                to_stderr(&format!(
+                crate::diag::to_stderr(&format!(
                     "{} {}",
                     lang.pick("已写出", "wrote"),
                     dir.join(n).display()
