@@ -20,6 +20,13 @@ impl Diagnostic {
     }
 }
 
+/// A line on stderr. A reader that has gone (`peixun … 2>&1 | head`) is no reason to
+/// panic: the run ends with its own exit status, as with a closed stdout.
+pub fn to_stderr(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// A diagnostic's message in the run's language: Chinese, or English with `--lang en`.
 pub fn say(zh: impl Into<String>, en: impl Into<String>) -> String {
     crate::i18n::say(zh.into(), en.into())

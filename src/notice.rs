@@ -185,7 +185,7 @@ impl Notice {
                     )
                 } else {
                     format!(
-                        "{t} {column} “{value}” ({n} rows) looks like “{word}”, which a rule names: map it in the columns file's [values], or list it in [known]"
+                        "{t} {column} “{value}” ({n} row(s)) looks like “{word}”, which a rule names: map it in the columns file's [values], or list it in [known]"
                     )
                 }
             }

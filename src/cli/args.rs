@@ -89,7 +89,8 @@ pub enum RulesCommand {
         /// Test files or folders holding them (default: rules/)
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Output format (default: junit for an -o file ending .xml, else text)
+        /// Output format (default: junit for an -o file ending .xml, text for .txt, .log
+        /// or none; another extension is refused)
         #[arg(long, value_enum)]
         format: Option<TestFormat>,
         /// Write the outcome to FILE (atomically) instead of standard output
@@ -104,7 +105,8 @@ pub enum RulesCommand {
         /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
-        /// Document format (default: from the extension of -o, else markdown)
+        /// Document format (default: html for an -o file ending .html or .htm, markdown
+        /// for .md, .markdown, .txt or none; another extension is refused)
         #[arg(long, value_enum)]
         format: Option<report::ruledoc::DocFormat>,
         /// Write the document to FILE (atomically) instead of standard output

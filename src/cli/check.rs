@@ -83,7 +83,17 @@ pub fn check(a: CheckArgs) -> Result<u8> {
 }
 
 pub fn validate(a: DataArgs) -> Result<u8> {
+    // `-o` naming an input is refused first (`inputs`); then, before any reading, the
+    // format, as `check` decides it: an `-o` extension that names no format (`v.pdf`)
+    // is refused, not written as a table.
     let located = inputs(&a, None, None)?;
+    let format = output_format(a.format, a.output.as_deref())?;
+    if !matches!(format, Format::Table | Format::Json) {
+        anyhow::bail!(crate::i18n::say(
+            "validate 只输出 `--format table` 或 `--format json`".to_owned(),
+            "validate writes `--format table` or `--format json` only".to_owned()
+        ));
+    }
     let mut rules = load_rules(a.rules.as_deref())?;
     let data = load_data(&a, &mut rules, located)?;
     let errors = report::data_error_entries(&data, a.lang);
@@ -182,16 +192,6 @@ pub fn validate(a: DataArgs) -> Result<u8> {
         (source.display(), rows, used.join(", "))
     })
     .collect();
-    let format = a
-        .format
-        .or_else(|| a.output.as_deref().and_then(Format::from_extension))
-        .unwrap_or(Format::Table);
-    if !matches!(format, Format::Table | Format::Json) {
-        anyhow::bail!(crate::i18n::say(
-            "validate 只输出 `--format table` 或 `--format json`".to_owned(),
-            "validate writes `--format table` or `--format json` only".to_owned()
-        ));
-    }
     let text = match format {
         Format::Json => {
             let files: serde_json::Map<String, serde_json::Value> = by_file

@@ -25,11 +25,29 @@ pub fn rules_list(path: Option<&Path>, lang: Lang) -> Result<u8> {
     for r in &rs.rules {
         t.add_row(vec![
             r.meta.id.clone(),
-            r.meta.kind.to_owned(),
+            report::words::kind_word(r.meta.kind, lang),
             report::words::severity_word(r.meta.severity, lang).to_owned(),
             r.meta.title_in(lang).to_owned(),
             r.meta.clause.clone(),
         ]);
+    }
+    // Ids and kinds stay whole (README: output never truncates ids); titles wrap.
+    let widest = |f: &dyn Fn(&rules::Rule) -> String| {
+        rs.rules
+            .iter()
+            .map(|r| f(r).chars().map(crate::diag::char_width).sum::<usize>())
+            .max()
+            .unwrap_or(0)
+            .min(40) as u16
+    };
+    let id_width = widest(&|r| r.meta.id.clone());
+    let kind_width = widest(&|r| report::words::kind_word(r.meta.kind, lang));
+    for (col, w) in [(0, id_width), (1, kind_width)] {
+        if let Some(c) = t.column_mut(col) {
+            c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+                comfy_table::Width::Fixed(w + 2),
+            ));
+        }
     }
     let mut out = String::new();
     out.push_str(&format!(
@@ -100,7 +118,7 @@ pub fn rules_explain(id: &str, path: Option<&Path>, lang: Lang) -> Result<u8> {
     out.push_str(&format!(
         "{}{sep}{}    {}{sep}{severity}\n\n",
         lang.pick("类型", "kind"),
-        m.kind,
+        report::words::kind_word(m.kind, lang),
         lang.pick("级别", "severity")
     ));
     if let Some(q) = &m.quote {

@@ -13,7 +13,16 @@ use crate::rules::lint::{self, Warning};
 pub fn lint(a: LintArgs) -> Result<u8> {
     let mut rules = load_rules(a.rules.as_deref())?;
     let mut warnings = lint::without_data(&rules, a.lang);
-    let with_data = a.data.is_some() || a.cadres.is_some() || a.classes.is_some();
+    // Any option about the data means data (DATA then defaults to the current folder,
+    // as for `check`): an option given is never quietly ignored.
+    let with_data = a.data.is_some()
+        || a.cadres.is_some()
+        || a.classes.is_some()
+        || a.attendance.is_some()
+        || a.units.is_some()
+        || a.columns.is_some()
+        || a.encoding.is_some()
+        || a.delimiter.is_some();
     let mut data_errors = None;
     if with_data {
         let d = DataArgs {

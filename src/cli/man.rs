@@ -33,7 +33,11 @@ pub fn man(dir: Option<&Path>, lang: Lang) -> Result<u8> {
             for (name, text) in &pages {
                 let path = dir.join(name);
                 report::write::write_output(Some(&path), text.as_bytes())?;
-                eprintln!("{} {}", lang.pick("已写出", "wrote"), path.display());
+                crate::diag::to_stderr(&format!(
+                    "{} {}",
+                    lang.pick("已写出", "wrote"),
+                    path.display()
+                ));
             }
         }
     }

@@ -41,8 +41,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Err(e) => {
             // Messages quote file contents: escape control characters (NUL included).
             match e.downcast_ref::<RuleFileError>() {
-                Some(r) => eprintln!("{}", crate::report::table::clean(&r.to_string())),
-                None => eprintln!("peixun: {}", crate::report::table::clean(&error_text(&e))),
+                Some(r) => crate::diag::to_stderr(&crate::report::table::clean(&r.to_string())),
+                None => crate::diag::to_stderr(&format!(
+                    "peixun: {}",
+                    crate::report::table::clean(&error_text(&e))
+                )),
             }
             ExitCode::from(2)
         }
@@ -123,7 +126,11 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Command::Init { dir, xlsx, lang } => {
             let names = crate::init::init(&dir, xlsx)?;
             for n in names {
-                eprintln!("{} {}", lang.pick("已写出", "wrote"), dir.join(n).display());
+                crate::diag::to_stderr(&format!(
+                    "{} {}",
+                    lang.pick("已写出", "wrote"),
+                    dir.join(n).display()
+                ));
             }
             Ok(0)
         }

@@ -24,18 +24,36 @@ pub fn rules_test(
     // `-o` never overwrites a test file or a rule file the tests name.
     let read: Vec<Input<'_>> = paths
         .iter()
-        .map(PathBuf::as_path)
-        .chain(tests.iter().filter_map(|t| t.rules_path.as_deref()))
-        .map(Input::Rules)
+        .map(|p| Input::Tests(p))
+        .chain(
+            tests
+                .iter()
+                .filter_map(|t| t.rules_path.as_deref())
+                .map(Input::Rules),
+        )
         .collect();
     refuse_inputs(output, &read)?;
-    let outcomes = ruletest::run(&tests, lang);
-    let format = format.unwrap_or(
-        match output.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
-            Some("xml") => TestFormat::Junit,
-            _ => TestFormat::Text,
+    // Without --format the -o file's extension decides; one that names neither format
+    // is refused, as `check` refuses it, rather than text written to `results.json`.
+    let format = match (format, output.and_then(|p| p.extension())) {
+        (Some(f), _) => f,
+        (None, None) => TestFormat::Text,
+        (None, Some(ext)) => match ext.to_string_lossy().to_ascii_lowercase().as_str() {
+            "xml" => TestFormat::Junit,
+            "txt" | "log" => TestFormat::Text,
+            _ => anyhow::bail!(crate::i18n::say(
+                format!(
+                    "无法从扩展名 `.{}` 判断输出格式；请用 --format 指定（text、junit）或改用 .txt .xml",
+                    ext.to_string_lossy()
+                ),
+                format!(
+                    "cannot tell the output format from `.{}`: give --format (text, junit) or use .txt .xml",
+                    ext.to_string_lossy()
+                )
+            )),
         },
-    );
+    };
+    let outcomes = ruletest::run(&tests, lang);
     let text = match format {
         TestFormat::Text => ruletest::text(&tests, &outcomes, lang),
         TestFormat::Junit => ruletest::junit(&tests, &outcomes, lang),

@@ -185,16 +185,6 @@ fn grid_word(status: &str, lang: Lang) -> &'static str {
     }
 }
 
-fn kind_word(kind: &str, lang: Lang) -> String {
-    match kind {
-        "deadline" => lang.pick("限期完成", "deadline").to_owned(),
-        "quota" => lang.pick("数量要求", "quota").to_owned(),
-        "coverage" => lang.pick("全员覆盖", "coverage").to_owned(),
-        "forbid" => lang.pick("禁止事项", "prohibition").to_owned(),
-        other => other.to_owned(),
-    }
-}
-
 /// `met` of `checked` as a percentage with one decimal, or `—` when nothing was checked.
 fn percent(met: u64, checked: u64) -> String {
     if checked == 0 {
@@ -514,7 +504,7 @@ fn rule_section(
         esc(lang.pick("规则", "Rule")),
         esc(&rule.id),
         esc(lang.pick("类型", "Kind")),
-        esc(&kind_word(rule.kind, lang)),
+        esc(&super::words::kind_word(rule.kind, lang)),
     ));
     if let Some(note) = &rule.note {
         out.push_str(&format!(

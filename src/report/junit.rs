@@ -20,8 +20,9 @@
 use super::words::{
     change_text, change_word, escape_controls, examples_text, is_alert, status_word,
 };
-use super::{FindingEntry, Report};
+use super::{EvidenceEntry, FindingEntry, NearEntry, Num, Report};
 use crate::i18n::Lang;
+use crate::model::TableKind;
 use crate::rules::Severity;
 use crate::view::Status;
 
@@ -107,10 +108,177 @@ fn details(f: &FindingEntry, lang: Lang) -> String {
             w.approved_by
         ));
     }
-    if let Ok(evidence) = serde_json::to_string(&f.evidence) {
-        lines.push(format!("{}{sep}{evidence}", lang.pick("依据", "evidence")));
-    }
+    lines.push(format!(
+        "{}{sep}{}",
+        lang.pick("依据", "evidence"),
+        evidence_text(&f.evidence, lang)
+    ));
     lines.join("\n")
+}
+
+/// A class or attendance column in words: in Chinese by its Chinese header (培训类别,
+/// 是否结业), as `rules explain` names columns; otherwise as the rule file names it.
+fn column_word(name: &str, lang: Lang) -> String {
+    let known = [TableKind::Classes, TableKind::Attendance]
+        .into_iter()
+        .flat_map(crate::model::fields_of)
+        .find(|f| f.name == name)
+        .and_then(|f| f.aliases.first());
+    match (lang, known) {
+        (Lang::Zh, Some(zh)) => (*zh).to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// A finding's evidence in words, for the people reading a CI dashboard (the JSON
+/// report keeps it as data): `起算日 2018-06-20，需 1，计入 0，…`.
+fn evidence_text(e: &EvidenceEntry, lang: Lang) -> String {
+    let num = |n: &Num| serde_json::to_string(n).unwrap_or_default();
+    let list = |ids: &[String]| {
+        if ids.is_empty() {
+            lang.pick("无", "none").to_owned()
+        } else {
+            ids.join(lang.pick("、", ", "))
+        }
+    };
+    let near = |near: &[NearEntry]| {
+        let items: Vec<String> = near
+            .iter()
+            .map(|n| match lang {
+                Lang::Zh => format!("{}（不符：{}）", n.class, column_word(&n.failed, lang)),
+                Lang::En => format!("{} (failed: {})", n.class, n.failed),
+            })
+            .collect();
+        list(&items)
+    };
+    let amounts = |a: &[(&str, Num)]| {
+        let items: Vec<String> = a
+            .iter()
+            .map(|(k, v)| {
+                let k = match *k {
+                    "classes" => lang.pick("期数", "classes"),
+                    "days" => lang.pick("天数", "days"),
+                    "hours" => lang.pick("学时", "hours"),
+                    other => other,
+                };
+                format!("{k} {}", num(v))
+            })
+            .collect();
+        items.join(lang.pick("、", ", "))
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |zh: &str, en: &str, v: String| {
+        parts.push(format!("{} {v}", lang.pick(zh, en)));
+    };
+    match e {
+        EvidenceEntry::Deadline {
+            from,
+            required,
+            counted,
+            late,
+            near: n,
+            amounts: a,
+            no_hours,
+        } => {
+            push("起算日", "from", from.clone());
+            push("需", "required", num(required));
+            push("计入", "counted", num(counted));
+            if !a.is_empty() {
+                push("各项合计", "amounts", amounts(a));
+            }
+            push(
+                "逾期首次",
+                "late",
+                late.as_ref().map_or_else(
+                    || lang.pick("无", "none").to_owned(),
+                    |l| match lang {
+                        Lang::Zh => format!("{}（{}）", l.class, l.date),
+                        Lang::En => format!("{} ({})", l.class, l.date),
+                    },
+                ),
+            );
+            push("接近", "near", near(n));
+            if let Some(h) = no_hours {
+                push("无学时", "no hours", list(h));
+            }
+        }
+        EvidenceEntry::Quota {
+            count,
+            min,
+            max,
+            classes,
+            near: n,
+            amounts: a,
+            no_hours,
+        } => {
+            push("实有", "count", num(count));
+            if let Some(m) = min {
+                push("至少", "min", num(m));
+            }
+            if let Some(m) = max {
+                push("至多", "max", num(m));
+            }
+            if !a.is_empty() {
+                push("各项合计", "amounts", amounts(a));
+            }
+            push("班次", "classes", list(classes));
+            if let Some(n) = n {
+                push("接近", "near", near(n));
+            }
+            if let Some(h) = no_hours {
+                push("无学时", "no hours", list(h));
+            }
+        }
+        EvidenceEntry::Coverage {
+            required,
+            count,
+            classes,
+            near: n,
+            amounts: a,
+            no_hours,
+        } => {
+            push("需", "required", num(required));
+            push("实有", "count", num(count));
+            if !a.is_empty() {
+                push("各项合计", "amounts", amounts(a));
+            }
+            push("班次", "classes", list(classes));
+            push("接近", "near", near(n));
+            if let Some(h) = no_hours {
+                push("无学时", "no hours", list(h));
+            }
+        }
+        EvidenceEntry::Rate {
+            checked,
+            met,
+            rate_required,
+            rate,
+            unmet,
+        } => {
+            push("检查", "checked", checked.to_string());
+            push("达标", "met", met.to_string());
+            push("要求比例", "rate required", num(rate_required));
+            push("实际比例", "rate", num(rate));
+            push("未达标", "unmet", list(unmet));
+        }
+        EvidenceEntry::Forbid {
+            class,
+            date,
+            values,
+        } => {
+            push("班次", "class", class.clone());
+            push("日期", "date", date.clone());
+            let vals: Vec<String> = values
+                .iter()
+                .map(|(k, v)| {
+                    let k = column_word(k, lang);
+                    format!("{k} = {}", v.as_deref().unwrap_or("—"))
+                })
+                .collect();
+            push("取值", "values", vals.join(lang.pick("，", ", ")));
+        }
+    }
+    parts.join(lang.pick("；", "; "))
 }
 
 /// Renders the report as JUnit XML.

@@ -167,11 +167,15 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             Severity::Error => "",
             Severity::Warning => lang.pick("〔提醒〕", "[warning] "),
         };
+        let clause = esc_line(&r.clause);
         out.push_str(&format!(
-            "## {} {warning}{}（{}）\n\n",
+            "## {} {warning}{}{}\n\n",
             esc_line(&r.id),
             esc_line(&r.heading),
-            esc_line(&r.clause)
+            match lang {
+                Lang::Zh => format!("（{clause}）"),
+                Lang::En => format!(" ({clause})"),
+            }
         ));
         if let Some(note) = &r.note {
             out.push_str(&format!(

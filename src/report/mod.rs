@@ -648,7 +648,9 @@ impl Report {
             }
             FailOn::None => false,
         });
-        let noticed = fail_on == FailOn::Notice && !self.notices.is_empty();
+        // A notice under a rule (it matched nothing, SPEC §7) is a notice too.
+        let noticed = fail_on == FailOn::Notice
+            && (!self.notices.is_empty() || self.rules.iter().any(|r| !r.notices.is_empty()));
         u8::from(failing || noticed || self.summary.data_errors > 0)
     }
 

@@ -8,7 +8,7 @@
 //! repository or a written report; HTML that is self-contained and prints on A4 with
 //! page numbers.
 
-use super::words::{escape_controls, one_line, severity_word};
+use super::words::{escape_controls, kind_word, one_line, severity_word};
 use crate::dates::fmt_date;
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
@@ -52,20 +52,6 @@ struct Doc {
     facts: Vec<(&'static str, String)>,
     intro: String,
     rules: Vec<Entry>,
-}
-
-fn kind_word(kind: &str, lang: Lang) -> String {
-    let zh = match kind {
-        "deadline" => "限期",
-        "quota" => "定额",
-        "coverage" => "覆盖",
-        "forbid" => "禁止",
-        _ => return kind.to_owned(),
-    };
-    match lang {
-        Lang::Zh => format!("{zh}（{kind}）"),
-        Lang::En => kind.to_owned(),
-    }
 }
 
 fn doc(rs: &mut RuleSet, lang: Lang) -> Doc {
@@ -276,8 +262,9 @@ fn h(s: &str) -> String {
     out
 }
 
-/// The style sheet: A4, page numbers in the bottom margin (`@page` margin boxes), no
-/// font or anything else from elsewhere.
+/// The style sheet: A4, page numbers in the bottom margin (`@page` margin boxes, the
+/// words in the document's language, as the HTML report says them), no font or
+/// anything else from elsewhere.
 const CSS: &str = r#"
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --quote: #f6f8fa; --warn: #9a6700; }
 * { box-sizing: border-box; }
@@ -298,7 +285,7 @@ blockquote { margin: 4px 0 8px; padding: 6px 12px; background: var(--quote); bor
 @page {
   size: A4;
   margin: 18mm 16mm 20mm;
-  @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; color: #59636e; }
+  @bottom-center { content: PAGE_NUMBER; font-size: 9pt; color: #59636e; }
 }
 @media print {
   body { padding: 0; max-width: none; font-size: 10.5pt; }
@@ -312,9 +299,16 @@ blockquote { margin: 4px 0 8px; padding: 6px 12px; background: var(--quote); bor
 fn html(d: &Doc, lang: Lang) -> String {
     let l = labels(lang);
     let sep = lang.pick("：", ": ");
+    let css = CSS.replace(
+        "PAGE_NUMBER",
+        lang.pick(
+            r#""第 " counter(page) " 页，共 " counter(pages) " 页""#,
+            r#""Page " counter(page) " of " counter(pages)"#,
+        ),
+    );
     let mut out = String::new();
     out.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{css}</style>\n</head>\n<body>\n",
         lang.pick("zh-CN", "en"),
         h(&d.title)
     ));

@@ -60,7 +60,10 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
     if let Some(title) = &report.plan.title {
         out.push_str(&clean(title));
         if let Some(doc) = &report.plan.document {
-            out.push_str(&format!("（{}）", clean(doc)));
+            out.push_str(&match lang {
+                Lang::Zh => format!("（{}）", clean(doc)),
+                Lang::En => format!(" ({})", clean(doc)),
+            });
         }
         out.push('\n');
     }

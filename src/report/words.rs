@@ -35,6 +35,27 @@ pub(crate) fn severity_word(s: Severity, lang: Lang) -> &'static str {
     }
 }
 
+/// A rule kind in words, the one list every command uses: in Chinese the word and the
+/// rule file's keyword (`限期（deadline）`), in English the keyword.
+pub(crate) fn kind_word(kind: &str, lang: Lang) -> String {
+    match (kind_name(kind, Lang::Zh), lang) {
+        (zh, Lang::Zh) if zh != kind => format!("{zh}（{kind}）"),
+        _ => kind.to_owned(),
+    }
+}
+
+/// A rule kind's word alone: `限期`, `定额`, `覆盖`, `禁止`; in English the keyword.
+pub(crate) fn kind_name(kind: &str, lang: Lang) -> &str {
+    let zh = match kind {
+        "deadline" => "限期",
+        "quota" => "定额",
+        "coverage" => "覆盖",
+        "forbid" => "禁止",
+        _ => return kind,
+    };
+    lang.pick(zh, kind)
+}
+
 /// A baseline change in words (SPEC §8).
 pub(super) fn change_word(c: Change, lang: Lang) -> &'static str {
     match c {

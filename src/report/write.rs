@@ -117,6 +117,8 @@ pub enum Input<'a> {
         workbook: bool,
     },
     Rules(&'a Path),
+    /// A rule-test file (`rules test`).
+    Tests(&'a Path),
     Columns(&'a Path),
     Waivers(&'a Path),
     Baseline(&'a Path),
@@ -136,6 +138,7 @@ pub fn refuse_inputs(out: Option<&Path>, inputs: &[Input<'_>]) -> Result<()> {
         let path = match *input {
             Input::Table { path, .. }
             | Input::Rules(path)
+            | Input::Tests(path)
             | Input::Columns(path)
             | Input::Waivers(path)
             | Input::Baseline(path) => path,
@@ -177,6 +180,7 @@ pub fn refuse_inputs(out: Option<&Path>, inputs: &[Input<'_>]) -> Result<()> {
                 },
             ),
             Input::Rules(_) => ("规则文件".to_owned(), "the rule file".to_owned()),
+            Input::Tests(_) => ("规则测试文件".to_owned(), "a rule test file".to_owned()),
             Input::Columns(_) => ("表头对应文件".to_owned(), "the columns file".to_owned()),
             Input::Waivers(_) => ("豁免文件".to_owned(), "the waivers file".to_owned()),
         };

@@ -431,6 +431,14 @@ fn unseen_values(
             continue;
         };
         let column = clause.column.name.as_str();
+        // In the message, the column as the file's header named it (SPEC §8).
+        let shown = match (clause.column.via, clause.column.table) {
+            (Via::Row, TableKind::Cadres) => env.data.cadres_table.shown_header(column).to_owned(),
+            (Via::Row, TableKind::Classes) => {
+                env.data.classes_table.shown_header(column).to_owned()
+            }
+            _ => super::condition::column_words(&clause.column, lang),
+        };
         for t in &clause.tests {
             let (lits, contains): (Vec<&str>, bool) = match t {
                 Test::OneOf(ls) | Test::NoneOf(ls) => (
@@ -463,19 +471,19 @@ fn unseen_values(
                 }
                 let near = closest(lit, values);
                 let n = values.len();
-                let shown = crate::limits::cut(lit);
+                let value = crate::limits::cut(lit);
                 let mut message = match (lang, contains) {
                     (Lang::Zh, false) => {
-                        format!("{column} “{shown}” 不在数据中出现的 {n} 个值之中")
+                        format!("{shown}“{value}”不在数据中出现的 {n} 个值之中")
                     }
                     (Lang::Zh, true) => {
-                        format!("{column} 出现的 {n} 个值都不含“{shown}”")
+                        format!("{shown} 出现的 {n} 个值都不含“{value}”")
                     }
                     (Lang::En, false) => {
-                        format!("{column} “{shown}” is not among the {n} values seen")
+                        format!("{shown} “{value}” is not among the {n} values seen")
                     }
                     (Lang::En, true) => {
-                        format!("none of the {n} values of {column} seen contains “{shown}”")
+                        format!("none of the {n} values of {shown} seen contains “{value}”")
                     }
                 };
                 if !near.is_empty() {

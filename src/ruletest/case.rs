@@ -138,7 +138,18 @@ fn evaluate(file: &TestFile, case: &Case, lang: Lang) -> Result<Actual> {
             let table = Path::new(&e.file)
                 .file_stem()
                 .map_or(e.file.clone(), |s| s.to_string_lossy().into_owned());
-            (table, e.line, e.column.clone(), e.reason.clone())
+            // The value, as a data-error table shows it beside the reason.
+            let reason = match e.value.as_deref() {
+                Some(v) if !v.is_empty() => {
+                    let v = crate::limits::cut(v);
+                    match lang {
+                        Lang::Zh => format!("值“{v}”，{}", e.reason),
+                        Lang::En => format!("value “{v}”, {}", e.reason),
+                    }
+                }
+                _ => e.reason.clone(),
+            };
+            (table, e.line, e.column.clone(), reason)
         })
         .collect();
     // A table the case leaves out is empty by design: that it is empty, or lacks an

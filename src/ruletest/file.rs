@@ -129,7 +129,11 @@ pub fn read(path: &Path) -> Result<TestFile, Unusable> {
         )])
     })?;
     let mut diags = Vec::new();
-    let mut top = Keys::new(doc.get_ref(), doc.span(), "the test file".into());
+    let mut top = Keys::new(
+        doc.get_ref(),
+        doc.span(),
+        say("测试文件".into(), "the test file".into()),
+    );
     let rules_key = top.take("rules");
     let cases_val = top.take("case");
     top.finish(&["rules", "case"], &mut diags);
@@ -234,7 +238,7 @@ fn read_case(v: &Val<'_>, set: &RuleSet, diags: &mut Vec<Diagnostic>) -> Option<
         return None;
     };
     let before = diags.len();
-    let mut k = Keys::new(t, v.span(), "a case".into());
+    let mut k = Keys::new(t, v.span(), say("用例".into(), "a case".into()));
     let name = required(&mut k, "name", diags).and_then(|v| string(v, "`name`", diags));
     let as_of = required(&mut k, "as_of", diags).and_then(|v| date(v, "`as_of`", diags));
     let only = k.take("only").and_then(|v| {
@@ -269,7 +273,11 @@ fn read_case(v: &Val<'_>, set: &RuleSet, diags: &mut Vec<Diagnostic>) -> Option<
     let evaluated = |id: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == id));
     let mut expect = Vec::new();
     for (t, span) in tables_of(k.take("expect"), "`expect`", diags) {
-        let mut e = Keys::new(t, span.clone(), "an `expect` entry".into());
+        let mut e = Keys::new(
+            t,
+            span.clone(),
+            say("`expect` 的一项".into(), "an `expect` entry".into()),
+        );
         let rule = required_in(&mut e, "rule", &span, diags).and_then(|v| {
             let id = string(v, "`rule`", diags)?;
             if set.find(&id).is_none() {
@@ -316,7 +324,14 @@ fn read_case(v: &Val<'_>, set: &RuleSet, diags: &mut Vec<Diagnostic>) -> Option<
     }
     let mut data_errors = Vec::new();
     for (t, span) in tables_of(k.take("expect_data_errors"), "`expect_data_errors`", diags) {
-        let mut e = Keys::new(t, span.clone(), "an `expect_data_errors` entry".into());
+        let mut e = Keys::new(
+            t,
+            span.clone(),
+            say(
+                "`expect_data_errors` 的一项".into(),
+                "an `expect_data_errors` entry".into(),
+            ),
+        );
         let table = required_in(&mut e, "table", &span, diags).and_then(|v| {
             let s = string(v, "`table`", diags)?;
             if !TABLES.contains(&s.as_str()) {
@@ -345,7 +360,14 @@ fn read_case(v: &Val<'_>, set: &RuleSet, diags: &mut Vec<Diagnostic>) -> Option<
     }
     let mut notices = Vec::new();
     for (t, span) in tables_of(k.take("expect_notices"), "`expect_notices`", diags) {
-        let mut e = Keys::new(t, span.clone(), "an `expect_notices` entry".into());
+        let mut e = Keys::new(
+            t,
+            span.clone(),
+            say(
+                "`expect_notices` 的一项".into(),
+                "an `expect_notices` entry".into(),
+            ),
+        );
         let kind =
             required_in(&mut e, "kind", &span, diags).and_then(|v| string(v, "`kind`", diags));
         let table = e.take("table").and_then(|v| string(v, "`table`", diags));

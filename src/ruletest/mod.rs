@@ -170,11 +170,14 @@ pub fn junit(files: &[TestFile], outcomes: &[Vec<Outcome>], lang: Lang) -> Strin
                 ));
                 continue;
             }
-            let (e, a) = (lang.pick("期望", "expected"), lang.pick("实际", "actual"));
+            let (e, a) = (
+                lang.pick("期望：", "expected: "),
+                lang.pick("实际：", "actual: "),
+            );
             let body: Vec<String> = o
                 .failures
                 .iter()
-                .map(|(x, y)| format!("{e}: {x}\n{a}: {y}"))
+                .map(|(x, y)| format!("{e}{x}\n{a}{y}"))
                 .collect();
             let message = match lang {
                 Lang::Zh => format!("{} 处不符", o.failures.len()),

@@ -579,3 +579,207 @@ fn a_closed_pipe_ends_the_run_quietly() {
         }
     }
 }
+
+/// `rules test -o` and `rules doc -o`: a test file (named, found under rules/, or by a
+/// hard link) and the rule file a test file names (by a symbolic link or a path with
+/// `..`) are refused before any work, naming which kind of file it is; nothing changes.
+#[test]
+fn output_naming_a_test_or_rule_file_is_refused_by_any_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    fs::create_dir(t.join("rules")).unwrap();
+    fs::create_dir(t.join("sub")).unwrap();
+    let plan = fixture("second-plan");
+    fs::copy(plan.join("rules.toml"), t.join("rules").join("plan.toml")).unwrap();
+    let tests = fs::read_to_string(plan.join("rules.test.toml"))
+        .unwrap()
+        .replace("rules = \"rules.toml\"", "rules = \"plan.toml\"");
+    fs::write(t.join("rules").join("a.test.toml"), &tests).unwrap();
+    fs::write(t.join("rules").join("b.test.toml"), &tests).unwrap();
+    fs::hard_link(t.join("rules").join("a.test.toml"), t.join("hard.toml")).unwrap();
+    std::os::unix::fs::symlink(t.join("rules").join("plan.toml"), t.join("link.toml")).unwrap();
+    let before = snapshot(t);
+    let test_file = "规则测试文件";
+    let rule_file = "就是本次读取的规则文件";
+    for (args, says) in [
+        (&["rules", "test", "-o", "rules/b.test.toml"][..], test_file),
+        (
+            &["rules", "test", "rules/a.test.toml", "-o", "hard.toml"],
+            test_file,
+        ),
+        (
+            &["rules", "test", "rules/a.test.toml", "-o", "link.toml"],
+            rule_file,
+        ),
+        (
+            &["rules", "test", "-o", "sub/../rules/plan.toml"],
+            rule_file,
+        ),
+        (
+            &["rules", "test", "-o", "hard.toml", "--format", "junit"],
+            test_file,
+        ),
+        (
+            &[
+                "rules",
+                "doc",
+                "--rules",
+                "rules/plan.toml",
+                "-o",
+                "link.toml",
+            ],
+            rule_file,
+        ),
+        (
+            &[
+                "rules",
+                "doc",
+                "--rules",
+                "link.toml",
+                "-o",
+                "sub/../rules/plan.toml",
+            ],
+            rule_file,
+        ),
+    ] {
+        let (code, out, err) = run(args, Some(t));
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(
+            err.contains(says) && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+    let (code, _, err) = run(
+        &["rules", "test", "-o", "hard.toml", "--lang", "en"],
+        Some(t),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("is a rule test file this run reads"), "{err}");
+    assert_eq!(snapshot(t), before, "a file changed or appeared");
+}
+
+/// Every command that prints, not only `check`: a reader that closes the pipe before
+/// reading ends the run quietly, with the exit status the whole output would have had.
+#[test]
+fn every_command_ends_quietly_on_a_closed_pipe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let failing = tmp.path().join("fails.test.toml");
+    fs::write(
+        &failing,
+        "[[case]]\nname = \"fails\"\nas_of = 2019-06-30\nonly = [\"full-rotation\"]\n\
+         cadres = \"\"\"\nid,name,post,kind,appointed_on\nC1,张华,委员,专职,2018-03-01\n\"\"\"\n",
+    )
+    .unwrap();
+    let demo = fixture("demo");
+    let demo = demo.to_str().unwrap();
+    let norm = fixture("national-norm");
+    let norm_tests = norm.join("rules.test.toml");
+    let failing = failing.to_str().unwrap();
+    let commands: &[&[&str]] = &[
+        &["validate", demo],
+        &["validate", demo, "--format", "json"],
+        &["rules", "list"],
+        &["rules", "explain", "new-chair-training"],
+        &["rules", "test"],
+        &[
+            "rules",
+            "test",
+            norm_tests.to_str().unwrap(),
+            "--format",
+            "junit",
+        ],
+        &["rules", "test", failing],
+        &["rules", "doc"],
+        &["rules", "doc", "--format", "html"],
+        &["rules", "lint"],
+        &["rules", "lint", demo],
+        &["rules", "lint", demo, "--format", "json"],
+        &["completions", "bash"],
+        &["man"],
+        &["--help"],
+        &["--version"],
+    ];
+    for args in commands {
+        let full = command().args(*args).current_dir(root()).output().unwrap();
+        let expected = full.status.code();
+        assert!(!full.stdout.is_empty(), "{args:?} prints nothing");
+        if args.contains(&failing) {
+            assert_eq!(expected, Some(1), "a failing rule test");
+        }
+        let mut child = command()
+            .args(*args)
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), expected, "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: stderr {err}");
+    }
+}
+
+/// The units table is an input like the other three: `-o` naming the folder's
+/// `units.csv`, or the `--units` file by another path, is refused before any work.
+#[test]
+fn output_naming_the_units_table_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let d = t.join("D");
+    fs::create_dir(&d).unwrap();
+    for f in ["cadres.csv", "classes.csv", "attendance.csv", "units.csv"] {
+        fs::copy(fixture("demo").join(f), d.join(f)).unwrap();
+    }
+    fs::copy(fixture("demo").join("units.csv"), t.join("u.csv")).unwrap();
+    let before = snapshot(t);
+    for args in [
+        &["check", "D", "--as-of", "2021-03-01", "-o", "D/units.csv"][..],
+        &["check", "D", "--units", "u.csv", "-o", "D/../u.csv"],
+        &[
+            "validate", "D", "--units", "u.csv", "-o", "./u.csv", "--format", "json",
+        ],
+    ] {
+        let (code, out, err) = run(args, Some(t));
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("工会组织表"), "{args:?}: {err}");
+    }
+    assert_eq!(snapshot(t), before, "a file changed or appeared");
+}
+
+/// `peixun … 2>&1 | head`: a reader that closes the pipe before the messages on stderr
+/// are written ends the run with its own exit status, never a panic (101).
+#[test]
+fn a_closed_pipe_on_stderr_keeps_the_exit_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let d = |name: &str| t.join(name).to_str().unwrap().to_owned();
+    let (missing, init, man) = (d("nothing"), d("tpl"), d("man"));
+    let commands: [(&[&str], i32); 4] = [
+        (&["check", &missing], 2),
+        (&["rules", "explain", "no-such-rule"], 2),
+        (&["init", &init], 0),
+        (&["man", "--dir", &man], 0),
+    ];
+    for (args, expected) in commands {
+        let mut child = command()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(expected), "{args:?}");
+    }
+    assert!(t.join("tpl").join("干部名册.csv").exists());
+}

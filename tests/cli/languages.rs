@@ -25,7 +25,7 @@ const fn case(name: &'static str, args: &'static [&'static str], stdout_human: b
     }
 }
 
-/// Every command and error path of check, validate, init, completions and man.
+/// Every command and error path of check, validate, rules, init, completions and man.
 const CASES: &[Case] = &[
     case(
         "check table",
@@ -256,6 +256,29 @@ const CASES: &[Case] = &[
         &["rules", "test", "{d}/none.test.toml"],
         false,
     ),
+    // A failing case: its differences, the findings' messages and the data errors.
+    case(
+        "rules test failing",
+        &["rules", "test", "{d}/fails.test.toml"],
+        true,
+    ),
+    case(
+        "rules test bad file",
+        &["rules", "test", "{d}/badkey.test.toml"],
+        false,
+    ),
+    case("rules lint", &["rules", "lint"], true),
+    case("rules lint data", &["rules", "lint", "{demo}"], true),
+    case(
+        "rules lint data errors",
+        &["rules", "lint", "{d}/errors"],
+        true,
+    ),
+    case(
+        "rules lint bad rule file",
+        &["rules", "lint", "--rules", "{d}/badkind.toml"],
+        false,
+    ),
 ];
 
 /// The inputs the cases name, built in `d`.
@@ -286,6 +309,21 @@ fn setup(d: &Path) {
     fs::write(
         d.join("badkind.toml"),
         "[plan]\nid = \"p\"\n[[rule]]\nid = \"r\"\nkind = \"nonsense\"\n",
+    )
+    .unwrap();
+    // Rule tests: a case that fails (a finding and a data error it does not expect),
+    // and a test file with an unknown key.
+    fs::write(
+        d.join("fails.test.toml"),
+        "[[case]]\nname = \"x1\"\nas_of = 2019-06-30\nonly = [\"full-rotation\"]\n\
+         cadres = \"\"\"\nid,name,post,kind,appointed_on\n\
+         510703197505010058,吕志远,委员,专职,2018-03-01\n\
+         510703198411010057,陈静,委员,专职,2019-13-01\n\"\"\"\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("badkey.test.toml"),
+        "[[case]]\nname = \"x1\"\nas_of = 2019-06-30\nexpekt = []\n",
     )
     .unwrap();
     // A baseline two years earlier: some findings are new, some gone since.

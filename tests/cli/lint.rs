@@ -569,3 +569,93 @@ fn a_rule_with_no_literal_that_checked_nothing_is_noticed() {
             .contains("checked nothing")
     );
 }
+
+/// A value no row has is said with the column as the file's header named it, in
+/// Chinese (职务, a GBK export's own header), as every human text names columns; JSON
+/// keeps the canonical `column`.
+#[test]
+fn a_value_not_seen_names_the_column_by_its_header() {
+    let dir = folder(&rule(
+        "chairs",
+        "kind = \"coverage\"\nwho = { post = \"工会主席x\" }\nclass = {}\nmin = 1",
+    ));
+    let cadres = CADRES.replacen("post", "职务", 1);
+    let gbk = encoding_rs::GBK.encode(&cadres).0.into_owned();
+    fs::write(dir.path().join("cadres.csv"), gbk).unwrap();
+    let (code, v, _) = lint_json(&dir, true);
+    assert_eq!(code, 1, "{v}");
+    let w = &warnings(&v, "value_not_seen")[0];
+    assert_eq!(w["column"], "post");
+    assert_eq!(
+        w["message"],
+        "规则 chairs：职务“工会主席x”不在数据中出现的 3 个值之中；最接近：工会主席、主席"
+    );
+}
+
+/// An option about the data (`--attendance`, `--encoding`, `--columns` …) without DATA
+/// reads the data of the current folder, as `check` does, instead of being ignored.
+#[test]
+fn an_option_about_the_data_means_the_data_is_read() {
+    let dir = folder(&rule(
+        "chairs",
+        "kind = \"coverage\"\nwho = { post = \"工会主席x\" }\nclass = {}\nmin = 1",
+    ));
+    for extra in [
+        &["--encoding", "utf-8"][..],
+        &["--attendance", "attendance.csv"],
+        &["--delimiter", ","],
+    ] {
+        let mut args = vec!["rules", "lint", "--rules", "rules.toml", "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(&args, Some(dir.path()));
+        assert_eq!(code, 1, "{extra:?}: {out}{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert!(
+            !warnings(&v, "value_not_seen").is_empty(),
+            "{extra:?}: {out}"
+        );
+    }
+    // A columns file with nothing to read beside it: the missing table is named.
+    let empty = tempfile::tempdir().unwrap();
+    fs::write(empty.path().join("c.toml"), "[cadres]\n\"工号\" = \"id\"\n").unwrap();
+    let (code, out, err) = run(
+        &["rules", "lint", "--columns", "c.toml"],
+        Some(empty.path()),
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("干部名册") && err.contains("--cadres"),
+        "{err}"
+    );
+}
+
+/// `--fail-on notice` fails on a notice under a rule too: a misspelt value that makes
+/// a rule check nothing gives exit 1 there, while the default still gives 0.
+#[test]
+fn fail_on_notice_fails_on_a_rule_that_matched_nothing() {
+    let dir = folder(&rule(
+        "chairs",
+        "kind = \"coverage\"\nwho = { post = \"秘书长\" }\nclass = {}\nmin = 1",
+    ));
+    let d = dir.path().to_str().unwrap();
+    let rules = path(&dir, "rules.toml");
+    let base = [
+        "check",
+        d,
+        "--rules",
+        &rules,
+        "--as-of",
+        "2020-12-31",
+        "--format",
+        "json",
+    ];
+    let (code, out, err) = run(&base, None);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["notices"].as_array().unwrap().is_empty(), "{out}");
+    assert_eq!(v["rules"][0]["notices"][0]["kind"], "rule_matched_nothing");
+    let mut args = base.to_vec();
+    args.extend(["--fail-on", "notice"]);
+    let (code, out, err) = run(&args, None);
+    assert_eq!(code, 1, "{out}{err}");
+}

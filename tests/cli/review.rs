@@ -346,6 +346,26 @@ fn validate_refuses_report_formats() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("table") && err.contains("json"), "{err}");
+    // An -o extension that names no format, or a report format, is refused before
+    // any work and writes nothing; `.json` and `.txt` decide as for check.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = fixture("demo");
+    for (name, expected) in [("v.pdf", 2), ("v.html", 2), ("v.json", 1), ("v.txt", 1)] {
+        let path = dir.path().join(name);
+        let (code, out, err) = run(
+            &[
+                "validate",
+                demo.to_str().unwrap(),
+                "-o",
+                path.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(code, expected, "{name}: {out}{err}");
+        assert_eq!(path.exists(), expected == 1, "{name}");
+    }
+    let json = fs::read_to_string(dir.path().join("v.json")).unwrap();
+    assert!(json.starts_with('{'), "{json}");
 }
 
 #[cfg(unix)]

@@ -69,6 +69,42 @@ fn the_second_plan_passes_its_tests() {
 }
 
 #[test]
+fn the_national_norm_plan_passes_its_tests_at_every_boundary() {
+    let dir = fixture("national-norm");
+    let file = dir.join("rules.test.toml");
+    let (code, out, err) = run(&["rules", "test", file.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.ends_with("14 项通过，0 项失败\n"), "{out}");
+    // Every rule of the plan has its met, violation and pending boundary (a prohibition
+    // is never pending), and each rule that reads the units table is tested without it.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let rules: toml::Table = std::fs::read_to_string(dir.join("rules.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    for rule in rules["rules"].as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        for status in ["met", "violation", "pending"] {
+            if rule["kind"].as_str() == Some("forbid") && status == "pending" {
+                continue;
+            }
+            assert!(
+                text.lines()
+                    .any(|l| l.contains(&format!("rule = \"{id}\", "))
+                        && l.contains(&format!("status = \"{status}\""))),
+                "no {status} case for {id}"
+            );
+        }
+        if rule.get("fallback").is_some() {
+            assert!(
+                text.contains(&format!("name = \"{id} without units")),
+                "no fallback case for {id}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_failing_case_shows_expected_and_actual_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(
@@ -408,6 +444,11 @@ fn junit_has_a_suite_per_file_and_a_case_per_case() {
     assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
     assert!(xml.contains("name=\"a &lt;b&gt; &amp; c\""), "{xml}");
     assert!(xml.contains("new-chair-training C1"), "{xml}");
+    // The failure's text in Chinese, punctuated as Chinese is.
+    assert!(
+        xml.contains("期望：（未预期）\n实际：new-chair-training C1"),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -477,4 +518,115 @@ fn met_names_the_period_of_a_yearly_coverage() {
         "{out}"
     );
     assert!(out.ends_with("1 passed, 1 failed\n"), "{out}");
+}
+
+/// An unknown key is named with where it is, in the run's language, at every level of
+/// a test file: the file, a case and each kind of expectation.
+#[test]
+fn unknown_keys_are_reported_in_the_run_s_language_at_every_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "k.test.toml",
+        "rulez = \"x\"\n[[case]]\nname = \"n\"\nas_of = 2019-06-30\nexpekt = 1\n\
+         cadres = \"\"\"\nid,name,post,appointed_on\nA,甲,委员,2019-01-01\n\"\"\"\n\
+         expect = [{ rule = \"full-rotation\", subject = \"A\", status = \"met\", perod = 1 }]\n\
+         expect_data_errors = [{ table = \"cadres\", line = 2, colum = \"id\" }]\n\
+         expect_notices = [{ kind = \"sheet\", tabel = \"cadres\" }]\n",
+    );
+    let (code, out, err) = run(&["rules", "test", &file], None);
+    assert_eq!(code, 2, "{out}{err}");
+    for (key, place) in [
+        ("rulez", "测试文件"),
+        ("expekt", "用例"),
+        ("perod", "`expect` 的一项"),
+        ("colum", "`expect_data_errors` 的一项"),
+        ("tabel", "`expect_notices` 的一项"),
+    ] {
+        assert!(
+            err.contains(&format!("{place} 中有未知的键 `{key}`")),
+            "{key}: {err}"
+        );
+    }
+    assert!(
+        !err.contains(" a case") && !err.contains(" entry") && !err.contains("test file"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["rules", "test", &file, "--lang", "en"], None);
+    assert_eq!(code, 2);
+    for (key, place) in [
+        ("rulez", "the test file"),
+        ("expekt", "a case"),
+        ("perod", "an `expect` entry"),
+        ("colum", "an `expect_data_errors` entry"),
+        ("tabel", "an `expect_notices` entry"),
+    ] {
+        assert!(
+            err.contains(&format!("unknown key `{key}` in {place}")),
+            "{key}: {err}"
+        );
+    }
+}
+
+/// A data error the case did not expect is shown with its place, its value and its
+/// reason, as `check` shows one.
+#[test]
+fn an_unexpected_data_error_shows_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "d.test.toml",
+        "[[case]]\nname = \"n\"\nas_of = 2019-06-30\nonly = [\"full-rotation\"]\n\
+         cadres = \"\"\"\nid,name,post,kind,任职日期\nA1,甲,委员,专职,2018-03-01\nA2,乙,委员,专职,2019-13-01\n\"\"\"\n\
+         expect = [{ rule = \"full-rotation\", subject = \"A1\", status = \"pending\", due = 2020-12-31 }]\n",
+    );
+    let (code, out, _) = run(&["rules", "test", &file], None);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "数据错误 cadres:3 appointed_on——值“2019-13-01”，列“任职日期”：日历上没有这一天"
+        ),
+        "{out}"
+    );
+    let (_, out, _) = run(&["rules", "test", &file, "--lang", "en"], None);
+    assert!(
+        out.contains("data error cadres:3 appointed_on — value “2019-13-01”, column `任职日期`: no such calendar date"),
+        "{out}"
+    );
+}
+
+/// `-o` with an extension that names neither output is refused before any case runs
+/// (exit 2, nothing written); `.xml` gives JUnit, `.txt` text, `--format` either.
+#[test]
+fn an_output_extension_naming_no_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("second-plan").join("rules.test.toml");
+    let file = file.to_str().unwrap();
+    let json = dir.path().join("results.json");
+    let (code, out, err) = run(&["rules", "test", file, "-o", json.to_str().unwrap()], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("`.json`") && err.contains("--format"), "{err}");
+    assert!(!json.exists());
+    let (code, _, err) = run(
+        &[
+            "rules",
+            "test",
+            file,
+            "-o",
+            json.to_str().unwrap(),
+            "--format",
+            "junit",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&json).unwrap().starts_with("<?xml"));
+    let xml = dir.path().join("R.XML");
+    let (code, _, _) = run(&["rules", "test", file, "-o", xml.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(std::fs::read_to_string(&xml).unwrap().starts_with("<?xml"));
+    let txt = dir.path().join("r.txt");
+    let (code, _, _) = run(&["rules", "test", file, "-o", txt.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(std::fs::read_to_string(&txt).unwrap().starts_with("ok "));
 }

@@ -158,7 +158,16 @@ fn html_is_self_contained_and_prints_on_a4_with_page_numbers() {
         assert!(!out.contains(external), "{external} in the HTML");
     }
     assert!(out.contains("size: A4"), "A4");
-    assert!(out.contains("counter(page)"), "page numbers");
+    // Page numbers worded as the HTML report words them, in the document's language.
+    assert!(
+        out.contains(r#"content: "第 " counter(page) " 页，共 " counter(pages) " 页";"#),
+        "page numbers"
+    );
+    let en = doc(&["--format", "html", "--lang", "en"]);
+    assert!(
+        en.contains(r#"content: "Page " counter(page) " of " counter(pages);"#),
+        "page numbers"
+    );
     assert!(out.contains("确保新任工会主席在任职1年内参加上级工会组织的业务培训"));
     // `-o x.html` writes HTML without `--format`.
     let tmp = tempfile::tempdir().unwrap();
@@ -293,4 +302,50 @@ fn refuses_to_write_over_its_rule_file_and_reports_a_bad_one() {
     assert!(out.is_empty());
     assert!(err.contains("r.toml:7:8"), "{err}");
     assert!(!out_path.exists());
+}
+
+/// `-o` with an extension that names no document format is refused (exit 2, nothing
+/// written), as `check` refuses one; `.md`, `.html` (any case) and `--format` decide.
+#[test]
+fn an_output_extension_naming_no_format_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = tmp.path().join("规则.pdf");
+    let (code, out, err) = run(&["rules", "doc", "-o", pdf.to_str().unwrap()], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("`.pdf`") && err.contains("--format"), "{err}");
+    assert!(!pdf.exists());
+    let (code, _, err) = run(
+        &["rules", "doc", "-o", pdf.to_str().unwrap(), "--lang", "en"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot tell the document format from `.pdf`"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        &[
+            "rules",
+            "doc",
+            "-o",
+            pdf.to_str().unwrap(),
+            "--format",
+            "html",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        fs::read_to_string(&pdf)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    let upper = tmp.path().join("R.HTML");
+    let (code, _, _) = run(&["rules", "doc", "-o", upper.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(
+        fs::read_to_string(&upper)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
 }

@@ -58,7 +58,7 @@ fn explain_prints_title_clause_description_and_parameters() {
         "the chair's own superiors:\n{out}"
     );
     assert!(
-        out.contains("deadline（限期）"),
+        out.contains("限期（deadline）——"),
         "the kind's documentation:\n{out}"
     );
 
@@ -142,4 +142,39 @@ fn the_benchmark_rule_file_parses() {
     ] {
         assert!(out.contains(id), "{id} not listed: {out}");
     }
+}
+
+#[test]
+fn kinds_are_named_in_words_in_chinese_and_by_keyword_in_english() {
+    let (code, out, err) = run(&["rules", "list"], None);
+    assert_eq!(code, 0, "{err}");
+    let line = |id: &str| {
+        out.lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("{id} missing:\n{out}"))
+            .to_owned()
+    };
+    // The table wraps; the kind column is wide enough for the word and its keyword.
+    assert!(
+        line("new-chair-training").contains("限期（deadline）"),
+        "{out}"
+    );
+    assert!(
+        line("county-annual-class").contains("定额（quota）"),
+        "{out}"
+    );
+    assert!(line("full-rotation").contains("覆盖（coverage）"), "{out}");
+    assert!(line("city-class-free").contains("禁止（forbid）"), "{out}");
+    let (code, out, _) = run(&["rules", "list", "--lang", "en"], None);
+    assert_eq!(code, 0);
+    assert!(!out.contains("限期") && out.contains("deadline"), "{out}");
+    let (code, out, _) = run(&["rules", "explain", "county-annual-class"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("类型：定额（quota）"), "{out}");
+    let (code, out, _) = run(
+        &["rules", "explain", "county-annual-class", "--lang", "en"],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("kind: quota "), "{out}");
 }

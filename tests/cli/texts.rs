@@ -186,7 +186,7 @@ fn every_human_format_shows_the_note_under_the_heading() {
     );
     let md = check(&rules, "en", "markdown");
     assert!(
-        md.contains("## rotation 轮训一遍（二）\n\nNote: Any class counts.\n\n"),
+        md.contains("## rotation 轮训一遍 (二)\n\nNote: Any class counts.\n\n"),
         "{md}"
     );
     let html = check(&rules, "en", "html");

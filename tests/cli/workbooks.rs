@@ -1,8 +1,9 @@
 //! Workbooks as an attacker, or an unlucky export, makes them (SPEC §8 "Reading,
 //! tightened"): date cells holding no date, merged cells, formulas saved without a
-//! result, hidden sheets, one value in the sheet's last cell, zip bombs. Each is built
-//! at test time, with rust_xlsxwriter where it can write the case and part by part
-//! (XML in a zip written here) where no writer would.
+//! result, hidden sheets, one value in the sheet's last cell, a header across all 16384
+//! columns, a merge over the id column, zip bombs (for `validate` and `rules lint` too).
+//! Each is built at test time, with rust_xlsxwriter where it can write the case and part
+//! by part (XML in a zip written here) where no writer would.
 
 use std::fs;
 use std::path::Path;
@@ -663,4 +664,133 @@ fn a_zip_bomb_lying_about_its_size_is_stopped_at_the_limit() {
             && err.contains("more than 256.0 MiB"),
         "{err}"
     );
+}
+
+/// A merged cell over the id column gives each row of the merge the top-left id: the
+/// later rows are duplicate ids, each a data error on its own line, never a cadre
+/// quietly dropped or counted twice. The same in `validate` and `rules lint`.
+#[test]
+fn a_merged_cell_over_the_id_column_makes_duplicate_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("干部名册").unwrap();
+    for (c, h) in ["身份证号", "姓名", "职务", "专兼职", "任职日期"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, name) in ["黄一", "黄二", "黄三"].iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string(r, 1, *name).unwrap();
+        ws.write_string(r, 2, "委员").unwrap();
+        ws.write_string(r, 3, "专职").unwrap();
+        ws.write_string(r, 4, "2019-01-08").unwrap();
+    }
+    ws.merge_range(1, 0, 3, 0, "M1", &Format::new()).unwrap();
+    wb.save(dir.path().join("cadres.xlsx")).unwrap();
+    other_tables(dir.path(), &["M1"]);
+
+    let (code, v, err) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        errors(&v),
+        [(3, json!("id"), json!("M1")), (4, json!("id"), json!("M1"))]
+    );
+    assert_eq!(v["rules"][2]["checked"], 1, "full-rotation checks M1 once");
+    let d = dir.path().to_str().unwrap();
+    let (code, out, err) = run(&["validate", d, "--format", "json"], None);
+    assert_eq!(code, 1, "{err}");
+    let val: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(val["data_errors"].as_array().unwrap().len(), 2, "{out}");
+    let (code, out, err) = run(&["rules", "lint", d], None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("数据错误 2 条"), "{out}");
+}
+
+/// A sheet whose header runs across all 16384 columns (the last, XFD, a real field) is
+/// read: every other header is an extra column, and the run takes no longer for it.
+#[test]
+fn a_sheet_of_16384_columns_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut head: Vec<String> = (0..16_383).map(|i| format!("备注{i}")).collect();
+    head[0] = "身份证号".to_owned();
+    head[1] = "姓名".to_owned();
+    head[2] = "职务".to_owned();
+    head[3] = "专兼职".to_owned();
+    head.push("任职日期".to_owned());
+    let refs: Vec<&str> = head.iter().map(String::as_str).collect();
+    // A1 … XFD: the column's letters, as Excel names them.
+    let name = |c: usize| {
+        let mut n = c + 1;
+        let mut s = Vec::new();
+        while n > 0 {
+            s.push(b'A' + ((n - 1) % 26) as u8);
+            n = (n - 1) / 26;
+        }
+        s.reverse();
+        String::from_utf8(s).unwrap()
+    };
+    let cells = |r: u32, values: &[&str]| {
+        let cells: Vec<String> = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(c, v)| text(&format!("{}{r}", name(c)), v))
+            .collect();
+        row(r, &cells)
+    };
+    let mut data = vec!["W1", "某", "委员", "专职"];
+    data.resize(16_383, "");
+    data.push("2019-01-08");
+    let xml = sheet_xml(&[cells(1, &refs), cells(2, &data)], "");
+    assert!(xml.contains("XFD1"), "the header reaches the last column");
+    write_zip(
+        &dir.path().join("cadres.xlsx"),
+        &book_parts(&[("干部名册", "visible", xml)]),
+    );
+    other_tables(dir.path(), &["W1"]);
+    let started = std::time::Instant::now();
+    let (code, v, err) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(errors(&v).is_empty(), "{:?}", errors(&v));
+    assert_eq!(
+        v["rules"][2]["met"], 1,
+        "W1's appointment date, in XFD, was read"
+    );
+    let d = dir.path().to_str().unwrap();
+    let (code, out, err) = run(&["validate", d], None);
+    assert_eq!(code, 0, "{out}{err}");
+    // rules lint finds the embedded rules' words missing from so small a roster, and
+    // no data error.
+    let (code, out, err) = run(&["rules", "lint", d, "--format", "json"], None);
+    assert_eq!(code, 1, "{out}{err}");
+    let lint: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(lint["summary"]["data_errors"], 0, "{out}");
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
+
+/// The zip bomb stops `validate` and `rules lint` as it stops `check`: exit 2 naming the
+/// file and the part, nothing on stdout.
+#[test]
+fn a_zip_bomb_stops_validate_and_rules_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    bomb(&dir.path().join("cadres.xlsx"), None);
+    other_tables(dir.path(), &[]);
+    let d = dir.path().to_str().unwrap();
+    for args in [
+        &["validate", d][..],
+        &["validate", d, "--format", "json"],
+        &["rules", "lint", d],
+        &["rules", "lint", d, "--format", "json"],
+    ] {
+        let (code, out, err) = run(args, None);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(
+            err.contains("cadres.xlsx") && err.contains("xl/sharedStrings.xml"),
+            "{args:?}: {err}"
+        );
+    }
 }
