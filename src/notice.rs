@@ -181,7 +181,7 @@ impl Notice {
                 };
                 if zh {
                     format!(
-                        "{t}的 {column} 列值“{value}”（{n} 行）像是规则中的“{word}”，但没有规则认它：请在表头对应文件（--columns）的 [values] 中对应，或列入 [known]"
+                        "{t}“{column}”列的值“{value}”（{n} 行）像是规则中的“{word}”，但没有规则认它：请在表头对应文件（--columns）的 [values] 中对应，或列入 [known]"
                     )
                 } else {
                     format!(

@@ -208,6 +208,15 @@ fn a_spelling_no_rule_names_is_noticed_and_values_map_it() {
     assert_eq!(variants[0]["examples"][1]["line"], 6);
     assert_eq!(variants[1]["value"], "工会主度");
     assert_eq!(variants[1]["resembles"], "工会主席");
+    // The column by its header, quoted, without spaces in the Chinese.
+    assert!(
+        variants[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("干部名册“专兼职”列的值“兼职干部”（2 行）像是规则中的“兼职”"),
+        "{}",
+        variants[0]["message"]
+    );
 
     // [known] silences one; [values] maps the other back to the rules' word.
     let cols = dir.path().join("columns.toml");
