@@ -26,9 +26,12 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     let out = a.data.output.as_deref();
     // Findings written as they are made (report::stream): waivers and a baseline match
     // the whole list, so they take the list below.
+    if format == Format::Xlsx {
+        report::write::xlsx_temporary_folder()?;
+    }
     let streamed = matches!(
         format,
-        Format::Json | Format::Csv | Format::Junit | Format::Markdown
+        Format::Json | Format::Csv | Format::Junit | Format::Markdown | Format::Xlsx
     ) && a.waivers.is_none()
         && a.baseline.is_none();
     if streamed {
@@ -47,6 +50,7 @@ pub fn check(a: CheckArgs) -> Result<u8> {
         report::write::write_with(out, |w| match format {
             Format::Csv => report::csv::write_streamed(&report, &findings, lang, w),
             Format::Junit => report::junit::write(&report, &findings, lang, w),
+            Format::Xlsx => report::xlsx::write_streamed(&report, &findings, lang, w),
             Format::Markdown => {
                 report::markdown::write(&report, &findings, (false, false), lang, w)
             }

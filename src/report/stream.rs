@@ -147,6 +147,36 @@ impl<'a> Findings<'a> {
     }
 }
 
+impl Findings<'_> {
+    /// Hands the entries of `range` to `f` in order, on this thread, the entries made a
+    /// window of shares at a time on every core (for a writer that is not `Sync`, as a
+    /// worksheet is).
+    pub fn visit(&self, range: Range<usize>, f: &mut dyn FnMut(&FindingEntry)) {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let starts: Vec<usize> = range.clone().step_by(SHARE).collect();
+        let share = |from: usize| -> Vec<FindingEntry> {
+            (from..(from + SHARE).min(range.end))
+                .map(|i| self.entry(i))
+                .collect()
+        };
+        for window in starts.chunks(threads * 2) {
+            let made: Vec<Vec<FindingEntry>> = std::thread::scope(|s| {
+                let handles: Vec<_> = window
+                    .iter()
+                    .map(|&from| s.spawn(move || share(from)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            for e in made.iter().flatten() {
+                f(e);
+            }
+        }
+    }
+}
+
 /// A printer of one finding's text: given its place among the findings written
 /// together (from 0) and its entry.
 pub type Print<'p> = dyn Fn(usize, &FindingEntry, &mut Vec<u8>) + Sync + 'p;
@@ -158,6 +188,8 @@ pub trait ByRule {
     fn sizes(&self) -> Vec<(usize, bool)>;
     /// Writes rule `rule`'s findings in report order.
     fn write_rule(&self, rule: usize, print: &Print<'_>, w: &mut dyn Write) -> std::io::Result<()>;
+    /// Hands rule `rule`'s first `limit` findings to `f`, in report order.
+    fn visit_rule(&self, rule: usize, limit: usize, f: &mut dyn FnMut(&FindingEntry));
 }
 
 impl ByRule for Findings<'_> {
@@ -172,6 +204,12 @@ impl ByRule for Findings<'_> {
         match self.by_rule().into_iter().nth(rule) {
             Some(range) => self.write(range, print, w),
             None => Ok(()),
+        }
+    }
+
+    fn visit_rule(&self, rule: usize, limit: usize, f: &mut dyn FnMut(&FindingEntry)) {
+        if let Some(range) = self.by_rule().into_iter().nth(rule) {
+            self.visit(range.start..range.end.min(range.start + limit), f);
         }
     }
 }
@@ -193,5 +231,11 @@ impl ByRule for Listed<'_> {
             print(i, f, &mut out);
         }
         w.write_all(&out)
+    }
+
+    fn visit_rule(&self, rule: usize, limit: usize, f: &mut dyn FnMut(&FindingEntry)) {
+        for e in self.0.get(rule).into_iter().flatten().take(limit) {
+            f(e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Findings written as they are made (`report::stream`): the same bytes as the report
 //! built whole, on data generated here with thousands of findings (several shares and
-//! windows of them), in every streamed format, with `--mask-ids` and `--due-within`.
+//! windows of them), in every streamed format (xlsx too), with `--mask-ids` and
+//! `--due-within`.
 
 use std::fs;
 use std::path::Path;
@@ -100,6 +101,7 @@ fn streamed_formats_match_the_whole_report() {
             "en",
         ],
         &["--format", "junit", "--mask-ids", "--fail-on", "pending"],
+        &["--format", "xlsx", "--mask-ids", "--due-within", "60d"],
     ] {
         let streamed = output(tmp.path(), options);
         let whole = output(tmp.path(), &[options, &["--waivers", none]].concat());
@@ -111,4 +113,28 @@ fn streamed_formats_match_the_whole_report() {
             whole.0.len()
         );
     }
+}
+
+/// A workbook's rule sheets keep their rows in temporary files: without a writable
+/// temporary folder the check stops with a clear message, no panic, no report file.
+#[test]
+fn a_workbook_without_a_temporary_folder_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.xlsx");
+    let run = peixun()
+        .arg("check")
+        .arg(fixture("demo"))
+        .args(["--as-of", "2021-03-01", "--lang", "en", "-o"])
+        .arg(&out)
+        .env("TMPDIR", tmp.path().join("missing"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("writing a workbook needs a writable temporary folder"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!out.exists());
 }
