@@ -24,11 +24,11 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     crate::trace::stage("evaluated");
     let color = a.data.color.enabled(a.data.output.as_deref());
     let out = a.data.output.as_deref();
-    // Findings written as they are made (report::stream): waivers and a baseline match
-    // the whole list, so they take the list below.
     if format == Format::Xlsx {
         report::write::xlsx_temporary_folder()?;
     }
+    // Findings written as they are made (report::stream): waivers and a baseline match
+    // the whole list, so they take the list below, as do the table and HTML.
     let streamed = matches!(
         format,
         Format::Json | Format::Csv | Format::Junit | Format::Markdown | Format::Xlsx
