@@ -8,11 +8,18 @@
 #   scripts/bench.sh trend     # 1M cadres: one check, and trend with 39 monthly points
 #                              # (2018-01-31 … 2021-02-28 and 2021-03-01), SPEC §9: at
 #                              # most 10 times one check (also part of the full run)
+#   scripts/bench.sh many      # 1M cadres as today beside 1M with a quarter of them
+#                              # untrained (--untrained 25, ≈ 300,000 findings): the JSON
+#                              # check and every format written with -o; 100k so too
+#   scripts/bench.sh 10m       # 10M cadres (≈ 2.6 GB of CSV, generated, measured 3 times,
+#                              # then deleted; needs ≈ 3 GB free disk)
 #
 # Environment: BENCH_RUNS=N runs per dataset (default 7 for 1M cadres, the target; 5 for
 # the others); BENCH_DATA=DIR where the data is cached (default target/bench-data; a
 # dataset is regenerated when examples/generate.rs changes); BENCH_TIMEOUT=SECONDS per
-# run (default 300).
+# run (default 300); BENCH_COMPARE=BINARY another peixun build whose output the
+# many-findings data must match byte for byte, in every streamed format (json, csv,
+# junit, markdown) and with --mask-ids and --due-within (`many` mode).
 #
 # Each run is `peixun check DIR --as-of 2021-03-01 --format json > /dev/null` (with
 # `--rules scripts/bench-units.toml` for the row units-1m+rules), timed by
@@ -26,9 +33,9 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-full}
 case $mode in
-quick | full | trend) ;;
+quick | full | trend | many | 10m) ;;
 *)
-    echo "usage: $0 [quick|full|trend]" >&2
+    echo "usage: $0 [quick|full|trend|many|10m]" >&2
     exit 2
     ;;
 esac
@@ -178,7 +185,72 @@ measure_trend() {
         "$(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }')")")
 }
 
-if [[ $mode != trend ]]; then
+# formats NAME: each format written with -o, one run each (a row per format).
+formats() {
+    local name=$1 dir=$data_root/$1 format s kb rc
+    for format in json csv markdown junit html table xlsx; do
+        rc=0
+        timeout "$timeout_s" "$gnu_time" -f '%e %M' -o "$tmp/time" \
+            "$bin" check "$dir" --as-of "$as_of" --format "$format" -o "$tmp/out" 2>"$tmp/stderr" || rc=$?
+        if [[ $rc -ne 0 && $rc -ne 1 ]]; then
+            log "$name --format $format: failed with exit status $rc"
+            sed 's/^/  /' "$tmp/stderr" >&2
+            exit 1
+        fi
+        read -r s kb < <(tail -n 1 "$tmp/time")
+        log "$name --format $format: ${s}s, $((kb / 1024)) MiB"
+        table+=("$(printf '| %s -o %s (%s MB) | %s | %s | 1 | %s | %s | %s |' "$name" "$format" \
+            "$(awk -v b="$(stat -c %s "$tmp/out")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+            "$(thousands "$(field "$name" rows)")" \
+            "$(awk -v b="$(field "$name" bytes)" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+            "$s" "$s" "$((kb / 1024))")")
+    done
+}
+
+# compare NAME: the same bytes as $BENCH_COMPARE's, format by format.
+compare() {
+    local dir=$data_root/$1 format
+    local -a opts
+    for opts in "--format json" "--format csv" "--format junit" "--format markdown" \
+        "--format json --mask-ids --due-within 400d" "--format csv --mask-ids"; do
+        # shellcheck disable=SC2086
+        "$BENCH_COMPARE" check "$dir" --as-of "$as_of" $opts -o "$tmp/old" 2>/dev/null || true
+        # shellcheck disable=SC2086
+        "$bin" check "$dir" --as-of "$as_of" $opts -o "$tmp/new" 2>/dev/null || true
+        if ! cmp -s "$tmp/old" "$tmp/new"; then
+            log "$1 $opts: output differs from $BENCH_COMPARE's"
+            exit 1
+        fi
+        log "$1 $opts: the same $(stat -c %s "$tmp/new") bytes as $BENCH_COMPARE's"
+    done
+}
+
+if [[ $mode == many ]]; then
+    dataset many-100k 100000 --untrained 25
+    measure many-100k 5
+    dataset utf8-1m 1000000
+    measure utf8-1m 7
+    dataset many-1m 1000000 --untrained 25
+    measure many-1m 7
+    formats many-1m
+    if [[ -n ${BENCH_COMPARE:-} ]]; then
+        compare many-1m
+    fi
+fi
+
+if [[ $mode == 10m ]]; then
+    free_kb=$(df -Pk "$data_root" | awk 'NR == 2 { print $4 }')
+    if ((free_kb < 4 * 1024 * 1024)); then
+        log "10m: needs 4 GB free in $data_root, $((free_kb / 1024)) MB free"
+        exit 2
+    fi
+    dataset utf8-10m 10000000
+    measure utf8-10m 3
+    rm -rf "${data_root:?}/utf8-10m"
+    log "10m: data deleted"
+fi
+
+if [[ $mode == quick || $mode == full ]]; then
     dataset utf8-100k 100000
     measure utf8-100k 5
 fi

@@ -44,7 +44,15 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
     let mut counts = Vec::new();
     let mut findings = Vec::new();
     let mut met = Vec::new();
-    for (mut out, notices) in outcomes(rules, data, as_of, true) {
+    let outcomes = outcomes(rules, data, as_of, true);
+    // When most of a roster is in violation one rule holds most findings: its list
+    // becomes the whole list, the others moved in around it, so that no second copy of
+    // it is ever made (SPEC §8: memory bounded by the data, not the findings).
+    let total: usize = outcomes.iter().map(|(o, _)| o.findings.len()).sum();
+    let biggest = (0..outcomes.len())
+        .max_by_key(|&k| outcomes[k].0.findings.len())
+        .unwrap_or(0);
+    for (k, (mut out, notices)) in outcomes.into_iter().enumerate() {
         let mut c = RuleCounts {
             met: out.met,
             notices,
@@ -60,8 +68,15 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
         c.checked = c.met + c.violation + c.pending + c.waived;
         counts.push(c);
         let mut fs = std::mem::take(&mut out.findings);
-        fs.sort_by(|a, b| a.subject.cmp(&b.subject).then(a.period.cmp(&b.period)));
-        findings.extend(fs);
+        sort_in_place(&mut fs);
+        if k == biggest {
+            let before = std::mem::replace(&mut findings, fs);
+            // Grown where it lies (a large block is remapped, not copied).
+            findings.reserve_exact(total - findings.len());
+            findings.splice(0..0, before);
+        } else {
+            findings.extend(fs);
+        }
         met.push(out);
     }
     Evaluation {
@@ -136,6 +151,28 @@ pub fn outcomes(
     });
     outcomes.sort_unstable_by_key(|(i, _, _)| *i);
     outcomes.into_iter().map(|(_, out, n)| (out, n)).collect()
+}
+
+/// Sorts a rule's findings by subject, then period, as a stable sort would, without
+/// the stable sort's buffer of half the findings: the order is found on their
+/// positions, then the findings are moved along its cycles.
+fn sort_in_place(fs: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..fs.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&fs[a], &fs[b]);
+        a.subject.cmp(&b.subject).then(a.period.cmp(&b.period))
+    });
+    // Position `j` takes the finding at `order[j]`; a position done points to itself.
+    for i in 0..fs.len() {
+        let mut at = i;
+        while order[at] != i {
+            let from = order[at];
+            fs.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
 }
 
 /// A finding's one-line explanation; a deadline, coverage or quota finding short of its

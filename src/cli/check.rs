@@ -23,6 +23,48 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     let ev = crate::eval::run(&rules, &data, as_of);
     data.free_attendance();
     crate::trace::stage("evaluated");
+    let color = a.data.color.enabled(a.data.output.as_deref());
+    let out = a.data.output.as_deref();
+    if format == Format::Xlsx {
+        report::write::xlsx_temporary_folder()?;
+    }
+    // Findings written as they are made (report::stream): waivers and a baseline match
+    // the whole list, so they take the list below, as do the table and HTML.
+    let streamed = matches!(
+        format,
+        Format::Json | Format::Csv | Format::Junit | Format::Markdown | Format::Xlsx
+    ) && a.waivers.is_none()
+        && a.baseline.is_none();
+    if streamed {
+        let mut report = Report::frame(&rules, &data, &ev, a.data.lang, format);
+        if a.mask_ids {
+            report::mask::apply(&mut report, &data);
+        }
+        let mut findings =
+            report::stream::Findings::new(&rules, &data, &ev, a.data.lang, format != Format::Json)
+                .due_within(a.due_within.map(|span| span.after(as_of)));
+        if a.mask_ids {
+            findings = findings.masked();
+        }
+        crate::trace::stage("report framed");
+        let lang = a.data.lang;
+        report::write::write_with(out, |w| match format {
+            Format::Csv => report::csv::write_streamed(&report, &findings, lang, w),
+            Format::Junit => report::junit::write(&report, &findings, lang, w),
+            Format::Xlsx => report::xlsx::write_streamed(&report, &findings, lang, w),
+            Format::Markdown => {
+                report::markdown::write(&report, &findings, (false, false), lang, w)
+            }
+            _ => report::json::write_streamed(&report, &findings, w),
+        })?;
+        crate::trace::stage("written");
+        let code = report.exit_code_with(a.fail_on);
+        // The process ends next: the OS frees the data faster than dropping it would.
+        std::mem::forget(findings);
+        std::mem::forget(ev);
+        std::mem::forget(data);
+        return Ok(code);
+    }
     let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);
     if let Some(path) = &a.waivers {
         let opts = ReadOptions {
@@ -63,8 +105,6 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     // free), so it and the rendered report are never in memory together.
     drop(data);
     drop(ev);
-    let color = a.data.color.enabled(a.data.output.as_deref());
-    let out = a.data.output.as_deref();
     if format == Format::Json {
         // Streamed: a large JSON report is never held whole.
         report::write::write_with(out, |w| report::json::write(&mut report, w))?;

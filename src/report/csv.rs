@@ -14,6 +14,7 @@
 //! leading zero, which would be dropped) is written with a tab after it. Spreadsheets
 //! then keep the cell as text, whole; the tab is invisible and no formula is involved.
 
+use super::stream::Findings;
 use super::words::{change_text, escape_controls, looks_like_formula, severity_word, status_word};
 use super::{FindingEntry, Report};
 use crate::i18n::Lang;
@@ -118,6 +119,39 @@ fn records(report: &Report, lang: Lang) -> Result<Vec<u8>, Box<dyn std::error::E
         w.write_record(finding_cells(f, clause, lang).each_ref().map(|c| field(c)))?;
     }
     Ok(w.into_inner().map_err(|e| e.to_string())?)
+}
+
+/// Writes the findings as CSV, exactly as [`render`] would with them in the report: a
+/// BOM, the header, then each finding's record as it is made.
+pub fn write_streamed(
+    report: &Report,
+    findings: &Findings<'_>,
+    lang: Lang,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let record = |cells: &[String], out: &mut Vec<u8>| {
+        let mut r = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .buffer_capacity(1024)
+            .from_writer(out);
+        // A record of the header's length, written to memory: it cannot fail.
+        let _ = r.write_record(cells);
+        let _ = r.flush();
+    };
+    let mut head = BOM.as_bytes().to_vec();
+    record(&finding_header(lang).map(field), &mut head);
+    w.write_all(&head)?;
+    let index = report.rule_index();
+    let print = |_: usize, f: &FindingEntry, out: &mut Vec<u8>| {
+        let clause = index
+            .get(f.rule.as_str())
+            .map_or("", |&i| report.rules[i].clause.as_str());
+        record(
+            &finding_cells(f, clause, lang).each_ref().map(|c| field(c)),
+            out,
+        );
+    };
+    findings.write(0..findings.len(), &print, w)
 }
 
 #[cfg(test)]

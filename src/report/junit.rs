@@ -17,10 +17,11 @@
 //!
 //! No timestamps or durations (`time="0"`): two runs on the same data give the same bytes.
 
+use super::stream::{ByRule, Listed};
 use super::words::{
     change_text, change_word, escape_controls, examples_text, is_alert, status_word,
 };
-use super::{EvidenceEntry, FindingEntry, NearEntry, Num, Report};
+use super::{EvidenceEntry, FindingEntry, NearEntry, Num, Report, RuleEntry};
 use crate::i18n::Lang;
 use crate::model::TableKind;
 use crate::rules::Severity;
@@ -283,17 +284,47 @@ fn evidence_text(e: &EvidenceEntry, lang: Lang) -> String {
 
 /// Renders the report as JUnit XML.
 pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
-    let mut suites = String::new();
+    let listed = Listed(report.findings_by_rule());
+    let mut out = Vec::new();
+    // Writing to memory does not fail.
+    let _ = write(report, &listed, lang, &mut out);
+    out
+}
+
+/// Writes the report as JUnit XML with `findings` (the report's own, or streamed):
+/// each rule's test cases as they are made. The totals come first, from the rules'
+/// counts: a rule's violations are its failures when it is at error severity.
+pub fn write(
+    report: &Report,
+    findings: &dyn ByRule,
+    lang: Lang,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let sizes = findings.sizes();
+    let failed = |rule: &RuleEntry, count: usize| match rule.severity {
+        Severity::Error => rule.violation.min(count as u64),
+        Severity::Warning => 0,
+    };
     let (mut tests, mut failures, mut skipped) = (0u64, 0u64, 0u64);
-    for (rule, findings) in report.rules.iter().zip(report.findings_by_rule()) {
-        let failed = findings.iter().filter(|f| fails(f)).count() as u64;
-        let other = findings.len() as u64 - failed;
+    for (rule, &(count, _)) in report.rules.iter().zip(&sizes) {
+        tests += count as u64;
+        failures += failed(rule, count);
+        skipped += count as u64 - failed(rule, count);
+    }
+    let errors = report.data_errors.len() as u64;
+    tests += errors;
+    w.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    w.write_all(format!(
+        "<testsuites name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\">\n",
+        attr(&format!("peixun {} {}", report.rule_set, report.as_of))
+    ).as_bytes())?;
+    let mut suites = String::new();
+    for (ri, (rule, &(count, _))) in report.rules.iter().zip(&sizes).enumerate() {
+        let failed = failed(rule, count);
+        let other = count as u64 - failed;
         // `tests` counts the test cases written; subjects met have none of their own and
         // appear in the `checked` and `met` properties instead.
-        let checked = findings.len() as u64;
-        tests += checked;
-        failures += failed;
-        skipped += other;
+        let checked = count as u64;
         suites.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{checked}\" failures=\"{failed}\" errors=\"0\" skipped=\"{other}\" time=\"0\">\n",
             attr(&rule.id)
@@ -319,7 +350,10 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             ));
         }
         suites.push_str("    </properties>\n");
-        for f in findings {
+        w.write_all(suites.as_bytes())?;
+        suites.clear();
+        let print = |_: usize, f: &FindingEntry, buf: &mut Vec<u8>| {
+            let mut suites = String::new();
             suites.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"{}\" time=\"0\">\n",
                 attr(&f.id),
@@ -356,12 +390,12 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 ));
             }
             suites.push_str("    </testcase>\n");
-        }
+            buf.extend_from_slice(suites.as_bytes());
+        };
+        findings.write_rule(ri, &print, w)?;
         suites.push_str("  </testsuite>\n");
     }
-    let errors = report.data_errors.len() as u64;
     if errors > 0 {
-        tests += errors;
         suites.push_str(&format!(
             "  <testsuite name=\"data-errors\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\" time=\"0\">\n"
         ));
@@ -413,14 +447,8 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         }
         suites.push_str("    </properties>\n  </testsuite>\n");
     }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\">\n",
-        attr(&format!("peixun {} {}", report.rule_set, report.as_of))
-    ));
-    out.push_str(&suites);
-    out.push_str("</testsuites>\n");
-    out.into_bytes()
+    suites.push_str("</testsuites>\n");
+    w.write_all(suites.as_bytes())
 }
 
 #[cfg(test)]

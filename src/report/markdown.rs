@@ -6,11 +6,12 @@
 //! all, which would split a table cell, and `<` so no HTML passes through) get a
 //! backslash, line breaks become `<br>` so a cell stays on its row.
 
+use super::stream::{ByRule, Listed};
 use super::words::{
     change_text, changes_text, counted, escape_controls, examples_text, is_alert, notices_word,
     one_line, severity_word, status_word, totals_text,
 };
-use super::{DataErrorEntry, Report};
+use super::{DataErrorEntry, FindingEntry, Report};
 use crate::i18n::Lang;
 use crate::rules::Severity;
 
@@ -94,6 +95,24 @@ fn section<R: AsRef<[String]>>(
 
 /// Renders the whole report.
 pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
+    let waivers = report.findings.iter().any(|f| f.waiver.is_some());
+    let changes = report.findings.iter().any(|f| f.change.is_some());
+    let listed = Listed(report.findings_by_rule());
+    let mut out = Vec::new();
+    // Writing to memory does not fail.
+    let _ = write(report, &listed, (waivers, changes), lang, &mut out);
+    out
+}
+
+/// Writes the report with `findings` (the report's own, or streamed): each rule's rows
+/// as they are made. `columns`: whether there are waiver and change columns.
+pub fn write(
+    report: &Report,
+    findings: &dyn ByRule,
+    (waivers, changes): (bool, bool),
+    lang: Lang,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
     let title = report.plan.title.as_deref().unwrap_or(&report.rule_set);
     let sep = lang.pick("：", ": ");
@@ -160,9 +179,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         }),
     );
 
-    let waivers = report.findings.iter().any(|f| f.waiver.is_some());
-    let changes = report.findings.iter().any(|f| f.change.is_some());
-    for (r, findings) in report.rules.iter().zip(report.findings_by_rule()) {
+    for (ri, (r, (count, cadres))) in report.rules.iter().zip(findings.sizes()).enumerate() {
         let warning = match r.severity {
             Severity::Error => "",
             Severity::Warning => lang.pick("〔提醒〕", "[warning] "),
@@ -204,12 +221,11 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                 r.checked, r.met, r.violation, r.pending, r.waived
             ),
         });
-        if findings.is_empty() {
+        if count == 0 {
             out.push_str(lang.pick("未发现问题。\n\n", "No findings.\n\n"));
             continue;
         }
         // Cadre columns only for rules about cadres.
-        let cadres = findings.iter().any(|f| f.who.is_some());
         let mut header = vec![lang.pick("对象", "subject")];
         if cadres {
             header.extend([
@@ -230,7 +246,11 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         if changes {
             header.push(lang.pick("变化", "change"));
         }
-        let rows = findings.iter().map(|f| {
+        row(&mut out, &header);
+        row(&mut out, &vec!["---"; header.len()]);
+        w.write_all(out.as_bytes())?;
+        out.clear();
+        let print = |_: usize, f: &FindingEntry, buf: &mut Vec<u8>| {
             let (name, unit, county) = f.who.clone().unwrap_or_default();
             let mut status = status_word(f.status, lang).to_owned();
             if f.due_soon {
@@ -269,9 +289,12 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
                     _ => text,
                 });
             }
-            cells
-        });
-        table(&mut out, &header, &[], rows);
+            let mut line = String::new();
+            row(&mut line, &cells);
+            buf.extend_from_slice(line.as_bytes());
+        };
+        findings.write_rule(ri, &print, w)?;
+        out.push('\n');
     }
 
     if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
@@ -352,7 +375,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             }),
         );
     }
-    out.into_bytes()
+    w.write_all(out.as_bytes())
 }
 
 fn summary_text(report: &Report, lang: Lang) -> String {

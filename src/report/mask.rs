@@ -19,7 +19,7 @@ use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
 
-use super::{EvidenceEntry, Report, finding_id};
+use super::{EvidenceEntry, FindingEntry, Report, finding_id};
 use crate::model::Dataset;
 
 /// An id as masked output shows it.
@@ -102,6 +102,29 @@ impl<'d> People<'d> {
         }
     }
 
+    /// Masks one finding: its id, a cadre subject and name (in the message too), and
+    /// the ids a coverage rate lists.
+    pub fn mask_finding(&self, f: &mut FindingEntry) {
+        f.id = self.finding_id(&f.rule, &f.subject, f.period);
+        if self.is_cadre(&f.subject) {
+            let masked = mask_id(&f.subject);
+            f.message = f.message.replace(f.subject.as_str(), &masked);
+            f.subject = masked;
+        }
+        if let Some((name, _, _)) = &mut f.who {
+            let masked = mask_name(name);
+            if name.chars().count() >= 2 {
+                f.message = f.message.replace(name.as_str(), &masked);
+            }
+            *name = masked;
+        }
+        if let EvidenceEntry::Rate { unmet, .. } = &mut f.evidence {
+            for id in unmet {
+                *id = mask_id(id);
+            }
+        }
+    }
+
     /// A finding's id in masked output.
     pub fn finding_id(&self, rule: &str, subject: &str, period: Option<i32>) -> String {
         format!(
@@ -124,24 +147,7 @@ pub fn apply(report: &mut Report, data: &Dataset) {
         .map(|f| f.rule.clone())
         .collect();
     for f in &mut report.findings {
-        f.id = people.finding_id(&f.rule, &f.subject, f.period);
-        if people.is_cadre(&f.subject) {
-            let masked = mask_id(&f.subject);
-            f.message = f.message.replace(f.subject.as_str(), &masked);
-            f.subject = masked;
-        }
-        if let Some((name, _, _)) = &mut f.who {
-            let masked = mask_name(name);
-            if name.chars().count() >= 2 {
-                f.message = f.message.replace(name.as_str(), &masked);
-            }
-            *name = masked;
-        }
-        if let EvidenceEntry::Rate { unmet, .. } = &mut f.evidence {
-            for id in unmet {
-                *id = mask_id(id);
-            }
-        }
+        people.mask_finding(f);
     }
     if let Some(resolved) = &mut report.resolved {
         for r in resolved {

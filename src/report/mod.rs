@@ -11,6 +11,7 @@ pub mod mask;
 pub mod notices;
 pub mod ruledoc;
 pub mod sheet_names;
+pub mod stream;
 pub mod table;
 pub mod words;
 pub mod write;
@@ -102,16 +103,6 @@ pub struct StatusCounts {
     pub violation: u64,
     pub pending: u64,
     pub waived: u64,
-}
-
-impl StatusCounts {
-    fn add(&mut self, s: Status) {
-        match s {
-            Status::Violation => self.violation += 1,
-            Status::Pending => self.pending += 1,
-            Status::Waived => self.waived += 1,
-        }
-    }
 }
 
 /// One entry of `rules`.
@@ -476,6 +467,41 @@ impl Report {
         format: Format,
     ) -> Report {
         let who = format != Format::Json;
+        let mut report = Report::frame(rules, data, ev, lang, format);
+        // Messages and evidence for many findings: build them on every core.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let chunk = ev.findings.len().div_ceil(threads).max(1024);
+        report.findings = std::thread::scope(|s| {
+            let parts: Vec<_> = ev
+                .findings
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|f| finding_entry(f, rules, data, lang, who))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        report.recount();
+        report
+    }
+
+    /// The report without its findings (`findings` is empty), its counts and summary
+    /// those of the evaluation: for formats that write the findings as they are made
+    /// ([`stream::Findings`]).
+    pub fn frame(
+        rules: &RuleSet,
+        data: &Dataset,
+        ev: &Evaluation,
+        lang: Lang,
+        format: Format,
+    ) -> Report {
         let entries: Vec<RuleEntry> = rules
             .rules
             .iter()
@@ -519,26 +545,6 @@ impl Report {
                     .collect(),
             })
             .collect();
-        // Messages and evidence for many findings: build them on every core.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        let chunk = ev.findings.len().div_ceil(threads).max(1024);
-        let findings: Vec<FindingEntry> = std::thread::scope(|s| {
-            let parts: Vec<_> = ev
-                .findings
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|f| finding_entry(f, rules, data, lang, who))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
         let data_errors = data_error_entries(data, lang);
         let details = if matches!(format, Format::Html | Format::Xlsx) {
             (0..rules.rules.len())
@@ -553,7 +559,7 @@ impl Report {
             masked: false,
             summary: Summary::default(),
             rules: entries,
-            findings,
+            findings: Vec::new(),
             data_errors,
             notices: notice_entries(data.notices.iter().chain(&ev.notices), lang),
             warnings: Vec::new(),
@@ -567,7 +573,7 @@ impl Report {
             },
             details,
         };
-        report.recount();
+        report.summarize();
         report
     }
 
@@ -594,6 +600,25 @@ impl Report {
         by_rule
     }
 
+    /// `summary` from the rules' counts.
+    fn summarize(&mut self) {
+        let mut by = BySeverity::default();
+        for r in &self.rules {
+            let s = match r.severity {
+                Severity::Error => &mut by.error,
+                Severity::Warning => &mut by.warning,
+            };
+            s.violation += r.violation;
+            s.pending += r.pending;
+            s.waived += r.waived;
+        }
+        self.summary.violation = by.error.violation + by.warning.violation;
+        self.summary.pending = by.error.pending + by.warning.pending;
+        self.summary.waived = by.error.waived + by.warning.waived;
+        self.summary.by_severity = by;
+        self.summary.data_errors = self.data_errors.len() as u64;
+    }
+
     /// Recomputes `summary` and the per-rule status counts from the findings (after
     /// waivers or a baseline changed them); `checked` and `met` stay.
     pub fn recount(&mut self) {
@@ -614,18 +639,8 @@ impl Report {
             r.pending = pending;
             r.waived = waived;
         }
-        let mut by = BySeverity::default();
-        for f in &self.findings {
-            match f.severity {
-                Severity::Error => by.error.add(f.status),
-                Severity::Warning => by.warning.add(f.status),
-            }
-        }
-        self.summary.violation = by.error.violation + by.warning.violation;
-        self.summary.pending = by.error.pending + by.warning.pending;
-        self.summary.waived = by.error.waived + by.warning.waived;
-        self.summary.by_severity = by;
-        self.summary.data_errors = self.data_errors.len() as u64;
+        // A finding's severity is its rule's.
+        self.summarize();
         if self.resolved.is_some() {
             let changed =
                 |c: Change| self.findings.iter().filter(|f| f.change == Some(c)).count() as u64;
@@ -639,15 +654,16 @@ impl Report {
 
     /// SPEC §4: 1 when a violation at error severity or a data error, else 0;
     /// `--fail-on` chooses which findings fail. Data errors always do.
+    ///
+    /// Read from `summary`, which counts every finding, listed or streamed.
     pub fn exit_code_with(&self, fail_on: FailOn) -> u8 {
-        let failing = self.findings.iter().any(|f| match fail_on {
-            FailOn::Error => f.status == Status::Violation && f.severity == Severity::Error,
-            FailOn::Warning => f.status == Status::Violation,
-            FailOn::Pending | FailOn::Notice => {
-                matches!(f.status, Status::Violation | Status::Pending)
-            }
+        let s = &self.summary;
+        let failing = match fail_on {
+            FailOn::Error => s.by_severity.error.violation > 0,
+            FailOn::Warning => s.violation > 0,
+            FailOn::Pending | FailOn::Notice => s.violation + s.pending > 0,
             FailOn::None => false,
-        });
+        };
         // A notice under a rule (it matched nothing, SPEC §7) is a notice too.
         let noticed = fail_on == FailOn::Notice
             && (!self.notices.is_empty() || self.rules.iter().any(|r| !r.notices.is_empty()));
@@ -676,7 +692,7 @@ pub fn data_error_entries(data: &Dataset, lang: Lang) -> Vec<DataErrorEntry> {
         .collect()
 }
 
-fn finding_entry(
+pub(super) fn finding_entry(
     f: &Finding,
     rules: &RuleSet,
     data: &Dataset,

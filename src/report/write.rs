@@ -107,6 +107,26 @@ fn closed_pipe(e: &std::io::Error) -> bool {
         == Some(std::io::ErrorKind::BrokenPipe)
 }
 
+/// xlsx: every worksheet keeps rows out of memory in an unnamed temporary file, which
+/// the library opens without a way to fail; a check writing a workbook makes sure first
+/// that it can.
+pub fn xlsx_temporary_folder() -> Result<()> {
+    let dir = std::env::temp_dir();
+    tempfile::tempfile_in(&dir).with_context(|| {
+        crate::i18n::say(
+            format!(
+                "写工作簿需要可写的临时目录 `{}`（由 TMPDIR 指定）",
+                dir.display()
+            ),
+            format!(
+                "writing a workbook needs a writable temporary folder, `{}` (set by TMPDIR)",
+                dir.display()
+            ),
+        )
+    })?;
+    Ok(())
+}
+
 /// A file a run reads, for [`refuse_inputs`].
 #[derive(Clone, Copy, Debug)]
 pub enum Input<'a> {

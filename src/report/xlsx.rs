@@ -20,6 +20,7 @@ use rust_xlsxwriter::{
 };
 
 use super::sheet_names::{SheetNames, link_to};
+use super::stream::{ByRule, Listed};
 use super::words::{
     change_text, change_word, escape_controls, examples_text, gone_word, looks_like_formula,
     one_line, severity_word, status_word,
@@ -41,10 +42,29 @@ const GRID_STATUSES: [&str; 5] = ["met", "violation", "pending", "waived", "late
 /// The workbook's bytes. Building it fails only on a bug (every name and value is made
 /// valid first); the message then takes the workbook's place.
 pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
-    match build(report, lang) {
+    // Any waiver, any change from a baseline: asked once, not for every rule's sheet.
+    let columns = (
+        report.findings.iter().any(|f| f.waiver.is_some()),
+        report.findings.iter().any(|f| f.change.is_some()),
+    );
+    let listed = Listed(report.findings_by_rule());
+    match build(report, &listed, columns, lang) {
         Ok(bytes) => bytes,
         Err(e) => format!("peixun: cannot build the workbook: {e}\n").into_bytes(),
     }
+}
+
+/// Writes the workbook of a report without waivers or a baseline, its rule sheets
+/// filled from `findings` as they are made: the whole report is never held.
+pub fn write_streamed(
+    report: &Report,
+    findings: &dyn ByRule,
+    lang: Lang,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let bytes = build(report, findings, (false, false), lang)
+        .unwrap_or_else(|e| format!("peixun: cannot build the workbook: {e}\n").into_bytes());
+    w.write_all(&bytes)
 }
 
 /// The formats every sheet uses.
@@ -284,7 +304,15 @@ fn as_of_datetime(as_of: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
     rust_xlsxwriter::ExcelDateTime::from_ymd(y, u8::try_from(m).ok()?, u8::try_from(d).ok()?).ok()
 }
 
-fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    report: &Report,
+    findings: &dyn ByRule,
+    columns: (bool, bool),
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    // Every worksheet has an unnamed temporary file for rows kept out of memory, which
+    // the library opens without a way to fail: make sure it can.
+    tempfile::tempfile_in(std::env::temp_dir())?;
     let st = Styles::new();
     let mut wb = Workbook::new();
     // The as-of date as the creation time: the same check gives the same bytes.
@@ -320,19 +348,15 @@ fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         &rule_sheets,
         lang,
     )?;
-    let by_rule = report.findings_by_rule();
-    // Whether any finding has a waiver, or a change from a baseline: asked once, not
-    // for every rule's sheet.
-    let columns = (
-        report.findings.iter().any(|f| f.waiver.is_some()),
-        report.findings.iter().any(|f| f.change.is_some()),
-    );
-    for ((sheet, findings), rule) in rule_sheets.iter().zip(by_rule).zip(&report.rules) {
+    let sizes = findings.sizes();
+    for (i, (sheet, rule)) in rule_sheets.iter().zip(&report.rules).enumerate() {
+        // Rows written in order and kept on disk, not in memory: a rule sheet can hold
+        // a million rows.
         rule_sheet(
-            wb.add_worksheet().set_name(sheet)?,
+            wb.add_worksheet_with_constant_memory().set_name(sheet)?,
             &st,
             (rule, &summary_name),
-            &findings,
+            (findings, i, sizes.get(i).map_or(0, |s| s.0)),
             columns,
             lang,
         )?;
@@ -543,7 +567,7 @@ fn rule_sheet(
     ws: &mut Worksheet,
     st: &Styles,
     (rule, summary): (&RuleEntry, &str),
-    findings: &[&FindingEntry],
+    (findings, index, count): (&dyn ByRule, usize, usize),
     (waivers, changes): (bool, bool),
     lang: Lang,
 ) -> Result<(), XlsxError> {
@@ -586,8 +610,35 @@ fn rule_sheet(
         &st.bold,
     )?;
     sh.top = 1;
-    let shown = findings.len().min(MAX_ROWS - 3);
-    sh.table(&head, &findings[..shown], &[8, 9], |sh, row, f| {
+    let shown = count.min(MAX_ROWS - 3);
+    sh.header(sh.top, &head)?;
+    let mut row = sh.top;
+    let mut failed = None;
+    findings.visit_rule(index, shown, &mut |f| {
+        row += 1;
+        if failed.is_none()
+            && let Err(e) = finding_row(&mut sh, row, f, (waivers, changes), lang)
+        {
+            failed = Some(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    sh.table_setup(shown as RowNum, head.len() as ColNum)?;
+    sh.fit(&[8, 9])?;
+    cut_short(&mut sh, shown, count, lang)
+}
+
+/// A finding's row of its rule's sheet.
+fn finding_row(
+    sh: &mut Sheet<'_>,
+    row: RowNum,
+    f: &FindingEntry,
+    (waivers, changes): (bool, bool),
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    {
         let (name, unit, county) = f.who.clone().unwrap_or_default();
         let mut status = status_word(f.status, lang).to_owned();
         if f.due_soon {
@@ -619,8 +670,7 @@ fn rule_sheet(
             sh.text(row, col, &change_text(f, lang), false)?;
         }
         Ok(())
-    })?;
-    cut_short(&mut sh, shown, findings.len(), lang)
+    }
 }
 
 /// Says, under a table cut at Excel's row limit, how many rows are missing.

@@ -33,6 +33,7 @@ mod rule_messages;
 mod rule_tests;
 mod ruledoc;
 mod rules_cmd;
+mod stream;
 mod texts;
 mod trend;
 mod typed_columns;

@@ -1,0 +1,140 @@
+//! Findings written as they are made (`report::stream`): the same bytes as the report
+//! built whole, on data generated here with thousands of findings (several shares and
+//! windows of them), in every streamed format (xlsx too), with `--mask-ids` and
+//! `--due-within`.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{fixture, peixun};
+
+/// GB 11643's check character of 17 digits.
+fn check_char(digits: &str) -> char {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = digits
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    b"10X98765432"[(sum % 11) as usize] as char
+}
+
+/// The demo data plus `extra` cadres who never trained: full-time or part-time, in
+/// office, in the demo's grassroots unions, some chairs appointed in the plan (pending
+/// or late), so that most rules about cadres have thousands of findings.
+fn many_findings(dir: &Path, extra: usize) {
+    let demo = fixture("demo");
+    for name in ["classes.csv", "attendance.csv", "units.csv"] {
+        fs::copy(demo.join(name), dir.join(name)).unwrap();
+    }
+    let mut cadres = fs::read_to_string(demo.join("cadres.csv")).unwrap();
+    let units = [
+        ("四川长虹电器股份有限公司工会", "市直"),
+        ("绵阳市第三人民医院工会", "市直"),
+        ("四川九洲电器集团有限责任公司工会", "市直"),
+    ];
+    for i in 0..extra {
+        let digits = format!("5107031990{:07}", i);
+        let id = format!("{digits}{}", check_char(&digits));
+        let (unit, county) = units[i % units.len()];
+        let (post, appointed) = if i % 7 == 0 {
+            ("工会主席", "2020/6/1")
+        } else {
+            ("委员", "2016/3/1")
+        };
+        let kind = if i % 2 == 0 { "专职" } else { "兼职" };
+        cadres.push_str(&format!(
+            "{id},测试{i},男,{unit},{county},基层,{post},{kind},{appointed},,\n"
+        ));
+    }
+    fs::write(dir.join("cadres.csv"), cadres).unwrap();
+    // No waiver: the report is built whole, as for any waivers file.
+    fs::write(
+        dir.join("none.csv"),
+        "规则,对象,期间,理由,批准人,有效期至\n",
+    )
+    .unwrap();
+}
+
+/// stdout and the exit code of `check DIR --as-of 2020-11-01 ARGS…`.
+fn output(dir: &Path, args: &[&str]) -> (Vec<u8>, Option<i32>) {
+    let out = peixun()
+        .arg("check")
+        .arg(dir.join("data"))
+        .args(["--as-of", "2020-11-01"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty() || out.status.code() != Some(2),
+        "{out:?}"
+    );
+    (out.stdout, out.status.code())
+}
+
+#[test]
+fn streamed_formats_match_the_whole_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    many_findings(&data, 9000);
+    let none = data.join("none.csv");
+    let none = none.to_str().unwrap();
+    let (json, code) = output(tmp.path(), &["--format", "json"]);
+    assert_eq!(code, Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let findings = report["findings"].as_array().unwrap().len();
+    assert!(findings > 9000, "{findings} findings");
+    for options in [
+        &["--format", "json"][..],
+        &["--format", "csv"],
+        &["--format", "junit"],
+        &["--format", "markdown"],
+        &["--format", "json", "--mask-ids", "--due-within", "60d"],
+        &["--format", "csv", "--mask-ids", "--lang", "en"],
+        &[
+            "--format",
+            "markdown",
+            "--due-within",
+            "60d",
+            "--lang",
+            "en",
+        ],
+        &["--format", "junit", "--mask-ids", "--fail-on", "pending"],
+        &["--format", "xlsx", "--mask-ids", "--due-within", "60d"],
+    ] {
+        let streamed = output(tmp.path(), options);
+        let whole = output(tmp.path(), &[options, &["--waivers", none]].concat());
+        assert_eq!(streamed.1, whole.1, "{options:?}: exit codes");
+        assert!(
+            streamed.0 == whole.0,
+            "{options:?}: streamed output differs from the whole report's ({} and {} bytes)",
+            streamed.0.len(),
+            whole.0.len()
+        );
+    }
+}
+
+/// A workbook's rule sheets keep their rows in temporary files: without a writable
+/// temporary folder the check stops with a clear message, no panic, no report file.
+#[test]
+fn a_workbook_without_a_temporary_folder_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.xlsx");
+    let run = peixun()
+        .arg("check")
+        .arg(fixture("demo"))
+        .args(["--as-of", "2021-03-01", "--lang", "en", "-o"])
+        .arg(&out)
+        .env("TMPDIR", tmp.path().join("missing"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("writing a workbook needs a writable temporary folder"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!out.exists());
+}
