@@ -130,27 +130,8 @@ pub struct LintArgs {
     /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// The cadres table (overrides DATA)
-    #[arg(long, value_name = "FILE")]
-    pub cadres: Option<PathBuf>,
-    /// The classes table (overrides DATA)
-    #[arg(long, value_name = "FILE")]
-    pub classes: Option<PathBuf>,
-    /// The attendance table (overrides DATA)
-    #[arg(long, value_name = "FILE")]
-    pub attendance: Option<PathBuf>,
-    /// The units table, 工会组织 (optional; overrides DATA)
-    #[arg(long, value_name = "FILE")]
-    pub units: Option<PathBuf>,
-    /// Encoding of CSV files (default: detected per file)
-    #[arg(long, value_enum, value_name = "ENCODING")]
-    pub encoding: Option<TextEncoding>,
-    /// Map local headers to fields (and spellings to the plan's words): a TOML file
-    #[arg(long, value_name = "FILE")]
-    pub columns: Option<PathBuf>,
-    /// CSV separator: `,` `;` or `tab` (default: detected per file)
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
+    #[command(flatten)]
+    pub files: TableFiles,
     /// Output format
     #[arg(long, value_enum, default_value_t = LintFormat::Table)]
     pub format: LintFormat,
@@ -166,14 +147,10 @@ pub enum LintFormat {
     Json,
 }
 
-#[derive(Args, Debug)]
-pub struct DataArgs {
-    /// A folder with cadres, classes and attendance (.csv or .xlsx), or one workbook
-    #[arg(value_name = "DATA", default_value = ".")]
-    pub data: PathBuf,
-    /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
+/// The tables' own files and how to read them: what every command that reads data
+/// takes besides DATA.
+#[derive(Args, Debug, Clone)]
+pub struct TableFiles {
     /// The cadres table (overrides DATA)
     #[arg(long, value_name = "FILE")]
     pub cadres: Option<PathBuf>,
@@ -189,13 +166,38 @@ pub struct DataArgs {
     /// Encoding of CSV files (default: detected per file)
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub encoding: Option<TextEncoding>,
-    /// Map local headers to fields: a TOML file with [cadres], [classes], [attendance]
-    /// tables of "header" = "field"
+    /// Map local headers to fields (and spellings to the plan's words): a TOML file with
+    /// [cadres], [classes], [attendance] tables of "header" = "field"
     #[arg(long, value_name = "FILE")]
     pub columns: Option<PathBuf>,
     /// CSV separator: `,` `;` or `tab` (default: detected per file)
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+}
+
+impl TableFiles {
+    /// Whether any of them was given.
+    pub fn any(&self) -> bool {
+        self.cadres.is_some()
+            || self.classes.is_some()
+            || self.attendance.is_some()
+            || self.units.is_some()
+            || self.columns.is_some()
+            || self.encoding.is_some()
+            || self.delimiter.is_some()
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct DataArgs {
+    /// A folder with cadres, classes and attendance (.csv or .xlsx), or one workbook
+    #[arg(value_name = "DATA", default_value = ".")]
+    pub data: PathBuf,
+    /// Rule file (default: the embedded Mianyang 2018–2020 rule set)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: TableFiles,
     /// Output format (default: from the -o file's extension, else table)
     #[arg(long, value_enum)]
     pub format: Option<Format>,

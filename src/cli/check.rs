@@ -68,8 +68,8 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);
     if let Some(path) = &a.waivers {
         let opts = ReadOptions {
-            encoding: a.data.encoding,
-            delimiter: a.data.delimiter,
+            encoding: a.data.files.encoding,
+            delimiter: a.data.files.delimiter,
             ..ReadOptions::default()
         };
         let (rows, errors) = load::read_waivers(path, &opts)?;

@@ -77,9 +77,13 @@ pub fn inputs(
     use report::write::Input;
     let located = load::locate::locate_all(
         &a.data,
-        [a.cadres.clone(), a.classes.clone(), a.attendance.clone()],
+        [
+            a.files.cadres.clone(),
+            a.files.classes.clone(),
+            a.files.attendance.clone(),
+        ],
     )?;
-    let units = load::units::locate_units(&a.data, a.units.as_deref(), &located.paths)?;
+    let units = load::units::locate_units(&a.data, a.files.units.as_deref(), &located.paths)?;
     let mut read: Vec<Input<'_>> = crate::model::TableKind::ALL
         .iter()
         .zip(&located.paths)
@@ -95,7 +99,7 @@ pub fn inputs(
         workbook: matches!(p, TablePath::Xlsx(..)),
     }));
     read.extend(a.rules.as_deref().map(Input::Rules));
-    read.extend(a.columns.as_deref().map(Input::Columns));
+    read.extend(a.files.columns.as_deref().map(Input::Columns));
     read.extend(waivers.map(Input::Waivers));
     read.extend(baseline.map(Input::Baseline));
     report::write::refuse_inputs(a.output.as_deref(), &read)?;
@@ -107,13 +111,13 @@ pub fn load_data(
     rules: &mut RuleSet,
     (located, units): (Located, Option<TablePath>),
 ) -> Result<crate::model::Dataset> {
-    let (columns, spellings) = match &a.columns {
+    let (columns, spellings) = match &a.files.columns {
         Some(p) => load::options::read_column_map(p)?,
         None => Default::default(),
     };
     let opts = ReadOptions {
-        encoding: a.encoding,
-        delimiter: a.delimiter,
+        encoding: a.files.encoding,
+        delimiter: a.files.delimiter,
         columns,
         spellings: crate::spelling::Spellings::merge(&rules.spellings, &spellings),
         declared: rules.columns.clone(),

@@ -15,26 +15,13 @@ pub fn lint(a: LintArgs) -> Result<u8> {
     let mut warnings = lint::without_data(&rules, a.lang);
     // Any option about the data means data (DATA then defaults to the current folder,
     // as for `check`): an option given is never quietly ignored.
-    let with_data = a.data.is_some()
-        || a.cadres.is_some()
-        || a.classes.is_some()
-        || a.attendance.is_some()
-        || a.units.is_some()
-        || a.columns.is_some()
-        || a.encoding.is_some()
-        || a.delimiter.is_some();
+    let with_data = a.data.is_some() || a.files.any();
     let mut data_errors = None;
     if with_data {
         let d = DataArgs {
             data: a.data.clone().unwrap_or_else(|| ".".into()),
             rules: a.rules.clone(),
-            cadres: a.cadres.clone(),
-            classes: a.classes.clone(),
-            attendance: a.attendance.clone(),
-            units: a.units.clone(),
-            encoding: a.encoding,
-            columns: a.columns.clone(),
-            delimiter: a.delimiter,
+            files: a.files.clone(),
             format: None,
             output: None,
             lang: a.lang,

@@ -68,8 +68,8 @@ pub fn trend(a: TrendArgs) -> Result<u8> {
     let mut waiver_errors = Vec::new();
     if let Some(path) = &a.waivers {
         let opts = ReadOptions {
-            encoding: a.data.encoding,
-            delimiter: a.data.delimiter,
+            encoding: a.data.files.encoding,
+            delimiter: a.data.files.delimiter,
             ..ReadOptions::default()
         };
         let (rows, mut errors) = load::read_waivers(path, &opts)?;
