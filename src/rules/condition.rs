@@ -591,6 +591,30 @@ pub fn class_value_text(
     (!text.is_empty()).then_some(text)
 }
 
+/// What a clause `column = "$group"` compares with the subject, for finding the
+/// subjects a row holds for by look-up instead of testing each (quota): the clause
+/// holds for subject `g` exactly when `g` equals `Text`, equals `Folded` ignoring ASCII
+/// case, or reads as the number `Num`.
+pub enum GroupValue<'a> {
+    None,
+    Text(&'a str),
+    Owned(String),
+    Folded(&'a str),
+    Num(f64),
+}
+
+/// The value [`GroupValue`] describes, as `Test::EqGroup` reads it (`eq_vals`).
+pub fn group_value<'a>(c: &Clause, row: Row<'_>, env: &Env<'a>) -> GroupValue<'a> {
+    match clause_value(c, row, env) {
+        Val::Missing => GroupValue::None,
+        Val::Text(t, true) => GroupValue::Folded(t),
+        Val::Text(t, false) => GroupValue::Text(t),
+        Val::Num(n) => GroupValue::Num(n),
+        Val::Date(d) => GroupValue::Owned(fmt_date(d)),
+        Val::Level(l) => GroupValue::Text(level_name(env.levels, l)),
+    }
+}
+
 fn level_name(levels: &[String], i: u8) -> &str {
     levels.get(i as usize).map_or("", String::as_str)
 }

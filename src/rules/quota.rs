@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::condition::{ColName, Conditions, Env, Row, Test};
+use super::condition::{ColName, Conditions, Env, GroupValue, Row, Test, group_value};
 use super::keys::{
     Keys, Refs, alternatives, amount, cadre_column, conditions_key, measure, string,
 };
@@ -16,6 +16,83 @@ use crate::i18n::Lang;
 use crate::model::{ColumnRef, TableKind};
 use crate::view::{Context, Evidence, Failed, MAX_NEAR, Near, Outcomes, Status, unmet_status};
 use crate::view::{Measure, Plan, Requirement, Tally};
+
+/// The subjects a class's `$group` clause holds for, found by look-up: testing each
+/// class against every subject would cost subjects × classes (a thousand counties and
+/// 800,000 classes at 10 million cadres). Only for a `$group` part that is one clause
+/// `column = "$group"`; any other is tested subject by subject.
+struct GroupIndex<'s> {
+    clause: &'s super::condition::Clause,
+    subjects: &'s [String],
+    /// Each distinct name, at its first place in `subjects`.
+    exact: HashMap<&'s str, usize>,
+    /// By the name in ASCII lower case, for an id column (compared ignoring case).
+    folded: HashMap<String, Vec<usize>>,
+    /// By the number a name reads as (0 and -0 alike), for a number column.
+    numbers: HashMap<u64, Vec<usize>>,
+}
+
+impl<'s> GroupIndex<'s> {
+    fn new(grouped: &'s Conditions, subjects: &'s [String]) -> Option<GroupIndex<'s>> {
+        let [clause] = grouped.clauses.as_slice() else {
+            return None;
+        };
+        if clause.tests != [Test::EqGroup] {
+            return None;
+        }
+        let mut index = GroupIndex {
+            clause,
+            subjects,
+            exact: HashMap::new(),
+            folded: HashMap::new(),
+            numbers: HashMap::new(),
+        };
+        for (i, s) in subjects.iter().enumerate() {
+            if index.exact.contains_key(s.as_str()) {
+                continue;
+            }
+            index.exact.insert(s, i);
+            index
+                .folded
+                .entry(s.to_ascii_lowercase())
+                .or_default()
+                .push(i);
+            if let Ok(n) = crate::load::values::parse_number(s)
+                && !n.is_nan()
+            {
+                index
+                    .numbers
+                    .entry((n + 0.0).to_bits())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        Some(index)
+    }
+
+    /// Calls `f` with each subject the row holds for (each distinct name once).
+    fn each(&self, row: Row<'_>, env: &Env<'_>, mut f: impl FnMut(&'s str)) {
+        let one = |t: &str| self.exact.get(t).map(|&i| self.subjects[i].as_str());
+        let many = |list: Option<&Vec<usize>>| {
+            list.map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&i| self.subjects[i].as_str())
+                .collect::<Vec<_>>()
+        };
+        match group_value(self.clause, row, env) {
+            GroupValue::None => {}
+            GroupValue::Text(t) => one(t).into_iter().for_each(&mut f),
+            GroupValue::Owned(t) => one(&t).into_iter().for_each(&mut f),
+            GroupValue::Folded(t) => many(self.folded.get(&t.to_ascii_lowercase()))
+                .into_iter()
+                .for_each(&mut f),
+            GroupValue::Num(n) if n.is_nan() => {}
+            GroupValue::Num(n) => many(self.numbers.get(&(n + 0.0).to_bits()))
+                .into_iter()
+                .for_each(&mut f),
+        }
+    }
+}
 
 /// `every`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -323,6 +400,11 @@ impl Quota {
         // qualifying class attended.
         type Seen = (Vec<(u32, u32)>, BTreeSet<u32>);
         let mut seen: HashMap<(&str, usize), Seen> = HashMap::new();
+        // The subject of a cadre's group by look-up, not by a scan of every subject.
+        let mut by_name: HashMap<&str, &String> = HashMap::new();
+        for s in subjects {
+            by_name.entry(s.as_str()).or_insert(s);
+        }
         for &ci in &cx.cadres {
             let cadre = cx.cadre(ci);
             let group: &str = match (&self.group_by, col) {
@@ -337,7 +419,7 @@ impl Quota {
             if !self.who.matches(Row::Cadre(cadre), &env) {
                 continue;
             }
-            let Some(subject) = subjects.iter().find(|s| s.as_str() == group) else {
+            let Some(&subject) = by_name.get(group) else {
                 continue;
             };
             let env = Env::new(cx, Some(cadre), Some(subject));
@@ -444,8 +526,16 @@ impl RuleKind for Quota {
                 c.start_on >= first && c.start_on <= last && general.matches(Row::Class(c), &env)
             })
             .collect();
+        let index = GroupIndex::new(&grouped, &subjects);
         let mut by_subject: HashMap<&str, Vec<u32>> = HashMap::new();
-        for s in &subjects {
+        if let Some(index) = &index {
+            for &k in &candidates {
+                index.each(Row::Class(cx.class(k)), &env, |s| {
+                    by_subject.entry(s).or_default().push(k);
+                });
+            }
+        }
+        for s in subjects.iter().filter(|_| index.is_none()) {
             let env = Env::new(cx, None, Some(s));
             let list: Vec<u32> = if grouped.is_empty() {
                 candidates.clone()
@@ -461,6 +551,7 @@ impl RuleKind for Quota {
         // Near misses (SPEC §8): classes failing exactly one condition that is not a
         // `$group` one, found once, when the first finding needs them.
         let mut pool: Option<Vec<Near>> = None;
+        let mut pool_by_subject: Option<HashMap<&str, Vec<Near>>> = None;
         let mut near_of = |subject: &str, start: NaiveDate, end: NaiveDate| -> Vec<Near> {
             let pool = pool.get_or_insert_with(|| {
                 cx.classes
@@ -483,6 +574,28 @@ impl RuleKind for Quota {
                     .collect()
             });
             // A county never lists its neighbours' classes: `$group` must hold.
+            if let Some(index) = &index {
+                let by = pool_by_subject.get_or_insert_with(|| {
+                    let mut by: HashMap<&str, Vec<Near>> = HashMap::new();
+                    for n in pool.iter() {
+                        index.each(Row::Class(cx.class(n.class)), &env, |s| {
+                            by.entry(s).or_default().push(*n);
+                        });
+                    }
+                    by
+                });
+                return by
+                    .get(subject)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .copied()
+                    .filter(|n| {
+                        let d = cx.class(n.class).start_on;
+                        d >= start && d <= end
+                    })
+                    .take(MAX_NEAR)
+                    .collect();
+            }
             let env = Env::new(cx, None, Some(subject));
             pool.iter()
                 .copied()

@@ -26,6 +26,7 @@ mod measures;
 mod near;
 mod notices;
 mod props;
+mod quota_groups;
 #[cfg(unix)]
 mod readme;
 mod review;
