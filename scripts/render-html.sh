@@ -61,11 +61,6 @@ if [ "$status" -gt 1 ]; then
     echo "render-html: peixun failed (exit $status)" >&2
     exit 1
 fi
-if grep -Eiq '<script|https?://|<link|@import|url\(' "$work/report.html"; then
-    echo "render-html: the report holds a script or refers to the network" >&2
-    exit 1
-fi
-
 chrome() {
     timeout 120 chromium --headless --no-sandbox --disable-gpu \
         --disable-background-networking --disable-component-update --disable-sync \
@@ -74,9 +69,19 @@ chrome() {
 }
 
 width=794 # A4 (210 mm) at 96 CSS px per inch
-cat >"$work/measure.html" <<EOF
+
+# shoot NAME: checks $work/NAME.html holds no script and fetches nothing, measures its
+# height in a throwaway frame, screenshots it whole to $work/NAME.png (sets $height),
+# and fails on any console message (the page has no script, so any is a fault).
+shoot() {
+    local name=$1
+    if grep -Eiq '<script|https?://|<link|@import|url\(' "$work/$name.html"; then
+        echo "render-html: $name.html holds a script or refers to the network" >&2
+        exit 1
+    fi
+    cat >"$work/measure.html" <<EOF
 <!DOCTYPE html><html><body style="margin:0">
-<iframe id="f" src="report.html" style="width:${width}px;height:100px;border:0"></iframe>
+<iframe id="f" src="$name.html" style="width:${width}px;height:100px;border:0"></iframe>
 <script>
 document.getElementById('f').onload = function () {
   var d = this.contentDocument;
@@ -84,29 +89,30 @@ document.getElementById('f').onload = function () {
 };
 </script></body></html>
 EOF
-height=$(chrome --allow-file-access-from-files --window-size="$width,1000" \
-    --dump-dom "file://$work/measure.html" 2>/dev/null |
-    sed -n 's/.*<title>height=\([0-9]*\)<.*/\1/p' | head -n 1)
-if [ -z "$height" ]; then
-    echo "render-html: could not measure the page height" >&2
-    exit 1
-fi
-
-chrome --enable-logging=stderr --v=0 --window-size="$width,$height" \
-    --screenshot="$work/report.png" "file://$work/report.html" 2>"$work/chrome.log" || {
-    cat "$work/chrome.log" >&2
-    echo "render-html: chromium failed" >&2
-    exit 1
+    height=$(chrome --allow-file-access-from-files --window-size="$width,1000" \
+        --dump-dom "file://$work/measure.html" 2>/dev/null |
+        sed -n 's/.*<title>height=\([0-9]*\)<.*/\1/p' | head -n 1)
+    if [ -z "$height" ]; then
+        echo "render-html: could not measure the height of $name.html" >&2
+        exit 1
+    fi
+    chrome --enable-logging=stderr --v=0 --window-size="$width,$height" \
+        --screenshot="$work/$name.png" "file://$work/$name.html" 2>"$work/chrome-$name.log" || {
+        cat "$work/chrome-$name.log" >&2
+        echo "render-html: chromium failed on $name.html" >&2
+        exit 1
+    }
+    if grep -E 'Uncaught|:CONSOLE|net::ERR_' "$work/chrome-$name.log" >&2; then
+        echo "render-html: the console shows errors on $name.html (above)" >&2
+        exit 1
+    fi
+    if [ ! -s "$work/$name.png" ]; then
+        echo "render-html: no screenshot of $name.html was written" >&2
+        exit 1
+    fi
 }
-# The report has no script, so any console message at all is a fault.
-if grep -E 'Uncaught|:CONSOLE|net::ERR_' "$work/chrome.log" >&2; then
-    echo "render-html: the console shows errors (above)" >&2
-    exit 1
-fi
-if [ ! -s "$work/report.png" ]; then
-    echo "render-html: no screenshot was written" >&2
-    exit 1
-fi
+
+shoot report
 
 # Printed on A4 as a browser prints it, without the browser's own header and footer:
 # the page numbers must come from the report's @page rule.
@@ -148,32 +154,7 @@ if [ "$status" -gt 1 ]; then
     echo "render-html: peixun trend failed (exit $status)" >&2
     exit 1
 fi
-if grep -Eiq '<script|https?://|<link|@import|url\(' "$work/trend.html"; then
-    echo "render-html: the trend page holds a script or refers to the network" >&2
-    exit 1
-fi
-sed -i 's/report\.html/trend.html/' "$work/measure.html"
-height=$(chrome --allow-file-access-from-files --window-size="$width,1000" \
-    --dump-dom "file://$work/measure.html" 2>/dev/null |
-    sed -n 's/.*<title>height=\([0-9]*\)<.*/\1/p' | head -n 1)
-if [ -z "$height" ]; then
-    echo "render-html: could not measure the trend page's height" >&2
-    exit 1
-fi
-chrome --enable-logging=stderr --v=0 --window-size="$width,$height" \
-    --screenshot="$work/trend.png" "file://$work/trend.html" 2>"$work/chrome-trend.log" || {
-    cat "$work/chrome-trend.log" >&2
-    echo "render-html: chromium failed on the trend page" >&2
-    exit 1
-}
-if grep -E 'Uncaught|:CONSOLE|net::ERR_' "$work/chrome-trend.log" >&2; then
-    echo "render-html: the console shows errors on the trend page (above)" >&2
-    exit 1
-fi
-if [ ! -s "$work/trend.png" ]; then
-    echo "render-html: no screenshot of the trend page was written" >&2
-    exit 1
-fi
+shoot trend
 # A4 print: the page must also print to PDF without error.
 chrome --no-pdf-header-footer --print-to-pdf="$work/trend.pdf" "file://$work/trend.html" \
     2>/dev/null || {
