@@ -106,17 +106,16 @@ impl<'a> Findings<'a> {
 
     /// Writes the findings of `range` in order: `print` appends one entry's text (it is
     /// given the entry's place in `range`, from 0), on whichever core makes the entry's
-    /// share. Shares are printed a window at a time, a share per core and one more, and
-    /// written before the next window is made.
+    /// share. The shares are printed on every core while this thread writes the ones
+    /// already printed, in order ([`in_order`]).
     pub fn write(
         &self,
         range: Range<usize>,
         print: &Print<'_>,
         w: &mut dyn Write,
     ) -> std::io::Result<()> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        let starts: Vec<usize> = range.clone().step_by(SHARE).collect();
-        let share = |from: usize| -> Vec<u8> {
+        let share = |k: usize| -> Vec<u8> {
+            let from = range.start + k * SHARE;
             let to = (from + SHARE).min(range.end);
             let mut out = Vec::with_capacity((to - from) * 256);
             for i in from..to {
@@ -124,57 +123,131 @@ impl<'a> Findings<'a> {
             }
             out
         };
-        for window in starts.chunks(threads * 2) {
-            if let [from] = window {
-                w.write_all(&share(*from))?;
-                continue;
-            }
-            let texts: Vec<Vec<u8>> = std::thread::scope(|s| {
-                let handles: Vec<_> = window
-                    .iter()
-                    .map(|&from| s.spawn(move || share(from)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
-            for text in texts {
-                w.write_all(&text)?;
-            }
-        }
-        Ok(())
+        in_order(range.len().div_ceil(SHARE), &share, &mut |text| {
+            w.write_all(&text)
+        })
     }
 }
 
 impl Findings<'_> {
     /// Hands the entries of `range` to `f` in order, on this thread, the entries made a
-    /// window of shares at a time on every core (for a writer that is not `Sync`, as a
+    /// share at a time on every core meanwhile (for a writer that is not `Sync`, as a
     /// worksheet is).
     pub fn visit(&self, range: Range<usize>, f: &mut dyn FnMut(&FindingEntry)) {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        let starts: Vec<usize> = range.clone().step_by(SHARE).collect();
-        let share = |from: usize| -> Vec<FindingEntry> {
+        let share = |k: usize| -> Vec<FindingEntry> {
+            let from = range.start + k * SHARE;
             (from..(from + SHARE).min(range.end))
                 .map(|i| self.entry(i))
                 .collect()
         };
-        for window in starts.chunks(threads * 2) {
-            let made: Vec<Vec<FindingEntry>> = std::thread::scope(|s| {
-                let handles: Vec<_> = window
-                    .iter()
-                    .map(|&from| s.spawn(move || share(from)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
-            for e in made.iter().flatten() {
-                f(e);
+        let _ = in_order(range.len().div_ceil(SHARE), &share, &mut |made| {
+            made.iter().for_each(&mut *f);
+            Ok(())
+        });
+    }
+}
+
+/// Makes shares `0..count` with `make` on every core and hands each to `take` on this
+/// thread, in order, as soon as it and the ones before it are made: making and taking
+/// overlap, and at most two shares per core wait made and not yet taken. Stops at the
+/// first error `take` returns (the shares being made are finished and dropped). A
+/// panic while making a share is raised again here.
+fn in_order<T: Send>(
+    count: usize,
+    make: &(dyn Fn(usize) -> T + Sync),
+    take: &mut dyn FnMut(T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::collections::BTreeMap;
+    use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+    use std::sync::{Condvar, Mutex, PoisonError};
+
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if count < 2 || threads < 2 {
+        return (0..count).try_for_each(|k| take(make(k)));
+    }
+    struct State<T> {
+        /// The next share a maker takes up.
+        next: usize,
+        /// How many shares were taken, in order.
+        taken: usize,
+        /// Shares made and not yet taken.
+        made: BTreeMap<usize, T>,
+        /// A panic's payload while making a share.
+        failed: Option<Box<dyn std::any::Any + Send>>,
+        /// Taking stopped (an error): makers stop too.
+        stop: bool,
+    }
+    let ahead = threads * 2;
+    let state = Mutex::new(State {
+        next: 0,
+        taken: 0,
+        made: BTreeMap::new(),
+        failed: None,
+        stop: false,
+    });
+    // `ready`: a share was made (or making failed); `room`: a share was taken.
+    let (ready, room) = (Condvar::new(), Condvar::new());
+    let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
+    let maker = || {
+        loop {
+            let k = {
+                let mut s = lock();
+                while !s.stop && s.next < count && s.next >= s.taken + ahead {
+                    s = room.wait(s).unwrap_or_else(PoisonError::into_inner);
+                }
+                if s.stop || s.next >= count {
+                    return;
+                }
+                s.next += 1;
+                s.next - 1
+            };
+            let made = catch_unwind(AssertUnwindSafe(|| make(k)));
+            let mut s = lock();
+            match made {
+                Ok(v) => {
+                    s.made.insert(k, v);
+                }
+                Err(payload) => {
+                    s.failed.get_or_insert(payload);
+                    s.stop = true;
+                    room.notify_all();
+                }
+            }
+            ready.notify_one();
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(maker);
+        }
+        let mut result = Ok(());
+        for k in 0..count {
+            let share = {
+                let mut s = lock();
+                loop {
+                    if let Some(payload) = s.failed.take() {
+                        drop(s);
+                        resume_unwind(payload);
+                    }
+                    if let Some(v) = s.made.remove(&k) {
+                        s.taken += 1;
+                        room.notify_all();
+                        break v;
+                    }
+                    s = ready.wait(s).unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            if let Err(e) = take(share) {
+                result = Err(e);
+                break;
             }
         }
-    }
+        let mut s = lock();
+        s.stop = true;
+        room.notify_all();
+        drop(s);
+        result
+    })
 }
 
 /// A printer of one finding's text: given its place among the findings written
@@ -237,5 +310,61 @@ impl ByRule for Listed<'_> {
         for e in self.0.get(rule).into_iter().flatten().take(limit) {
             f(e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+
+    /// Shares made out of order (later ones faster) are still taken in order, each once.
+    #[test]
+    fn shares_are_taken_in_order() {
+        let make = |k: usize| {
+            if k.is_multiple_of(7) {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            k * 10
+        };
+        let mut taken = Vec::new();
+        in_order(100, &make, &mut |v| {
+            taken.push(v);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(taken, (0..100).map(|k| k * 10).collect::<Vec<_>>());
+    }
+
+    /// An error taking a share (a closed pipe) ends the run with that error, and no
+    /// share after it is taken.
+    #[test]
+    fn an_error_stops_taking() {
+        let mut taken = 0;
+        let r = in_order(1000, &|k: usize| k, &mut |k| {
+            taken += 1;
+            if k == 5 {
+                Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+        assert_eq!(taken, 6);
+    }
+
+    /// A panic while making a share is raised on the taking thread, not lost or hung.
+    #[test]
+    fn a_panic_making_a_share_is_raised_again() {
+        let r = std::panic::catch_unwind(|| {
+            in_order(
+                50,
+                &|k: usize| {
+                    assert!(k != 20, "share 20");
+                    k
+                },
+                &mut |_| Ok(()),
+            )
+        });
+        assert!(r.is_err());
     }
 }
