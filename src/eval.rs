@@ -67,8 +67,7 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
         }
         c.checked = c.met + c.violation + c.pending + c.waived;
         counts.push(c);
-        let mut fs = std::mem::take(&mut out.findings);
-        sort_in_place(&mut fs);
+        let fs = std::mem::take(&mut out.findings);
         if k == biggest {
             let before = std::mem::replace(&mut findings, fs);
             // Grown where it lies (a large block is remapped, not copied).
@@ -93,12 +92,14 @@ pub fn run(rules: &RuleSet, data: &Dataset, as_of: NaiveDate) -> Evaluation {
 
 /// What each rule recorded against the as-of view, in rule order, unsorted: the one
 /// pass `run` makes its counts and findings from (and `trend` its points, SPEC §9);
-/// with `notice`, each rule's `rule_matched_nothing` notices (SPEC §7) beside it.
+/// `for_report`, for `run`: each rule's findings sorted (by subject, then period) on
+/// the core that evaluated it, and its `rule_matched_nothing` notices (SPEC §7) beside
+/// it.
 pub fn outcomes(
     rules: &RuleSet,
     data: &Dataset,
     as_of: NaiveDate,
-    notice: bool,
+    for_report: bool,
 ) -> Vec<(Outcomes, Vec<crate::rules::matched::RuleNotice>)> {
     let cx = Context::new(data, &rules.plan, as_of);
     // SPEC §6: rules that use a units form see only cadres with a unit.
@@ -130,7 +131,8 @@ pub fn outcomes(
             };
             rule.kind.evaluate(&rule.meta, cx, &mut out);
             let checked = out.met + out.findings.len() as u64;
-            let notices = if notice {
+            let notices = if for_report {
+                sort_in_place(&mut out.findings);
                 crate::rules::matched::notices(rule, cx, checked)
             } else {
                 Vec::new()
