@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use thin_vec::ThinVec;
 
 use crate::i18n::Lang;
 use crate::model::{Cadre, Class, Dataset, Field, Table, TableKind};
@@ -197,7 +198,9 @@ pub enum Failed {
     Completed,
 }
 
-/// What a finding rests on; class references are indices into `Dataset::classes`.
+/// What a finding rests on; class references are indices into `Dataset::classes`. Its
+/// lists are `ThinVec`s (one word, no allocation when empty, as most are): a report of
+/// hundreds of thousands of findings holds them all until it is written.
 #[derive(Clone, Debug)]
 pub enum Evidence {
     Deadline {
@@ -206,33 +209,33 @@ pub enum Evidence {
         counted: f64,
         late: Option<u32>,
         measure: Measure,
-        near: Vec<Near>,
+        near: ThinVec<Near>,
         /// With `or`: every measure's total, main first (SPEC §6 `amounts`).
-        amounts: Vec<(Measure, f64)>,
+        amounts: ThinVec<(Measure, f64)>,
         /// When the rule counts hours: the classes that had none.
-        no_hours: Option<Vec<u32>>,
+        no_hours: Option<ThinVec<u32>>,
     },
     Quota {
         count: f64,
         min: Option<f64>,
         max: Option<f64>,
-        classes: Vec<u32>,
+        classes: ThinVec<u32>,
         measure: Measure,
         period_start: NaiveDate,
         period_end: NaiveDate,
-        near: Vec<Near>,
-        amounts: Vec<(Measure, f64)>,
-        no_hours: Option<Vec<u32>>,
+        near: ThinVec<Near>,
+        amounts: ThinVec<(Measure, f64)>,
+        no_hours: Option<ThinVec<u32>>,
     },
     Coverage {
         required: f64,
         count: f64,
-        classes: Vec<u32>,
+        classes: ThinVec<u32>,
         measure: Measure,
         reference: NaiveDate,
-        near: Vec<Near>,
-        amounts: Vec<(Measure, f64)>,
-        no_hours: Option<Vec<u32>>,
+        near: ThinVec<Near>,
+        amounts: ThinVec<(Measure, f64)>,
+        no_hours: Option<ThinVec<u32>>,
     },
     /// A coverage rate not reached by a group (SPEC §6 `rate`).
     Rate {
@@ -241,11 +244,11 @@ pub enum Evidence {
         /// `rate` as written, in ten-thousandths.
         required: u32,
         /// The unmet cadres' ids, first 200, in code-point order.
-        unmet: Vec<String>,
+        unmet: ThinVec<String>,
     },
     Forbid {
         class: u32,
-        values: Vec<(String, Option<String>)>,
+        values: ThinVec<(String, Option<String>)>,
     },
 }
 

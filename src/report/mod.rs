@@ -794,14 +794,14 @@ pub(super) fn finding_entry(
             met: *met,
             rate_required: Num(f64::from(*required) / 10_000.0),
             rate: Num(crate::eval::truncated_rate(*met, *checked)),
-            unmet: unmet.clone(),
+            unmet: unmet.to_vec(),
         },
         Evidence::Forbid { class, values } => {
             let ClassRef { class, date } = class_ref(*class);
             EvidenceEntry::Forbid {
                 class,
                 date,
-                values: values.clone(),
+                values: values.to_vec(),
             }
         }
     };

@@ -188,12 +188,12 @@ impl RuleKind for Coverage {
                     let evidence = Evidence::Coverage {
                         required: self.req.min,
                         count: tally.get(self.req.measure),
-                        classes,
+                        classes: classes.into(),
                         measure: self.req.measure,
                         reference: r,
-                        near,
-                        amounts: self.req.amounts(&tally),
-                        no_hours: self.req.uses(Measure::Hours).then_some(tally.no_hours),
+                        near: near.into(),
+                        amounts: self.req.amounts(&tally).into(),
+                        no_hours: self.req.uses(Measure::Hours).then(|| tally.no_hours.into()),
                     };
                     let subject = cx.data.cadre_id(cadre).to_owned();
                     out.finding(
@@ -225,7 +225,7 @@ impl RuleKind for Coverage {
                 checked: g.checked,
                 met: g.met,
                 required: rate,
-                unmet: g.unmet,
+                unmet: g.unmet.into(),
             };
             out.finding(
                 subject,

@@ -162,9 +162,9 @@ impl RuleKind for Deadline {
                     counted: tally.get(self.req.measure),
                     late,
                     measure: self.req.measure,
-                    near: super::near::attended(cx, ci, &self.class, &env, d, due),
-                    amounts: self.req.amounts(&tally),
-                    no_hours: self.req.uses(Measure::Hours).then_some(tally.no_hours),
+                    near: super::near::attended(cx, ci, &self.class, &env, d, due).into(),
+                    amounts: self.req.amounts(&tally).into(),
+                    no_hours: self.req.uses(Measure::Hours).then(|| tally.no_hours.into()),
                 };
                 out.finding(
                     subject,

@@ -74,7 +74,10 @@ impl RuleKind for Forbid {
                 None,
                 class.start_on,
                 Status::Violation,
-                Evidence::Forbid { class: k, values },
+                Evidence::Forbid {
+                    class: k,
+                    values: values.into(),
+                },
             );
         }
     }

@@ -2,6 +2,7 @@
 //! `min`..`max` (SPEC §5).
 
 use std::collections::{BTreeSet, HashMap};
+use thin_vec::ThinVec;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -472,12 +473,12 @@ impl Quota {
                     count,
                     min: self.min,
                     max: self.max,
-                    classes,
+                    classes: classes.into(),
                     measure: Measure::Attendees,
                     period_start: start,
                     period_end: end,
-                    near: Vec::new(),
-                    amounts: Vec::new(),
+                    near: ThinVec::new(),
+                    amounts: ThinVec::new(),
                     no_hours: None,
                 };
                 let (due, status) = match over {
@@ -637,13 +638,13 @@ impl RuleKind for Quota {
                     count,
                     min: self.min,
                     max: self.max,
-                    classes,
+                    classes: classes.into(),
                     measure: self.measure,
                     period_start: start,
                     period_end: end,
-                    near: near_of(s, start, end),
-                    amounts: req.amounts(&tally),
-                    no_hours: req.uses(Measure::Hours).then_some(tally.no_hours),
+                    near: near_of(s, start, end).into(),
+                    amounts: req.amounts(&tally).into(),
+                    no_hours: req.uses(Measure::Hours).then(|| tally.no_hours.into()),
                 };
                 if let Some(k) = over {
                     out.finding(
