@@ -29,10 +29,10 @@ pub fn check(a: CheckArgs) -> Result<u8> {
         report::write::xlsx_temporary_folder()?;
     }
     // Findings written as they are made (report::stream): waivers and a baseline match
-    // the whole list, so they take the list below, as do the table and HTML.
+    // the whole list, so they take the list below, as does the table.
     let streamed = matches!(
         format,
-        Format::Json | Format::Csv | Format::Junit | Format::Markdown | Format::Xlsx
+        Format::Json | Format::Csv | Format::Junit | Format::Markdown | Format::Xlsx | Format::Html
     ) && a.waivers.is_none()
         && a.baseline.is_none();
     if streamed {
@@ -55,6 +55,7 @@ pub fn check(a: CheckArgs) -> Result<u8> {
             Format::Markdown => {
                 report::markdown::write(&report, &findings, (false, false), lang, w)
             }
+            Format::Html => report::html::write(&report, &findings, (false, false), lang, w),
             _ => report::json::write_streamed(&report, &findings, w),
         })?;
         crate::trace::stage("written");

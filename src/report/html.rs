@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 
+use super::stream::{ByRule, Listed};
 use super::words::{
     change_text, change_word, counted, escape_controls, examples_text, gone_word, is_alert,
     notices_word, severity_word, status_word,
@@ -34,82 +35,8 @@ const SANS: &str = "\"Noto Sans CJK SC\", \"Noto Sans SC\", \"Source Han Sans SC
 const SERIF: &str = "\"Noto Serif CJK SC\", \"Noto Serif SC\", \"Source Han Serif SC\", \
 \"Source Han Serif CN\", \"Songti SC\", STSong, SimSun, serif";
 
-const CSS: &str = r#"
-:root { --ink: #1d2939; --muted: #667085; --line: #d0d5dd; --head: #f2f4f7;
-  --violation: #b42318; --violation-bg: #fee4e2; --pending: #93370d; --pending-bg: #fef0c7;
-  --waived: #344054; --waived-bg: #eaecf0; --met: #05603a; --met-bg: #d1fadf;
-  --later: #667085; --later-bg: #ffffff; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font-family: SANS; color: var(--ink); margin: 0 auto; padding: 24px 28px;
-  max-width: 210mm; font-size: 10.5pt; line-height: 1.5; background: #fff; }
-h1, h2, h3 { font-family: SERIF; font-weight: 700; line-height: 1.3; }
-h1 { font-size: 20pt; margin: 4px 0 6px; text-align: center; }
-h2 { font-size: 14pt; margin: 0 0 4px; padding-bottom: 4px; border-bottom: 2px solid var(--ink); }
-h3 { font-size: 11.5pt; margin: 16px 0 6px; }
-.kicker { text-align: center; letter-spacing: .2em; color: var(--muted); margin: 0; }
-.docno { text-align: center; margin: 0 0 14px; }
-.facts { display: flex; flex-wrap: wrap; justify-content: center; gap: 4px 22px; margin: 0 0 16px; padding: 0; }
-.facts div { white-space: nowrap; }
-.facts dt { display: inline; color: var(--muted); }
-.facts dd { display: inline; margin: 0 0 0 6px; font-weight: 600; }
-.counts { display: flex; gap: 10px; margin: 0 0 12px; }
-.count { flex: 1; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; text-align: center; }
-.count b { display: block; font-size: 20pt; line-height: 1.1; font-variant-numeric: tabular-nums; }
-.count span { color: var(--muted); font-size: 9.5pt; }
-.count.violation b { color: var(--violation); }
-.count.pending b { color: var(--pending); }
-.count.errors b { color: var(--violation); }
-.count.new b, .count.escalated b { color: var(--violation); }
-.count small { display: block; color: var(--muted); font-size: 8.5pt; }
-.count.notices b { color: var(--pending); }
-.verdict { font-weight: 700; margin: 0 0 14px; padding: 6px 10px; border-left: 4px solid var(--met); background: var(--met-bg); }
-.verdict.bad { border-color: var(--violation); background: var(--violation-bg); }
-.meta { color: var(--muted); margin: 0 0 6px; }
-.tally { margin: 6px 0 0; }
-.note { margin: 6px 0 0; padding-left: 8px; border-left: 3px solid var(--muted); }
-table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; font-size: 9.5pt; }
-th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
-td { overflow-wrap: anywhere; }
-th { background: var(--head); font-weight: 600; white-space: nowrap; }
-section { margin-top: 36px; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.date, td.nowrap { white-space: nowrap; }
-td.id { overflow-wrap: anywhere; min-width: 11.5em; }
-.who { display: block; color: var(--muted); font-size: 8.5pt; }
-.badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 8.5pt; white-space: nowrap; }
-.s-violation { color: var(--violation); background: var(--violation-bg); }
-.s-pending { color: var(--pending); background: var(--pending-bg); }
-.s-waived { color: var(--waived); background: var(--waived-bg); }
-.s-met { color: var(--met); background: var(--met-bg); }
-.s-later { color: var(--later); background: var(--later-bg); }
-.legend .s-later { border: 1px dashed var(--line); }
-table.matrix td.cell, table.matrix th.num { text-align: center; white-space: nowrap; }
-table.matrix td.s-later { font-style: italic; }
-tr.county td { font-weight: 600; background: #f9fafb; }
-tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
-.bar { display: inline-block; width: 60px; height: 8px; margin-left: 6px; background: var(--violation-bg); vertical-align: middle; border-radius: 2px; overflow: hidden; }
-.bar i { display: block; height: 100%; background: var(--met); }
-.legend { color: var(--muted); font-size: 9pt; margin: 0 0 6px; }
-.legend .badge { margin-right: 4px; }
-.none { color: var(--muted); font-style: italic; }
-a { color: inherit; }
-footer { margin-top: 24px; color: var(--muted); font-size: 8.5pt; text-align: center; }
-@page { size: A4; margin: 14mm 9mm 16mm;
-  @bottom-left { content: FOOTER_LEFT; font-family: SANS; font-size: 8pt; color: #667085; padding: 0 3mm; }
-  @bottom-right { content: FOOTER_PAGE; font-family: SANS; font-size: 8pt; color: #667085; padding: 0 3mm; } }
-@media print {
-  body { padding: 0 3mm; max-width: none; font-size: 10pt; }
-  table { font-size: 8.5pt; }
-  th, td { padding: 2px 4px; }
-  .bar { width: 36px; margin-left: 4px; }
-  section { break-before: page; page-break-before: always; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
-  thead { display: table-header-group; }
-  tr { break-inside: avoid; page-break-inside: avoid; }
-  a { text-decoration: none; }
-}
-"#;
+/// The page's style sheet; `SANS`, `SERIF`, `FOOTER_LEFT` and `FOOTER_PAGE` are filled in.
+const CSS: &str = include_str!("html.css");
 
 /// Escapes text for HTML content or a quoted attribute.
 fn esc(s: &str) -> String {
@@ -156,6 +83,15 @@ fn section(out: &mut String, class: &str, id: &str, heading: &str) {
 /// A table: `class` (none when empty), the header row, then `rows`, each a whole
 /// `<tr>…</tr>` line.
 fn table(out: &mut String, class: &str, head: &[Col<'_>], rows: impl IntoIterator<Item = String>) {
+    table_head(out, class, head);
+    for row in rows {
+        out.push_str(&row);
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// A table's start, up to its first row.
+fn table_head(out: &mut String, class: &str, head: &[Col<'_>]) {
     if class.is_empty() {
         out.push_str("<table>\n<thead><tr>");
     } else {
@@ -168,10 +104,6 @@ fn table(out: &mut String, class: &str, head: &[Col<'_>], rows: impl IntoIterato
         }
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in rows {
-        out.push_str(&row);
-    }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 fn grid_word(status: &str, lang: Lang) -> &'static str {
@@ -238,6 +170,34 @@ fn footer_left(report: &Report, lang: Lang) -> String {
 
 /// Renders the whole report as one HTML page.
 pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
+    // Whether any finding has a waiver, or a change from a baseline: asked once, not
+    // for every rule's table.
+    let columns = (
+        report.findings.iter().any(|f| f.waiver.is_some()),
+        report.findings.iter().any(|f| f.change.is_some()),
+    );
+    let mut out = Vec::new();
+    // Writing to memory does not fail.
+    let _ = write(
+        report,
+        &Listed(report.findings_by_rule()),
+        columns,
+        lang,
+        &mut out,
+    );
+    out
+}
+
+/// Writes the report as one HTML page with `findings` (the report's own, or streamed):
+/// each rule's rows as they are made. `columns`: whether there are waiver and change
+/// columns.
+pub fn write(
+    report: &Report,
+    findings: &dyn ByRule,
+    columns: (bool, bool),
+    lang: Lang,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = String::with_capacity(64 * 1024);
     let title = report.plan.title.as_deref().unwrap_or(&report.rule_set);
     let heading = lang.pick("培训情况合规检查报告", "Training compliance report");
@@ -263,15 +223,20 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
             )
     ));
     cover(&mut out, report, title, heading, lang);
-    let by_rule = report.findings_by_rule();
-    // Whether any finding has a waiver, or a change from a baseline: asked once, not
-    // for every rule's table.
-    let columns = (
-        report.findings.iter().any(|f| f.waiver.is_some()),
-        report.findings.iter().any(|f| f.change.is_some()),
-    );
-    for (i, (rule, findings)) in report.rules.iter().zip(&by_rule).enumerate() {
-        rule_section(&mut out, report, (i, rule), findings, columns, lang);
+    for (i, (rule, (count, _))) in report.rules.iter().zip(findings.sizes()).enumerate() {
+        rule_section(&mut out, report, (i, rule), count, lang);
+        if count > 0 {
+            // The rows as they are made, after what is written so far.
+            table_head(&mut out, "findings", &findings_head(columns, lang));
+            w.write_all(out.as_bytes())?;
+            out.clear();
+            let print = |_: usize, f: &FindingEntry, buf: &mut Vec<u8>| {
+                buf.extend_from_slice(finding_row(f, columns, lang).as_bytes());
+            };
+            findings.write_rule(i, &print, w)?;
+            out.push_str("</tbody>\n</table>\n");
+        }
+        out.push_str("</section>\n");
     }
     if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
         section(
@@ -317,7 +282,7 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         report.as_of,
         esc(&report.rule_set),
     ));
-    out.into_bytes()
+    w.write_all(out.as_bytes())
 }
 
 fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: Lang) {
@@ -484,12 +449,13 @@ fn cover(out: &mut String, report: &Report, title: &str, heading: &str, lang: La
     out.push_str("</header>\n");
 }
 
+/// A rule's section up to its findings' rows (the caller writes them, and closes the
+/// section).
 fn rule_section(
     out: &mut String,
     report: &Report,
     (i, rule): (usize, &RuleEntry),
-    findings: &[&FindingEntry],
-    columns: (bool, bool),
+    count: usize,
     lang: Lang,
 ) {
     section(out, "rule", &format!("rule-{}", i + 1), &rule.heading);
@@ -537,21 +503,14 @@ fn rule_section(
     }
     out.push_str(&format!(
         "<h3>{}</h3>\n",
-        esc(&counted(
-            lang.pick("问题清单", "Findings"),
-            findings.len(),
-            lang
-        ))
+        esc(&counted(lang.pick("问题清单", "Findings"), count, lang))
     ));
-    if findings.is_empty() {
+    if count == 0 {
         out.push_str(&format!(
             "<p class=\"none\">{}</p>\n",
             esc(lang.pick("未发现问题。", "No findings."))
         ));
-    } else {
-        findings_table(out, findings, columns, lang);
     }
-    out.push_str("</section>\n");
 }
 
 /// Quota rules: subjects down, plan years across.
@@ -697,12 +656,8 @@ fn coverage(out: &mut String, rows: &[CoverageRow], lang: Lang) {
     );
 }
 
-fn findings_table(
-    out: &mut String,
-    findings: &[&FindingEntry],
-    (waivers, changes): (bool, bool),
-    lang: Lang,
-) {
+/// The findings table's columns.
+fn findings_head((waivers, changes): (bool, bool), lang: Lang) -> Vec<Col<'static>> {
     let mut head = vec![
         Col::Text(lang.pick("对象", "Subject")),
         Col::Num(lang.pick("期间", "Period")),
@@ -716,65 +671,67 @@ fn findings_table(
     if changes {
         head.push(Col::Text(lang.pick("变化", "Change")));
     }
-    let rows = findings.iter().map(|f| {
-        let mut subject = esc_br(&f.subject);
-        if let Some((name, unit, county)) = &f.who {
-            let extra: Vec<String> = [name, unit, county]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .map(|s| esc_br(s))
-                .collect();
-            if !extra.is_empty() {
-                subject.push_str(&format!("<span class=\"who\">{}</span>", extra.join(" · ")));
+    head
+}
+
+/// One finding's row, a whole `<tr>…</tr>` line.
+fn finding_row(f: &FindingEntry, (waivers, changes): (bool, bool), lang: Lang) -> String {
+    let mut subject = esc_br(&f.subject);
+    if let Some((name, unit, county)) = &f.who {
+        let extra: Vec<String> = [name, unit, county]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| esc_br(s))
+            .collect();
+        if !extra.is_empty() {
+            subject.push_str(&format!("<span class=\"who\">{}</span>", extra.join(" · ")));
+        }
+    }
+    let class = match f.status {
+        Status::Violation => "violation",
+        Status::Pending => "pending",
+        Status::Waived => "waived",
+    };
+    let mut status = badge(class, status_word(f.status, lang));
+    if f.due_soon {
+        status.push_str(&format!(
+            "<span class=\"who\">{}</span>",
+            esc(lang.pick("即将到期", "due soon"))
+        ));
+    }
+    let mut row = format!(
+        "<tr><td class=\"id\">{subject}</td><td class=\"num\">{}</td><td class=\"date\">{}</td><td>{status}</td><td>{}</td>",
+        f.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
+        esc(&f.due),
+        esc_br(&f.message),
+    );
+    if waivers {
+        let cell = f.waiver.as_ref().map_or_else(String::new, |w| {
+            let mut s = format!(
+                "{}<span class=\"who\">{} {}",
+                esc_br(&w.reason),
+                esc(lang.pick("批准：", "approved by")),
+                esc(&w.approved_by)
+            );
+            if let Some(e) = &w.expires_on {
+                s.push_str(&format!(" · {} {}", esc(lang.pick("至", "until")), esc(e)));
             }
-        }
-        let class = match f.status {
-            Status::Violation => "violation",
-            Status::Pending => "pending",
-            Status::Waived => "waived",
+            s.push_str("</span>");
+            s
+        });
+        row.push_str(&format!("<td>{cell}</td>"));
+    }
+    if changes {
+        // New and escalated alike, as badges.
+        let text = change_text(f, lang);
+        let cell = match f.change {
+            Some(c) if is_alert(c) => badge("violation", &text),
+            _ => esc(&text),
         };
-        let mut status = badge(class, status_word(f.status, lang));
-        if f.due_soon {
-            status.push_str(&format!(
-                "<span class=\"who\">{}</span>",
-                esc(lang.pick("即将到期", "due soon"))
-            ));
-        }
-        let mut row = format!(
-            "<tr><td class=\"id\">{subject}</td><td class=\"num\">{}</td><td class=\"date\">{}</td><td>{status}</td><td>{}</td>",
-            f.period.map_or_else(|| "—".to_owned(), |p| p.to_string()),
-            esc(&f.due),
-            esc_br(&f.message),
-        );
-        if waivers {
-            let cell = f.waiver.as_ref().map_or_else(String::new, |w| {
-                let mut s = format!(
-                    "{}<span class=\"who\">{} {}",
-                    esc_br(&w.reason),
-                    esc(lang.pick("批准：", "approved by")),
-                    esc(&w.approved_by)
-                );
-                if let Some(e) = &w.expires_on {
-                    s.push_str(&format!(" · {} {}", esc(lang.pick("至", "until")), esc(e)));
-                }
-                s.push_str("</span>");
-                s
-            });
-            row.push_str(&format!("<td>{cell}</td>"));
-        }
-        if changes {
-            // New and escalated alike, as badges.
-            let text = change_text(f, lang);
-            let cell = match f.change {
-                Some(c) if is_alert(c) => badge("violation", &text),
-                _ => esc(&text),
-            };
-            row.push_str(&format!("<td>{cell}</td>"));
-        }
-        row.push_str("</tr>\n");
-        row
-    });
-    table(out, "findings", &head, rows);
+        row.push_str(&format!("<td>{cell}</td>"));
+    }
+    row.push_str("</tr>\n");
+    row
 }
 
 fn data_errors(out: &mut String, errors: &[DataErrorEntry], lang: Lang) {

@@ -1,6 +1,6 @@
 //! Findings written as they are made (`report::stream`): the same bytes as the report
 //! built whole, on data generated here with thousands of findings (several shares and
-//! windows of them), in every streamed format (xlsx too), with `--mask-ids` and
+//! windows of them), in every streamed format (xlsx and HTML too), with `--mask-ids` and
 //! `--due-within`.
 
 use std::fs;
@@ -102,6 +102,8 @@ fn streamed_formats_match_the_whole_report() {
         ],
         &["--format", "junit", "--mask-ids", "--fail-on", "pending"],
         &["--format", "xlsx", "--mask-ids", "--due-within", "60d"],
+        &["--format", "html"],
+        &["--format", "html", "--mask-ids", "--due-within", "60d", "--lang", "en"],
     ] {
         let streamed = output(tmp.path(), options);
         let whole = output(tmp.path(), &[options, &["--waivers", none]].concat());
