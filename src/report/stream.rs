@@ -114,17 +114,29 @@ impl<'a> Findings<'a> {
         print: &Print<'_>,
         w: &mut dyn Write,
     ) -> std::io::Result<()> {
+        // Buffers written go back to be printed into again: a share's text (about half a
+        // megabyte) in fresh memory each time would cost a page fault every 4 KiB.
+        let spent = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
         let share = |k: usize| -> Vec<u8> {
             let from = range.start + k * SHARE;
             let to = (from + SHARE).min(range.end);
-            let mut out = Vec::with_capacity((to - from) * 256);
+            let mut out = spent
+                .lock()
+                .ok()
+                .and_then(|mut s| s.pop())
+                .unwrap_or_else(|| Vec::with_capacity((to - from) * 256));
             for i in from..to {
                 print(i - range.start, &self.entry(i), &mut out);
             }
             out
         };
-        in_order(range.len().div_ceil(SHARE), &share, &mut |text| {
-            w.write_all(&text)
+        in_order(range.len().div_ceil(SHARE), &share, &mut |mut text| {
+            w.write_all(&text)?;
+            text.clear();
+            if let Ok(mut s) = spent.lock() {
+                s.push(text);
+            }
+            Ok(())
         })
     }
 }

@@ -103,7 +103,15 @@ fn streamed_formats_match_the_whole_report() {
         &["--format", "junit", "--mask-ids", "--fail-on", "pending"],
         &["--format", "xlsx", "--mask-ids", "--due-within", "60d"],
         &["--format", "html"],
-        &["--format", "html", "--mask-ids", "--due-within", "60d", "--lang", "en"],
+        &[
+            "--format",
+            "html",
+            "--mask-ids",
+            "--due-within",
+            "60d",
+            "--lang",
+            "en",
+        ],
     ] {
         let streamed = output(tmp.path(), options);
         let whole = output(tmp.path(), &[options, &["--waivers", none]].concat());
