@@ -4,61 +4,64 @@
 //! findings that are gone are listed as `resolved`. The baseline is checked entry by
 //! entry: one of the wrong type stops the run (exit 2) naming its position.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Result, bail};
 use serde_json::Value;
 
+use crate::eval::Evaluation;
 use crate::i18n::say;
 use crate::model::Dataset;
 use crate::report::mask::People;
+use crate::report::overlay::{Baseline, Overlay};
 use crate::report::{Change, Report, ResolvedEntry, finding_id};
 use crate::view::Status;
 
-/// Marks the report's findings against the baseline report at `path`. A masked
-/// baseline (`--mask-ids`, SPEC §8) is compared by the masked ids of this run's findings
-/// (which the data's roster gives); an unmasked one by the ids themselves.
-pub fn apply(report: &mut Report, path: &Path, data: &Dataset) -> Result<()> {
+/// Compares the evaluation's findings (with `overlay`'s waivers) with the baseline
+/// report at `path`: returns the baseline to put on each finding as it is made, and puts
+/// into the report (framed, its findings not made) the counts of new, escalated, eased
+/// and unchanged findings and the baseline's findings that are gone. A masked baseline
+/// (`--mask-ids`, SPEC §8) is compared by the masked ids of this run's findings (which
+/// the data's roster gives); an unmasked one by the ids themselves. One pass over the
+/// findings, without making their entries.
+pub fn apply<'d>(
+    report: &mut Report,
+    path: &Path,
+    ev: &Evaluation,
+    data: &'d Dataset,
+    overlay: &Overlay<'_>,
+) -> Result<Baseline<'d>> {
     let (before, masked) = read(path, &report.rule_set)?;
-    let known: HashMap<&str, Status> = before.iter().map(|(b, s)| (b.id.as_str(), *s)).collect();
-    // Each finding's id as the baseline has it.
-    let ids: Vec<String> = if masked {
-        let people = People::new(data);
-        report
-            .findings
+    let mut baseline = Baseline {
+        known: before
             .iter()
-            .map(|f| people.finding_id(&f.rule, &f.subject, f.period))
-            .collect()
-    } else {
-        Vec::new()
+            .map(|(b, s)| (b.id.clone(), (*s, false)))
+            .collect(),
+        people: masked.then(|| People::new(data)),
     };
-    for (i, f) in report.findings.iter_mut().enumerate() {
-        let id = ids.get(i).map_or(f.id.as_str(), String::as_str);
-        match known.get(id) {
-            Some(&was) => {
-                f.change = Some(Change::between(was, f.status));
-                if was != f.status {
-                    f.previous_status = Some(was.as_str().to_owned());
-                }
-            }
-            None => f.change = Some(Change::New),
+    let mut counts: HashMap<Change, u64> = HashMap::new();
+    for (i, f) in ev.findings.iter().enumerate() {
+        let id = baseline.id_of(&report.rules[f.rule].id, f);
+        let (change, _) = baseline.compare(&id, overlay.status(i, f));
+        *counts.entry(change).or_default() += 1;
+        if let Some((_, seen)) = baseline.known.get_mut(id.as_ref()) {
+            *seen = true;
         }
     }
-    drop(known);
-    let now: HashSet<&str> = if masked {
-        ids.iter().map(String::as_str).collect()
-    } else {
-        report.findings.iter().map(|f| f.id.as_str()).collect()
-    };
-    let resolved = before
+    let resolved: Vec<ResolvedEntry> = before
         .into_iter()
         .map(|(b, _)| b)
-        .filter(|b| !now.contains(b.id.as_str()))
+        .filter(|b| !baseline.known.get(&b.id).is_some_and(|&(_, seen)| seen))
         .collect();
+    let count = |c: Change| Some(counts.get(&c).copied().unwrap_or(0));
+    report.summary.new = count(Change::New);
+    report.summary.escalated = count(Change::Escalated);
+    report.summary.eased = count(Change::Eased);
+    report.summary.unchanged = count(Change::Unchanged);
+    report.summary.resolved = Some(resolved.len() as u64);
     report.resolved = Some(resolved);
-    report.recount();
-    Ok(())
+    Ok(baseline)
 }
 
 /// The baseline's findings, each checked, with their statuses; and whether the baseline

@@ -9,24 +9,30 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::dates::fmt_date;
+use crate::eval::Evaluation;
 use crate::i18n::{Lang, Problem};
 use crate::load::fields::WaiverRow;
-use crate::model::{DataError, Source, TableKind};
+use crate::model::{DataError, Dataset, Field, Source, TableKind};
 use crate::report::{DataErrorEntry, Report, WaiverEntry, WarningEntry};
-use crate::rules::RuleSet;
 use crate::view::Status;
 
-/// Applies the waivers to a report and lists what did not apply.
+/// Matches the waivers with the evaluation's findings: returns the findings each
+/// covers (by position), and puts into the report (framed, its findings not made) what
+/// follows: its counts and the per-county summaries count them waived, and the waivers
+/// that did not apply are listed. One pass over the findings, whatever their number,
+/// without making their entries (SPEC §8).
+#[allow(clippy::too_many_arguments)]
 pub fn apply(
     report: &mut Report,
-    rules: &RuleSet,
+    ev: &Evaluation,
+    data: &Dataset,
     source: &Source,
     waivers: Vec<WaiverRow>,
     mut errors: Vec<DataError>,
     as_of: NaiveDate,
     lang: Lang,
-) {
-    let ids: std::sync::Arc<[String]> = rules.rules.iter().map(|r| r.meta.id.clone()).collect();
+) -> HashMap<usize, WaiverEntry> {
+    let ids: std::sync::Arc<[String]> = report.rules.iter().map(|r| r.id.clone()).collect();
     // Lookups by key, not searches of every rule or finding for each waiver (SPEC §8:
     // nothing quadratic in the number of rules).
     let rule_index: HashMap<String, usize> = report
@@ -36,13 +42,31 @@ pub fn apply(
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
     // A finding by rule, subject (ASCII letters in either case) and period: the first.
-    let mut finding_index: HashMap<(String, String, Option<i32>), usize> = HashMap::new();
-    for (i, f) in report.findings.iter().enumerate() {
-        let key = (f.rule.clone(), f.subject.to_ascii_lowercase(), f.period);
-        finding_index.entry(key).or_insert(i);
+    let key_of = |w: &WaiverRow| {
+        rule_index
+            .get(&w.rule)
+            .map(|&r| (r, w.subject.trim().to_ascii_lowercase(), w.period))
+    };
+    let mut first: HashMap<(usize, String, Option<i32>), Option<usize>> = waivers
+        .iter()
+        .filter_map(|w| key_of(w).map(|k| (k, None)))
+        .collect();
+    if !first.is_empty() {
+        let mut key = (0, String::new(), None);
+        for (i, f) in ev.findings.iter().enumerate() {
+            key.0 = f.rule;
+            key.1.clear();
+            key.1.push_str(&f.subject);
+            key.1.make_ascii_lowercase();
+            key.2 = f.period;
+            if let Some(found @ None) = first.get_mut(&key) {
+                *found = Some(i);
+            }
+        }
     }
+    let mut waived: HashMap<usize, WaiverEntry> = HashMap::new();
     for w in waivers {
-        if !rule_index.contains_key(&w.rule) {
+        let Some(key) = key_of(&w) else {
             errors.push(DataError {
                 table: TableKind::Waivers,
                 source: source.clone(),
@@ -53,17 +77,9 @@ pub fn apply(
                 problem: Problem::UnknownRule { rules: ids.clone() },
             });
             continue;
-        }
-        let key = (
-            w.rule.clone(),
-            w.subject.trim().to_ascii_lowercase(),
-            w.period,
-        );
+        };
         let expired = w.expires_on.is_some_and(|d| d < as_of);
-        let Some(f) = finding_index
-            .get(&key)
-            .and_then(|&i| report.findings.get_mut(i))
-        else {
+        let Some(i) = first.get(&key).copied().flatten() else {
             report
                 .warnings
                 .push(warning("unused_waiver", &source.display(), &w, lang));
@@ -75,41 +91,51 @@ pub fn apply(
                 .push(warning("expired_waiver", &source.display(), &w, lang));
             continue;
         }
-        let was = f.status;
-        f.status = Status::Waived;
-        f.waiver = Some(WaiverEntry {
-            reason: w.reason.clone(),
-            approved_by: w.approved_by.clone(),
-            expires_on: w.expires_on.map(fmt_date),
-        });
-        let (subject, period) = (f.subject.clone(), f.period);
-        let place = f
-            .who
-            .as_ref()
-            .map(|(_, unit, county)| (county.clone(), unit.clone()));
-        if let Some(&i) = rule_index.get(&w.rule)
-            && let Some(d) = report.details.get_mut(i)
-        {
+        let f = &ev.findings[i];
+        let was = if waived.contains_key(&i) {
+            Status::Waived
+        } else {
+            f.status
+        };
+        waived.insert(
+            i,
+            WaiverEntry {
+                reason: w.reason.clone(),
+                approved_by: w.approved_by.clone(),
+                expires_on: w.expires_on.map(fmt_date),
+            },
+        );
+        if let Some(d) = report.details.get_mut(f.rule) {
             for cell in d
                 .grid
                 .iter_mut()
-                .filter(|c| c.subject == subject && c.period == period)
+                .filter(|c| c.subject == f.subject && c.period == f.period)
             {
                 cell.status = "waived";
             }
-            // The cadre's county and unit row counts it waived, no longer pending.
-            if was != Status::Waived
-                && let Some((county, unit)) = &place
-                && let Some(row) = d
-                    .coverage
-                    .iter_mut()
-                    .find(|r| &r.county == county && &r.unit == unit)
-            {
-                if was == Status::Pending {
-                    row.pending = row.pending.saturating_sub(1);
-                }
-                row.waived += 1;
+        }
+        if was == Status::Waived {
+            continue;
+        }
+        let r = &mut report.rules[f.rule];
+        match was {
+            Status::Violation => r.violation = r.violation.saturating_sub(1),
+            Status::Pending => r.pending = r.pending.saturating_sub(1),
+            Status::Waived => {}
+        }
+        r.waived += 1;
+        // The cadre's county and unit row counts it waived, no longer pending.
+        if let Some(d) = report.details.get_mut(f.rule)
+            && let Some(c) = f.cadre.map(|c| &data.cadres[c as usize])
+            && let Some(row) = d.coverage.iter_mut().find(|r| {
+                r.county == data.cadre_text(c, Field::County)
+                    && r.unit == data.cadre_text(c, Field::Unit)
+            })
+        {
+            if was == Status::Pending {
+                row.pending = row.pending.saturating_sub(1);
             }
+            row.waived += 1;
         }
     }
     errors.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
@@ -124,7 +150,8 @@ pub fn apply(
             value: e.value.clone(),
             reason: e.reason(lang),
         }));
-    report.recount();
+    report.summarize();
+    waived
 }
 
 fn warning(kind: &'static str, file: &str, w: &WaiverRow, lang: Lang) -> WarningEntry {

@@ -7,6 +7,7 @@ use super::inputs::{RuleFileError, inputs, load_data, load_rules, output_format,
 use crate::i18n::Lang;
 use crate::load;
 use crate::load::options::ReadOptions;
+use crate::report::overlay::Overlay;
 use crate::report::{self, Format, Report};
 
 pub fn check(a: CheckArgs) -> Result<u8> {
@@ -28,45 +29,11 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     if format == Format::Xlsx {
         report::write::xlsx_temporary_folder()?;
     }
-    // Findings written as they are made (report::stream): waivers and a baseline match
-    // the whole list, so they take the list below, as does the table.
-    let streamed = matches!(
-        format,
-        Format::Json | Format::Csv | Format::Junit | Format::Markdown | Format::Xlsx | Format::Html
-    ) && a.waivers.is_none()
-        && a.baseline.is_none();
-    if streamed {
-        let mut report = Report::frame(&rules, &data, &ev, a.data.lang, format);
-        if a.mask_ids {
-            report::mask::apply(&mut report, &data);
-        }
-        let mut findings =
-            report::stream::Findings::new(&rules, &data, &ev, a.data.lang, format != Format::Json)
-                .due_within(a.due_within.map(|span| span.after(as_of)));
-        if a.mask_ids {
-            findings = findings.masked();
-        }
-        crate::trace::stage("report framed");
-        let lang = a.data.lang;
-        report::write::write_with(out, |w| match format {
-            Format::Csv => report::csv::write_streamed(&report, &findings, lang, w),
-            Format::Junit => report::junit::write(&report, &findings, lang, w),
-            Format::Xlsx => report::xlsx::write_streamed(&report, &findings, lang, w),
-            Format::Markdown => {
-                report::markdown::write(&report, &findings, (false, false), lang, w)
-            }
-            Format::Html => report::html::write(&report, &findings, (false, false), lang, w),
-            _ => report::json::write_streamed(&report, &findings, w),
-        })?;
-        crate::trace::stage("written");
-        let code = report.exit_code_with(a.fail_on);
-        // The process ends next: the OS frees the data faster than dropping it would.
-        std::mem::forget(findings);
-        std::mem::forget(ev);
-        std::mem::forget(data);
-        return Ok(code);
-    }
-    let mut report = Report::new(&rules, &data, &ev, a.data.lang, format);
+    let lang = a.data.lang;
+    let mut report = Report::frame(&rules, &data, &ev, lang, format);
+    // Waivers and a baseline are matched against every finding first, then put on each
+    // as it is made (report::overlay).
+    let mut overlay = Overlay::default();
     if let Some(path) = &a.waivers {
         let opts = ReadOptions {
             encoding: a.data.files.encoding,
@@ -78,43 +45,62 @@ pub fn check(a: CheckArgs) -> Result<u8> {
             file: crate::model::display_name(path),
             sheet: errors.first().and_then(|e| e.source.sheet.clone()),
         };
-        crate::waivers::apply(
-            &mut report,
-            &rules,
-            &source,
-            rows,
-            errors,
-            as_of,
-            a.data.lang,
-        );
+        overlay.waived =
+            crate::waivers::apply(&mut report, &ev, &data, &source, rows, errors, as_of, lang);
     }
     if let Some(path) = &a.baseline {
-        crate::baseline::apply(&mut report, path, &data)?;
-    }
-    if let Some(span) = a.due_within {
-        let horizon = span.after(as_of);
-        for f in &mut report.findings {
-            f.due_soon = f.status == crate::view::Status::Pending
-                && crate::load::values::parse_date(&f.due).is_ok_and(|d| d <= horizon);
-        }
+        let baseline = crate::baseline::apply(&mut report, path, &ev, &data, &overlay)?;
+        overlay.baseline = Some(baseline);
     }
     if a.mask_ids {
         report::mask::apply(&mut report, &data);
     }
+    let mut findings =
+        report::stream::Findings::new(&rules, &data, &ev, lang, format != Format::Json)
+            .overlaid(&overlay)
+            .due_within(a.due_within.map(|span| span.after(as_of)));
+    if a.mask_ids {
+        findings = findings.masked();
+    }
+    crate::trace::stage("report framed");
+    let columns = overlay.columns(findings.len());
+    // Findings written as they are made (report::stream), but for the table, whose
+    // column widths depend on every row, and a workbook with waiver or change columns.
+    let streamed = match format {
+        Format::Table => false,
+        Format::Xlsx => columns == (false, false),
+        _ => true,
+    };
+    if streamed {
+        report::write::write_with(out, |w| match format {
+            Format::Csv => report::csv::write_streamed(&report, &findings, lang, w),
+            Format::Junit => report::junit::write(&report, &findings, lang, w),
+            Format::Xlsx => report::xlsx::write_streamed(&report, &findings, lang, w),
+            Format::Markdown => report::markdown::write(&report, &findings, columns, lang, w),
+            Format::Html => report::html::write(&report, &findings, columns, lang, w),
+            _ => report::json::write_streamed(&report, &findings, w),
+        })?;
+        crate::trace::stage("written");
+        let code = report.exit_code_with(a.fail_on);
+        // The process ends next: the OS frees the data faster than dropping it would.
+        std::mem::forget(findings);
+        std::mem::forget(overlay);
+        std::mem::forget(ev);
+        std::mem::forget(data);
+        return Ok(code);
+    }
+    report.findings = findings.entries();
     crate::trace::stage("report built");
     // The report holds all it needs: the data goes now (a few large blocks, quick to
     // free), so it and the rendered report are never in memory together.
+    drop(findings);
+    drop(overlay);
     drop(data);
     drop(ev);
-    if format == Format::Json {
-        // Streamed: a large JSON report is never held whole.
-        report::write::write_with(out, |w| report::json::write(&mut report, w))?;
-    } else {
-        let text = report::write::render(&report, format, a.data.lang, width(), color);
-        crate::trace::stage("report rendered");
-        report::write::write_output(out, &text)?;
-        std::mem::forget(text);
-    }
+    let text = report::write::render(&report, format, lang, width(), color);
+    crate::trace::stage("report rendered");
+    report::write::write_output(out, &text)?;
+    std::mem::forget(text);
     crate::trace::stage("written");
     let code = report.exit_code_with(a.fail_on);
     // The process ends next: freeing thousands of findings one by one would only add

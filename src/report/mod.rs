@@ -9,6 +9,7 @@ pub mod junit;
 pub mod markdown;
 pub mod mask;
 pub mod notices;
+pub mod overlay;
 pub mod ruledoc;
 pub mod sheet_names;
 pub mod stream;
@@ -184,7 +185,7 @@ pub struct FindingEntry {
 
 /// A finding compared with a baseline (SPEC §8), statuses ordered waived < pending <
 /// violation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
     /// Not in the baseline.
@@ -455,46 +456,13 @@ pub struct Report {
 }
 
 impl Report {
-    /// Builds the report of a check.
+    /// The report without its findings (`findings` is empty), its counts and summary
+    /// those of the evaluation: the findings are made as they are written
+    /// ([`stream::Findings`]), or all at once ([`stream::Findings::entries`]) for the
+    /// formats that need the whole list.
     ///
     /// What only some formats show is left out for the others: the per-county summaries
     /// (HTML, xlsx) and each cadre's name, unit and county (all but JSON).
-    pub fn new(
-        rules: &RuleSet,
-        data: &Dataset,
-        ev: &Evaluation,
-        lang: Lang,
-        format: Format,
-    ) -> Report {
-        let who = format != Format::Json;
-        let mut report = Report::frame(rules, data, ev, lang, format);
-        // Messages and evidence for many findings: build them on every core.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        let chunk = ev.findings.len().div_ceil(threads).max(1024);
-        report.findings = std::thread::scope(|s| {
-            let parts: Vec<_> = ev
-                .findings
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|f| finding_entry(f, rules, data, lang, who))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            parts
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        report.recount();
-        report
-    }
-
-    /// The report without its findings (`findings` is empty), its counts and summary
-    /// those of the evaluation: for formats that write the findings as they are made
-    /// ([`stream::Findings`]).
     pub fn frame(
         rules: &RuleSet,
         data: &Dataset,
@@ -601,7 +569,7 @@ impl Report {
     }
 
     /// `summary` from the rules' counts.
-    fn summarize(&mut self) {
+    pub(crate) fn summarize(&mut self) {
         let mut by = BySeverity::default();
         for r in &self.rules {
             let s = match r.severity {
@@ -617,39 +585,6 @@ impl Report {
         self.summary.waived = by.error.waived + by.warning.waived;
         self.summary.by_severity = by;
         self.summary.data_errors = self.data_errors.len() as u64;
-    }
-
-    /// Recomputes `summary` and the per-rule status counts from the findings (after
-    /// waivers or a baseline changed them); `checked` and `met` stay.
-    pub fn recount(&mut self) {
-        let index = self.rule_index();
-        let mut counts = vec![[0u64; 3]; self.rules.len()];
-        for f in &self.findings {
-            if let Some(&i) = index.get(f.rule.as_str()) {
-                let s = match f.status {
-                    Status::Violation => 0,
-                    Status::Pending => 1,
-                    Status::Waived => 2,
-                };
-                counts[i][s] += 1;
-            }
-        }
-        for (r, [violation, pending, waived]) in self.rules.iter_mut().zip(counts) {
-            r.violation = violation;
-            r.pending = pending;
-            r.waived = waived;
-        }
-        // A finding's severity is its rule's.
-        self.summarize();
-        if self.resolved.is_some() {
-            let changed =
-                |c: Change| self.findings.iter().filter(|f| f.change == Some(c)).count() as u64;
-            self.summary.new = Some(changed(Change::New));
-            self.summary.escalated = Some(changed(Change::Escalated));
-            self.summary.eased = Some(changed(Change::Eased));
-            self.summary.unchanged = Some(changed(Change::Unchanged));
-            self.summary.resolved = self.resolved.as_ref().map(|r| r.len() as u64);
-        }
     }
 
     /// SPEC §4: 1 when a violation at error severity or a data error, else 0;

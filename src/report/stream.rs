@@ -4,9 +4,9 @@
 //! nor as text: at most a window of shares is.
 //!
 //! `--mask-ids` and `--due-within` touch one finding at a time, so they are applied here
-//! as each entry is made. Waivers and a baseline match the whole list (an unused waiver
-//! or a resolved finding is known only once every finding is), so `check` builds the
-//! list for them ([`super::Report::new`]).
+//! as each entry is made; so are waivers and a baseline, matched against the whole list
+//! first ([`super::overlay`]: an unused waiver or a resolved finding is known only once
+//! every finding is) without making its entries.
 
 use std::io::Write;
 use std::ops::Range;
@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 
 use super::FindingEntry;
 use super::mask::People;
+use super::overlay::Overlay;
 use crate::eval::Evaluation;
 use crate::i18n::Lang;
 use crate::model::Dataset;
@@ -36,6 +37,8 @@ pub struct Findings<'a> {
     people: Option<People<'a>>,
     /// `--due-within`: pending findings due on or before this date are due soon.
     horizon: Option<NaiveDate>,
+    /// `--waivers`, `--baseline`.
+    overlay: Option<&'a Overlay<'a>>,
 }
 
 impl<'a> Findings<'a> {
@@ -54,7 +57,14 @@ impl<'a> Findings<'a> {
             who,
             people: None,
             horizon: None,
+            overlay: None,
         }
+    }
+
+    /// Puts waivers and the comparison with a baseline on the entries.
+    pub fn overlaid(mut self, overlay: &'a Overlay<'a>) -> Findings<'a> {
+        self.overlay = Some(overlay);
+        self
     }
 
     /// Masks ids and names (`--mask-ids`).
@@ -95,13 +105,24 @@ impl<'a> Findings<'a> {
     fn entry(&self, i: usize) -> FindingEntry {
         let f = &self.ev.findings[i];
         let mut e = super::finding_entry(f, self.rules, self.data, self.lang, self.who);
+        if let Some(overlay) = self.overlay {
+            overlay.apply(i, &mut e);
+        }
         if let Some(horizon) = self.horizon {
-            e.due_soon = f.status == Status::Pending && f.due <= horizon;
+            e.due_soon = e.status == Status::Pending && f.due <= horizon;
         }
         if let Some(people) = &self.people {
             people.mask_finding(&mut e);
         }
         e
+    }
+
+    /// Every entry, in order, made on every core: the whole list, for the formats that
+    /// need it (the terminal table, and `rules test`).
+    pub fn entries(&self) -> Vec<FindingEntry> {
+        let mut all = Vec::with_capacity(self.len());
+        self.visit_owned(0..self.len(), &mut |share| all.extend(share));
+        all
     }
 
     /// Writes the findings of `range` in order: `print` appends one entry's text (it is
@@ -146,6 +167,11 @@ impl Findings<'_> {
     /// share at a time on every core meanwhile (for a writer that is not `Sync`, as a
     /// worksheet is).
     pub fn visit(&self, range: Range<usize>, f: &mut dyn FnMut(&FindingEntry)) {
+        self.visit_owned(range, &mut |made| made.iter().for_each(&mut *f));
+    }
+
+    /// Hands the entries of `range` to `f` a share at a time, in order, on this thread.
+    fn visit_owned(&self, range: Range<usize>, f: &mut dyn FnMut(Vec<FindingEntry>)) {
         let share = |k: usize| -> Vec<FindingEntry> {
             let from = range.start + k * SHARE;
             (from..(from + SHARE).min(range.end))
@@ -153,7 +179,7 @@ impl Findings<'_> {
                 .collect()
         };
         let _ = in_order(range.len().div_ceil(SHARE), &share, &mut |made| {
-            made.iter().for_each(&mut *f);
+            f(made);
             Ok(())
         });
     }
@@ -327,7 +353,115 @@ impl ByRule for Listed<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::Findings;
     use super::in_order;
+    use crate::report::overlay::{Baseline, Overlay};
+    use crate::report::{Format, Report, WaiverEntry, write};
+
+    /// Every format written as the findings are made has the bytes of the report built
+    /// whole and rendered, on the demo data, with and without waivers and a baseline laid
+    /// over the findings, in both languages.
+    #[test]
+    fn streamed_formats_write_what_the_whole_report_renders() {
+        use crate::i18n::Lang;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let mut rules = crate::rules::parse::parse("rules", crate::rules::DEFAULT_RULES).unwrap();
+        let located = crate::load::locate::locate_all(&dir, [None, None, None]).unwrap();
+        let opts = crate::load::options::ReadOptions::default();
+        let mut data = crate::load::load(&located.paths, &opts, &rules.plan.levels).unwrap();
+        let units = crate::load::units::locate_units(&dir, None, &located.paths).unwrap();
+        crate::load::units::add_units(&mut data, &units.unwrap(), &opts, &rules.plan.levels)
+            .unwrap();
+        assert!(rules.bind(&data).is_empty());
+        let as_of = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+        let ev = crate::eval::run(&rules, &data, as_of);
+        assert!(ev.findings.len() > 20, "{} findings", ev.findings.len());
+        // Every third finding waived; the baseline knows every other finding, as
+        // pending, and one finding that is gone.
+        let plain = Overlay::default();
+        let mut laid = Overlay {
+            waived: (0..ev.findings.len())
+                .step_by(3)
+                .map(|i| {
+                    let w = WaiverEntry {
+                        reason: format!("理由 {i}"),
+                        approved_by: "市总工会".to_owned(),
+                        expires_on: None,
+                    };
+                    (i, w)
+                })
+                .collect(),
+            baseline: None,
+        };
+        let mut known: std::collections::HashMap<String, _> = ev
+            .findings
+            .iter()
+            .step_by(2)
+            .map(|f| {
+                let rule = &rules.rules[f.rule].meta.id;
+                let id = crate::report::finding_id(rule, &f.subject, f.period);
+                (id, (crate::view::Status::Pending, false))
+            })
+            .collect();
+        known.insert("gone:x".to_owned(), (crate::view::Status::Violation, false));
+        laid.baseline = Some(Baseline {
+            known,
+            people: None,
+        });
+        for (overlay, lang) in [(&plain, Lang::Zh), (&laid, Lang::Zh), (&laid, Lang::En)] {
+            for format in [
+                Format::Json,
+                Format::Csv,
+                Format::Junit,
+                Format::Markdown,
+                Format::Html,
+                Format::Xlsx,
+            ] {
+                // A workbook is streamed without waiver and change columns only.
+                if format == Format::Xlsx && !std::ptr::eq(overlay, &plain) {
+                    continue;
+                }
+                let report = Report::frame(&rules, &data, &ev, lang, format);
+                let findings = Findings::new(&rules, &data, &ev, lang, format != Format::Json)
+                    .overlaid(overlay)
+                    .due_within(Some(as_of + chrono::Days::new(200)));
+                let columns = overlay.columns(findings.len());
+                let mut streamed = Vec::new();
+                let w: &mut dyn std::io::Write = &mut streamed;
+                match format {
+                    Format::Json => crate::report::json::write_streamed(&report, &findings, w),
+                    Format::Csv => crate::report::csv::write_streamed(&report, &findings, lang, w),
+                    Format::Junit => crate::report::junit::write(&report, &findings, lang, w),
+                    Format::Markdown => {
+                        crate::report::markdown::write(&report, &findings, columns, lang, w)
+                    }
+                    Format::Xlsx => {
+                        crate::report::xlsx::write_streamed(&report, &findings, lang, w)
+                    }
+                    _ => crate::report::html::write(&report, &findings, columns, lang, w),
+                }
+                .unwrap();
+                let mut whole = report;
+                whole.findings = findings.entries();
+                let rendered = write::render(&whole, format, lang, 80, false);
+                assert!(
+                    streamed == rendered,
+                    "{format:?} {lang:?}: {} and {} bytes",
+                    streamed.len(),
+                    rendered.len()
+                );
+                let text = String::from_utf8_lossy(&streamed);
+                assert!(
+                    format == Format::Xlsx || text.contains("违规") || text.contains("violation")
+                );
+                assert_eq!(
+                    text.contains("理由 3"),
+                    std::ptr::eq(overlay, &laid) && format != Format::Xlsx,
+                    "{format:?}: the waiver's reason"
+                );
+            }
+        }
+    }
 
     /// Shares made out of order (later ones faster) are still taken in order, each once.
     #[test]

@@ -93,6 +93,7 @@ fn evaluate(file: &TestFile, case: &Case, lang: Lang) -> Result<Actual> {
             .with_context(|| format!("cannot write {name}.csv in a temporary folder"))?;
     }
     let (data, ev, mut report) = load_and_check(dir.path(), &mut rules, case, lang)?;
+    let mut overlay = crate::report::overlay::Overlay::default();
     if case.tables[4].is_some() {
         let path = dir.path().join("waivers.csv");
         let (rows, errors) = load::read_waivers(&path, &ReadOptions::default())?;
@@ -100,8 +101,20 @@ fn evaluate(file: &TestFile, case: &Case, lang: Lang) -> Result<Actual> {
             file: "waivers.csv".to_owned(),
             sheet: None,
         };
-        crate::waivers::apply(&mut report, &rules, &source, rows, errors, case.as_of, lang);
+        overlay.waived = crate::waivers::apply(
+            &mut report,
+            &ev,
+            &data,
+            &source,
+            rows,
+            errors,
+            case.as_of,
+            lang,
+        );
     }
+    report.findings = crate::report::stream::Findings::new(&rules, &data, &ev, lang, false)
+        .overlaid(&overlay)
+        .entries();
     let mut met = Vec::new();
     for (rule, out) in rules.rules.iter().zip(&ev.met) {
         let id = &rule.meta.id;
@@ -210,7 +223,7 @@ fn load_and_check(
         anyhow::bail!(crate::diag::render(&rules.file, &rules.source, &diags));
     }
     let ev = crate::eval::run(rules, &data, case.as_of);
-    let report = Report::new(rules, &data, &ev, lang, Format::Json);
+    let report = Report::frame(rules, &data, &ev, lang, Format::Json);
     Ok((data, ev, report))
 }
 
