@@ -29,10 +29,15 @@ pub fn check(a: CheckArgs) -> Result<u8> {
         report::write::xlsx_temporary_folder()?;
     }
     // Findings written as they are made (report::stream): waivers and a baseline match
-    // the whole list, so they take the list below, as do the table and HTML.
+    // the whole list, so they take the list below, as does HTML.
     let streamed = matches!(
         format,
-        Format::Json | Format::Csv | Format::Junit | Format::Markdown | Format::Xlsx
+        Format::Table
+            | Format::Json
+            | Format::Csv
+            | Format::Junit
+            | Format::Markdown
+            | Format::Xlsx
     ) && a.waivers.is_none()
         && a.baseline.is_none();
     if streamed {
@@ -54,6 +59,9 @@ pub fn check(a: CheckArgs) -> Result<u8> {
             Format::Xlsx => report::xlsx::write_streamed(&report, &findings, lang, w),
             Format::Markdown => {
                 report::markdown::write(&report, &findings, (false, false), lang, w)
+            }
+            Format::Table => {
+                report::table::write(&report, &findings, false, lang, width(), color, w)
             }
             _ => report::json::write_streamed(&report, &findings, w),
         })?;

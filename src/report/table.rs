@@ -4,18 +4,26 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::Change;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+
+use super::grid::{self, Cell, Layout, Measure, Paint};
 use super::notices::NoticeEntry;
+use super::stream::{ByRule, Listed};
 use super::words::{
     change_word, changes_text, examples_text, hidden, is_alert, notices_word, one_line,
     status_word, totals_text,
 };
+use super::{Change, FindingEntry};
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
 use crate::view::Status;
 
 /// Makes text safe for a terminal: control characters (NUL included) are escaped.
 pub fn clean(s: &str) -> String {
+    if !s.chars().any(|c| hidden(c) && c != '\n') {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if hidden(c) && c != '\n' {
@@ -56,6 +64,31 @@ fn new_table(width: u16, header: Vec<&str>) -> Table {
 /// Renders the whole report; `color` paints statuses (red violation, yellow pending,
 /// blue waived).
 pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
+    let mut by_rule = report.findings_by_rule();
+    for findings in &mut by_rule {
+        // Due soon first, then new and escalated ones (with a baseline), then the rest
+        // in report order.
+        findings.sort_by_key(|f| (!f.due_soon, !f.change.is_some_and(is_alert)));
+    }
+    let mut out = Vec::new();
+    // Writing to memory does not fail.
+    let _ = write(report, &Listed(by_rule), true, lang, width, color, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Writes the report with `findings` (the report's own, or streamed), each rule's table
+/// a share of rows at a time ([`super::grid`]: the same bytes as comfy-table's whole
+/// table). `sorted`: each rule's findings come in the table's order; if not, they come
+/// in report order without a baseline, and those due soon are written first.
+pub fn write(
+    report: &Report,
+    findings: &dyn ByRule,
+    sorted: bool,
+    lang: Lang,
+    width: u16,
+    color: bool,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
     if let Some(title) = &report.plan.title {
         out.push_str(&clean(title));
@@ -74,8 +107,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         lang.pick("规则集", "rule set"),
         clean(&report.rule_set)
     ));
-    let by_rule = report.findings_by_rule();
-    for (rule, of_rule) in report.rules.iter().zip(&by_rule) {
+    for (ri, (rule, (count, _))) in report.rules.iter().zip(findings.sizes()).enumerate() {
         let sev = match rule.severity {
             crate::rules::Severity::Error => "",
             crate::rules::Severity::Warning => lang.pick("〔提醒〕", "[warning] "),
@@ -120,90 +152,14 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
                 rule.checked, rule.met, rule.violation, rule.pending, rule.waived
             ),
         });
-        let mut findings = of_rule.clone();
-        // Due soon first, then new and escalated ones (with a baseline), then the rest in
-        // report order.
-        findings.sort_by_key(|f| (!f.due_soon, !f.change.is_some_and(is_alert)));
-        if findings.is_empty() {
+        if count == 0 {
             out.push('\n');
             continue;
         }
-        let mut t = new_table(
-            width,
-            vec![
-                lang.pick("对象", "subject"),
-                lang.pick("期间", "period"),
-                lang.pick("截止日", "due"),
-                lang.pick("状态", "status"),
-                lang.pick("说明", "why"),
-            ],
-        );
-        for f in findings {
-            let mut subject = clean(&f.subject);
-            if let Some((name, unit, county)) = &f.who {
-                let extra: Vec<&str> = [name, unit, county]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.as_str())
-                    .collect();
-                if !extra.is_empty() {
-                    subject.push('\n');
-                    subject.push_str(&clean(&extra.join(" · ")));
-                }
-            }
-            let mut status = status_word(f.status, lang).to_owned();
-            if f.due_soon {
-                status.push_str(lang.pick("\n即将到期", "\ndue soon"));
-            }
-            if let Some(c) = f.change.filter(|&c| c != Change::Unchanged) {
-                status.push('\n');
-                status.push_str(change_word(c, lang));
-            }
-            if let Some(prev) = &f.previous_status {
-                let prev = Status::parse(prev).map_or(prev.as_str(), |s| status_word(s, lang));
-                status.push_str(&match lang {
-                    Lang::Zh => format!("\n原为{prev}"),
-                    Lang::En => format!("\nwas {prev}"),
-                });
-            }
-            let mut why = clean(&f.message);
-            if let Some(w) = &f.waiver {
-                why.push_str(&match lang {
-                    Lang::Zh => format!(
-                        "\n豁免：{}（{} 批准）",
-                        clean(&w.reason),
-                        clean(&w.approved_by)
-                    ),
-                    Lang::En => format!(
-                        "\nwaived: {} (approved by {})",
-                        clean(&w.reason),
-                        clean(&w.approved_by)
-                    ),
-                });
-            }
-            let mut status_cell = comfy_table::Cell::new(status);
-            if color {
-                status_cell = status_cell.fg(match f.status {
-                    Status::Violation => comfy_table::Color::Red,
-                    Status::Pending => comfy_table::Color::Yellow,
-                    Status::Waived => comfy_table::Color::Blue,
-                });
-            }
-            t.add_row(vec![
-                comfy_table::Cell::new(subject),
-                comfy_table::Cell::new(f.period.map_or_else(|| "—".to_owned(), |p| p.to_string())),
-                comfy_table::Cell::new(&f.due),
-                status_cell,
-                comfy_table::Cell::new(why),
-            ]);
-        }
-        if color {
-            t.enforce_styling();
-        }
-        keep_whole(&mut t, 0, of_rule.iter().map(|f| width_of(&f.subject)), 24);
-        keep_whole(&mut t, 2, std::iter::once(10), 10);
-        out.push_str(&t.to_string());
-        out.push_str("\n\n");
+        w.write_all(out.as_bytes())?;
+        out.clear();
+        findings_table(findings, ri, sorted, lang, width, color, w)?;
+        out.push('\n');
     }
     if !report.data_errors.is_empty() {
         out.push_str(&data_errors(&report.data_errors, lang, width));
@@ -238,7 +194,155 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         out.push_str(&notices(&report.notices, lang, width));
     }
     out.push_str(&summary_line(report, lang));
-    out
+    w.write_all(out.as_bytes())
+}
+
+/// One rule's table of findings: its column widths decided from every row (a first pass
+/// over the findings, [`Measure`]), then its rows drawn and written a share at a time.
+fn findings_table(
+    findings: &dyn ByRule,
+    rule: usize,
+    sorted: bool,
+    lang: Lang,
+    width: u16,
+    color: bool,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let header = [
+        lang.pick("对象", "subject"),
+        lang.pick("期间", "period"),
+        lang.pick("截止日", "due"),
+        lang.pick("状态", "status"),
+        lang.pick("说明", "why"),
+    ];
+    let measure = Measure::new(&header, width);
+    let widest_subject = AtomicUsize::new(0);
+    let due_soon = AtomicBool::new(false);
+    findings.write_rule(
+        rule,
+        &|_, f, _| {
+            measure.row(&cells(f, lang, color));
+            let subject = width_of(&f.subject);
+            if widest_subject.load(Relaxed) < subject {
+                widest_subject.fetch_max(subject, Relaxed);
+            }
+            if f.due_soon && !due_soon.load(Relaxed) {
+                due_soon.store(true, Relaxed);
+            }
+        },
+        &mut std::io::sink(),
+    )?;
+    // Ids and dates are kept whole, as far as 24 columns: narrow terminals wrap the other
+    // columns instead of splitting an id.
+    let keep_whole = |widest: usize, cap: usize| Some(widest.min(cap) as u16 + 2);
+    let lower = [
+        keep_whole(widest_subject.load(Relaxed), 24),
+        None,
+        keep_whole(10, 10),
+        None,
+        None,
+    ];
+    let mut split_longest = |col: usize, avg: usize| {
+        let longest = AtomicUsize::new(0);
+        let _ = findings.write_rule(
+            rule,
+            &|_, f, _| {
+                longest.fetch_max(
+                    grid::split_longest(&cells(f, lang, color), col, avg),
+                    Relaxed,
+                );
+            },
+            &mut std::io::sink(),
+        );
+        longest.into_inner()
+    };
+    let layout = Layout::arrange(&measure, width, &lower, &mut split_longest);
+    let mut head = Vec::new();
+    layout.head(&header, &mut head);
+    w.write_all(&head)?;
+    if sorted || !due_soon.into_inner() {
+        findings.write_rule(
+            rule,
+            &|_, f, out| layout.row(&cells(f, lang, color), out),
+            w,
+        )?;
+    } else {
+        // Due soon first, then the rest, each in report order.
+        for first in [true, false] {
+            let print = |_: usize, f: &FindingEntry, out: &mut Vec<u8>| {
+                if f.due_soon == first {
+                    layout.row(&cells(f, lang, color), out);
+                }
+            };
+            findings.write_rule(rule, &print, w)?;
+        }
+    }
+    let mut foot = Vec::new();
+    layout.foot(&mut foot);
+    w.write_all(&foot)
+}
+
+/// A finding's row: subject (with the cadre's name, unit and county), period, due date,
+/// status (with due soon, its change and its status in the baseline), why (with its
+/// waiver).
+fn cells(f: &FindingEntry, lang: Lang, color: bool) -> [Cell; 5] {
+    let mut subject = clean(&f.subject);
+    if let Some((name, unit, county)) = &f.who {
+        let extra: Vec<&str> = [name, unit, county]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect();
+        if !extra.is_empty() {
+            subject.push('\n');
+            subject.push_str(&clean(&extra.join(" · ")));
+        }
+    }
+    let mut status = status_word(f.status, lang).to_owned();
+    if f.due_soon {
+        status.push_str(lang.pick("\n即将到期", "\ndue soon"));
+    }
+    if let Some(c) = f.change.filter(|&c| c != Change::Unchanged) {
+        status.push('\n');
+        status.push_str(change_word(c, lang));
+    }
+    if let Some(prev) = &f.previous_status {
+        let prev = Status::parse(prev).map_or(prev.as_str(), |s| status_word(s, lang));
+        status.push_str(&match lang {
+            Lang::Zh => format!("\n原为{prev}"),
+            Lang::En => format!("\nwas {prev}"),
+        });
+    }
+    let mut why = clean(&f.message);
+    if let Some(w) = &f.waiver {
+        why.push_str(&match lang {
+            Lang::Zh => format!(
+                "\n豁免：{}（{} 批准）",
+                clean(&w.reason),
+                clean(&w.approved_by)
+            ),
+            Lang::En => format!(
+                "\nwaived: {} (approved by {})",
+                clean(&w.reason),
+                clean(&w.approved_by)
+            ),
+        });
+    }
+    let mut status = Cell::new(status);
+    if color {
+        status.paint = Some(match f.status {
+            Status::Violation => Paint::Red,
+            Status::Pending => Paint::Yellow,
+            Status::Waived => Paint::Blue,
+        });
+    }
+    [
+        Cell::new(subject),
+        Cell::new(f.period.map_or_else(|| "—".to_owned(), |p| p.to_string())),
+        Cell::new(f.due.clone()),
+        status,
+        Cell::new(why),
+    ]
 }
 
 /// Wraps a line to `width` display columns (CJK characters are two wide), breaking
