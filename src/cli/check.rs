@@ -61,7 +61,8 @@ pub fn check(a: CheckArgs) -> Result<u8> {
                 report::markdown::write(&report, &findings, (false, false), lang, w)
             }
             Format::Table => {
-                report::table::write(&report, &findings, false, lang, width(), color, w)
+                let keep = report::table::KEEP;
+                report::table::write(&report, &findings, keep, lang, width(), color, w)
             }
             _ => report::json::write_streamed(&report, &findings, w),
         })?;

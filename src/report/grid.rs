@@ -43,14 +43,17 @@ impl Paint {
 const PAINT_END: &str = "\x1b[39m";
 
 /// One cell: its text (line breaks kept) and its colour, if painted.
-pub struct Cell {
-    pub text: String,
+pub struct Cell<'a> {
+    pub text: Cow<'a, str>,
     pub paint: Option<Paint>,
 }
 
-impl Cell {
-    pub fn new(text: String) -> Cell {
-        Cell { text, paint: None }
+impl<'a> Cell<'a> {
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Cell<'a> {
+        Cell {
+            text: text.into(),
+            paint: None,
+        }
     }
 }
 
@@ -108,7 +111,7 @@ impl Measure {
     }
 
     /// Adds a row's cells.
-    pub fn row(&self, cells: &[Cell]) {
+    pub fn row(&self, cells: &[Cell<'_>]) {
         for (col, c) in cells.iter().enumerate() {
             self.cell(col, &c.text);
         }
@@ -274,7 +277,7 @@ impl Layout {
     /// The top border, the header and the line under it.
     pub fn head(&self, header: &[&str], out: &mut Vec<u8>) {
         self.border('┌', '─', '┬', '┐', out);
-        let cells: Vec<Cell> = header.iter().map(|h| Cell::new((*h).to_owned())).collect();
+        let cells: Vec<Cell> = header.iter().map(|&h| Cell::new(h)).collect();
         self.row(&cells, out);
         self.border('╞', '═', '╪', '╡', out);
     }
@@ -300,7 +303,7 @@ impl Layout {
 
     /// One row: each cell's lines split to its column's width, padded, painted, between
     /// the borders; a cell with fewer lines than the row is filled with spaces.
-    pub fn row(&self, cells: &[Cell], out: &mut Vec<u8>) {
+    pub fn row(&self, cells: &[Cell<'_>], out: &mut Vec<u8>) {
         // Every cell's lines and their widths, a column after another; `ends[col]`: where
         // column `col`'s end.
         let mut lines: Vec<(Cow<'_, str>, usize)> = Vec::with_capacity(16);
@@ -384,7 +387,7 @@ impl Measure {
 
 /// Over `cells`' lines of column `col` wider than `avg`: the longest part once split at
 /// `avg`, in bytes (for [`Layout::arrange`]'s `split_longest`).
-pub fn split_longest(cells: &[Cell], col: usize, avg: usize) -> usize {
+pub fn split_longest(cells: &[Cell<'_>], col: usize, avg: usize) -> usize {
     let Some(c) = cells.get(col) else { return 0 };
     c.text
         .split('\n')
@@ -693,7 +696,7 @@ mod tests {
         let mut painted = false;
         for r in rows {
             t.add_row(r.iter().map(|c| {
-                let cell = comfy_table::Cell::new(&c.text);
+                let cell = comfy_table::Cell::new(c.text.as_ref());
                 match c.paint {
                     None => cell,
                     Some(p) => {

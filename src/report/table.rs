@@ -4,6 +4,7 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
@@ -21,8 +22,13 @@ use crate::view::Status;
 
 /// Makes text safe for a terminal: control characters (NUL included) are escaped.
 pub fn clean(s: &str) -> String {
+    clean_cow(s).into_owned()
+}
+
+/// [`clean`], borrowing text that has nothing to escape.
+fn clean_cow(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| hidden(c) && c != '\n') {
-        return s.to_owned();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -32,7 +38,7 @@ pub fn clean(s: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Keeps a column at least as wide as its longest unbreakable value (ids, dates), up to
@@ -71,19 +77,22 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         findings.sort_by_key(|f| (!f.due_soon, !f.change.is_some_and(is_alert)));
     }
     let mut out = Vec::new();
-    // Writing to memory does not fail.
-    let _ = write(report, &Listed(by_rule), true, lang, width, color, &mut out);
+    // The list is in memory already: going over it again costs little. Writing to
+    // memory does not fail.
+    let _ = write(report, &Listed(by_rule), 0, lang, width, color, &mut out);
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Writes the report with `findings` (the report's own, or streamed), each rule's table
 /// a share of rows at a time ([`super::grid`]: the same bytes as comfy-table's whole
-/// table). `sorted`: each rule's findings come in the table's order; if not, they come
-/// in report order without a baseline, and those due soon are written first.
+/// table). Those due soon are written first, in the order they come, then the rest:
+/// `findings` come in report order, or with those new or escalated since a baseline
+/// first. `keep`: how many bytes of each rule's rows may be kept between its two passes
+/// over `findings` ([`KEEP`] when each pass makes them again).
 pub fn write(
     report: &Report,
     findings: &dyn ByRule,
-    sorted: bool,
+    keep: usize,
     lang: Lang,
     width: u16,
     color: bool,
@@ -158,7 +167,7 @@ pub fn write(
         }
         w.write_all(out.as_bytes())?;
         out.clear();
-        findings_table(findings, ri, sorted, lang, width, color, w)?;
+        findings_table(findings, ri, keep, lang, width, color, w)?;
         out.push('\n');
     }
     if !report.data_errors.is_empty() {
@@ -197,12 +206,19 @@ pub fn write(
     w.write_all(out.as_bytes())
 }
 
+/// The most bytes of cells a rule's table keeps between its two passes ([`Kept`]):
+/// about 175 a finding of the many-findings benchmark, so some 750,000 findings; a rule
+/// with more has its findings made again for the second pass.
+pub const KEEP: usize = 128 << 20;
+
 /// One rule's table of findings: its column widths decided from every row (a first pass
 /// over the findings, [`Measure`]), then its rows drawn and written a share at a time.
+/// The first pass keeps the rows' cells (up to `keep` bytes), so that the second draws
+/// them without making the findings again; beyond that it makes them again.
 fn findings_table(
     findings: &dyn ByRule,
     rule: usize,
-    sorted: bool,
+    keep: usize,
     lang: Lang,
     width: u16,
     color: bool,
@@ -218,10 +234,15 @@ fn findings_table(
     let measure = Measure::new(&header, width);
     let widest_subject = AtomicUsize::new(0);
     let due_soon = AtomicBool::new(false);
+    let mut kept = Kept::new(keep);
     findings.write_rule(
         rule,
-        &|_, f, _| {
-            measure.row(&cells(f, lang, color));
+        &|_, f, out| {
+            let cells = cells(f, lang, color);
+            measure.row(&cells);
+            if keep > 0 {
+                Kept::put(f.due_soon, &cells, out);
+            }
             let subject = width_of(&f.subject);
             if widest_subject.load(Relaxed) < subject {
                 widest_subject.fetch_max(subject, Relaxed);
@@ -230,7 +251,7 @@ fn findings_table(
                 due_soon.store(true, Relaxed);
             }
         },
-        &mut std::io::sink(),
+        &mut kept,
     )?;
     // Ids and dates are kept whole, as far as 24 columns: narrow terminals wrap the other
     // columns instead of splitting an id.
@@ -260,17 +281,18 @@ fn findings_table(
     let mut head = Vec::new();
     layout.head(&header, &mut head);
     w.write_all(&head)?;
-    if sorted || !due_soon.into_inner() {
-        findings.write_rule(
-            rule,
-            &|_, f, out| layout.row(&cells(f, lang, color), out),
-            w,
-        )?;
+    // Due soon first, then the rest, each in report order.
+    let order: &[Option<bool>] = if !due_soon.into_inner() {
+        &[None]
     } else {
-        // Due soon first, then the rest, each in report order.
-        for first in [true, false] {
+        &[Some(true), Some(false)]
+    };
+    for &only in order {
+        if let Some(shares) = kept.shares() {
+            Kept::draw(shares, &layout, only, w)?;
+        } else {
             let print = |_: usize, f: &FindingEntry, out: &mut Vec<u8>| {
-                if f.due_soon == first {
+                if only.is_none_or(|d| d == f.due_soon) {
                     layout.row(&cells(f, lang, color), out);
                 }
             };
@@ -282,11 +304,130 @@ fn findings_table(
     w.write_all(&foot)
 }
 
+/// A rule's rows kept between the two passes: the shares of the first pass as they are
+/// written, each finding as a byte of flags (due soon, colour) and its five cells, each
+/// a length (4 bytes) and its text. Once past its limit it keeps nothing.
+struct Kept {
+    shares: Vec<Vec<u8>>,
+    bytes: usize,
+    limit: usize,
+    over: bool,
+}
+
+impl Write for Kept {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += buf.len();
+        if self.bytes > self.limit {
+            self.over = true;
+            self.shares = Vec::new();
+        } else if !buf.is_empty() {
+            self.shares.push(buf.to_vec());
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Kept {
+    fn new(limit: usize) -> Kept {
+        Kept {
+            shares: Vec::new(),
+            bytes: 0,
+            limit,
+            over: limit == 0,
+        }
+    }
+
+    /// The shares, if all were kept.
+    fn shares(&self) -> Option<&[Vec<u8>]> {
+        (!self.over).then_some(&self.shares)
+    }
+
+    fn put(due_soon: bool, cells: &[Cell<'_>; 5], out: &mut Vec<u8>) {
+        let paint = match cells[3].paint {
+            None => 0,
+            Some(Paint::Red) => 1,
+            Some(Paint::Yellow) => 2,
+            Some(Paint::Blue) => 3,
+        };
+        out.push(u8::from(due_soon) | paint << 1);
+        for c in cells {
+            out.extend_from_slice(&(c.text.len() as u32).to_le_bytes());
+            out.extend_from_slice(c.text.as_bytes());
+        }
+    }
+
+    /// Each kept row of a share: whether it is due soon, and its cells.
+    fn rows(share: &[u8]) -> impl Iterator<Item = (bool, [Cell<'_>; 5])> {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let flags = *share.get(at)?;
+            at += 1;
+            let mut text = || -> Option<&str> {
+                let len = u32::from_le_bytes(share.get(at..at + 4)?.try_into().ok()?) as usize;
+                let s = std::str::from_utf8(share.get(at + 4..at + 4 + len)?).ok()?;
+                at += 4 + len;
+                Some(s)
+            };
+            let mut cells = [(); 5].map(|_| Cell::new(""));
+            for c in &mut cells {
+                c.text = text()?.into();
+            }
+            cells[3].paint = match flags >> 1 {
+                1 => Some(Paint::Red),
+                2 => Some(Paint::Yellow),
+                3 => Some(Paint::Blue),
+                _ => None,
+            };
+            Some((flags & 1 == 1, cells))
+        })
+    }
+
+    /// Draws the kept rows (`only` those due soon, or not), a window of shares at a time
+    /// on every core, and writes them in order.
+    fn draw(
+        shares: &[Vec<u8>],
+        layout: &Layout,
+        only: Option<bool>,
+        w: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let draw = |share: &Vec<u8>| -> Vec<u8> {
+            let mut out = Vec::with_capacity(share.len() * 3);
+            for (due_soon, cells) in Kept::rows(share) {
+                if only.is_none_or(|d| d == due_soon) {
+                    layout.row(&cells, &mut out);
+                }
+            }
+            out
+        };
+        for window in shares.chunks(threads * 2) {
+            let texts: Vec<Vec<u8>> = std::thread::scope(|s| {
+                let handles: Vec<_> = window
+                    .iter()
+                    .map(|share| s.spawn(move || draw(share)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            for text in texts {
+                w.write_all(&text)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A finding's row: subject (with the cadre's name, unit and county), period, due date,
 /// status (with due soon, its change and its status in the baseline), why (with its
 /// waiver).
-fn cells(f: &FindingEntry, lang: Lang, color: bool) -> [Cell; 5] {
-    let mut subject = clean(&f.subject);
+fn cells(f: &FindingEntry, lang: Lang, color: bool) -> [Cell<'_>; 5] {
+    let mut subject = clean_cow(&f.subject);
     if let Some((name, unit, county)) = &f.who {
         let extra: Vec<&str> = [name, unit, county]
             .iter()
@@ -294,28 +435,32 @@ fn cells(f: &FindingEntry, lang: Lang, color: bool) -> [Cell; 5] {
             .map(|s| s.as_str())
             .collect();
         if !extra.is_empty() {
+            let subject = subject.to_mut();
             subject.push('\n');
             subject.push_str(&clean(&extra.join(" · ")));
         }
     }
-    let mut status = status_word(f.status, lang).to_owned();
+    let mut status = Cow::Borrowed(status_word(f.status, lang));
     if f.due_soon {
-        status.push_str(lang.pick("\n即将到期", "\ndue soon"));
+        status
+            .to_mut()
+            .push_str(lang.pick("\n即将到期", "\ndue soon"));
     }
     if let Some(c) = f.change.filter(|&c| c != Change::Unchanged) {
+        let status = status.to_mut();
         status.push('\n');
         status.push_str(change_word(c, lang));
     }
     if let Some(prev) = &f.previous_status {
         let prev = Status::parse(prev).map_or(prev.as_str(), |s| status_word(s, lang));
-        status.push_str(&match lang {
+        status.to_mut().push_str(&match lang {
             Lang::Zh => format!("\n原为{prev}"),
             Lang::En => format!("\nwas {prev}"),
         });
     }
-    let mut why = clean(&f.message);
+    let mut why = clean_cow(&f.message);
     if let Some(w) = &f.waiver {
-        why.push_str(&match lang {
+        why.to_mut().push_str(&match lang {
             Lang::Zh => format!(
                 "\n豁免：{}（{} 批准）",
                 clean(&w.reason),
@@ -338,8 +483,11 @@ fn cells(f: &FindingEntry, lang: Lang, color: bool) -> [Cell; 5] {
     }
     [
         Cell::new(subject),
-        Cell::new(f.period.map_or_else(|| "—".to_owned(), |p| p.to_string())),
-        Cell::new(f.due.clone()),
+        Cell::new(
+            f.period
+                .map_or(Cow::Borrowed("—"), |p| p.to_string().into()),
+        ),
+        Cell::new(f.due.as_str()),
         status,
         Cell::new(why),
     ]
