@@ -8,9 +8,11 @@
 //! What the decision reads: per column the widest line, and, for its step that shrinks
 //! a column whose lines split short, the longest line once split at a given width. The
 //! latter is counted in bytes, as comfy-table counts it; for lines no wider than that
-//! width it comes from the longest line (in bytes) of each width, kept while measuring,
-//! and only when that is not enough to decide are the wider lines split, by one more
-//! pass over the rows ([`Layout::arrange`]'s `split_longest`).
+//! width it comes from the longest line (in bytes) of each width, kept while measuring.
+//! Only whether it falls 3 or more short of the width matters unless it does: one line
+//! of each width, kept too, split, mostly shows it does not; only when neither decides
+//! are all the wider lines split, by one more pass over the rows ([`Layout::arrange`]'s
+//! `split_longest`).
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
