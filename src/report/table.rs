@@ -167,7 +167,7 @@ pub fn write(
         }
         w.write_all(out.as_bytes())?;
         out.clear();
-        findings_table(findings, ri, keep, lang, width, color, w)?;
+        findings_table(findings, (ri, count), keep, lang, width, color, w)?;
         out.push('\n');
     }
     if !report.data_errors.is_empty() {
@@ -217,7 +217,7 @@ pub const KEEP: usize = 128 << 20;
 /// them without making the findings again; beyond that it makes them again.
 fn findings_table(
     findings: &dyn ByRule,
-    rule: usize,
+    (rule, count): (usize, usize),
     keep: usize,
     lang: Lang,
     width: u16,
@@ -287,8 +287,9 @@ fn findings_table(
     } else {
         &[Some(true), Some(false)]
     };
+    let shares = kept.shares(count);
     for &only in order {
-        if let Some(shares) = kept.shares() {
+        if let Some(shares) = shares {
             Kept::draw(shares, &layout, only, w)?;
         } else {
             let print = |_: usize, f: &FindingEntry, out: &mut Vec<u8>| {
@@ -341,9 +342,29 @@ impl Kept {
         }
     }
 
-    /// The shares, if all were kept.
-    fn shares(&self) -> Option<&[Vec<u8>]> {
-        (!self.over).then_some(&self.shares)
+    /// The shares, if all were kept: each a whole number of rows, `rows` in all. (Each
+    /// is as the first pass wrote it; were it ever written in other pieces, the rows
+    /// would be made again rather than misread.)
+    fn shares(&self, rows: usize) -> Option<&[Vec<u8>]> {
+        if self.over {
+            return None;
+        }
+        let mut n = 0;
+        for share in &self.shares {
+            let mut at = 0;
+            while at < share.len() {
+                at += 1;
+                for _ in 0..5 {
+                    let len = share.get(at..at + 4)?;
+                    at += 4 + u32::from_le_bytes(len.try_into().ok()?) as usize;
+                }
+                n += 1;
+            }
+            if at != share.len() {
+                return None;
+            }
+        }
+        (n == rows).then_some(&self.shares)
     }
 
     fn put(due_soon: bool, cells: &[Cell<'_>; 5], out: &mut Vec<u8>) {
@@ -682,5 +703,53 @@ mod wrap_tests {
         let squeeze = |t: &str| t.split_whitespace().collect::<String>();
         assert_eq!(squeeze(&out), squeeze(text), "nothing lost: {out}");
         assert_eq!(wrap("短句", 80, ""), "短句\n");
+    }
+}
+
+#[cfg(test)]
+mod kept_tests {
+    use std::io::Write;
+
+    use super::{Cell, Kept, Paint};
+
+    fn row(i: usize) -> [Cell<'static>; 5] {
+        let mut status = Cell::new("待办\n即将到期");
+        status.paint = Some(Paint::Yellow);
+        [
+            Cell::new(format!("51070319900000{i:04}")),
+            Cell::new("—"),
+            Cell::new("2021-03-01"),
+            status,
+            Cell::new("期间没有已结业的符合条件培训"),
+        ]
+    }
+
+    #[test]
+    fn rows_come_back_as_kept_or_not_at_all() {
+        let mut share = Vec::new();
+        for i in 0..3 {
+            Kept::put(i == 1, &row(i), &mut share);
+        }
+        let mut kept = Kept::new(1 << 20);
+        kept.write_all(&share).unwrap();
+        let shares = kept.shares(3).unwrap();
+        let rows: Vec<(bool, String, Option<Paint>)> = Kept::rows(&shares[0])
+            .map(|(due, cells)| (due, cells[0].text.to_string(), cells[3].paint))
+            .collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows[1],
+            (true, "510703199000000001".to_owned(), Some(Paint::Yellow))
+        );
+        assert!(kept.shares(4).is_none(), "a row missing");
+        // A share written in two pieces that split a row: not read.
+        let mut split = Kept::new(1 << 20);
+        split.write_all(&share[..share.len() / 2]).unwrap();
+        split.write_all(&share[share.len() / 2..]).unwrap();
+        assert!(split.shares(3).is_none());
+        // Past its limit it keeps nothing.
+        let mut small = Kept::new(10);
+        small.write_all(&share).unwrap();
+        assert!(small.shares(3).is_none());
     }
 }
