@@ -64,10 +64,11 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     }
     crate::trace::stage("report framed");
     let columns = overlay.columns(findings.len());
-    // Findings written as they are made (report::stream), but for the table, whose
-    // column widths depend on every row, and a workbook with waiver or change columns.
+    // Findings written as they are made (report::stream), but for a table that puts
+    // new and escalated findings first (with a baseline) and a workbook with waiver or
+    // change columns.
     let streamed = match format {
-        Format::Table => false,
+        Format::Table => overlay.baseline.is_none(),
         Format::Xlsx => columns == (false, false),
         _ => true,
     };
@@ -78,6 +79,10 @@ pub fn check(a: CheckArgs) -> Result<u8> {
             Format::Xlsx => report::xlsx::write_streamed(&report, &findings, lang, w),
             Format::Markdown => report::markdown::write(&report, &findings, columns, lang, w),
             Format::Html => report::html::write(&report, &findings, columns, lang, w),
+            Format::Table => {
+                let keep = report::table::KEEP;
+                report::table::write(&report, &findings, keep, lang, width(), color, w)
+            }
             _ => report::json::write_streamed(&report, &findings, w),
         })?;
         crate::trace::stage("written");

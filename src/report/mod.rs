@@ -3,6 +3,7 @@
 //! format and writes the bytes atomically. Only this module writes output.
 
 pub mod csv;
+pub mod grid;
 pub mod html;
 pub mod json;
 pub mod junit;

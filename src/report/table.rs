@@ -4,18 +4,32 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::Change;
+use std::borrow::Cow;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+
+use super::grid::{self, Cell, Layout, Measure, Paint};
 use super::notices::NoticeEntry;
+use super::stream::{ByRule, Listed};
 use super::words::{
     change_word, changes_text, examples_text, hidden, is_alert, notices_word, one_line,
     status_word, totals_text,
 };
+use super::{Change, FindingEntry};
 use super::{DataErrorEntry, Report};
 use crate::i18n::Lang;
 use crate::view::Status;
 
 /// Makes text safe for a terminal: control characters (NUL included) are escaped.
 pub fn clean(s: &str) -> String {
+    clean_cow(s).into_owned()
+}
+
+/// [`clean`], borrowing text that has nothing to escape.
+fn clean_cow(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| hidden(c) && c != '\n') {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if hidden(c) && c != '\n' {
@@ -24,7 +38,7 @@ pub fn clean(s: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Keeps a column at least as wide as its longest unbreakable value (ids, dates), up to
@@ -56,6 +70,34 @@ fn new_table(width: u16, header: Vec<&str>) -> Table {
 /// Renders the whole report; `color` paints statuses (red violation, yellow pending,
 /// blue waived).
 pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
+    let mut by_rule = report.findings_by_rule();
+    for findings in &mut by_rule {
+        // Due soon first, then new and escalated ones (with a baseline), then the rest
+        // in report order.
+        findings.sort_by_key(|f| (!f.due_soon, !f.change.is_some_and(is_alert)));
+    }
+    let mut out = Vec::new();
+    // The list is in memory already: going over it again costs little. Writing to
+    // memory does not fail.
+    let _ = write(report, &Listed(by_rule), 0, lang, width, color, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Writes the report with `findings` (the report's own, or streamed), each rule's table
+/// a share of rows at a time ([`super::grid`]: the same bytes as comfy-table's whole
+/// table). Those due soon are written first, in the order they come, then the rest:
+/// `findings` come in report order, or with those new or escalated since a baseline
+/// first. `keep`: how many bytes of each rule's rows may be kept between its two passes
+/// over `findings` ([`KEEP`] when each pass makes them again).
+pub fn write(
+    report: &Report,
+    findings: &dyn ByRule,
+    keep: usize,
+    lang: Lang,
+    width: u16,
+    color: bool,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
     if let Some(title) = &report.plan.title {
         out.push_str(&clean(title));
@@ -74,8 +116,7 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         lang.pick("规则集", "rule set"),
         clean(&report.rule_set)
     ));
-    let by_rule = report.findings_by_rule();
-    for (rule, of_rule) in report.rules.iter().zip(&by_rule) {
+    for (ri, (rule, (count, _))) in report.rules.iter().zip(findings.sizes()).enumerate() {
         let sev = match rule.severity {
             crate::rules::Severity::Error => "",
             crate::rules::Severity::Warning => lang.pick("〔提醒〕", "[warning] "),
@@ -120,90 +161,14 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
                 rule.checked, rule.met, rule.violation, rule.pending, rule.waived
             ),
         });
-        let mut findings = of_rule.clone();
-        // Due soon first, then new and escalated ones (with a baseline), then the rest in
-        // report order.
-        findings.sort_by_key(|f| (!f.due_soon, !f.change.is_some_and(is_alert)));
-        if findings.is_empty() {
+        if count == 0 {
             out.push('\n');
             continue;
         }
-        let mut t = new_table(
-            width,
-            vec![
-                lang.pick("对象", "subject"),
-                lang.pick("期间", "period"),
-                lang.pick("截止日", "due"),
-                lang.pick("状态", "status"),
-                lang.pick("说明", "why"),
-            ],
-        );
-        for f in findings {
-            let mut subject = clean(&f.subject);
-            if let Some((name, unit, county)) = &f.who {
-                let extra: Vec<&str> = [name, unit, county]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.as_str())
-                    .collect();
-                if !extra.is_empty() {
-                    subject.push('\n');
-                    subject.push_str(&clean(&extra.join(" · ")));
-                }
-            }
-            let mut status = status_word(f.status, lang).to_owned();
-            if f.due_soon {
-                status.push_str(lang.pick("\n即将到期", "\ndue soon"));
-            }
-            if let Some(c) = f.change.filter(|&c| c != Change::Unchanged) {
-                status.push('\n');
-                status.push_str(change_word(c, lang));
-            }
-            if let Some(prev) = &f.previous_status {
-                let prev = Status::parse(prev).map_or(prev.as_str(), |s| status_word(s, lang));
-                status.push_str(&match lang {
-                    Lang::Zh => format!("\n原为{prev}"),
-                    Lang::En => format!("\nwas {prev}"),
-                });
-            }
-            let mut why = clean(&f.message);
-            if let Some(w) = &f.waiver {
-                why.push_str(&match lang {
-                    Lang::Zh => format!(
-                        "\n豁免：{}（{} 批准）",
-                        clean(&w.reason),
-                        clean(&w.approved_by)
-                    ),
-                    Lang::En => format!(
-                        "\nwaived: {} (approved by {})",
-                        clean(&w.reason),
-                        clean(&w.approved_by)
-                    ),
-                });
-            }
-            let mut status_cell = comfy_table::Cell::new(status);
-            if color {
-                status_cell = status_cell.fg(match f.status {
-                    Status::Violation => comfy_table::Color::Red,
-                    Status::Pending => comfy_table::Color::Yellow,
-                    Status::Waived => comfy_table::Color::Blue,
-                });
-            }
-            t.add_row(vec![
-                comfy_table::Cell::new(subject),
-                comfy_table::Cell::new(f.period.map_or_else(|| "—".to_owned(), |p| p.to_string())),
-                comfy_table::Cell::new(&f.due),
-                status_cell,
-                comfy_table::Cell::new(why),
-            ]);
-        }
-        if color {
-            t.enforce_styling();
-        }
-        keep_whole(&mut t, 0, of_rule.iter().map(|f| width_of(&f.subject)), 24);
-        keep_whole(&mut t, 2, std::iter::once(10), 10);
-        out.push_str(&t.to_string());
-        out.push_str("\n\n");
+        w.write_all(out.as_bytes())?;
+        out.clear();
+        findings_table(findings, (ri, count), keep, lang, width, color, w)?;
+        out.push('\n');
     }
     if !report.data_errors.is_empty() {
         out.push_str(&data_errors(&report.data_errors, lang, width));
@@ -238,7 +203,315 @@ pub fn render(report: &Report, lang: Lang, width: u16, color: bool) -> String {
         out.push_str(&notices(&report.notices, lang, width));
     }
     out.push_str(&summary_line(report, lang));
-    out
+    w.write_all(out.as_bytes())
+}
+
+/// The most bytes of cells a rule's table keeps between its two passes ([`Kept`]):
+/// about 175 a finding of the many-findings benchmark, so some 750,000 findings; a rule
+/// with more has its findings made again for the second pass.
+pub const KEEP: usize = 128 << 20;
+
+/// One rule's table of findings: its column widths decided from every row (a first pass
+/// over the findings, [`Measure`]), then its rows drawn and written a share at a time.
+/// The first pass keeps the rows' cells (up to `keep` bytes), so that the second draws
+/// them without making the findings again; beyond that it makes them again.
+fn findings_table(
+    findings: &dyn ByRule,
+    (rule, count): (usize, usize),
+    keep: usize,
+    lang: Lang,
+    width: u16,
+    color: bool,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let header = [
+        lang.pick("对象", "subject"),
+        lang.pick("期间", "period"),
+        lang.pick("截止日", "due"),
+        lang.pick("状态", "status"),
+        lang.pick("说明", "why"),
+    ];
+    let measure = Measure::new(&header, width);
+    let widest_subject = AtomicUsize::new(0);
+    let due_soon = AtomicBool::new(false);
+    let mut kept = Kept::new(keep);
+    findings.write_rule(
+        rule,
+        &|_, f, out| {
+            let cells = cells(f, lang, color);
+            measure.row(&cells);
+            if keep > 0 {
+                Kept::put(f.due_soon, &cells, out);
+            }
+            let subject = width_of(&f.subject);
+            if widest_subject.load(Relaxed) < subject {
+                widest_subject.fetch_max(subject, Relaxed);
+            }
+            if f.due_soon && !due_soon.load(Relaxed) {
+                due_soon.store(true, Relaxed);
+            }
+        },
+        &mut kept,
+    )?;
+    // Ids and dates are kept whole, as far as 24 columns: narrow terminals wrap the other
+    // columns instead of splitting an id.
+    let keep_whole = |widest: usize, cap: usize| Some(widest.min(cap) as u16 + 2);
+    let lower = [
+        keep_whole(widest_subject.load(Relaxed), 24),
+        None,
+        keep_whole(10, 10),
+        None,
+        None,
+    ];
+    let mut split_longest = |col: usize, avg: usize| {
+        let longest = AtomicUsize::new(0);
+        let _ = findings.write_rule(
+            rule,
+            &|_, f, _| {
+                longest.fetch_max(
+                    grid::split_longest(&cells(f, lang, color), col, avg),
+                    Relaxed,
+                );
+            },
+            &mut std::io::sink(),
+        );
+        longest.into_inner()
+    };
+    let layout = Layout::arrange(&measure, width, &lower, &mut split_longest);
+    let mut head = Vec::new();
+    layout.head(&header, &mut head);
+    w.write_all(&head)?;
+    // Due soon first, then the rest, each in report order.
+    let order: &[Option<bool>] = if !due_soon.into_inner() {
+        &[None]
+    } else {
+        &[Some(true), Some(false)]
+    };
+    let shares = kept.shares(count);
+    for &only in order {
+        if let Some(shares) = shares {
+            Kept::draw(shares, &layout, only, w)?;
+        } else {
+            let print = |_: usize, f: &FindingEntry, out: &mut Vec<u8>| {
+                if only.is_none_or(|d| d == f.due_soon) {
+                    layout.row(&cells(f, lang, color), out);
+                }
+            };
+            findings.write_rule(rule, &print, w)?;
+        }
+    }
+    let mut foot = Vec::new();
+    layout.foot(&mut foot);
+    w.write_all(&foot)
+}
+
+/// A rule's rows kept between the two passes: the shares of the first pass as they are
+/// written, each finding as a byte of flags (due soon, colour) and its five cells, each
+/// a length (4 bytes) and its text. Once past its limit it keeps nothing.
+struct Kept {
+    shares: Vec<Vec<u8>>,
+    bytes: usize,
+    limit: usize,
+    over: bool,
+}
+
+impl Write for Kept {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += buf.len();
+        if self.bytes > self.limit {
+            self.over = true;
+            self.shares = Vec::new();
+        } else if !buf.is_empty() {
+            self.shares.push(buf.to_vec());
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Kept {
+    fn new(limit: usize) -> Kept {
+        Kept {
+            shares: Vec::new(),
+            bytes: 0,
+            limit,
+            over: limit == 0,
+        }
+    }
+
+    /// The shares, if all were kept: each a whole number of rows, `rows` in all. (Each
+    /// is as the first pass wrote it; were it ever written in other pieces, the rows
+    /// would be made again rather than misread.)
+    fn shares(&self, rows: usize) -> Option<&[Vec<u8>]> {
+        if self.over {
+            return None;
+        }
+        let mut n = 0;
+        for share in &self.shares {
+            let mut at = 0;
+            while at < share.len() {
+                at += 1;
+                for _ in 0..5 {
+                    let len = share.get(at..at + 4)?;
+                    at += 4 + u32::from_le_bytes(len.try_into().ok()?) as usize;
+                }
+                n += 1;
+            }
+            if at != share.len() {
+                return None;
+            }
+        }
+        (n == rows).then_some(&self.shares)
+    }
+
+    fn put(due_soon: bool, cells: &[Cell<'_>; 5], out: &mut Vec<u8>) {
+        let paint = match cells[3].paint {
+            None => 0,
+            Some(Paint::Red) => 1,
+            Some(Paint::Yellow) => 2,
+            Some(Paint::Blue) => 3,
+        };
+        out.push(u8::from(due_soon) | paint << 1);
+        for c in cells {
+            out.extend_from_slice(&(c.text.len() as u32).to_le_bytes());
+            out.extend_from_slice(c.text.as_bytes());
+        }
+    }
+
+    /// Each kept row of a share: whether it is due soon, and its cells.
+    fn rows(share: &[u8]) -> impl Iterator<Item = (bool, [Cell<'_>; 5])> {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let flags = *share.get(at)?;
+            at += 1;
+            let mut text = || -> Option<&str> {
+                let len = u32::from_le_bytes(share.get(at..at + 4)?.try_into().ok()?) as usize;
+                let s = std::str::from_utf8(share.get(at + 4..at + 4 + len)?).ok()?;
+                at += 4 + len;
+                Some(s)
+            };
+            let mut cells = [(); 5].map(|_| Cell::new(""));
+            for c in &mut cells {
+                c.text = text()?.into();
+            }
+            cells[3].paint = match flags >> 1 {
+                1 => Some(Paint::Red),
+                2 => Some(Paint::Yellow),
+                3 => Some(Paint::Blue),
+                _ => None,
+            };
+            Some((flags & 1 == 1, cells))
+        })
+    }
+
+    /// Draws the kept rows (`only` those due soon, or not), a window of shares at a time
+    /// on every core, and writes them in order.
+    fn draw(
+        shares: &[Vec<u8>],
+        layout: &Layout,
+        only: Option<bool>,
+        w: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let draw = |share: &Vec<u8>| -> Vec<u8> {
+            let mut out = Vec::with_capacity(share.len() * 3);
+            for (due_soon, cells) in Kept::rows(share) {
+                if only.is_none_or(|d| d == due_soon) {
+                    layout.row(&cells, &mut out);
+                }
+            }
+            out
+        };
+        for window in shares.chunks(threads * 2) {
+            let texts: Vec<Vec<u8>> = std::thread::scope(|s| {
+                let handles: Vec<_> = window
+                    .iter()
+                    .map(|share| s.spawn(move || draw(share)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            for text in texts {
+                w.write_all(&text)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A finding's row: subject (with the cadre's name, unit and county), period, due date,
+/// status (with due soon, its change and its status in the baseline), why (with its
+/// waiver).
+fn cells(f: &FindingEntry, lang: Lang, color: bool) -> [Cell<'_>; 5] {
+    let mut subject = clean_cow(&f.subject);
+    if let Some((name, unit, county)) = &f.who {
+        let extra: Vec<&str> = [name, unit, county]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect();
+        if !extra.is_empty() {
+            let subject = subject.to_mut();
+            subject.push('\n');
+            subject.push_str(&clean(&extra.join(" · ")));
+        }
+    }
+    let mut status = Cow::Borrowed(status_word(f.status, lang));
+    if f.due_soon {
+        status
+            .to_mut()
+            .push_str(lang.pick("\n即将到期", "\ndue soon"));
+    }
+    if let Some(c) = f.change.filter(|&c| c != Change::Unchanged) {
+        let status = status.to_mut();
+        status.push('\n');
+        status.push_str(change_word(c, lang));
+    }
+    if let Some(prev) = &f.previous_status {
+        let prev = Status::parse(prev).map_or(prev.as_str(), |s| status_word(s, lang));
+        status.to_mut().push_str(&match lang {
+            Lang::Zh => format!("\n原为{prev}"),
+            Lang::En => format!("\nwas {prev}"),
+        });
+    }
+    let mut why = clean_cow(&f.message);
+    if let Some(w) = &f.waiver {
+        why.to_mut().push_str(&match lang {
+            Lang::Zh => format!(
+                "\n豁免：{}（{} 批准）",
+                clean(&w.reason),
+                clean(&w.approved_by)
+            ),
+            Lang::En => format!(
+                "\nwaived: {} (approved by {})",
+                clean(&w.reason),
+                clean(&w.approved_by)
+            ),
+        });
+    }
+    let mut status = Cell::new(status);
+    if color {
+        status.paint = Some(match f.status {
+            Status::Violation => Paint::Red,
+            Status::Pending => Paint::Yellow,
+            Status::Waived => Paint::Blue,
+        });
+    }
+    [
+        Cell::new(subject),
+        Cell::new(
+            f.period
+                .map_or(Cow::Borrowed("—"), |p| p.to_string().into()),
+        ),
+        Cell::new(f.due.as_str()),
+        status,
+        Cell::new(why),
+    ]
 }
 
 /// Wraps a line to `width` display columns (CJK characters are two wide), breaking
@@ -430,5 +703,53 @@ mod wrap_tests {
         let squeeze = |t: &str| t.split_whitespace().collect::<String>();
         assert_eq!(squeeze(&out), squeeze(text), "nothing lost: {out}");
         assert_eq!(wrap("短句", 80, ""), "短句\n");
+    }
+}
+
+#[cfg(test)]
+mod kept_tests {
+    use std::io::Write;
+
+    use super::{Cell, Kept, Paint};
+
+    fn row(i: usize) -> [Cell<'static>; 5] {
+        let mut status = Cell::new("待办\n即将到期");
+        status.paint = Some(Paint::Yellow);
+        [
+            Cell::new(format!("51070319900000{i:04}")),
+            Cell::new("—"),
+            Cell::new("2021-03-01"),
+            status,
+            Cell::new("期间没有已结业的符合条件培训"),
+        ]
+    }
+
+    #[test]
+    fn rows_come_back_as_kept_or_not_at_all() {
+        let mut share = Vec::new();
+        for i in 0..3 {
+            Kept::put(i == 1, &row(i), &mut share);
+        }
+        let mut kept = Kept::new(1 << 20);
+        kept.write_all(&share).unwrap();
+        let shares = kept.shares(3).unwrap();
+        let rows: Vec<(bool, String, Option<Paint>)> = Kept::rows(&shares[0])
+            .map(|(due, cells)| (due, cells[0].text.to_string(), cells[3].paint))
+            .collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows[1],
+            (true, "510703199000000001".to_owned(), Some(Paint::Yellow))
+        );
+        assert!(kept.shares(4).is_none(), "a row missing");
+        // A share written in two pieces that split a row: not read.
+        let mut split = Kept::new(1 << 20);
+        split.write_all(&share[..share.len() / 2]).unwrap();
+        split.write_all(&share[share.len() / 2..]).unwrap();
+        assert!(split.shares(3).is_none());
+        // Past its limit it keeps nothing.
+        let mut small = Kept::new(10);
+        small.write_all(&share).unwrap();
+        assert!(small.shares(3).is_none());
     }
 }

@@ -35,6 +35,7 @@ mod rule_tests;
 mod ruledoc;
 mod rules_cmd;
 mod stream;
+mod table_stream;
 mod texts;
 mod trend;
 mod typed_columns;

@@ -23,7 +23,7 @@ fn check_char(digits: &str) -> char {
 /// The demo data plus `extra` cadres who never trained: full-time or part-time, in
 /// office, in the demo's grassroots unions, some chairs appointed in the plan (pending
 /// or late), so that most rules about cadres have thousands of findings.
-fn many_findings(dir: &Path, extra: usize) {
+pub(crate) fn many_findings(dir: &Path, extra: usize) {
     let demo = fixture("demo");
     for name in ["classes.csv", "attendance.csv", "units.csv"] {
         fs::copy(demo.join(name), dir.join(name)).unwrap();
