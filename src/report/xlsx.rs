@@ -73,11 +73,14 @@ fn build(
     columns: (bool, bool),
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
-    // Every worksheet has an unnamed temporary file for rows kept out of memory, which
-    // the library opens without a way to fail: make sure it can.
+    // The rule sheets and the breakdown keep their rows in unnamed temporary files:
+    // make sure one can be opened before anything is built.
     tempfile::tempfile_in(std::env::temp_dir())?;
     let st = Styles::new();
     let mut wb = Workbook::new();
+    for format in st.all() {
+        wb.register_format(format);
+    }
     // The as-of date as the creation time: the same check gives the same bytes.
     if let Some(created) = as_of_datetime(&report.as_of) {
         wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
@@ -104,37 +107,63 @@ fn build(
         })
         .collect();
 
+    let mut summary_sheet = Worksheet::new();
     summary(
-        wb.add_worksheet().set_name(&summary_name)?,
+        summary_sheet.set_name(&summary_name)?,
         &st,
         report,
         &rule_sheets,
         lang,
     )?;
-    let sizes = findings.sizes();
-    for (i, (sheet, rule)) in rule_sheets.iter().zip(&report.rules).enumerate() {
-        // Rows written in order and kept on disk, not in memory: a rule sheet can hold
-        // a million rows.
-        rule_sheet(
-            wb.add_worksheet_with_constant_memory().set_name(sheet)?,
-            &st,
-            (rule, &summary_name),
-            (findings, i, sizes.get(i).map_or(0, |s| s.0)),
-            columns,
-            lang,
-        )?;
-    }
-    if report
+    wb.push_worksheet(summary_sheet);
+    // The breakdown holds a row per unit of each coverage rule (180,000 for a million
+    // cadres): its rows go to a temporary file as they are made, its strings to the
+    // workbook's table, and it is filled on another core while the rule sheets are.
+    let breakdown_sheet = if report
         .details
         .iter()
         .any(|d| !d.grid.is_empty() || !d.coverage.is_empty())
     {
-        breakdown(
-            wb.add_worksheet().set_name(&detail_name)?,
-            &st,
-            report,
-            lang,
-        )?;
+        let mut ws = wb.new_worksheet_with_low_memory()?;
+        ws.set_name(&detail_name)?;
+        Some(ws)
+    } else {
+        None
+    };
+    let sizes = findings.sizes();
+    let mut rule_worksheets = Vec::with_capacity(rule_sheets.len());
+    for sheet in &rule_sheets {
+        // Rows written in order and kept on disk, not in memory: a rule sheet can hold
+        // a million rows.
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
+        ws.set_name(sheet)?;
+        rule_worksheets.push(ws);
+    }
+    let breakdown_sheet = std::thread::scope(|s| {
+        let side = s.spawn(|| {
+            breakdown_sheet
+                .map(|mut ws| breakdown(&mut ws, &st, report, lang).map(|()| ws))
+                .transpose()
+                .inspect(|_| crate::trace::stage("xlsx breakdown sheet filled"))
+        });
+        for (i, (ws, rule)) in rule_worksheets.iter_mut().zip(&report.rules).enumerate() {
+            rule_sheet(
+                ws,
+                &st,
+                (rule, &summary_name),
+                (findings, i, sizes.get(i).map_or(0, |s| s.0)),
+                columns,
+                lang,
+            )?;
+        }
+        crate::trace::stage("xlsx rule sheets filled");
+        side.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })?;
+    for ws in rule_worksheets {
+        wb.push_worksheet(ws);
+    }
+    if let Some(ws) = breakdown_sheet {
+        wb.push_worksheet(ws);
     }
     data_errors(
         wb.add_worksheet().set_name(&errors_name)?,
@@ -166,7 +195,9 @@ fn build(
             lang,
         )?;
     }
-    wb.save_to_buffer()
+    let bytes = wb.save_to_buffer();
+    crate::trace::stage("xlsx workbook compressed");
+    bytes
 }
 
 fn summary(
@@ -402,7 +433,9 @@ fn finding_row(
     lang: Lang,
 ) -> Result<(), XlsxError> {
     {
-        let (name, unit, county) = f.who.clone().unwrap_or_default();
+        let (name, unit, county) = f.who.as_ref().map_or(("", "", ""), |(n, u, c)| {
+            (n.as_str(), u.as_str(), c.as_str())
+        });
         let mut status = status_word(f.status, lang).to_owned();
         if f.due_soon {
             status.push_str(lang.pick("（即将到期）", " (due soon)"));
@@ -410,9 +443,9 @@ fn finding_row(
         sh.text(row, 0, &f.id, false)?;
         sh.text(row, 1, &status, false)?;
         sh.text(row, 2, &f.subject, false)?;
-        sh.text(row, 3, &name, false)?;
-        sh.text(row, 4, &unit, false)?;
-        sh.text(row, 5, &county, false)?;
+        sh.text(row, 3, name, false)?;
+        sh.text(row, 4, unit, false)?;
+        sh.text(row, 5, county, false)?;
         if let Some(p) = f.period {
             sh.number(row, 6, f64::from(p))?;
         }

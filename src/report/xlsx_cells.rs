@@ -75,6 +75,25 @@ impl Styles {
             }),
         }
     }
+
+    /// Every format, in a fixed order: the workbook numbers them in this order before
+    /// two threads fill sheets, so that a format's number does not depend on which
+    /// thread uses it first (the same check writes the same bytes).
+    pub(super) fn all(&self) -> impl Iterator<Item = &Format> {
+        [
+            &self.header,
+            &self.title,
+            &self.bold,
+            &self.date,
+            &self.percent,
+            &self.wrap,
+            &self.quoted,
+            &self.quoted_wrap,
+            &self.link,
+        ]
+        .into_iter()
+        .chain(&self.grid)
+    }
 }
 
 /// A sheet being filled, remembering how wide each column's text is.
@@ -110,7 +129,8 @@ impl<'a> Sheet<'a> {
         wrap: bool,
     ) -> Result<(), XlsxError> {
         let mut v = escape_controls(s);
-        if v.chars().count() > MAX_CELL {
+        // A character is at least a byte: most cells need no count.
+        if v.len() > MAX_CELL && v.chars().count() > MAX_CELL {
             v = v.chars().take(MAX_CELL - 1).collect();
             v.push('…');
         }
