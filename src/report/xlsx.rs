@@ -195,6 +195,9 @@ fn build(
             lang,
         )?;
     }
+    // Excel's own level: a fifth less work than the library's default (6) for a file
+    // about a tenth larger.
+    wb.set_zip_compression_level(3);
     let bytes = wb.save_to_buffer();
     crate::trace::stage("xlsx workbook compressed");
     bytes
