@@ -18,6 +18,7 @@ pub mod table;
 pub mod words;
 pub mod write;
 pub mod xlsx;
+mod xlsx_cells;
 
 use std::collections::HashMap;
 

@@ -11,7 +11,7 @@ use std::path::Path;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use quick_xml::events::Event;
 
-use crate::util::{fixture, run};
+use crate::util::{check_json, fixture, run};
 
 /// Rules whose titles are as awkward as a rule file allows: longer than a sheet name,
 /// with every character Excel forbids in one, twice the same, `History`, only
@@ -376,4 +376,65 @@ fn matrix_cells_are_coloured_by_status_under_a_legend() {
     }
     let legends = cells.iter().filter(|(t, _)| t == "图例").count();
     assert_eq!(legends, 3, "a legend under each of the three matrices");
+}
+
+/// The rule sheets are filled on one core while 分项统计 is on another, its rows going
+/// to a temporary file as they are made and its strings to the workbook's shared table:
+/// every rule sheet lists the rule's findings, and each per-county table adds up to the
+/// rule's counts in the JSON report of the same check.
+#[test]
+fn the_breakdown_filled_beside_the_rule_sheets_adds_up_to_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = book(dir.path(), None, "zh");
+    let (_, report, _) = check_json(&fixture("demo"), "2019-06-30", &[]);
+    let rules = report["rules"].as_array().unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let names = wb.sheet_names();
+    let number = |d: &Data| match d {
+        Data::Float(f) => *f as u64,
+        Data::Int(i) => *i as u64,
+        other => panic!("not a number: {other:?}"),
+    };
+    // Rule sheets: the title row, the header, then a row per finding.
+    for (rule, name) in rules.iter().zip(&names[1..]) {
+        let rows = wb.worksheet_range(name).unwrap().rows().count();
+        let findings = rule["violation"].as_u64().unwrap() + rule["pending"].as_u64().unwrap();
+        assert_eq!(rows as u64, 2 + findings, "{name}");
+    }
+    let breakdown: Vec<Vec<Data>> = wb
+        .worksheet_range("分项统计")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    let mut tables = 0;
+    for (i, row) in breakdown.iter().enumerate() {
+        let Some(Data::String(title)) = row.first() else {
+            continue;
+        };
+        let header = breakdown.get(i + 1);
+        if header.and_then(|h| h.first()) != Some(&Data::String("县区".into())) {
+            continue;
+        }
+        let id = title.split(' ').next().unwrap();
+        let rule = rules.iter().find(|r| r["id"] == id).unwrap();
+        let (mut checked, mut met) = (0, 0);
+        for cells in breakdown[i + 2..]
+            .iter()
+            .take_while(|r| r.first().is_some_and(|c| *c != Data::Empty))
+        {
+            checked += number(&cells[2]);
+            met += number(&cells[3]);
+            if number(&cells[2]) > 0 {
+                let Data::Float(rate) = cells[7] else {
+                    panic!("{cells:?}")
+                };
+                assert!((rate - number(&cells[3]) as f64 / number(&cells[2]) as f64).abs() < 1e-9);
+            }
+        }
+        assert_eq!(checked, rule["checked"].as_u64().unwrap(), "{id}");
+        assert_eq!(met, rule["met"].as_u64().unwrap(), "{id}");
+        tables += 1;
+    }
+    assert!(tables >= 2, "{tables} per-county tables");
 }

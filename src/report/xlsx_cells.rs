@@ -1,0 +1,299 @@
+//! The cells of the xlsx report: the formats every sheet uses, and a sheet being filled
+//! (text, numbers, dates and links written so that no text is taken for a formula, each
+//! column as wide as its text, tables with a frozen header and an autofilter).
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{
+    ColNum, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, RowNum, Url,
+    Worksheet, XlsxError,
+};
+
+use super::sheet_names::link_to;
+use super::words::{escape_controls, looks_like_formula};
+
+/// Excel's limit on the characters of a cell.
+const MAX_CELL: usize = 32_767;
+/// Paper size 9 is A4.
+pub(super) const A4: u8 = 9;
+
+/// The formats every sheet uses.
+pub(super) struct Styles {
+    pub(super) header: Format,
+    pub(super) title: Format,
+    pub(super) bold: Format,
+    pub(super) date: Format,
+    pub(super) percent: Format,
+    pub(super) wrap: Format,
+    pub(super) quoted: Format,
+    pub(super) quoted_wrap: Format,
+    pub(super) link: Format,
+    /// A matrix cell per status of [`GRID_STATUSES`]: the HTML report's colours.
+    pub(super) grid: [Format; 5],
+}
+
+impl Styles {
+    pub(super) fn new() -> Styles {
+        let font = |f: Format| f.set_font_name("等线");
+        Styles {
+            header: font(Format::new())
+                .set_bold()
+                .set_background_color("#F2F4F7")
+                .set_border_bottom(FormatBorder::Thin),
+            title: font(Format::new()).set_bold().set_font_size(14),
+            bold: font(Format::new()).set_bold(),
+            date: font(Format::new())
+                .set_num_format("yyyy-mm-dd")
+                .set_align(FormatAlign::Left),
+            percent: font(Format::new()).set_num_format("0.0%"),
+            wrap: font(Format::new())
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            quoted: font(Format::new()).set_quote_prefix(),
+            quoted_wrap: font(Format::new())
+                .set_quote_prefix()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            link: font(Format::new())
+                .set_font_color("#0563C1")
+                .set_underline(FormatUnderline::Single)
+                .set_quote_prefix(),
+            grid: [
+                ("#05603A", "#D1FADF"),
+                ("#B42318", "#FEE4E2"),
+                ("#93370D", "#FEF0C7"),
+                ("#344054", "#EAECF0"),
+                ("#667085", "#FFFFFF"),
+            ]
+            .map(|(ink, fill)| {
+                font(Format::new())
+                    .set_font_color(ink)
+                    .set_background_color(fill)
+                    .set_border(FormatBorder::Thin)
+                    .set_border_color("#D0D5DD")
+                    .set_align(FormatAlign::Center)
+            }),
+        }
+    }
+
+    /// Every format, in a fixed order: the workbook numbers them in this order before
+    /// two threads fill sheets, so that a format's number does not depend on which
+    /// thread uses it first (the same check writes the same bytes).
+    pub(super) fn all(&self) -> impl Iterator<Item = &Format> {
+        [
+            &self.header,
+            &self.title,
+            &self.bold,
+            &self.date,
+            &self.percent,
+            &self.wrap,
+            &self.quoted,
+            &self.quoted_wrap,
+            &self.link,
+        ]
+        .into_iter()
+        .chain(&self.grid)
+    }
+}
+
+/// A sheet being filled, remembering how wide each column's text is.
+pub(super) struct Sheet<'a> {
+    pub(super) ws: &'a mut Worksheet,
+    pub(super) st: &'a Styles,
+    pub(super) widths: BTreeMap<ColNum, usize>,
+    /// The row a [`Sheet::table`] starts on: 1 under a rule sheet's title row.
+    pub(super) top: RowNum,
+}
+
+impl<'a> Sheet<'a> {
+    pub(super) fn new(ws: &'a mut Worksheet, st: &'a Styles) -> Sheet<'a> {
+        Sheet {
+            ws,
+            st,
+            widths: BTreeMap::new(),
+            top: 0,
+        }
+    }
+
+    pub(super) fn seen(&mut self, col: ColNum, width: usize) {
+        let w = self.widths.entry(col).or_insert(0);
+        *w = (*w).max(width);
+    }
+
+    /// Text from the data or a label: always a string cell, never a formula.
+    pub(super) fn text(
+        &mut self,
+        row: RowNum,
+        col: ColNum,
+        s: &str,
+        wrap: bool,
+    ) -> Result<(), XlsxError> {
+        let mut v = escape_controls(s);
+        // A character is at least a byte: most cells need no count.
+        if v.len() > MAX_CELL && v.chars().count() > MAX_CELL {
+            v = v.chars().take(MAX_CELL - 1).collect();
+            v.push('…');
+        }
+        let longest = v.lines().map(text_width).max().unwrap_or(0);
+        self.seen(col, longest);
+        let format = match (looks_like_formula(&v), wrap) {
+            (true, true) => &self.st.quoted_wrap,
+            (true, false) => &self.st.quoted,
+            (false, true) => &self.st.wrap,
+            (false, false) => {
+                self.ws.write_string(row, col, v)?;
+                return Ok(());
+            }
+        };
+        self.ws.write_string_with_format(row, col, v, format)?;
+        Ok(())
+    }
+
+    pub(super) fn styled(
+        &mut self,
+        row: RowNum,
+        col: ColNum,
+        s: &str,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        self.seen(col, text_width(s));
+        self.ws.write_string_with_format(row, col, s, f)?;
+        Ok(())
+    }
+
+    pub(super) fn number(&mut self, row: RowNum, col: ColNum, n: f64) -> Result<(), XlsxError> {
+        self.seen(col, n.to_string().len());
+        self.ws.write_number(row, col, n)?;
+        Ok(())
+    }
+
+    /// A `YYYY-MM-DD` date as a date cell (text when it is not one).
+    pub(super) fn date(&mut self, row: RowNum, col: ColNum, s: &str) -> Result<(), XlsxError> {
+        match excel_date(s) {
+            Some(d) => {
+                self.seen(col, 10);
+                self.ws
+                    .write_datetime_with_format(row, col, d, &self.st.date)?;
+                Ok(())
+            }
+            None => self.text(row, col, s, false),
+        }
+    }
+
+    pub(super) fn header(&mut self, row: RowNum, names: &[&str]) -> Result<(), XlsxError> {
+        for (c, name) in names.iter().enumerate() {
+            let st = self.st;
+            self.styled(row, c as ColNum, name, &st.header)?;
+            // Room for the autofilter's drop-down button.
+            self.seen(c as ColNum, text_width(name) + 3);
+        }
+        Ok(())
+    }
+
+    /// Column widths from the text seen, within `min`..=`max` characters; columns in
+    /// `wrapped` are capped lower and wrap.
+    pub(super) fn fit(&mut self, wrapped: &[ColNum]) -> Result<(), XlsxError> {
+        for (&col, &w) in &self.widths {
+            let cap = if wrapped.contains(&col) { 60 } else { 40 };
+            let width = (w + 2).clamp(6, cap);
+            self.ws.set_column_width(col, width as f64)?;
+        }
+        Ok(())
+    }
+
+    /// A table on row `top`: frozen header, autofilter, printed on A4 landscape with
+    /// the header (and what is above it) repeated.
+    pub(super) fn table_setup(&mut self, rows: RowNum, cols: ColNum) -> Result<(), XlsxError> {
+        let top = self.top;
+        self.ws.set_freeze_panes(top + 1, 0)?;
+        self.ws
+            .autofilter(top, 0, top + rows, cols.saturating_sub(1))?;
+        self.ws
+            .set_paper_size(A4)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+        self.ws.set_repeat_rows(0, top)?;
+        Ok(())
+    }
+
+    /// An internal link to the sheet `name`, showing `text`.
+    pub(super) fn link(
+        &mut self,
+        row: RowNum,
+        col: ColNum,
+        name: &str,
+        text: &str,
+    ) -> Result<(), XlsxError> {
+        let text = escape_controls(text);
+        self.seen(col, text_width(&text));
+        let st = self.st;
+        self.ws.write_url_with_format(
+            row,
+            col,
+            Url::new(link_to(name)).set_text(text),
+            &st.link,
+        )?;
+        Ok(())
+    }
+
+    /// A sheet that is one table: the header on row `top`, a row per item written by
+    /// `cells` (given the item's row), then [`Sheet::table_setup`] and the column
+    /// widths, `wrapped` columns wrapping.
+    pub(super) fn table<T>(
+        &mut self,
+        head: &[&str],
+        items: &[T],
+        wrapped: &[ColNum],
+        mut cells: impl FnMut(&mut Self, RowNum, &T) -> Result<(), XlsxError>,
+    ) -> Result<(), XlsxError> {
+        self.header(self.top, head)?;
+        for (i, item) in items.iter().enumerate() {
+            cells(self, self.top + i as RowNum + 1, item)?;
+        }
+        self.table_setup(items.len() as RowNum, head.len() as ColNum)?;
+        self.fit(wrapped)
+    }
+
+    /// A block of a sheet with many: a bold title on `row`, the header under it.
+    /// Returns the header's row.
+    pub(super) fn titled_header(
+        &mut self,
+        row: RowNum,
+        title: &str,
+        head: &[&str],
+    ) -> Result<RowNum, XlsxError> {
+        let st = self.st;
+        self.ws
+            .write_string_with_format(row, 0, escape_controls(title), &st.bold)?;
+        self.header(row + 1, head)?;
+        Ok(row + 1)
+    }
+}
+
+/// Display width: CJK characters take two columns.
+pub(super) fn text_width(s: &str) -> usize {
+    s.chars().map(crate::diag::char_width).sum()
+}
+
+fn excel_date(s: &str) -> Option<ExcelDateTime> {
+    let mut parts = s.splitn(3, '-');
+    let y: u16 = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let d: u8 = parts.next()?.parse().ok()?;
+    if s.len() != 10 {
+        return None;
+    }
+    ExcelDateTime::from_ymd(y, m, d).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(excel_date("2021-03-01").is_some());
+        assert!(excel_date("2021-3-1").is_none());
+        assert!(excel_date("not a date").is_none());
+    }
+}
