@@ -64,14 +64,9 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     }
     crate::trace::stage("report framed");
     let columns = overlay.columns(findings.len());
-    // Findings written as they are made (report::stream), but for a table that puts
-    // new and escalated findings first (with a baseline) and a workbook with waiver or
-    // change columns.
-    let streamed = match format {
-        Format::Table => overlay.baseline.is_none(),
-        Format::Xlsx => columns == (false, false),
-        _ => true,
-    };
+    // Findings written as they are made (report::stream), but for a workbook with waiver
+    // or change columns.
+    let streamed = format != Format::Xlsx || columns == (false, false);
     if streamed {
         report::write::write_with(out, |w| match format {
             Format::Csv => report::csv::write_streamed(&report, &findings, lang, w),

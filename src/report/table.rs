@@ -6,7 +6,7 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use std::borrow::Cow;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::Relaxed};
 
 use super::grid::{self, Cell, Layout, Measure, Paint};
 use super::notices::NoticeEntry;
@@ -233,7 +233,8 @@ fn findings_table(
     ];
     let measure = Measure::new(&header, width);
     let widest_subject = AtomicUsize::new(0);
-    let due_soon = AtomicBool::new(false);
+    // The places in the order (see `place`) that some finding takes.
+    let places = AtomicU8::new(0);
     let mut kept = Kept::new(keep);
     findings.write_rule(
         rule,
@@ -241,14 +242,15 @@ fn findings_table(
             let cells = cells(f, lang, color);
             measure.row(&cells);
             if keep > 0 {
-                Kept::put(f.due_soon, &cells, out);
+                Kept::put(place(f), &cells, out);
             }
             let subject = width_of(&f.subject);
             if widest_subject.load(Relaxed) < subject {
                 widest_subject.fetch_max(subject, Relaxed);
             }
-            if f.due_soon && !due_soon.load(Relaxed) {
-                due_soon.store(true, Relaxed);
+            let bit = 1 << place(f);
+            if places.load(Relaxed) & bit == 0 {
+                places.fetch_or(bit, Relaxed);
             }
         },
         &mut kept,
@@ -281,19 +283,21 @@ fn findings_table(
     let mut head = Vec::new();
     layout.head(&header, &mut head);
     w.write_all(&head)?;
-    // Due soon first, then the rest, each in report order.
-    let order: &[Option<bool>] = if !due_soon.into_inner() {
-        &[None]
+    // Due soon first, then new and escalated ones (with a baseline), then the rest, each
+    // in report order: a pass per place some finding takes, or one for all.
+    let places = places.into_inner();
+    let order: Vec<Option<u8>> = if places.count_ones() <= 1 {
+        vec![None]
     } else {
-        &[Some(true), Some(false)]
+        (0..4).filter(|p| places & 1 << p != 0).map(Some).collect()
     };
     let shares = kept.shares(count);
-    for &only in order {
+    for only in order {
         if let Some(shares) = shares {
             Kept::draw(shares, &layout, only, w)?;
         } else {
             let print = |_: usize, f: &FindingEntry, out: &mut Vec<u8>| {
-                if only.is_none_or(|d| d == f.due_soon) {
+                if only.is_none_or(|p| p == place(f)) {
                     layout.row(&cells(f, lang, color), out);
                 }
             };
@@ -367,22 +371,22 @@ impl Kept {
         (n == rows).then_some(&self.shares)
     }
 
-    fn put(due_soon: bool, cells: &[Cell<'_>; 5], out: &mut Vec<u8>) {
+    fn put(place: u8, cells: &[Cell<'_>; 5], out: &mut Vec<u8>) {
         let paint = match cells[3].paint {
             None => 0,
             Some(Paint::Red) => 1,
             Some(Paint::Yellow) => 2,
             Some(Paint::Blue) => 3,
         };
-        out.push(u8::from(due_soon) | paint << 1);
+        out.push(place | paint << 2);
         for c in cells {
             out.extend_from_slice(&(c.text.len() as u32).to_le_bytes());
             out.extend_from_slice(c.text.as_bytes());
         }
     }
 
-    /// Each kept row of a share: whether it is due soon, and its cells.
-    fn rows(share: &[u8]) -> impl Iterator<Item = (bool, [Cell<'_>; 5])> {
+    /// Each kept row of a share: its place in the order (see `place`), and its cells.
+    fn rows(share: &[u8]) -> impl Iterator<Item = (u8, [Cell<'_>; 5])> {
         let mut at = 0;
         std::iter::from_fn(move || {
             let flags = *share.get(at)?;
@@ -397,29 +401,29 @@ impl Kept {
             for c in &mut cells {
                 c.text = text()?.into();
             }
-            cells[3].paint = match flags >> 1 {
+            cells[3].paint = match flags >> 2 {
                 1 => Some(Paint::Red),
                 2 => Some(Paint::Yellow),
                 3 => Some(Paint::Blue),
                 _ => None,
             };
-            Some((flags & 1 == 1, cells))
+            Some((flags & 3, cells))
         })
     }
 
-    /// Draws the kept rows (`only` those due soon, or not), a window of shares at a time
+    /// Draws the kept rows (`only` those of one place in the order), a window of shares at a time
     /// on every core, and writes them in order.
     fn draw(
         shares: &[Vec<u8>],
         layout: &Layout,
-        only: Option<bool>,
+        only: Option<u8>,
         w: &mut dyn Write,
     ) -> std::io::Result<()> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
         let draw = |share: &Vec<u8>| -> Vec<u8> {
             let mut out = Vec::with_capacity(share.len() * 3);
-            for (due_soon, cells) in Kept::rows(share) {
-                if only.is_none_or(|d| d == due_soon) {
+            for (at, cells) in Kept::rows(share) {
+                if only.is_none_or(|p| p == at) {
                     layout.row(&cells, &mut out);
                 }
             }
@@ -442,6 +446,12 @@ impl Kept {
         }
         Ok(())
     }
+}
+
+/// Where a finding's row goes within its rule's table, 0 first: due soon, then new and
+/// escalated ones (with a baseline), then the rest; in report order within each.
+fn place(f: &FindingEntry) -> u8 {
+    u8::from(!f.due_soon) * 2 + u8::from(!f.change.is_some_and(is_alert))
 }
 
 /// A finding's row: subject (with the cadre's name, unit and county), period, due date,
@@ -728,18 +738,18 @@ mod kept_tests {
     fn rows_come_back_as_kept_or_not_at_all() {
         let mut share = Vec::new();
         for i in 0..3 {
-            Kept::put(i == 1, &row(i), &mut share);
+            Kept::put(i as u8, &row(i), &mut share);
         }
         let mut kept = Kept::new(1 << 20);
         kept.write_all(&share).unwrap();
         let shares = kept.shares(3).unwrap();
-        let rows: Vec<(bool, String, Option<Paint>)> = Kept::rows(&shares[0])
-            .map(|(due, cells)| (due, cells[0].text.to_string(), cells[3].paint))
+        let rows: Vec<(u8, String, Option<Paint>)> = Kept::rows(&shares[0])
+            .map(|(place, cells)| (place, cells[0].text.to_string(), cells[3].paint))
             .collect();
         assert_eq!(rows.len(), 3);
         assert_eq!(
             rows[1],
-            (true, "510703199000000001".to_owned(), Some(Paint::Yellow))
+            (1, "510703199000000001".to_owned(), Some(Paint::Yellow))
         );
         assert!(kept.shares(4).is_none(), "a row missing");
         // A share written in two pieces that split a row: not read.
