@@ -64,48 +64,26 @@ pub fn check(a: CheckArgs) -> Result<u8> {
     }
     crate::trace::stage("report framed");
     let columns = overlay.columns(findings.len());
-    // Findings written as they are made (report::stream), but for a workbook with waiver
-    // or change columns.
-    let streamed = format != Format::Xlsx || columns == (false, false);
-    if streamed {
-        report::write::write_with(out, |w| match format {
-            Format::Csv => report::csv::write_streamed(&report, &findings, lang, w),
-            Format::Junit => report::junit::write(&report, &findings, lang, w),
-            Format::Xlsx => report::xlsx::write_streamed(&report, &findings, lang, w),
-            Format::Markdown => report::markdown::write(&report, &findings, columns, lang, w),
-            Format::Html => report::html::write(&report, &findings, columns, lang, w),
-            Format::Table => {
-                let keep = report::table::KEEP;
-                report::table::write(&report, &findings, keep, lang, width(), color, w)
-            }
-            _ => report::json::write_streamed(&report, &findings, w),
-        })?;
-        crate::trace::stage("written");
-        let code = report.exit_code_with(a.fail_on);
-        // The process ends next: the OS frees the data faster than dropping it would.
-        std::mem::forget(findings);
-        std::mem::forget(overlay);
-        std::mem::forget(ev);
-        std::mem::forget(data);
-        return Ok(code);
-    }
-    report.findings = findings.entries();
-    crate::trace::stage("report built");
-    // The report holds all it needs: the data goes now (a few large blocks, quick to
-    // free), so it and the rendered report are never in memory together.
-    drop(findings);
-    drop(overlay);
-    drop(data);
-    drop(ev);
-    let text = report::write::render(&report, format, lang, width(), color);
-    crate::trace::stage("report rendered");
-    report::write::write_output(out, &text)?;
-    std::mem::forget(text);
+    // Findings written as they are made (report::stream), in every format.
+    report::write::write_with(out, |w| match format {
+        Format::Csv => report::csv::write_streamed(&report, &findings, lang, w),
+        Format::Junit => report::junit::write(&report, &findings, lang, w),
+        Format::Xlsx => report::xlsx::write_streamed(&report, &findings, columns, lang, w),
+        Format::Markdown => report::markdown::write(&report, &findings, columns, lang, w),
+        Format::Html => report::html::write(&report, &findings, columns, lang, w),
+        Format::Table => {
+            let keep = report::table::KEEP;
+            report::table::write(&report, &findings, keep, lang, width(), color, w)
+        }
+        Format::Json => report::json::write_streamed(&report, &findings, w),
+    })?;
     crate::trace::stage("written");
     let code = report.exit_code_with(a.fail_on);
-    // The process ends next: freeing thousands of findings one by one would only add
-    // time, so leave it to the OS.
-    std::mem::forget(report);
+    // The process ends next: the OS frees the data faster than dropping it would.
+    std::mem::forget(findings);
+    std::mem::forget(overlay);
+    std::mem::forget(ev);
+    std::mem::forget(data);
     Ok(code)
 }
 

@@ -12,7 +12,8 @@ use super::{Format, Report, csv, html, json, junit, markdown, table, xlsx};
 use crate::i18n::Lang;
 use crate::model::TableKind;
 
-/// Renders a report in a format: the bytes to write.
+/// Renders a report built whole (its `findings` filled) in a format: the bytes the
+/// streamed writers must write (`report::stream`'s tests hold them to it).
 /// `width` and `color` apply to the terminal table only.
 pub fn render(report: &Report, format: Format, lang: Lang, width: u16, color: bool) -> Vec<u8> {
     match format {

@@ -48,15 +48,17 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
     }
 }
 
-/// Writes the workbook of a report without waivers or a baseline, its rule sheets
-/// filled from `findings` as they are made: the whole report is never held.
+/// Writes the workbook of a report, its rule sheets filled from `findings` as they are
+/// made: the whole report is never held. `columns`: whether there are waiver and change
+/// columns.
 pub fn write_streamed(
     report: &Report,
     findings: &dyn ByRule,
+    columns: (bool, bool),
     lang: Lang,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let bytes = build(report, findings, (false, false), lang)
+    let bytes = build(report, findings, columns, lang)
         .unwrap_or_else(|e| format!("peixun: cannot build the workbook: {e}\n").into_bytes());
     w.write_all(&bytes)
 }
