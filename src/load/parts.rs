@@ -77,6 +77,9 @@ pub fn read_chunks(
     let (record_limit, header_limit) = (opts.record_limit(), opts.header_limit());
     let mut line: u32 = 1;
     let mut sent = false;
+    // Whether text holding a record (not only line breaks) was handed over: the record
+    // being read is then not the first, the header (SPEC §8 limits).
+    let mut records_sent = false;
     loop {
         let more = match stream.next_into(&mut pending) {
             Ok(more) => more,
@@ -107,7 +110,7 @@ pub fn read_chunks(
         let end = ends.advance(pending.as_bytes());
         // SPEC §8: a record may not outgrow the limit, so no more than the limit and a
         // block is ever held; nor the header its own.
-        let header = !sent && stream::no_record_before(&pending.as_bytes()[..end]);
+        let header = !records_sent && stream::no_record_before(&pending.as_bytes()[..end]);
         let limit = if header { header_limit } else { record_limit };
         if pending.len() - end > limit {
             let line = line + encoding::row_at_end(&pending[..end]) as u32 - 1;
@@ -129,6 +132,7 @@ pub fn read_chunks(
         rest.clear();
         rest.push_str(&pending[end..]);
         pending.truncate(end);
+        records_sent = records_sent || !stream::no_record_before(pending.as_bytes());
         let text = std::sync::Arc::new(std::mem::replace(&mut pending, rest));
         let pieces = split_points(&text, 0, line, opts.parts(), opts.min_split());
         line += encoding::row_at_end(text.as_str()) as u32 - 1;

@@ -192,9 +192,10 @@ impl TextStream {
                         encoding_rs::DecoderResult::InputEmpty => break,
                         encoding_rs::DecoderResult::OutputFull => continue,
                         encoding_rs::DecoderResult::Malformed(bad, after) => {
-                            let at = read_total.saturating_sub(bad as usize + after as usize);
+                            // The bad bytes may have begun in an earlier block.
+                            let end = start_offset + read_total as u64;
                             return Err(StreamError::Bad {
-                                offset: start_offset + at as u64,
+                                offset: end.saturating_sub(u64::from(bad) + u64::from(after)),
                                 encoding: decoder.encoding().name(),
                             });
                         }
