@@ -41,6 +41,11 @@ pub enum Chunk {
     Io(std::io::Error),
 }
 
+/// Bytes the reading thread reads at a time: a few blocks are in flight (being read,
+/// waiting, being parsed), so small blocks keep that memory small; 4 MiB still gives
+/// every core a piece of thousands of rows.
+const BLOCK: usize = 4 << 20;
+
 /// Reads a file's text on its own thread, a block at a time, and hands it over as pieces
 /// of whole records (a block in up to `parts` pieces, split as [`split_points`] does),
 /// so that reading the file and reading its rows overlap.
@@ -59,11 +64,12 @@ pub fn read_chunks(
         } else {
             opts.encoding
         };
-        match opts.block {
-            0 => stream::TextStream::open(path, forced),
-            n => stream::TextStream::with_block(path, forced, n),
-        }
-        .map(|s| s.with_progress(opts.progress.clone()))
+        let block = match opts.block {
+            0 => BLOCK,
+            n => n,
+        };
+        stream::TextStream::with_block(path, forced, block)
+            .map(|s| s.with_progress(opts.progress.clone()))
     };
     let send_io = |e| {
         let _ = out.send(Chunk::Io(e));
