@@ -13,6 +13,9 @@ use super::encoding::{self, TextEncoding};
 
 const BLOCK: usize = 8 << 20;
 
+/// Bytes decoded at a time (GB18030, UTF-16) into [`TextStream::decoded`].
+const DECODE_SLICE: usize = 64 << 10;
+
 /// Why a stream stopped.
 #[derive(Debug)]
 pub enum StreamError {
@@ -40,6 +43,8 @@ pub struct TextStream {
     /// File offset of the next byte to read.
     offset: u64,
     buf: Vec<u8>,
+    /// Text decoded from one slice of a block, before it is appended.
+    decoded: String,
     done: bool,
     /// Advanced by the bytes read, when showing progress.
     progress: Option<indicatif::ProgressBar>,
@@ -108,6 +113,7 @@ impl TextStream {
             carry: head[skip..].to_vec(),
             offset: n as u64,
             buf: vec![0; block.max(1)],
+            decoded: String::new(),
             done: false,
             progress: None,
         })
@@ -151,10 +157,18 @@ impl TextStream {
             }
             return Ok(!last);
         }
-        let mut bytes = std::mem::take(&mut self.carry);
+        let carried = std::mem::take(&mut self.carry);
         // The file offset of bytes[0].
-        let start_offset = self.offset - bytes.len() as u64;
-        bytes.extend_from_slice(&self.buf[..n]);
+        let start_offset = self.offset - carried.len() as u64;
+        // The block as read, unless bytes carried over go first (the block is then
+        // copied after them).
+        let bytes: std::borrow::Cow<'_, [u8]> = if carried.is_empty() {
+            std::borrow::Cow::Borrowed(&self.buf[..n])
+        } else {
+            let mut bytes = carried;
+            bytes.extend_from_slice(&self.buf[..n]);
+            std::borrow::Cow::Owned(bytes)
+        };
         self.offset += n as u64;
         match &mut self.decoder {
             None => match simdutf8::compat::from_utf8(&bytes) {
@@ -177,20 +191,29 @@ impl TextStream {
                 }
             },
             Some(decoder) => {
+                // A slice at a time through a small buffer: the decoder touches every
+                // page of the room it is given, so room for a whole block's worst case
+                // (three times its size) would all become memory in use.
                 let mut read_total = 0;
                 loop {
-                    let need = decoder
-                        .max_utf8_buffer_length_without_replacement(bytes.len() - read_total);
-                    out.reserve(need.unwrap_or(bytes.len() * 3));
+                    let end = (read_total + DECODE_SLICE).min(bytes.len());
+                    let need = decoder.max_utf8_buffer_length_without_replacement(end - read_total);
+                    self.decoded.clear();
+                    self.decoded
+                        .reserve(need.unwrap_or((end - read_total) * 3 + 16));
                     let (result, read) = decoder.decode_to_string_without_replacement(
-                        &bytes[read_total..],
-                        out,
-                        last,
+                        &bytes[read_total..end],
+                        &mut self.decoded,
+                        last && end == bytes.len(),
                     );
                     read_total += read;
+                    out.push_str(&self.decoded);
                     match result {
-                        encoding_rs::DecoderResult::InputEmpty => break,
-                        encoding_rs::DecoderResult::OutputFull => continue,
+                        encoding_rs::DecoderResult::InputEmpty if read_total >= bytes.len() => {
+                            break;
+                        }
+                        encoding_rs::DecoderResult::InputEmpty
+                        | encoding_rs::DecoderResult::OutputFull => continue,
                         encoding_rs::DecoderResult::Malformed(bad, after) => {
                             // The bad bytes may have begun in an earlier block.
                             let end = start_offset + read_total as u64;
