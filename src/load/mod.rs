@@ -2,8 +2,9 @@
 //! locate the files (`locate.rs`), read each table (`table.rs`: decoding in
 //! `stream.rs`/`encoding.rs`, records in `csv.rs`, sheets in `xlsx.rs`, headers in
 //! `headers.rs`), rows into typed rows and data errors (`builder.rs`, `fields.rs`,
-//! `values.rs`), ids settled (`ids.rs`), work split across cores (`parts.rs`),
-//! attendance resolved as it streams (`attendance.rs`) — and assembles the dataset.
+//! `values.rs`), ids settled (`ids.rs`), work split across cores (`parts.rs`), CSV
+//! tables read in pieces as their file is read (`chunked.rs`), attendance resolved as
+//! it streams (`attendance.rs`) — and assembles the dataset.
 //! Only this module opens input files.
 
 pub mod attendance;
@@ -45,7 +46,7 @@ use table::{open_table, read_rows, read_rows_in_parts};
 
 /// Loads the three tables and resolves attendance (SPEC §1 "References").
 ///
-/// Cadres and classes are read in parallel while the attendance file is decoded;
+/// Cadres and classes are read at the same time, each in pieces as its file is read;
 /// attendance rows are then resolved as they are read, so they are never stored.
 pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Result<Dataset> {
     let (cadres, classes) = std::thread::scope(|s| {
