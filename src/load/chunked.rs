@@ -293,6 +293,9 @@ pub fn read_in_pieces<S: Send>(
     })
 }
 
+/// The most rows room is made for before they are read.
+const ROOM_FOR_ROWS: usize = 4 << 20;
+
 /// The builders of a file's pieces, joined in line order as they complete: a piece is
 /// absorbed as soon as every piece before it is, so few wait.
 struct Joiner<'l> {
@@ -332,6 +335,7 @@ fn read_pieces_in_order<'l>(
         next: 0,
         waiting: Vec::new(),
     });
+    let file_len = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
     let read = read_in_pieces(
         kind,
         path,
@@ -340,9 +344,18 @@ fn read_pieces_in_order<'l>(
         |_| (),
         |(), head, piece| {
             let mut b = head.builder(levels);
-            // Room for this piece's rows, counted by its line breaks.
+            // Room for this piece's rows, counted by its line breaks; the first piece,
+            // which the others join, makes room for the file's rows as it suggests (up
+            // to a bound): the table's vectors then never move while they fill.
             let text = &piece.text.as_bytes()[piece.from..piece.to];
-            b.reserve(memchr::memchr_iter(b'\n', text).count() + 1);
+            let rows = memchr::memchr_iter(b'\n', text).count() + 1;
+            let rows = match piece.index {
+                0 => (file_len / text.len().max(1))
+                    .saturating_mul(rows)
+                    .clamp(rows, ROOM_FOR_ROWS),
+                _ => rows,
+            };
+            b.reserve(rows);
             let over = head.read(piece, &mut b);
             if let Ok(mut j) = joiner.lock() {
                 j.add(piece.index, b);
