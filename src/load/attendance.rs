@@ -5,22 +5,17 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use super::builder::{Builder, RowSink};
 use super::cell::Cell;
+use super::chunked::read_in_pieces;
 use super::encoding::TextEncoding;
 use super::fields::{Problems, completed_field, id_field};
-use super::headers::map_headers_with;
 use super::ids::{Slot, is_hashed};
 use super::options::ReadOptions;
-use super::parts::{Chunk, read_chunks, read_parts};
-use super::stream;
-use super::table::{
-    cannot_read, fits, header_error_in, header_errors, no_header, read_error, read_header, too_long,
-};
 use crate::i18n::Problem;
-use crate::model::{Field, Source, TableKind, display_name};
+use crate::model::{Field, TableKind};
 
 /// Resolves attendance rows against the cadres and classes as they are read.
 pub struct Attendance<'a> {
@@ -337,169 +332,15 @@ fn read_attendance_as<'l>(
     cadres: &'l Builder<'l>,
     classes: &'l Builder<'l>,
 ) -> Result<Vec<Attendance<'l>>> {
-    let kind = TableKind::Attendance;
-    let source = Source {
-        file: display_name(path),
-        sheet: None,
-    };
-    let parts = opts.parts();
-    let (send, chunks) = std::sync::mpsc::sync_channel(parts + 1);
-    let (give_back, spent) = std::sync::mpsc::channel::<String>();
-    let bad_chunk = |c: Chunk| -> anyhow::Error {
-        match c {
-            Chunk::Bad {
-                offset,
-                encoding,
-                line,
-            } => read_error(
-                &source,
-                path,
-                forced,
-                stream::ReadError::Bad {
-                    offset,
-                    line,
-                    encoding,
-                },
-            ),
-            Chunk::Io(e) => anyhow::Error::new(e).context(cannot_read(path)),
-            Chunk::TooLong {
-                line,
-                limit,
-                header,
-            } => too_long(&source, line, limit, header),
-            _ => anyhow::anyhow!("{}", cannot_read(path)),
-        }
-    };
-    let restarted = std::thread::scope(|s| -> Result<Option<Vec<Attendance<'l>>>> {
-        s.spawn(move || read_chunks(path, opts, &send, &spent));
-        // Owned here, so an early return drops it and a blocked reader stops.
-        let chunks = chunks;
-        // The header: the first record of the first pieces.
-        let mut head = String::new();
-        let (header, rest) = loop {
-            let (text, from, to, line, more) = match chunks.recv() {
-                Ok(Chunk::Text {
-                    text,
-                    from,
-                    to,
-                    line,
-                    more,
-                }) => (text, from, to, line, more),
-                Ok(Chunk::Restart) => return Ok(None),
-                Ok(c) => return Err(bad_chunk(c)),
-                Err(_) => bail!(no_header(&source)),
-            };
-            let header_in = |text: &str| {
-                read_header(
-                    text,
-                    opts.delimiter,
-                    &source,
-                    more,
-                    opts.header_limit(),
-                    fits(kind, &opts.columns[2]),
-                )
-            };
-            if head.is_empty() && line == 1 && from == 0 {
-                // Keep the shared text as it is unless the header spans pieces.
-                if let Some(h) = header_in(&text[from..to])? {
-                    break (h, (text, from, to));
-                }
-            }
-            head.push_str(&text[from..to]);
-            if let Some(h) = header_in(&head)? {
-                let len = head.len();
-                break (h, (std::sync::Arc::new(std::mem::take(&mut head)), 0, len));
-            }
-            if !more {
-                bail!(no_header(&source));
-            }
-        };
-        let (start, line) = header.next;
-        let delimiter = header.delimiter;
-        let (text, from, to) = rest;
-        let columns = map_headers_with(kind, &header.names, &opts.columns[2])
-            .map_err(|e| header_error_in(header_errors(&source, kind, e), path, forced))?;
-        let mut sinks: Vec<Attendance<'l>> = (0..parts)
-            .map(|_| {
-                let mut b = Builder::new(kind, source.clone(), columns.clone(), levels)
-                    .map_values(&opts.spellings, &opts.declared);
-                b.title_lines = header.title_lines;
-                b.header_line = header.next.1.saturating_sub(1).max(1);
-                Attendance::new(b, cadres, classes, !opts.hours_unused)
-            })
-            .collect();
-        // The records after the header, then every piece as it comes.
-        let first = std::sync::Mutex::new(Some((text, start.max(from), to, line)));
-        let queue = std::sync::Mutex::new(chunks);
-        let stop: std::sync::Mutex<Option<Chunk>> = std::sync::Mutex::new(None);
-        let work = |sink: &mut Attendance<'l>| {
-            loop {
-                let taken = first.lock().ok().and_then(|mut f| f.take());
-                let (text, from, to, line) = match taken {
-                    Some(t) => t,
-                    None => {
-                        let next = match queue.lock() {
-                            Ok(q) => q.recv(),
-                            Err(_) => return,
-                        };
-                        match next {
-                            Ok(Chunk::Text {
-                                text,
-                                from,
-                                to,
-                                line,
-                                ..
-                            }) => (text, from, to, line),
-                            Ok(c) => {
-                                if let Ok(mut s) = stop.lock() {
-                                    s.get_or_insert(c);
-                                }
-                                return;
-                            }
-                            Err(_) => return,
-                        }
-                    }
-                };
-                if stop.lock().map_or(true, |s| s.is_some()) {
-                    return;
-                }
-                if let Some(line) = read_parts(
-                    &text,
-                    delimiter,
-                    &[(from, to, line)],
-                    std::slice::from_mut(sink),
-                    opts.record_limit(),
-                ) && let Ok(mut s) = stop.lock()
-                {
-                    s.get_or_insert(Chunk::TooLong {
-                        line,
-                        limit: opts.record_limit(),
-                        header: false,
-                    });
-                    return;
-                }
-                // The last piece of a block read: its text can hold the next block.
-                if let Ok(text) = std::sync::Arc::try_unwrap(text) {
-                    let _ = give_back.send(text);
-                }
-            }
-        };
-        std::thread::scope(|w| {
-            let (mine, others) = sinks.split_at_mut(1);
-            for sink in others {
-                let work = &work;
-                w.spawn(move || work(sink));
-            }
-            work(&mut mine[0]);
-        });
-        drop(queue);
-        match stop.into_inner().ok().flatten() {
-            Some(Chunk::Restart) => Ok(None),
-            Some(c) => Err(bad_chunk(c)),
-            None => Ok(Some(sinks)),
-        }
-    })?;
-    match restarted {
+    let read = read_in_pieces(
+        TableKind::Attendance,
+        path,
+        opts,
+        forced,
+        |head| Attendance::new(head.builder(levels), cadres, classes, !opts.hours_unused),
+        |sink, head, piece| head.read(piece, sink),
+    )?;
+    match read {
         Some(sinks) => Ok(sinks),
         // Not UTF-8 after all, found only after rows were read: read it again.
         None => {

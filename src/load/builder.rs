@@ -503,28 +503,28 @@ impl<'l> Builder<'l> {
         let records = std::mem::take(&mut self.records);
         let record_ids = std::mem::take(&mut self.record_ids);
         let settled = if f == Field::CadreId {
-            let old = std::mem::take(&mut self.cadres);
+            let rows = &self.cadres;
             let s = self.ids.settle(
                 records,
                 record_ids,
                 &self.table,
                 id_col,
-                |i| old[i as usize].row,
+                |i| rows[i as usize].row,
                 threads,
             );
-            self.cadres = s.kept.iter().map(|&i| old[i as usize].clone()).collect();
+            remove_at(&mut self.cadres, &s.dropped);
             s
         } else {
-            let old = std::mem::take(&mut self.classes);
+            let rows = &self.classes;
             let s = self.ids.settle(
                 records,
                 record_ids,
                 &self.table,
                 id_col,
-                |i| old[i as usize].row,
+                |i| rows[i as usize].row,
                 threads,
             );
-            self.classes = s.kept.iter().map(|&i| old[i as usize].clone()).collect();
+            remove_at(&mut self.classes, &s.dropped);
             s
         };
         for (line, id, first_line) in settled.duplicates {
@@ -532,6 +532,20 @@ impl<'l> Builder<'l> {
         }
         self.table.seal();
     }
+}
+
+/// Removes the items at `dropped` (ascending positions), keeping the others' order.
+fn remove_at<T>(items: &mut Vec<T>, dropped: &[u32]) {
+    if dropped.is_empty() {
+        return;
+    }
+    let mut dropped = dropped.iter().peekable();
+    let mut at = 0u32;
+    items.retain(|_| {
+        let keep = dropped.next_if_eq(&&at).is_none();
+        at += 1;
+        keep
+    });
 }
 
 /// What takes a table's rows: a [`Builder`], or attendance resolution.

@@ -18,11 +18,12 @@ pub enum Slot {
 
 /// Ids seen in a table, compared after trimming with ASCII letters case-insensitive.
 ///
-/// An entry is 16 bytes, so a million ids fit a 32 MB table. 18-character ids of digits
+/// An entry is 16 bytes, so a million ids fit a 20 MB table. 18-character ids of digits
 /// and `X` (身份证号) and ids of up to 7 bytes are packed whole into the 64-bit key, so a
 /// lookup touches only the table; other ids keep a hash and are compared against their
 /// text in the table (accepted rows) or in `rejected`. The entries are spread over
-/// [`SHARDS`] tables by their hash, so the ids of a large file are settled on every core.
+/// several tables (shards) by their hash, so the ids of a large file are settled on
+/// every core, each table small enough to stay in a core's cache while it is filled.
 pub struct IdMap {
     shards: Vec<HashTable<IdEntry>>,
     rejected: Vec<String>,
@@ -32,20 +33,36 @@ pub struct IdMap {
 impl Default for IdMap {
     fn default() -> Self {
         IdMap {
-            shards: (0..SHARDS).map(|_| HashTable::new()).collect(),
+            shards: (0..MIN_SHARDS).map(|_| HashTable::new()).collect(),
             rejected: Vec::new(),
             hasher: hashbrown::DefaultHashBuilder::default(),
         }
     }
 }
 
-/// How many tables an [`IdMap`] spreads its entries over.
-const SHARDS: usize = 8;
+/// The fewest and the most tables an [`IdMap`] spreads its entries over.
+const MIN_SHARDS: usize = 16;
+const MAX_SHARDS: usize = 64;
 
-/// The table of a hash: bits the tables themselves do not use (they take the low bits
-/// for the bucket and the top seven as a tag).
-fn shard_of(hash: u64) -> usize {
-    ((hash >> 40) as usize) % SHARDS
+/// The table of a hash among `shards`: bits the tables themselves do not use (they take
+/// the low bits for the bucket and the top seven as a tag).
+fn shard_of(hash: u64, shards: usize) -> usize {
+    ((hash >> 40) as usize) % shards
+}
+
+/// How many tables to spread `n` ids over: the count, from [`MIN_SHARDS`] up, whose
+/// tables hold them in the fewest buckets. A table's buckets are a power of two, at most
+/// 7/8 of them full, so with a fixed count a million ids would leave half the buckets
+/// empty.
+fn shard_count(n: usize) -> usize {
+    let buckets = |cap: usize| (cap.max(8) * 8 / 7).next_power_of_two();
+    (MIN_SHARDS..=MAX_SHARDS)
+        .min_by_key(|&s| {
+            // The ids a table gets vary by about the square root of their mean.
+            let mean = n / s;
+            s * buckets(mean + 4 * (mean as f64).sqrt() as usize + 16)
+        })
+        .unwrap_or(MIN_SHARDS)
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -158,7 +175,7 @@ impl IdMap {
     pub fn get(&self, id: &str, table: &Table, id_col: usize) -> Option<Slot> {
         let key = pack(id, &self.hasher);
         let h = self.hasher.hash_one(key);
-        self.shards[shard_of(h)]
+        self.shards[shard_of(h, self.shards.len())]
             .find(h, |e| {
                 e.key == key
                     && (!is_hashed(key) || self.text(e.at, table, id_col).eq_ignore_ascii_case(id))
@@ -174,7 +191,7 @@ impl IdMap {
 
     /// Looks up a key that holds its id whole (no text to compare).
     pub fn get_packed(&self, key: u64, hash: u64) -> Option<Slot> {
-        self.shards[shard_of(hash)]
+        self.shards[shard_of(hash, self.shards.len())]
             .find(hash, |e| e.key == key)
             .map(|e| decode(e.slot))
     }
@@ -196,9 +213,9 @@ pub enum IdRecord {
 
 /// What settling a table's ids found.
 pub struct Settled {
-    /// The accepted rows that keep their id (no duplicates), by their index among the
-    /// typed rows read, in line order.
-    pub kept: Vec<u32>,
+    /// The accepted rows left out as duplicates, by their index among the typed rows
+    /// read, ascending: the others keep their id, and their slots count without these.
+    pub dropped: Vec<u32>,
     /// Rows whose id an earlier row holds: (line, id, the earlier row's line).
     pub duplicates: Vec<(u32, String, u32)>,
 }
@@ -208,12 +225,13 @@ impl IdMap {
     /// first row with an id wins, a later row with it is a duplicate (reported, left
     /// out), and a rejected row still holds its id. `records` are the rows' claims in
     /// line order, `record_ids` the ids of rejected rows, and `row_of` the table row of
-    /// an accepted typed row (whose id is read from `table`'s column `id_col`).
+    /// an accepted typed row (whose id is read from `table`'s column `id_col`, and its
+    /// line from `table`).
     ///
-    /// On `threads` cores: each takes the id tables (shards) of its share and goes
-    /// through all rows in line order, keeping only the ids that fall in its tables, so
-    /// every id still meets its rows in line order. Entries first name the row (record)
-    /// that claimed them; once the accepted rows are numbered they name the row's slot.
+    /// On `threads` cores: the rows are grouped by the table (shard) their id falls in,
+    /// in line order within each, and each core fills its share of the tables, so every
+    /// id still meets its rows in line order. An entry names its row's slot as if no
+    /// accepted row were a duplicate; when some are, the slots after them are moved up.
     pub fn settle(
         &mut self,
         records: Vec<IdRecord>,
@@ -223,74 +241,99 @@ impl IdMap {
         row_of: impl Fn(u32) -> u32 + Sync,
         threads: usize,
     ) -> Settled {
-        let threads = threads.clamp(1, SHARDS);
+        let n = records.len();
+        let count = shard_count(n);
+        let threads = threads.clamp(1, count);
+        self.shards = (0..count).map(|_| HashTable::new()).collect();
         let hasher = &self.hasher;
         let row_of = &row_of;
+        let ids = &record_ids;
         let text_of = |r: &IdRecord| match r {
             IdRecord::Accepted { idx, .. } => table.cell(row_of(*idx), id_col),
             IdRecord::Rejected { id, .. } | IdRecord::Claim { id, .. } => {
-                record_ids[*id as usize].as_str()
+                ids[*id as usize].as_str()
             }
         };
-        // The keys and hashes of every row, computed on every core.
-        let mut hashed: Vec<(u64, u64)> = vec![(0, 0); records.len()];
-        let chunk = records.len().div_ceil(threads).max(1);
+        // The key and table of every row, computed on every core.
+        let mut keys: Vec<u64> = vec![0; n];
+        let mut shard: Vec<u8> = vec![0; n];
+        let chunk = n.div_ceil(threads).max(1);
         std::thread::scope(|s| {
-            for (out, rs) in hashed.chunks_mut(chunk).zip(records.chunks(chunk)) {
+            let work = keys.chunks_mut(chunk).zip(shard.chunks_mut(chunk));
+            for ((ks, ss), rs) in work.zip(records.chunks(chunk)) {
                 s.spawn(move || {
-                    for (o, r) in out.iter_mut().zip(rs) {
-                        let key = pack(text_of(r), hasher);
-                        *o = (key, hasher.hash_one(key));
+                    for ((k, sh), r) in ks.iter_mut().zip(ss.iter_mut()).zip(rs) {
+                        *k = pack(text_of(r), hasher);
+                        *sh = shard_of(hasher.hash_one(*k), count) as u8;
                     }
                 });
             }
         });
-        for t in &mut self.shards {
-            t.reserve(records.len() / SHARDS + records.len() / 64 + 16, |e| {
-                hasher.hash_one(e.key)
-            });
+        // The rows of each table, in line order: `order[start[t]..start[t + 1]]`.
+        let mut start = vec![0usize; count + 1];
+        for &t in &shard {
+            start[t as usize + 1] += 1;
         }
-        // Each thread's shards; every duplicate found: (its record, the first record).
-        let mut mine: Vec<Vec<(usize, &mut HashTable<IdEntry>)>> =
-            (0..threads).map(|_| Vec::new()).collect();
-        for (i, t) in self.shards.iter_mut().enumerate() {
-            mine[i % threads].push((i, t));
+        for t in 1..start.len() {
+            start[t] += start[t - 1];
         }
-        let (records, hashed) = (&records, &hashed);
+        let mut order = vec![0u32; n];
+        let mut next = start.clone();
+        for (ri, &t) in shard.iter().enumerate() {
+            order[next[t as usize]] = ri as u32;
+            next[t as usize] += 1;
+        }
+        drop(shard);
+        // An entry's id text, and the line of the row that holds it.
+        let entry_line = |e: &IdEntry| match decode(e.slot) {
+            Slot::Rejected(line) => line,
+            Slot::Accepted(_) => table.line(e.at),
+        };
+        let (records, keys, order, start) = (&records, &keys, &order, &start);
+        // Each thread's tables; every duplicate found: (its record, the first's line).
         let found: Vec<Vec<(u32, u32)>> = std::thread::scope(|s| {
-            let handles: Vec<_> = mine
+            let handles: Vec<_> = by_thread(&mut self.shards, threads)
                 .into_iter()
-                .map(|shards| {
+                .map(|mine| {
                     s.spawn(move || {
-                        let mut shards = shards;
                         let mut dups = Vec::new();
-                        for (ri, (r, &(key, hash))) in records.iter().zip(hashed).enumerate() {
-                            let shard = shard_of(hash);
-                            let Some((_, t)) = shards.iter_mut().find(|(i, _)| *i == shard) else {
-                                continue;
-                            };
-                            let entry = t.entry(
-                                hash,
-                                |e| {
-                                    e.key == key
-                                        && (!is_hashed(key)
-                                            || text_of(&records[e.at as usize])
-                                                .eq_ignore_ascii_case(text_of(r)))
-                                },
-                                |e| hasher.hash_one(e.key),
-                            );
-                            match entry {
-                                hashbrown::hash_table::Entry::Occupied(o) => {
-                                    if !matches!(r, IdRecord::Claim { .. }) {
-                                        dups.push((ri as u32, o.get().at));
+                        for (t, shard) in mine {
+                            let rows = &order[start[t]..start[t + 1]];
+                            shard.reserve(rows.len(), |e| hasher.hash_one(e.key));
+                            for &ri in rows {
+                                let (r, key) = (&records[ri as usize], keys[ri as usize]);
+                                let entry = shard.entry(
+                                    hasher.hash_one(key),
+                                    |e| {
+                                        e.key == key
+                                            && (!is_hashed(key)
+                                                || entry_text(ids, e.at, table, id_col)
+                                                    .eq_ignore_ascii_case(text_of(r)))
+                                    },
+                                    |e| hasher.hash_one(e.key),
+                                );
+                                match entry {
+                                    hashbrown::hash_table::Entry::Occupied(o) => {
+                                        if !matches!(r, IdRecord::Claim { .. }) {
+                                            dups.push((ri, entry_line(o.get())));
+                                        }
                                     }
-                                }
-                                hashbrown::hash_table::Entry::Vacant(v) => {
-                                    v.insert(IdEntry {
-                                        key,
-                                        slot: 0,
-                                        at: ri as u32,
-                                    });
+                                    hashbrown::hash_table::Entry::Vacant(v) => {
+                                        let (slot, at) = match r {
+                                            IdRecord::Accepted { idx, .. } => {
+                                                (Slot::Accepted(*idx), row_of(*idx))
+                                            }
+                                            IdRecord::Rejected { line, id }
+                                            | IdRecord::Claim { line, id } => {
+                                                (Slot::Rejected(*line), id | REJECTED)
+                                            }
+                                        };
+                                        v.insert(IdEntry {
+                                            key,
+                                            slot: encode(slot),
+                                            at,
+                                        });
+                                    }
                                 }
                             }
                         }
@@ -303,59 +346,58 @@ impl IdMap {
                 .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        // In line order: number the accepted rows that are no duplicates.
-        let mut first_of = vec![u32::MAX; records.len()];
-        for (ri, first) in found.into_iter().flatten() {
-            first_of[ri as usize] = first;
-        }
-        let mut slot_of = vec![0u32; records.len()];
-        let mut duplicates: Vec<(u32, String, u32)> = Vec::new();
-        let mut kept = Vec::new();
-        for (ri, r) in records.iter().enumerate() {
+        // In line order: the duplicates, and the accepted rows they leave out.
+        let mut found: Vec<(u32, u32)> = found.into_iter().flatten().collect();
+        found.sort_unstable();
+        let mut duplicates = Vec::with_capacity(found.len());
+        let mut dropped = Vec::new();
+        for (ri, first_line) in found {
+            let r = &records[ri as usize];
             let line = match r {
-                IdRecord::Accepted { line, .. }
-                | IdRecord::Rejected { line, .. }
-                | IdRecord::Claim { line, .. } => *line,
-            };
-            let first = first_of[ri];
-            if first != u32::MAX {
-                let first_line = match &records[first as usize] {
-                    IdRecord::Accepted { line, .. }
-                    | IdRecord::Rejected { line, .. }
-                    | IdRecord::Claim { line, .. } => *line,
-                };
-                duplicates.push((line, text_of(r).to_owned(), first_line));
-                continue;
-            }
-            slot_of[ri] = match r {
-                IdRecord::Accepted { idx, .. } => {
-                    kept.push(*idx);
-                    encode(Slot::Accepted(kept.len() as u32 - 1))
+                IdRecord::Accepted { line, idx } => {
+                    dropped.push(*idx);
+                    *line
                 }
-                _ => encode(Slot::Rejected(line)),
+                IdRecord::Rejected { line, .. } | IdRecord::Claim { line, .. } => *line,
             };
+            duplicates.push((line, text_of(r).to_owned(), first_line));
         }
-        // Entries now name the slot, and where their id text is kept.
-        let slot_of = &slot_of;
-        std::thread::scope(|s| {
-            for shard in self.shards.iter_mut() {
-                s.spawn(move || {
-                    for e in shard.iter_mut() {
-                        let ri = e.at as usize;
-                        e.slot = slot_of[ri];
-                        e.at = match &records[ri] {
-                            IdRecord::Accepted { idx, .. } => row_of(*idx),
-                            IdRecord::Rejected { id, .. } | IdRecord::Claim { id, .. } => {
-                                id | REJECTED
+        // Accepted rows after a left-out one move up.
+        if !dropped.is_empty() {
+            let dropped = &dropped;
+            std::thread::scope(|s| {
+                for mine in by_thread(&mut self.shards, threads) {
+                    s.spawn(move || {
+                        for (_, shard) in mine {
+                            for e in shard.iter_mut() {
+                                if let Slot::Accepted(i) = decode(e.slot) {
+                                    let before = dropped.partition_point(|&d| d < i) as u32;
+                                    e.slot = encode(Slot::Accepted(i - before));
+                                }
                             }
-                        };
-                    }
-                });
-            }
-        });
+                        }
+                    });
+                }
+            });
+        }
         self.rejected = record_ids;
-        Settled { kept, duplicates }
+        Settled {
+            dropped,
+            duplicates,
+        }
     }
+}
+
+/// The tables, numbered, shared out among `threads` cores.
+fn by_thread(
+    shards: &mut [HashTable<IdEntry>],
+    threads: usize,
+) -> Vec<Vec<(usize, &mut HashTable<IdEntry>)>> {
+    let mut mine: Vec<Vec<_>> = (0..threads).map(|_| Vec::new()).collect();
+    for (t, shard) in shards.iter_mut().enumerate() {
+        mine[t % threads].push((t, shard));
+    }
+    mine
 }
 
 #[cfg(test)]
@@ -405,6 +447,102 @@ mod tests {
         );
         for s in [Slot::Accepted(0), Slot::Accepted(7), Slot::Rejected(12)] {
             assert_eq!(format!("{:?}", decode(encode(s))), format!("{s:?}"));
+        }
+    }
+
+    /// Settling on any number of cores gives what a plain map filled in line order
+    /// gives: the first row with an id (in any ASCII case) holds it, later ones are
+    /// duplicates (claims are not reported), accepted rows after a left-out one move
+    /// up; packed, short and hashed ids alike.
+    #[test]
+    fn settling_matches_a_map_filled_in_line_order() {
+        use crate::model::{Column, Source, TableKind};
+        let pool = |i: u64| match i % 4 {
+            0 => format!("5107031980{:08}", i * 7919 % 600),
+            1 => format!("e{}", i * 31 % 200),
+            2 => format!("某某单位-第{}期-专题培训班", i * 17 % 300),
+            _ => format!("51070319800101{:03}X", i % 150),
+        };
+        let columns = vec![Column {
+            header: "id".to_owned(),
+            field: None,
+        }];
+        for (n, threads) in [(0, 1), (1, 2), (40, 3), (5000, 1), (5000, 2), (70_000, 2)] {
+            let source = Source {
+                file: "t.csv".to_owned(),
+                sheet: None,
+            };
+            let mut table = Table::new(TableKind::Cadres, source, columns.clone());
+            let (mut records, mut record_ids, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+            for i in 0..n {
+                let line = i as u32 + 2;
+                let id = pool(i * 2_654_435_761 % 100_003);
+                let id = if i % 3 == 0 { id.to_lowercase() } else { id };
+                match i % 7 {
+                    0 | 1 => {
+                        record_ids.push(id);
+                        let id = record_ids.len() as u32 - 1;
+                        records.push(if i % 7 == 0 {
+                            IdRecord::Rejected { line, id }
+                        } else {
+                            IdRecord::Claim { line, id }
+                        });
+                    }
+                    _ => {
+                        rows.push(table.push_row_with(line, 1, |_| id.as_str().into()));
+                        records.push(IdRecord::Accepted {
+                            line,
+                            idx: rows.len() as u32 - 1,
+                        });
+                    }
+                }
+            }
+            // The plain map: upper-cased id → the slot of its first row.
+            let mut want: std::collections::HashMap<String, String> = Default::default();
+            let (mut dups, mut dropped, mut kept) = (Vec::new(), Vec::new(), 0u32);
+            let mut first_line: std::collections::HashMap<String, u32> = Default::default();
+            for r in &records {
+                let (line, text) = match r {
+                    IdRecord::Accepted { line, idx } => {
+                        (*line, table.cell(rows[*idx as usize], 0).to_owned())
+                    }
+                    IdRecord::Rejected { line, id } | IdRecord::Claim { line, id } => {
+                        (*line, record_ids[*id as usize].clone())
+                    }
+                };
+                let key = text.to_ascii_uppercase();
+                if let Some(&first) = first_line.get(&key) {
+                    if let IdRecord::Accepted { idx, .. } = r {
+                        dropped.push(*idx);
+                    }
+                    if !matches!(r, IdRecord::Claim { .. }) {
+                        dups.push((line, text, first));
+                    }
+                    continue;
+                }
+                first_line.insert(key.clone(), line);
+                let slot = match r {
+                    IdRecord::Accepted { .. } => {
+                        kept += 1;
+                        Slot::Accepted(kept - 1)
+                    }
+                    _ => Slot::Rejected(line),
+                };
+                want.insert(key, format!("{slot:?}"));
+            }
+            let mut map = IdMap::default();
+            let ids = record_ids.clone();
+            let s = map.settle(records, ids, &table, 0, |i| rows[i as usize], threads);
+            assert_eq!(s.duplicates, dups, "{n} rows on {threads} cores");
+            assert_eq!(s.dropped, dropped, "{n} rows on {threads} cores");
+            for i in 0..2000 {
+                let id = pool(i);
+                for id in [id.clone(), id.to_lowercase()] {
+                    let got = map.get(&id, &table, 0).map(|s| format!("{s:?}"));
+                    let key = id.to_ascii_uppercase();
+                    assert_eq!(got.as_ref(), want.get(&key), "{id}, {n} rows");
+                }
+            }
         }
     }
 }

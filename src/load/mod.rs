@@ -2,13 +2,15 @@
 //! locate the files (`locate.rs`), read each table (`table.rs`: decoding in
 //! `stream.rs`/`encoding.rs`, records in `csv.rs`, sheets in `xlsx.rs`, headers in
 //! `headers.rs`), rows into typed rows and data errors (`builder.rs`, `fields.rs`,
-//! `values.rs`), ids settled (`ids.rs`), work split across cores (`parts.rs`),
-//! attendance resolved as it streams (`attendance.rs`) — and assembles the dataset.
+//! `values.rs`), ids settled (`ids.rs`), work split across cores (`parts.rs`), CSV
+//! tables read in pieces as their file is read (`chunked.rs`), attendance resolved as
+//! it streams (`attendance.rs`) — and assembles the dataset.
 //! Only this module opens input files.
 
 pub mod attendance;
 pub mod builder;
 pub mod cell;
+pub mod chunked;
 pub mod csv;
 pub mod encoding;
 pub mod fields;
@@ -34,6 +36,7 @@ use crate::model::{DataError, Dataset, Field, Source, TableKind};
 use crate::spelling::Spellings;
 use attendance::{Attendance, read_attendance_csv};
 use builder::add_mapped;
+use chunked::read_table;
 use fields::WaiverRow;
 pub use locate::TablePath;
 use locate::path_kind;
@@ -43,34 +46,12 @@ use table::{open_table, read_rows, read_rows_in_parts};
 
 /// Loads the three tables and resolves attendance (SPEC §1 "References").
 ///
-/// Cadres and classes are read in parallel while the attendance file is decoded;
+/// Cadres and classes are read at the same time, each in pieces as its file is read;
 /// attendance rows are then resolved as they are read, so they are never stored.
 pub fn load(paths: &[TablePath; 3], opts: &ReadOptions, levels: &[String]) -> Result<Dataset> {
     let (cadres, classes) = std::thread::scope(|s| {
-        let c = s.spawn(|| {
-            open_table(TableKind::Cadres, &paths[0], opts).and_then(|r| {
-                read_rows(
-                    TableKind::Cadres,
-                    r,
-                    levels,
-                    &opts.columns[0],
-                    (&opts.spellings, &opts.declared),
-                    opts.parts(),
-                    opts.min_split(),
-                )
-            })
-        });
-        let classes = open_table(TableKind::Classes, &paths[1], opts).and_then(|r| {
-            read_rows(
-                TableKind::Classes,
-                r,
-                levels,
-                &opts.columns[1],
-                (&opts.spellings, &opts.declared),
-                opts.parts(),
-                opts.min_split(),
-            )
-        });
+        let c = s.spawn(|| read_table(TableKind::Cadres, &paths[0], opts, levels));
+        let classes = read_table(TableKind::Classes, &paths[1], opts, levels);
         let cadres = c
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("reading cadres failed")));

@@ -18,7 +18,8 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// `--columns`: per table (cadres, classes, attendance), header → field.
     pub columns: [Vec<(String, Field)>; 3],
-    /// Bytes read at a time from a streamed file (attendance); 0 means the default.
+    /// Bytes read at a time from a streamed file (attendance, and the cadres and classes
+    /// CSV); 0 means the default.
     /// Small values let tests cross block boundaries everywhere.
     pub block: usize,
     /// A progress bar on stderr for large inputs, advanced by the bytes read.

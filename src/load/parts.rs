@@ -41,6 +41,11 @@ pub enum Chunk {
     Io(std::io::Error),
 }
 
+/// Bytes the reading thread reads at a time: a few blocks are in flight (being read,
+/// waiting, being parsed), so small blocks keep that memory small; 4 MiB still gives
+/// every core a piece of thousands of rows.
+const BLOCK: usize = 4 << 20;
+
 /// Reads a file's text on its own thread, a block at a time, and hands it over as pieces
 /// of whole records (a block in up to `parts` pieces, split as [`split_points`] does),
 /// so that reading the file and reading its rows overlap.
@@ -59,11 +64,12 @@ pub fn read_chunks(
         } else {
             opts.encoding
         };
-        match opts.block {
-            0 => stream::TextStream::open(path, forced),
-            n => stream::TextStream::with_block(path, forced, n),
-        }
-        .map(|s| s.with_progress(opts.progress.clone()))
+        let block = match opts.block {
+            0 => BLOCK,
+            n => n,
+        };
+        stream::TextStream::with_block(path, forced, block)
+            .map(|s| s.with_progress(opts.progress.clone()))
     };
     let send_io = |e| {
         let _ = out.send(Chunk::Io(e));
@@ -77,6 +83,9 @@ pub fn read_chunks(
     let (record_limit, header_limit) = (opts.record_limit(), opts.header_limit());
     let mut line: u32 = 1;
     let mut sent = false;
+    // Whether text holding a record (not only line breaks) was handed over: the record
+    // being read is then not the first, the header (SPEC §8 limits).
+    let mut records_sent = false;
     loop {
         let more = match stream.next_into(&mut pending) {
             Ok(more) => more,
@@ -107,7 +116,7 @@ pub fn read_chunks(
         let end = ends.advance(pending.as_bytes());
         // SPEC §8: a record may not outgrow the limit, so no more than the limit and a
         // block is ever held; nor the header its own.
-        let header = !sent && stream::no_record_before(&pending.as_bytes()[..end]);
+        let header = !records_sent && stream::no_record_before(&pending.as_bytes()[..end]);
         let limit = if header { header_limit } else { record_limit };
         if pending.len() - end > limit {
             let line = line + encoding::row_at_end(&pending[..end]) as u32 - 1;
@@ -129,6 +138,7 @@ pub fn read_chunks(
         rest.clear();
         rest.push_str(&pending[end..]);
         pending.truncate(end);
+        records_sent = records_sent || !stream::no_record_before(pending.as_bytes());
         let text = std::sync::Arc::new(std::mem::replace(&mut pending, rest));
         let pieces = split_points(&text, 0, line, opts.parts(), opts.min_split());
         line += encoding::row_at_end(text.as_str()) as u32 - 1;

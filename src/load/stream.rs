@@ -13,6 +13,9 @@ use super::encoding::{self, TextEncoding};
 
 const BLOCK: usize = 8 << 20;
 
+/// Bytes decoded at a time (GB18030, UTF-16) into [`TextStream::decoded`].
+const DECODE_SLICE: usize = 64 << 10;
+
 /// Why a stream stopped.
 #[derive(Debug)]
 pub enum StreamError {
@@ -40,6 +43,8 @@ pub struct TextStream {
     /// File offset of the next byte to read.
     offset: u64,
     buf: Vec<u8>,
+    /// Text decoded from one slice of a block, before it is appended.
+    decoded: String,
     done: bool,
     /// Advanced by the bytes read, when showing progress.
     progress: Option<indicatif::ProgressBar>,
@@ -108,6 +113,7 @@ impl TextStream {
             carry: head[skip..].to_vec(),
             offset: n as u64,
             buf: vec![0; block.max(1)],
+            decoded: String::new(),
             done: false,
             progress: None,
         })
@@ -138,23 +144,35 @@ impl TextStream {
             p.inc(n as u64);
         }
         let last = n == 0;
-        // UTF-8 read at a block boundary needs no copying: checked in place (with SIMD;
-        // most blocks are valid whole), appended to `out`.
+        // UTF-8 needs no copying: checked in place (with SIMD; most blocks are valid),
+        // appended to `out`. A character cut by the block's end waits for the next
+        // block, which finishes it first. Anything else is left to the path below,
+        // which finds the bad bytes and says where.
         if self.decoder.is_none()
-            && self.carry.is_empty()
-            && let Ok(s) = simdutf8::basic::from_utf8(&self.buf[..n])
+            && (!last || self.carry.is_empty())
+            && let Some((head, text, tail)) = utf8_parts(&self.carry, &self.buf[..n], last)
         {
-            out.push_str(s);
+            out.push_str(&head);
+            out.push_str(text);
+            self.carry = tail.to_vec();
             self.offset += n as u64;
             if last {
                 self.done = true;
             }
             return Ok(!last);
         }
-        let mut bytes = std::mem::take(&mut self.carry);
+        let carried = std::mem::take(&mut self.carry);
         // The file offset of bytes[0].
-        let start_offset = self.offset - bytes.len() as u64;
-        bytes.extend_from_slice(&self.buf[..n]);
+        let start_offset = self.offset - carried.len() as u64;
+        // The block as read, unless bytes carried over go first (the block is then
+        // copied after them).
+        let bytes: std::borrow::Cow<'_, [u8]> = if carried.is_empty() {
+            std::borrow::Cow::Borrowed(&self.buf[..n])
+        } else {
+            let mut bytes = carried;
+            bytes.extend_from_slice(&self.buf[..n]);
+            std::borrow::Cow::Owned(bytes)
+        };
         self.offset += n as u64;
         match &mut self.decoder {
             None => match simdutf8::compat::from_utf8(&bytes) {
@@ -177,24 +195,34 @@ impl TextStream {
                 }
             },
             Some(decoder) => {
+                // A slice at a time through a small buffer: the decoder touches every
+                // page of the room it is given, so room for a whole block's worst case
+                // (three times its size) would all become memory in use.
                 let mut read_total = 0;
                 loop {
-                    let need = decoder
-                        .max_utf8_buffer_length_without_replacement(bytes.len() - read_total);
-                    out.reserve(need.unwrap_or(bytes.len() * 3));
+                    let end = (read_total + DECODE_SLICE).min(bytes.len());
+                    let need = decoder.max_utf8_buffer_length_without_replacement(end - read_total);
+                    self.decoded.clear();
+                    self.decoded
+                        .reserve(need.unwrap_or((end - read_total) * 3 + 16));
                     let (result, read) = decoder.decode_to_string_without_replacement(
-                        &bytes[read_total..],
-                        out,
-                        last,
+                        &bytes[read_total..end],
+                        &mut self.decoded,
+                        last && end == bytes.len(),
                     );
                     read_total += read;
+                    out.push_str(&self.decoded);
                     match result {
-                        encoding_rs::DecoderResult::InputEmpty => break,
-                        encoding_rs::DecoderResult::OutputFull => continue,
+                        encoding_rs::DecoderResult::InputEmpty if read_total >= bytes.len() => {
+                            break;
+                        }
+                        encoding_rs::DecoderResult::InputEmpty
+                        | encoding_rs::DecoderResult::OutputFull => continue,
                         encoding_rs::DecoderResult::Malformed(bad, after) => {
-                            let at = read_total.saturating_sub(bad as usize + after as usize);
+                            // The bad bytes may have begun in an earlier block.
+                            let end = start_offset + read_total as u64;
                             return Err(StreamError::Bad {
-                                offset: start_offset + at as u64,
+                                offset: end.saturating_sub(u64::from(bad) + u64::from(after)),
                                 encoding: decoder.encoding().name(),
                             });
                         }
@@ -207,6 +235,54 @@ impl TextStream {
         }
         Ok(!last)
     }
+}
+
+/// Valid UTF-8 read as `carry` (bytes left from the block before) then `block`: the
+/// text of `carry` and the first bytes of `block`, the rest of `block`'s text, and
+/// the bytes of a character the block's end cuts (none when it is the `last`). None
+/// when some bytes are not UTF-8.
+fn utf8_parts<'b>(
+    carry: &[u8],
+    block: &'b [u8],
+    last: bool,
+) -> Option<(String, &'b str, &'b [u8])> {
+    // Where an unfinished character at the end of `b` starts.
+    let whole = |b: &[u8]| -> usize {
+        if last {
+            return b.len();
+        }
+        for back in 1..=b.len().min(3) {
+            let c = b[b.len() - back];
+            if c & 0xC0 == 0x80 {
+                continue;
+            }
+            let width = match c {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            };
+            return if width > back {
+                b.len() - back
+            } else {
+                b.len()
+            };
+        }
+        b.len()
+    };
+    // `carry` and up to four bytes of the block, up to a character's end.
+    let mut head = carry.to_vec();
+    head.extend_from_slice(&block[..block.len().min(4)]);
+    let cut = if carry.is_empty() { 0 } else { whole(&head) };
+    if cut < carry.len() {
+        return None;
+    }
+    head.truncate(cut);
+    let head = simdutf8::basic::from_utf8(&head).ok()?.to_owned();
+    let rest = &block[cut - carry.len()..];
+    let end = whole(rest);
+    let text = simdutf8::basic::from_utf8(&rest[..end]).ok()?;
+    Some((head, text, &rest[end..]))
 }
 
 /// A whole file's text: the file's own bytes when they are UTF-8 (checked, not copied
@@ -469,91 +545,4 @@ pub enum ReadError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const LIMITS: (usize, usize) = (
-        crate::limits::MAX_RECORD_BYTES,
-        crate::limits::MAX_HEADER_BYTES,
-    );
-
-    fn file(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("t.csv");
-        std::fs::write(&p, bytes).unwrap();
-        (d, p)
-    }
-
-    /// GB18030 decoded in parts reads exactly as decoded whole, four-byte characters,
-    /// line ends and all; a file with a bad byte is left to the block reader.
-    #[test]
-    fn gb18030_in_parts_reads_like_whole() {
-        let line = "身份证号,姓名,单位\r\n510703198001010011,王€𠀀,绵阳市总工会\n";
-        let text: String = (0..5000).map(|i| format!("{i},{line}")).collect();
-        let (bytes, _, lossy) = encoding_rs::GB18030.encode(&text);
-        assert!(!lossy);
-        assert!(std::str::from_utf8(&bytes).is_err());
-        assert_eq!(
-            decode_gb18030_in_parts(bytes.to_vec()).as_deref(),
-            Some(text.as_str())
-        );
-        let (_d, p) = file(&bytes);
-        let (read, enc) = read_all(&p, None).unwrap();
-        assert_eq!((read.as_str(), enc), (text.as_str(), TextEncoding::Gb18030));
-        let mut bad = bytes.to_vec();
-        let at = bad.len() * 3 / 4;
-        bad[at] = 0xFF;
-        assert_eq!(decode_gb18030_in_parts(bad), None);
-    }
-
-    #[test]
-    fn blocks_split_characters_and_still_decode() {
-        let text = "姓名,职务\n张三,工会主席\n李四,委员\n";
-        for block in [1, 2, 3, 5, 7, 64] {
-            let (_d, p) = file(text.as_bytes());
-            assert_eq!(
-                read_all_in_blocks(&p, None, block, None, LIMITS).unwrap(),
-                (text.to_owned(), TextEncoding::Utf8),
-                "{block}"
-            );
-            let gbk = GB18030.encode(text).0.into_owned();
-            let (_d, p) = file(&gbk);
-            assert_eq!(
-                read_all_in_blocks(&p, None, block, None, LIMITS).unwrap(),
-                (text.to_owned(), TextEncoding::Gb18030),
-                "{block}"
-            );
-            let mut u16 = vec![0xFF, 0xFE];
-            for u in text.encode_utf16() {
-                u16.extend_from_slice(&u.to_le_bytes());
-            }
-            let (_d, p) = file(&u16);
-            assert_eq!(
-                read_all_in_blocks(&p, None, block, None, LIMITS).unwrap().0,
-                text,
-                "{block}"
-            );
-            let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
-            let (_d, p) = file(&bom);
-            assert_eq!(
-                read_all_in_blocks(&p, None, block, None, LIMITS).unwrap().0,
-                text,
-                "{block}"
-            );
-        }
-    }
-
-    #[test]
-    fn bad_bytes_give_offset_and_line() {
-        let bytes = b"a,b\n\"x\ny\",1\n\xFF\xFF,2\n";
-        for block in [1, 4, 64] {
-            let (_d, p) = file(bytes);
-            match read_all_in_blocks(&p, None, block, None, LIMITS) {
-                Err(ReadError::Bad { offset, line, .. }) => {
-                    assert_eq!((offset, line), (12, 3), "{block}")
-                }
-                other => panic!("{other:?}"),
-            }
-        }
-    }
-}
+mod tests;

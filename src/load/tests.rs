@@ -1,5 +1,8 @@
 //! Tests of whole loads: attendance streamed in blocks of any size, files read in
-//! parts like whole, the reading limits and title lines.
+//! parts like whole, the reading limits and title lines; the cadres and classes read in
+//! pieces as their file is read (`pieces`).
+
+mod pieces;
 
 mod streamed {
     use crate::load::locate::locate;
