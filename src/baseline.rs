@@ -4,11 +4,12 @@
 //! findings that are gone are listed as `resolved`. The baseline is checked entry by
 //! entry: one of the wrong type stops the run (exit 2) naming its position.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Result, bail};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::eval::Evaluation;
 use crate::i18n::say;
@@ -89,22 +90,18 @@ fn read(path: &Path, rule_set: &str) -> Result<(Vec<(ResolvedEntry, Status)>, bo
             )
         ));
     };
-    let v: Value = serde_json::from_str(text).map_err(|e| {
-        anyhow::anyhow!(say(
-            format!(
-                "基线 `{name}` 不是 JSON 报告（第 {} 行第 {} 列：{}）",
-                e.line(),
-                e.column(),
-                crate::i18n::json_reason(&e)
-            ),
-            format!(
-                "baseline `{name}` is not a JSON report (line {}, column {}: {})",
-                e.line(),
-                e.column(),
-                crate::i18n::json_reason(&e)
-            )
-        ))
-    })?;
+    // The top level's values as text: a baseline of many findings is never parsed into
+    // a tree whole, each finding is read, checked and dropped in turn. When it is not an
+    // object, or not JSON, the whole text is parsed again to say why.
+    let top: BTreeMap<String, &RawValue> = match serde_json::from_str(text) {
+        Ok(top) => top,
+        Err(_) => return Err(not_an_object(text, &name.to_string())),
+    };
+    // Text already checked as JSON; a number out of range is refused here, as parsing
+    // the whole text would (where it is).
+    let value = |raw: &RawValue| -> Result<Value> {
+        serde_json::from_str(raw.get()).map_err(|_| not_an_object(text, &name.to_string()))
+    };
     let wrong = |at: &str, want: (&str, &str), got: &Value| {
         anyhow::anyhow!(say(
             format!(
@@ -127,19 +124,7 @@ fn read(path: &Path, rule_set: &str) -> Result<(Vec<(ResolvedEntry, Status)>, bo
             )
         ))
     };
-    let Some(top) = v.as_object() else {
-        bail!(say(
-            format!(
-                "基线 `{name}` 应为 JSON 对象（`peixun check --format json` 写出的报告），实为{}",
-                type_word(&v, true)
-            ),
-            format!(
-                "baseline `{name}` should be a JSON object (a report written by `peixun check --format json`), not {}",
-                type_word(&v, false)
-            )
-        ));
-    };
-    match top.get("rule_set") {
+    match top.get("rule_set").map(|r| value(r)).transpose()? {
         None | Some(Value::Null) => {}
         Some(Value::String(base_set)) if base_set != rule_set => bail!(say(
             format!(
@@ -150,16 +135,18 @@ fn read(path: &Path, rule_set: &str) -> Result<(Vec<(ResolvedEntry, Status)>, bo
             )
         )),
         Some(Value::String(_)) => {}
-        Some(other) => return Err(wrong("rule_set", ("文本", "a string"), other)),
+        Some(other) => return Err(wrong("rule_set", ("文本", "a string"), &other)),
     }
-    let masked = match top.get("masked") {
+    let masked = match top.get("masked").map(|r| value(r)).transpose()? {
         None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => return Err(wrong("masked", ("布尔值", "a boolean"), other)),
+        Some(Value::Bool(b)) => b,
+        Some(other) => return Err(wrong("masked", ("布尔值", "a boolean"), &other)),
     };
-    let findings = match top.get("findings") {
-        Some(Value::Array(a)) => a,
-        Some(other) => return Err(wrong("findings", ("数组", "an array"), other)),
+    let findings: Vec<&RawValue> = match top.get("findings") {
+        Some(raw) => match serde_json::from_str(raw.get()) {
+            Ok(list) => list,
+            Err(_) => return Err(wrong("findings", ("数组", "an array"), &value(raw)?)),
+        },
         None => return Err(missing("findings")),
     };
     let text_of = |f: &serde_json::Map<String, Value>, i: usize, key: &str| -> Result<String> {
@@ -178,9 +165,10 @@ fn read(path: &Path, rule_set: &str) -> Result<(Vec<(ResolvedEntry, Status)>, bo
         }
     };
     let mut before = Vec::with_capacity(findings.len());
-    for (i, f) in findings.iter().enumerate() {
+    for (i, raw) in findings.iter().enumerate() {
+        let f = value(raw)?;
         let Some(f) = f.as_object() else {
-            return Err(wrong(&format!("findings[{i}]"), ("对象", "an object"), f));
+            return Err(wrong(&format!("findings[{i}]"), ("对象", "an object"), &f));
         };
         let rule = text_of(f, i, "rule")?;
         let subject = text_of(f, i, "subject")?;
@@ -231,6 +219,36 @@ fn read(path: &Path, rule_set: &str) -> Result<(Vec<(ResolvedEntry, Status)>, bo
         ));
     }
     Ok((before, masked))
+}
+
+/// Why a baseline's text is not a JSON object: not JSON (where), or another value.
+fn not_an_object(text: &str, name: &str) -> anyhow::Error {
+    match serde_json::from_str::<Value>(text) {
+        Err(e) => anyhow::anyhow!(say(
+            format!(
+                "基线 `{name}` 不是 JSON 报告（第 {} 行第 {} 列：{}）",
+                e.line(),
+                e.column(),
+                crate::i18n::json_reason(&e)
+            ),
+            format!(
+                "baseline `{name}` is not a JSON report (line {}, column {}: {})",
+                e.line(),
+                e.column(),
+                crate::i18n::json_reason(&e)
+            )
+        )),
+        Ok(v) => anyhow::anyhow!(say(
+            format!(
+                "基线 `{name}` 应为 JSON 对象（`peixun check --format json` 写出的报告），实为{}",
+                type_word(&v, true)
+            ),
+            format!(
+                "baseline `{name}` should be a JSON object (a report written by `peixun check --format json`), not {}",
+                type_word(&v, false)
+            )
+        )),
+    }
 }
 
 /// A JSON value's type in words.

@@ -364,6 +364,29 @@ fn a_baseline_entry_of_the_wrong_type_stops_the_run_naming_its_position() {
         err.contains("is not a JSON report (line 2, column"),
         "{err}"
     );
+    // JSON in form, but a number no f64 holds inside a finding (each finding is read
+    // on its own): the same message, where the number is.
+    fs::write(
+        &path,
+        "{\n  \"findings\": [\n    {\"rule\": \"r\", \"evidence\": {\"count\": 1e999}}\n  ]\n}",
+    )
+    .unwrap();
+    let (code, _, err) = run(
+        &[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--baseline",
+            path.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("is not a JSON report (line 3, column"),
+        "{err}"
+    );
 }
 
 #[test]
