@@ -49,7 +49,7 @@ pub(crate) fn many_findings(dir: &Path, extra: usize) {
         ));
     }
     fs::write(dir.join("cadres.csv"), cadres).unwrap();
-    // No waiver: the report is built whole, as for any waivers file.
+    // A waivers file that covers nothing.
     fs::write(
         dir.join("none.csv"),
         "规则,对象,期间,理由,批准人,有效期至\n",
@@ -148,4 +148,116 @@ fn a_workbook_without_a_temporary_folder_is_a_clear_error() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(!out.exists());
+}
+
+/// Waivers and a baseline laid over thousands of findings (several shares): each
+/// finding's status, waiver and change as worked out here from the plain report and
+/// the baseline, the summary's counts, and the baseline findings that are gone.
+#[test]
+fn waivers_and_a_baseline_reach_every_share() {
+    use std::collections::{HashMap, HashSet};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    many_findings(&data, 9000);
+    let json = |args: &[&str]| -> serde_json::Value {
+        let (out, code) = output(tmp.path(), args);
+        assert_eq!(code, Some(1));
+        serde_json::from_slice(&out).unwrap()
+    };
+    let plain = json(&["--format", "json"]);
+    let findings = plain["findings"].as_array().unwrap();
+    assert!(findings.len() > 9000);
+    // Every 997th finding waived, its subject in lower case (ids ending in X).
+    let mut rows = "rule,subject,period,reason,approved_by,expires_on\n".to_owned();
+    let mut waived: HashMap<String, String> = HashMap::new();
+    for (n, f) in findings.iter().step_by(997).enumerate() {
+        let period = f["period"]
+            .as_i64()
+            .map_or(String::new(), |p| p.to_string());
+        let subject = f["subject"].as_str().unwrap().to_lowercase();
+        rows.push_str(&format!(
+            "{},{subject},{period},理由 {n},市总,\n",
+            f["rule"].as_str().unwrap()
+        ));
+        waived.insert(f["id"].as_str().unwrap().to_owned(), format!("理由 {n}"));
+    }
+    let waivers = tmp.path().join("w.csv");
+    fs::write(&waivers, rows).unwrap();
+    // The baseline: the report of four months before.
+    let before = peixun()
+        .arg("check")
+        .arg(&data)
+        .args(["--as-of", "2020-07-01", "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let baseline = tmp.path().join("base.json");
+    fs::write(&baseline, &before).unwrap();
+    let before: serde_json::Value = serde_json::from_slice(&before).unwrap();
+    let was: HashMap<&str, &str> = before["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap(), f["status"].as_str().unwrap()))
+        .collect();
+    let laid = json(&[
+        "--format",
+        "json",
+        "--waivers",
+        waivers.to_str().unwrap(),
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    let now = laid["findings"].as_array().unwrap();
+    assert_eq!(now.len(), findings.len());
+    let rank = |s: &str| {
+        ["waived", "pending", "violation"]
+            .iter()
+            .position(|&x| x == s)
+    };
+    let mut changes: HashMap<&str, u64> = HashMap::new();
+    for (f, p) in now.iter().zip(findings) {
+        let id = f["id"].as_str().unwrap();
+        assert_eq!(id, p["id"].as_str().unwrap());
+        let status = f["status"].as_str().unwrap();
+        match waived.get(id) {
+            Some(reason) => {
+                assert_eq!(status, "waived", "{id}");
+                assert_eq!(f["waiver"]["reason"], reason.as_str(), "{id}");
+            }
+            None => {
+                assert_eq!(status, p["status"].as_str().unwrap(), "{id}");
+                assert!(f.get("waiver").is_none(), "{id}");
+            }
+        }
+        let change = match was.get(id) {
+            None => "new",
+            Some(&w) if rank(status) > rank(w) => "escalated",
+            Some(&w) if rank(status) < rank(w) => "eased",
+            Some(_) => "unchanged",
+        };
+        assert_eq!(f["change"], change, "{id}");
+        let previous = was.get(id).filter(|&&w| w != status).copied();
+        assert_eq!(f["previous_status"].as_str(), previous, "{id}");
+        *changes.entry(change).or_default() += 1;
+    }
+    let summary = &laid["summary"];
+    for change in ["new", "escalated", "eased", "unchanged"] {
+        assert_eq!(
+            summary[change].as_u64(),
+            Some(changes.get(change).copied().unwrap_or(0)),
+            "{change}"
+        );
+    }
+    assert!(changes.len() >= 3, "{changes:?}");
+    assert_eq!(summary["waived"].as_u64(), Some(waived.len() as u64));
+    let ids: HashSet<&str> = now.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    let gone: Vec<&str> = was
+        .keys()
+        .filter(|id| !ids.contains(*id))
+        .copied()
+        .collect();
+    assert_eq!(summary["resolved"].as_u64(), Some(gone.len() as u64));
+    assert_eq!(laid["resolved"].as_array().unwrap().len(), gone.len());
 }
