@@ -20,7 +20,10 @@ pub fn stage(stage: &str) {
                 .and_then(|n| n.parse::<u64>().ok())
                 .map_or(0, |k| k / 1024)
         };
-        eprintln!(
+        // A closed stderr does not end the run (eprintln! would panic).
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
             "[trace] {:>8.3} s  rss {:>5} MiB  peak {:>5} MiB  {stage}",
             start.elapsed().as_secs_f64(),
             kb("VmRSS:"),

@@ -793,4 +793,20 @@ fn a_closed_pipe_on_stderr_keeps_the_exit_status() {
         assert_eq!(status.code(), Some(expected), "{args:?}");
     }
     assert!(t.join("tpl").join("干部名册.csv").exists());
+    // The stage timings of `PEIXUN_TRACE` too.
+    let mut child = command()
+        .args([
+            "check",
+            fixture("demo").to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+        ])
+        .env("PEIXUN_TRACE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1), "PEIXUN_TRACE");
 }
