@@ -46,7 +46,7 @@ pub fn apply<'d>(
         let id = baseline.id_of(&report.rules[f.rule].id, f);
         let (change, _) = baseline.compare(&id, overlay.status(i, f));
         *counts.entry(change).or_default() += 1;
-        if let Some((_, seen)) = baseline.known.get_mut(id.as_ref()) {
+        if let Some((_, seen)) = baseline.known.get_mut(&id) {
             *seen = true;
         }
     }

@@ -31,10 +31,10 @@ pub struct Baseline<'d> {
 
 impl Baseline<'_> {
     /// Finding `f`'s id as the baseline has it (`rule` is its rule's id).
-    pub fn id_of<'f>(&self, rule: &str, f: &'f Finding) -> Cow<'f, str> {
+    pub fn id_of(&self, rule: &str, f: &Finding) -> String {
         match &self.people {
-            Some(p) => Cow::Owned(p.finding_id(rule, &f.subject, f.period)),
-            None => Cow::Owned(super::finding_id(rule, &f.subject, f.period)),
+            Some(p) => p.finding_id(rule, &f.subject, f.period),
+            None => super::finding_id(rule, &f.subject, f.period),
         }
     }
 
