@@ -190,7 +190,7 @@ impl Findings<'_> {
 /// overlap, and at most two shares per core wait made and not yet taken. Stops at the
 /// first error `take` returns (the shares being made are finished and dropped). A
 /// panic while making a share is raised again here.
-fn in_order<T: Send>(
+pub(super) fn in_order<T: Send>(
     count: usize,
     make: &(dyn Fn(usize) -> T + Sync),
     take: &mut dyn FnMut(T) -> std::io::Result<()>,

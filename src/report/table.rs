@@ -411,16 +411,16 @@ impl Kept {
         })
     }
 
-    /// Draws the kept rows (`only` those of one place in the order), a window of shares at a time
-    /// on every core, and writes them in order.
+    /// Draws the kept rows (`only` those of one place in the order) on every core while
+    /// this thread writes the ones drawn, in order (`stream::in_order`).
     fn draw(
         shares: &[Vec<u8>],
         layout: &Layout,
         only: Option<u8>,
         w: &mut dyn Write,
     ) -> std::io::Result<()> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        let draw = |share: &Vec<u8>| -> Vec<u8> {
+        let draw = |k: usize| -> Vec<u8> {
+            let share = &shares[k];
             let mut out = Vec::with_capacity(share.len() * 3);
             for (at, cells) in Kept::rows(share) {
                 if only.is_none_or(|p| p == at) {
@@ -429,22 +429,7 @@ impl Kept {
             }
             out
         };
-        for window in shares.chunks(threads * 2) {
-            let texts: Vec<Vec<u8>> = std::thread::scope(|s| {
-                let handles: Vec<_> = window
-                    .iter()
-                    .map(|share| s.spawn(move || draw(share)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
-            for text in texts {
-                w.write_all(&text)?;
-            }
-        }
-        Ok(())
+        super::stream::in_order(shares.len(), &draw, &mut |text| w.write_all(&text))
     }
 }
 
