@@ -3,6 +3,7 @@
 //! format and writes the bytes atomically. Only this module writes output.
 
 pub mod csv;
+mod deflate;
 pub mod grid;
 pub mod html;
 pub mod json;
@@ -19,6 +20,8 @@ pub mod words;
 pub mod write;
 pub mod xlsx;
 mod xlsx_cells;
+mod xlsx_rows;
+mod zip_write;
 
 use std::collections::HashMap;
 

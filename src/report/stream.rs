@@ -298,7 +298,17 @@ pub trait ByRule {
     /// Per rule, in rule order: how many findings, and whether any is about a cadre.
     fn sizes(&self) -> Vec<(usize, bool)>;
     /// Writes rule `rule`'s findings in report order.
-    fn write_rule(&self, rule: usize, print: &Print<'_>, w: &mut dyn Write) -> std::io::Result<()>;
+    fn write_rule(&self, rule: usize, print: &Print<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+        self.write_rule_upto(rule, usize::MAX, print, w)
+    }
+    /// Writes rule `rule`'s first `limit` findings in report order.
+    fn write_rule_upto(
+        &self,
+        rule: usize,
+        limit: usize,
+        print: &Print<'_>,
+        w: &mut dyn Write,
+    ) -> std::io::Result<()>;
     /// Hands rule `rule`'s first `limit` findings to `f`, in report order.
     fn visit_rule(&self, rule: usize, limit: usize, f: &mut dyn FnMut(&FindingEntry));
 }
@@ -311,9 +321,19 @@ impl ByRule for Findings<'_> {
             .collect()
     }
 
-    fn write_rule(&self, rule: usize, print: &Print<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    fn write_rule_upto(
+        &self,
+        rule: usize,
+        limit: usize,
+        print: &Print<'_>,
+        w: &mut dyn Write,
+    ) -> std::io::Result<()> {
         match self.by_rule().into_iter().nth(rule) {
-            Some(range) => self.write(range, print, w),
+            Some(range) => self.write(
+                range.start..range.end.min(range.start.saturating_add(limit)),
+                print,
+                w,
+            ),
             None => Ok(()),
         }
     }
@@ -336,9 +356,22 @@ impl ByRule for Listed<'_> {
             .collect()
     }
 
-    fn write_rule(&self, rule: usize, print: &Print<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    fn write_rule_upto(
+        &self,
+        rule: usize,
+        limit: usize,
+        print: &Print<'_>,
+        w: &mut dyn Write,
+    ) -> std::io::Result<()> {
         let mut out = Vec::new();
-        for (i, f) in self.0.get(rule).into_iter().flatten().enumerate() {
+        for (i, f) in self
+            .0
+            .get(rule)
+            .into_iter()
+            .flatten()
+            .take(limit)
+            .enumerate()
+        {
             print(i, f, &mut out);
         }
         w.write_all(&out)

@@ -19,17 +19,22 @@ use rust_xlsxwriter::{ColNum, RowNum, Workbook, Worksheet, XlsxError};
 use super::sheet_names::SheetNames;
 use super::stream::{ByRule, Listed};
 use super::words::{
-    change_text, change_word, escape_controls, examples_text, gone_word, one_line, severity_word,
-    status_word,
+    change_word, escape_controls, examples_text, gone_word, one_line, severity_word,
 };
-use super::xlsx_cells::{A4, Sheet, Styles};
-use super::{Change, FindingEntry, Report, RuleEntry};
+use super::xlsx_cells::{A4, Sheet, Styles, cut_note};
+use super::xlsx_rows::{self, Rows};
+use super::{Change, Report, RuleEntry};
 use crate::i18n::Lang;
 
 /// Excel's limit on the rows of a sheet.
 const MAX_ROWS: usize = 1_048_576;
 /// Excel's limit on the hyperlinks of a sheet: past it, names are plain text.
 const MAX_LINKS: usize = 65_530;
+/// The row of a rule sheet's header (its title above).
+const RULE_TOP: RowNum = 1;
+/// The first rule sheet's number among the workbook's parts (`sheet2.xml`): the
+/// summary is the first sheet.
+const FIRST_RULE_SHEET: usize = 2;
 /// The statuses of a quota matrix's cells, in the legend's order.
 const GRID_STATUSES: [&str; 5] = ["met", "violation", "pending", "waived", "later"];
 
@@ -42,8 +47,9 @@ pub fn render(report: &Report, lang: Lang) -> Vec<u8> {
         report.findings.iter().any(|f| f.change.is_some()),
     );
     let listed = Listed(report.findings_by_rule());
-    match build(report, &listed, columns, lang) {
-        Ok(bytes) => bytes,
+    let mut out = Vec::new();
+    match write_streamed(report, &listed, columns, lang, &mut out) {
+        Ok(()) => out,
         Err(e) => format!("peixun: cannot build the workbook: {e}\n").into_bytes(),
     }
 }
@@ -58,9 +64,19 @@ pub fn write_streamed(
     lang: Lang,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let bytes = build(report, findings, columns, lang)
-        .unwrap_or_else(|e| format!("peixun: cannot build the workbook: {e}\n").into_bytes());
-    w.write_all(&bytes)
+    match build(report, findings, columns, lang, RowsBy::Xml, MAX_ROWS) {
+        Ok((saved, rows)) => xlsx_rows::put_in(&saved, FIRST_RULE_SHEET, rows, w),
+        Err(e) => w.write_all(format!("peixun: cannot build the workbook: {e}\n").as_bytes()),
+    }
+}
+
+/// How the rule sheets' rows are written: as XML on every core, put into the saved
+/// workbook ([`xlsx_rows`]); or, for the tests to compare, by the library.
+#[derive(Clone, Copy, PartialEq)]
+enum RowsBy {
+    Xml,
+    #[cfg(test)]
+    Library,
 }
 
 fn as_of_datetime(as_of: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
@@ -69,12 +85,16 @@ fn as_of_datetime(as_of: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
     rust_xlsxwriter::ExcelDateTime::from_ymd(y, u8::try_from(m).ok()?, u8::try_from(d).ok()?).ok()
 }
 
+/// The workbook as the library saves it, and the rule sheets' rows to put in (with
+/// [`RowsBy::Xml`]). `max_rows`: Excel's row limit (lower in a test).
 fn build(
     report: &Report,
     findings: &dyn ByRule,
     columns: (bool, bool),
     lang: Lang,
-) -> Result<Vec<u8>, XlsxError> {
+    rows_by: RowsBy,
+    max_rows: usize,
+) -> Result<(Vec<u8>, Vec<Option<Rows>>), XlsxError> {
     // The rule sheets and the breakdown keep their rows in unnamed temporary files:
     // make sure one can be opened before anything is built.
     tempfile::tempfile_in(std::env::temp_dir())?;
@@ -133,34 +153,62 @@ fn build(
         None
     };
     let sizes = findings.sizes();
-    let mut rule_worksheets = Vec::with_capacity(rule_sheets.len());
-    for sheet in &rule_sheets {
-        // Rows written in order and kept on disk, not in memory: a rule sheet can hold
-        // a million rows.
-        let mut ws = wb.new_worksheet_with_constant_memory()?;
-        ws.set_name(sheet)?;
-        rule_worksheets.push(ws);
-    }
-    let breakdown_sheet = std::thread::scope(|s| {
+    // Each rule's findings shown, and all of them.
+    let counts: Vec<(usize, usize)> = (0..report.rules.len())
+        .map(|i| {
+            let count = sizes.get(i).map_or(0, |s| s.0);
+            (count.min(max_rows - 3), count)
+        })
+        .collect();
+    let (breakdown_sheet, rows) = std::thread::scope(|s| {
         let side = s.spawn(|| {
             breakdown_sheet
                 .map(|mut ws| breakdown(&mut ws, &st, report, lang).map(|()| ws))
                 .transpose()
                 .inspect(|_| crate::trace::stage("xlsx breakdown sheet filled"))
         });
-        for (i, (ws, rule)) in rule_worksheets.iter_mut().zip(&report.rules).enumerate() {
-            rule_sheet(
-                ws,
-                &st,
-                (rule, &summary_name),
-                (findings, i, sizes.get(i).map_or(0, |s| s.0)),
-                columns,
-                lang,
-            )?;
+        let mut rows = Vec::with_capacity(counts.len());
+        for (i, &(shown, count)) in counts.iter().enumerate() {
+            rows.push(match rows_by {
+                RowsBy::Xml if count > 0 => Some(xlsx_rows::rule_rows(
+                    findings,
+                    i,
+                    (shown, count),
+                    RULE_TOP,
+                    columns,
+                    lang,
+                )?),
+                _ => None,
+            });
         }
-        crate::trace::stage("xlsx rule sheets filled");
-        side.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        crate::trace::stage("xlsx rule sheets' rows written");
+        let breakdown = side
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+        Ok::<_, XlsxError>((breakdown, rows))
     })?;
+    let mut rule_worksheets = Vec::with_capacity(rule_sheets.len());
+    for (i, (sheet, rule)) in rule_sheets.iter().zip(&report.rules).enumerate() {
+        // Rows written in order and kept on disk, not in memory: a rule sheet can hold
+        // a million rows.
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
+        ws.set_name(sheet)?;
+        let filled = match (rows_by, rows.get(i).and_then(Option::as_ref)) {
+            (_, Some(rows)) => Filled::Xml(rows),
+            #[cfg(test)]
+            (RowsBy::Library, None) => Filled::Library(findings, i, counts[i].1),
+            _ => Filled::Empty,
+        };
+        rule_sheet(
+            &mut ws,
+            &st,
+            (rule, &summary_name),
+            (filled, counts.get(i).map_or(0, |c| c.0)),
+            columns,
+            lang,
+        )?;
+        rule_worksheets.push(ws);
+    }
     for ws in rule_worksheets {
         wb.push_worksheet(ws);
     }
@@ -199,10 +247,10 @@ fn build(
     }
     // Excel's own level: a fifth less work than the library's default (6) for a file
     // about a tenth larger.
-    wb.set_zip_compression_level(3);
-    let bytes = wb.save_to_buffer();
+    wb.set_zip_compression_level(xlsx_rows::LEVEL as u8);
+    let bytes = wb.save_to_buffer()?;
     crate::trace::stage("xlsx workbook compressed");
-    bytes
+    Ok((bytes, rows))
 }
 
 fn summary(
@@ -362,11 +410,22 @@ fn summary(
     Ok(())
 }
 
+/// Where a rule sheet's findings come from.
+enum Filled<'a> {
+    /// Written as XML: only their widths are asked here.
+    Xml(&'a Rows),
+    /// Written by the library, from rule `.1`'s findings, `.2` of them.
+    #[cfg(test)]
+    Library(&'a dyn ByRule, usize, usize),
+    /// None.
+    Empty,
+}
+
 fn rule_sheet(
     ws: &mut Worksheet,
     st: &Styles,
     (rule, summary): (&RuleEntry, &str),
-    (findings, index, count): (&dyn ByRule, usize, usize),
+    (filled, shown): (Filled<'_>, usize),
     (waivers, changes): (bool, bool),
     lang: Lang,
 ) -> Result<(), XlsxError> {
@@ -408,85 +467,66 @@ fn rule_sheet(
         )),
         &st.bold,
     )?;
-    sh.top = 1;
-    let shown = count.min(MAX_ROWS - 3);
+    sh.top = RULE_TOP;
     sh.header(sh.top, &head)?;
-    let mut row = sh.top;
-    let mut failed = None;
-    findings.visit_rule(index, shown, &mut |f| {
-        row += 1;
-        if failed.is_none()
-            && let Err(e) = finding_row(&mut sh, row, f, (waivers, changes), lang)
-        {
-            failed = Some(e);
+    match filled {
+        Filled::Xml(rows) => {
+            for (col, width) in rows.widths.each() {
+                sh.seen(col, width);
+            }
         }
-    });
-    if let Some(e) = failed {
-        return Err(e);
+        #[cfg(test)]
+        Filled::Library(findings, index, count) => {
+            let mut row = sh.top;
+            let mut failed = None;
+            findings.visit_rule(index, shown, &mut |f| {
+                row += 1;
+                let mut cells = SheetRow { sh: &mut sh, row };
+                if failed.is_none()
+                    && let Err(e) = xlsx_rows::finding_row(&mut cells, f, (waivers, changes), lang)
+                {
+                    failed = Some(e);
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            cut_short(&mut sh, shown, count, lang)?;
+        }
+        Filled::Empty => {}
     }
     sh.table_setup(shown as RowNum, head.len() as ColNum)?;
-    sh.fit(&[8, 9])?;
-    cut_short(&mut sh, shown, count, lang)
+    sh.fit(&[8, 9])
 }
 
-/// A finding's row of its rule's sheet.
-fn finding_row(
-    sh: &mut Sheet<'_>,
+/// A row of a sheet the library fills, for [`xlsx_rows::finding_row`].
+#[cfg(test)]
+struct SheetRow<'s, 'a> {
+    sh: &'s mut Sheet<'a>,
     row: RowNum,
-    f: &FindingEntry,
-    (waivers, changes): (bool, bool),
-    lang: Lang,
-) -> Result<(), XlsxError> {
-    {
-        let (name, unit, county) = f.who.as_ref().map_or(("", "", ""), |(n, u, c)| {
-            (n.as_str(), u.as_str(), c.as_str())
-        });
-        let mut status = status_word(f.status, lang).to_owned();
-        if f.due_soon {
-            status.push_str(lang.pick("（即将到期）", " (due soon)"));
-        }
-        sh.text(row, 0, &f.id, false)?;
-        sh.text(row, 1, &status, false)?;
-        sh.text(row, 2, &f.subject, false)?;
-        sh.text(row, 3, name, false)?;
-        sh.text(row, 4, unit, false)?;
-        sh.text(row, 5, county, false)?;
-        if let Some(p) = f.period {
-            sh.number(row, 6, f64::from(p))?;
-        }
-        sh.date(row, 7, &f.due)?;
-        sh.text(row, 8, &f.message, true)?;
-        let mut col = 9;
-        if waivers {
-            if let Some(w) = &f.waiver {
-                sh.text(row, col, &w.reason, true)?;
-                sh.text(row, col + 1, &w.approved_by, false)?;
-                if let Some(e) = &w.expires_on {
-                    sh.date(row, col + 2, e)?;
-                }
-            }
-            col += 3;
-        }
-        if changes && f.change.is_some() {
-            sh.text(row, col, &change_text(f, lang), false)?;
-        }
-        Ok(())
+}
+
+#[cfg(test)]
+impl xlsx_rows::Cells for SheetRow<'_, '_> {
+    type Error = XlsxError;
+
+    fn text(&mut self, col: ColNum, s: &str, wrap: bool) -> Result<(), XlsxError> {
+        self.sh.text(self.row, col, s, wrap)
+    }
+
+    fn number(&mut self, col: ColNum, n: f64) -> Result<(), XlsxError> {
+        self.sh.number(self.row, col, n)
+    }
+
+    fn date(&mut self, col: ColNum, s: &str) -> Result<(), XlsxError> {
+        self.sh.date(self.row, col, s)
     }
 }
 
 /// Says, under a table cut at Excel's row limit, how many rows are missing.
 fn cut_short(sh: &mut Sheet<'_>, shown: usize, all: usize, lang: Lang) -> Result<(), XlsxError> {
     if shown < all {
-        let note = match lang {
-            Lang::Zh => format!(
-                "另有 {} 行超出 Excel 的行数上限，未列出；完整清单请用 CSV 或 JSON 格式导出",
-                all - shown
-            ),
-            Lang::En => format!(
-                "{} more rows exceed Excel's row limit and are not listed; export as CSV or JSON for all",
-                all - shown
-            ),
-        };
+        let note = cut_note(all - shown, lang);
         let st = sh.st;
         sh.ws
             .write_string_with_format(sh.top + shown as RowNum + 1, 0, note, &st.bold)?;
@@ -731,3 +771,6 @@ fn resolved(ws: &mut Worksheet, st: &Styles, report: &Report, lang: Lang) -> Res
         sh.text(row, 4, &r.status, false)
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,6 +11,7 @@ use rust_xlsxwriter::{
 
 use super::sheet_names::link_to;
 use super::words::{escape_controls, looks_like_formula};
+use crate::i18n::Lang;
 
 /// Excel's limit on the characters of a cell.
 const MAX_CELL: usize = 32_767;
@@ -96,6 +97,17 @@ impl Styles {
     }
 }
 
+/// The numbers the workbook gives the formats, as a cell's XML names them (`s="3"`):
+/// their places in [`Styles::all`], after the default format's 0. For rows written as
+/// XML directly ([`super::xlsx_rows`]); a test holds those rows to the library's.
+pub(super) mod xf {
+    pub(crate) const BOLD: u32 = 3;
+    pub(crate) const DATE: u32 = 4;
+    pub(crate) const WRAP: u32 = 6;
+    pub(crate) const QUOTED: u32 = 7;
+    pub(crate) const QUOTED_WRAP: u32 = 8;
+}
+
 /// A sheet being filled, remembering how wide each column's text is.
 pub(super) struct Sheet<'a> {
     pub(super) ws: &'a mut Worksheet,
@@ -128,14 +140,8 @@ impl<'a> Sheet<'a> {
         s: &str,
         wrap: bool,
     ) -> Result<(), XlsxError> {
-        let mut v = escape_controls(s);
-        // A character is at least a byte: most cells need no count.
-        if v.len() > MAX_CELL && v.chars().count() > MAX_CELL {
-            v = v.chars().take(MAX_CELL - 1).collect();
-            v.push('…');
-        }
-        let longest = v.lines().map(text_width).max().unwrap_or(0);
-        self.seen(col, longest);
+        let v = cell_text(s);
+        self.seen(col, cell_width(&v));
         let format = match (looks_like_formula(&v), wrap) {
             (true, true) => &self.st.quoted_wrap,
             (true, false) => &self.st.quoted,
@@ -270,12 +276,49 @@ impl<'a> Sheet<'a> {
     }
 }
 
+/// Text from the data as a cell holds it: control characters shown as escapes, and cut
+/// to Excel's limit of 32,767 UTF-16 units with a mark that it was.
+pub(super) fn cell_text(s: &str) -> String {
+    let mut v = escape_controls(s);
+    // A UTF-16 unit is at least a byte: most cells need no count.
+    if v.len() > MAX_CELL && v.encode_utf16().count() > MAX_CELL {
+        let mut units = 0;
+        let end = v
+            .char_indices()
+            .find(|(_, c)| {
+                units += c.len_utf16();
+                units > MAX_CELL - 1
+            })
+            .map_or(v.len(), |(i, _)| i);
+        v.truncate(end);
+        v.push('…');
+    }
+    v
+}
+
+/// The width a text cell asks of its column: its longest line's.
+pub(super) fn cell_width(v: &str) -> usize {
+    v.lines().map(text_width).max().unwrap_or(0)
+}
+
+/// What a table cut at Excel's row limit says under it: how many rows are missing.
+pub(super) fn cut_note(missing: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "另有 {missing} 行超出 Excel 的行数上限，未列出；完整清单请用 CSV 或 JSON 格式导出"
+        ),
+        Lang::En => format!(
+            "{missing} more rows exceed Excel's row limit and are not listed; export as CSV or JSON for all"
+        ),
+    }
+}
+
 /// Display width: CJK characters take two columns.
 pub(super) fn text_width(s: &str) -> usize {
     s.chars().map(crate::diag::char_width).sum()
 }
 
-fn excel_date(s: &str) -> Option<ExcelDateTime> {
+pub(super) fn excel_date(s: &str) -> Option<ExcelDateTime> {
     let mut parts = s.splitn(3, '-');
     let y: u16 = parts.next()?.parse().ok()?;
     let m: u8 = parts.next()?.parse().ok()?;
@@ -289,6 +332,20 @@ fn excel_date(s: &str) -> Option<ExcelDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_cut_to_excels_limit_in_utf16_units() {
+        // Characters outside the BMP take two units each: 20,000 of them are 40,000.
+        let v = cell_text(&"😀".repeat(20_000));
+        assert_eq!(v.encode_utf16().count(), MAX_CELL);
+        assert!(v.ends_with("😀…"));
+        let v = cell_text(&"名".repeat(MAX_CELL + 5));
+        assert_eq!(v.chars().count(), MAX_CELL);
+        assert!(v.ends_with('…'));
+        // At the limit exactly: kept whole.
+        let s = "a".repeat(MAX_CELL);
+        assert_eq!(cell_text(&s), s);
+    }
 
     #[test]
     fn dates() {
