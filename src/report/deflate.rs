@@ -18,10 +18,12 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 /// a sheet.
 const PIECE: usize = 1 << 20;
 
-/// A raw deflate stream, or a part of one, with the CRC-32 and length of its text.
+/// A raw deflate stream, or a part of one, in pieces, with the CRC-32 and length of
+/// its text.
 #[derive(Default)]
 pub(super) struct Deflated {
-    pub(super) data: Vec<u8>,
+    /// The stream: its pieces end to end (kept apart, not copied into one).
+    pub(super) data: Vec<Vec<u8>>,
     pub(super) crc: crc32fast::Hasher,
     pub(super) len: u64,
 }
@@ -29,7 +31,7 @@ pub(super) struct Deflated {
 impl Deflated {
     /// Appends `next`, the stream of the text that follows.
     pub(super) fn push(&mut self, next: Deflated) {
-        self.data.extend_from_slice(&next.data);
+        self.data.extend(next.data);
         self.crc.combine(&next.crc);
         self.len += next.len;
     }
@@ -71,7 +73,7 @@ fn piece_with(c: &mut Compress, text: &[u8], last: bool) -> io::Result<Deflated>
     let mut crc = crc32fast::Hasher::new();
     crc.update(text);
     Ok(Deflated {
-        data: out,
+        data: vec![out],
         crc,
         len: text.len() as u64,
     })
@@ -82,7 +84,7 @@ fn piece_with(c: &mut Compress, text: &[u8], last: bool) -> io::Result<Deflated>
 /// ended (a last part with [`piece`] ends it).
 pub(super) fn on_every_core<R>(
     level: u32,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<R>,
+    fill: impl FnOnce(&mut Pieces<'_>) -> io::Result<R>,
 ) -> io::Result<(R, Deflated)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     // Pieces waiting for a core: with the one each core compresses, the text held is a
@@ -137,15 +139,7 @@ pub(super) fn on_every_core<R>(
     let r = result?;
     let mut parts = done.into_inner().unwrap_or_else(PoisonError::into_inner);
     parts.sort_by_key(|(k, _)| *k);
-    let mut all = Deflated {
-        data: Vec::with_capacity(
-            parts
-                .iter()
-                .map(|(_, p)| p.as_ref().map_or(0, |p| p.data.len()))
-                .sum(),
-        ),
-        ..Deflated::default()
-    };
+    let mut all = Deflated::default();
     for (_, part) in parts {
         all.push(part?);
     }
@@ -153,7 +147,7 @@ pub(super) fn on_every_core<R>(
 }
 
 /// The writer [`on_every_core`] hands out: cuts the text into pieces for the workers.
-struct Pieces<'a> {
+pub(super) struct Pieces<'a> {
     send: Option<mpsc::SyncSender<(usize, Vec<u8>)>>,
     spent: &'a Mutex<Vec<Vec<u8>>>,
     buf: Vec<u8>,
@@ -242,7 +236,7 @@ mod tests {
             d.push(piece(b"</end>", 3, true).unwrap());
             let mut want = t.clone();
             want.extend_from_slice(b"</end>");
-            assert_eq!(inflate(&d.data), want, "length {len}");
+            assert_eq!(inflate(&d.data.concat()), want, "length {len}");
             assert_eq!(d.len, want.len() as u64);
             assert_eq!(d.crc32(), crc32fast::hash(&want));
         }
@@ -257,7 +251,7 @@ mod tests {
         let mut want = b"<head>".to_vec();
         want.extend(text(5000));
         want.extend_from_slice(b"</tail>");
-        assert_eq!(inflate(&d.data), want);
+        assert_eq!(inflate(&d.data.concat()), want);
         assert_eq!(d.crc32(), crc32fast::hash(&want));
     }
 

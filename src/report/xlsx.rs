@@ -12,7 +12,7 @@
 //! that a spreadsheet would take for one (`=`, `+`, `-`, `@`, tab, CR first) also gets
 //! Excel's quote prefix, so editing the cell keeps it text.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_xlsxwriter::{ColNum, RowNum, Workbook, Worksheet, XlsxError};
 
@@ -21,7 +21,7 @@ use super::stream::{ByRule, Listed};
 use super::words::{
     change_word, escape_controls, examples_text, gone_word, one_line, severity_word,
 };
-use super::xlsx_cells::{A4, Sheet, Styles, cut_note};
+use super::xlsx_cells::{A4, Cells, Sheet, Style, Styles, cut_note};
 use super::xlsx_rows::{self, Rows};
 use super::{Change, Report, RuleEntry};
 use crate::i18n::Lang;
@@ -65,7 +65,7 @@ pub fn write_streamed(
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match build(report, findings, columns, lang, RowsBy::Xml, MAX_ROWS) {
-        Ok((saved, rows)) => xlsx_rows::put_in(&saved, FIRST_RULE_SHEET, rows, w),
+        Ok((saved, rows)) => xlsx_rows::put_in(&saved, rows, w),
         Err(e) => w.write_all(format!("peixun: cannot build the workbook: {e}\n").as_bytes()),
     }
 }
@@ -94,7 +94,7 @@ fn build(
     lang: Lang,
     rows_by: RowsBy,
     max_rows: usize,
-) -> Result<(Vec<u8>, Vec<Option<Rows>>), XlsxError> {
+) -> Result<(Vec<u8>, HashMap<usize, Rows>), XlsxError> {
     // The rule sheets and the breakdown keep their rows in unnamed temporary files:
     // make sure one can be opened before anything is built.
     tempfile::tempfile_in(std::env::temp_dir())?;
@@ -139,19 +139,11 @@ fn build(
     )?;
     wb.push_worksheet(summary_sheet);
     // The breakdown holds a row per unit of each coverage rule (180,000 for a million
-    // cadres): its rows go to a temporary file as they are made, its strings to the
-    // workbook's table, and it is filled on another core while the rule sheets are.
-    let breakdown_sheet = if report
+    // cadres): its rows are written on another core while the rule sheets' are.
+    let has_breakdown = report
         .details
         .iter()
-        .any(|d| !d.grid.is_empty() || !d.coverage.is_empty())
-    {
-        let mut ws = wb.new_worksheet_with_low_memory()?;
-        ws.set_name(&detail_name)?;
-        Some(ws)
-    } else {
-        None
-    };
+        .any(|d| !d.grid.is_empty() || !d.coverage.is_empty());
     let sizes = findings.sizes();
     // Each rule's findings shown, and all of them.
     let counts: Vec<(usize, usize)> = (0..report.rules.len())
@@ -160,55 +152,77 @@ fn build(
             (count.min(max_rows - 3), count)
         })
         .collect();
-    let (breakdown_sheet, rows) = std::thread::scope(|s| {
-        let side = s.spawn(|| {
-            breakdown_sheet
-                .map(|mut ws| breakdown(&mut ws, &st, report, lang).map(|()| ws))
-                .transpose()
-                .inspect(|_| crate::trace::stage("xlsx breakdown sheet filled"))
-        });
-        let mut rows = Vec::with_capacity(counts.len());
-        for (i, &(shown, count)) in counts.iter().enumerate() {
-            rows.push(match rows_by {
-                RowsBy::Xml if count > 0 => Some(xlsx_rows::rule_rows(
-                    findings,
-                    i,
-                    (shown, count),
-                    RULE_TOP,
-                    columns,
-                    lang,
-                )?),
-                _ => None,
-            });
-        }
-        crate::trace::stage("xlsx rule sheets' rows written");
-        let breakdown = side
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
-        Ok::<_, XlsxError>((breakdown, rows))
-    })?;
+    // The rows written as XML, by the number of their sheet.
+    let mut rows: HashMap<usize, Rows> = HashMap::new();
     let mut rule_worksheets = Vec::with_capacity(rule_sheets.len());
-    for (i, (sheet, rule)) in rule_sheets.iter().zip(&report.rules).enumerate() {
-        // Rows written in order and kept on disk, not in memory: a rule sheet can hold
-        // a million rows.
+    for sheet in &rule_sheets {
+        // Rows written in order and kept on disk, not in memory.
         let mut ws = wb.new_worksheet_with_constant_memory()?;
         ws.set_name(sheet)?;
-        let filled = match (rows_by, rows.get(i).and_then(Option::as_ref)) {
-            (_, Some(rows)) => Filled::Xml(rows),
-            #[cfg(test)]
-            (RowsBy::Library, None) => Filled::Library(findings, i, counts[i].1),
-            _ => Filled::Empty,
-        };
-        rule_sheet(
-            &mut ws,
-            &st,
-            (rule, &summary_name),
-            (filled, counts.get(i).map_or(0, |c| c.0)),
-            columns,
-            lang,
-        )?;
         rule_worksheets.push(ws);
     }
+    let mut breakdown_sheet = None;
+    if has_breakdown {
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
+        ws.set_name(&detail_name)?;
+        breakdown_sheet = Some(ws);
+    }
+    std::thread::scope(|s| {
+        let side = s.spawn(|| -> Result<_, XlsxError> {
+            let Some(ws) = breakdown_sheet.as_mut() else {
+                return Ok(None);
+            };
+            let mut sh = Sheet::new(ws, &st);
+            let written = match rows_by {
+                RowsBy::Xml => {
+                    let r = xlsx_rows::sheet_rows(|cells| breakdown(cells, report, lang))?;
+                    for (col, width) in r.marks.widths() {
+                        sh.seen(col, width);
+                    }
+                    Some(r)
+                }
+                #[cfg(test)]
+                RowsBy::Library => {
+                    breakdown(&mut sh, report, lang)?;
+                    None
+                }
+            };
+            sh.fit(&[])?;
+            sh.ws.set_paper_size(A4).set_print_fit_to_pages(1, 0);
+            crate::trace::stage("xlsx breakdown sheet written");
+            Ok(written)
+        });
+        for (i, (ws, rule)) in rule_worksheets.iter_mut().zip(&report.rules).enumerate() {
+            let (shown, count) = counts.get(i).copied().unwrap_or((0, 0));
+            let filled = match rows_by {
+                RowsBy::Xml if count > 0 => {
+                    let r =
+                        xlsx_rows::rule_rows(findings, i, (shown, count), RULE_TOP, columns, lang)?;
+                    rows.insert(FIRST_RULE_SHEET + i, r);
+                    rows.get(&(FIRST_RULE_SHEET + i)).map(Filled::Xml)
+                }
+                #[cfg(test)]
+                RowsBy::Library => Some(Filled::Library(findings, i, count)),
+                _ => None,
+            };
+            rule_sheet(
+                ws,
+                &st,
+                (rule, &summary_name),
+                (filled, shown),
+                columns,
+                lang,
+            )?;
+        }
+        crate::trace::stage("xlsx rule sheets' rows written");
+        let written = side
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+        if let Some(r) = written {
+            rows.insert(FIRST_RULE_SHEET + rule_sheets.len(), r);
+        }
+        Ok::<_, XlsxError>(())
+    })?;
     for ws in rule_worksheets {
         wb.push_worksheet(ws);
     }
@@ -245,8 +259,7 @@ fn build(
             lang,
         )?;
     }
-    // Excel's own level: a fifth less work than the library's default (6) for a file
-    // about a tenth larger.
+    // The level the rows put in are compressed at (see there).
     wb.set_zip_compression_level(xlsx_rows::LEVEL as u8);
     let bytes = wb.save_to_buffer()?;
     crate::trace::stage("xlsx workbook compressed");
@@ -417,15 +430,13 @@ enum Filled<'a> {
     /// Written by the library, from rule `.1`'s findings, `.2` of them.
     #[cfg(test)]
     Library(&'a dyn ByRule, usize, usize),
-    /// None.
-    Empty,
 }
 
 fn rule_sheet(
     ws: &mut Worksheet,
     st: &Styles,
     (rule, summary): (&RuleEntry, &str),
-    (filled, shown): (Filled<'_>, usize),
+    (filled, shown): (Option<Filled<'_>>, usize),
     (waivers, changes): (bool, bool),
     lang: Lang,
 ) -> Result<(), XlsxError> {
@@ -470,20 +481,20 @@ fn rule_sheet(
     sh.top = RULE_TOP;
     sh.header(sh.top, &head)?;
     match filled {
-        Filled::Xml(rows) => {
-            for (col, width) in rows.widths.each() {
+        Some(Filled::Xml(rows)) => {
+            for (col, width) in rows.marks.widths() {
                 sh.seen(col, width);
             }
         }
         #[cfg(test)]
-        Filled::Library(findings, index, count) => {
+        Some(Filled::Library(findings, index, count)) => {
             let mut row = sh.top;
             let mut failed = None;
             findings.visit_rule(index, shown, &mut |f| {
                 row += 1;
-                let mut cells = SheetRow { sh: &mut sh, row };
                 if failed.is_none()
-                    && let Err(e) = xlsx_rows::finding_row(&mut cells, f, (waivers, changes), lang)
+                    && let Err(e) =
+                        xlsx_rows::finding_row(&mut sh, row, f, (waivers, changes), lang)
                 {
                     failed = Some(e);
                 }
@@ -493,55 +504,24 @@ fn rule_sheet(
             }
             cut_short(&mut sh, shown, count, lang)?;
         }
-        Filled::Empty => {}
+        None => {}
     }
     sh.table_setup(shown as RowNum, head.len() as ColNum)?;
     sh.fit(&[8, 9])
 }
 
-/// A row of a sheet the library fills, for [`xlsx_rows::finding_row`].
-#[cfg(test)]
-struct SheetRow<'s, 'a> {
-    sh: &'s mut Sheet<'a>,
-    row: RowNum,
-}
-
-#[cfg(test)]
-impl xlsx_rows::Cells for SheetRow<'_, '_> {
-    type Error = XlsxError;
-
-    fn text(&mut self, col: ColNum, s: &str, wrap: bool) -> Result<(), XlsxError> {
-        self.sh.text(self.row, col, s, wrap)
-    }
-
-    fn number(&mut self, col: ColNum, n: f64) -> Result<(), XlsxError> {
-        self.sh.number(self.row, col, n)
-    }
-
-    fn date(&mut self, col: ColNum, s: &str) -> Result<(), XlsxError> {
-        self.sh.date(self.row, col, s)
-    }
-}
-
 /// Says, under a table cut at Excel's row limit, how many rows are missing.
 fn cut_short(sh: &mut Sheet<'_>, shown: usize, all: usize, lang: Lang) -> Result<(), XlsxError> {
     if shown < all {
-        let note = cut_note(all - shown, lang);
-        let st = sh.st;
-        sh.ws
-            .write_string_with_format(sh.top + shown as RowNum + 1, 0, note, &st.bold)?;
+        let row = sh.top + shown as RowNum + 1;
+        sh.note(row, 0, &cut_note(all - shown, lang), Style::Bold)?;
     }
     Ok(())
 }
 
 /// Quota matrices and per-county counts, one block per rule, one under another.
-fn breakdown(
-    ws: &mut Worksheet,
-    st: &Styles,
-    report: &Report,
-    lang: Lang,
-) -> Result<(), XlsxError> {
-    let mut sh = Sheet::new(ws, st);
+/// Its cells only: the sheet's column widths and print setup are the caller's.
+fn breakdown<C: Cells>(sh: &mut C, report: &Report, lang: Lang) -> Result<(), C::Error> {
     let as_of_year: i32 = report
         .as_of
         .get(..4)
@@ -608,16 +588,16 @@ fn breakdown(
                         _ => "",
                     };
                     match GRID_STATUSES.iter().position(|g| *g == status) {
-                        Some(i) => sh.styled(row, c as ColNum + 1, word(status), &st.grid[i])?,
+                        Some(i) => sh.label(row, c as ColNum + 1, word(status), Style::Grid(i))?,
                         None => sh.text(row, c as ColNum + 1, word(status), false)?,
                     }
                 }
             }
             // The legend, under the matrix: each status in its colour.
             row += 1;
-            sh.styled(row, 0, lang.pick("图例", "Legend"), &st.bold)?;
+            sh.label(row, 0, lang.pick("图例", "Legend"), Style::Bold)?;
             for (i, status) in GRID_STATUSES.iter().enumerate() {
-                sh.styled(row, i as ColNum + 1, word(status), &st.grid[i])?;
+                sh.label(row, i as ColNum + 1, word(status), Style::Grid(i))?;
             }
             row += 2;
         }
@@ -653,19 +633,12 @@ fn breakdown(
                     sh.number(row, 2 + col as ColNum, n as f64)?;
                 }
                 if c.checked > 0 {
-                    sh.ws.write_number_with_format(
-                        row,
-                        7,
-                        c.met as f64 / c.checked as f64,
-                        &st.percent,
-                    )?;
+                    sh.percent(row, 7, c.met as f64 / c.checked as f64)?;
                 }
             }
             row += 2;
         }
     }
-    sh.fit(&[])?;
-    sh.ws.set_paper_size(A4).set_print_fit_to_pages(1, 0);
     Ok(())
 }
 

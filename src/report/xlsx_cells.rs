@@ -2,6 +2,7 @@
 //! (text, numbers, dates and links written so that no text is taken for a formula, each
 //! column as wide as its text, tables with a frozen header and an autofilter).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{
@@ -10,7 +11,7 @@ use rust_xlsxwriter::{
 };
 
 use super::sheet_names::link_to;
-use super::words::{escape_controls, looks_like_formula};
+use super::words::{escape_controls, hidden, looks_like_formula};
 use crate::i18n::Lang;
 
 /// Excel's limit on the characters of a cell.
@@ -102,6 +103,7 @@ impl Styles {
 /// XML directly ([`super::xlsx_rows`]); a test holds those rows to the library's.
 pub(super) mod xf {
     pub(crate) const BOLD: u32 = 3;
+    pub(crate) const PERCENT: u32 = 5;
     pub(crate) const DATE: u32 = 4;
     pub(crate) const WRAP: u32 = 6;
     pub(crate) const QUOTED: u32 = 7;
@@ -127,34 +129,6 @@ impl<'a> Sheet<'a> {
         }
     }
 
-    pub(super) fn seen(&mut self, col: ColNum, width: usize) {
-        let w = self.widths.entry(col).or_insert(0);
-        *w = (*w).max(width);
-    }
-
-    /// Text from the data or a label: always a string cell, never a formula.
-    pub(super) fn text(
-        &mut self,
-        row: RowNum,
-        col: ColNum,
-        s: &str,
-        wrap: bool,
-    ) -> Result<(), XlsxError> {
-        let v = cell_text(s);
-        self.seen(col, cell_width(&v));
-        let format = match (looks_like_formula(&v), wrap) {
-            (true, true) => &self.st.quoted_wrap,
-            (true, false) => &self.st.quoted,
-            (false, true) => &self.st.wrap,
-            (false, false) => {
-                self.ws.write_string(row, col, v)?;
-                return Ok(());
-            }
-        };
-        self.ws.write_string_with_format(row, col, v, format)?;
-        Ok(())
-    }
-
     pub(super) fn styled(
         &mut self,
         row: RowNum,
@@ -164,35 +138,6 @@ impl<'a> Sheet<'a> {
     ) -> Result<(), XlsxError> {
         self.seen(col, text_width(s));
         self.ws.write_string_with_format(row, col, s, f)?;
-        Ok(())
-    }
-
-    pub(super) fn number(&mut self, row: RowNum, col: ColNum, n: f64) -> Result<(), XlsxError> {
-        self.seen(col, n.to_string().len());
-        self.ws.write_number(row, col, n)?;
-        Ok(())
-    }
-
-    /// A `YYYY-MM-DD` date as a date cell (text when it is not one).
-    pub(super) fn date(&mut self, row: RowNum, col: ColNum, s: &str) -> Result<(), XlsxError> {
-        match excel_date(s) {
-            Some(d) => {
-                self.seen(col, 10);
-                self.ws
-                    .write_datetime_with_format(row, col, d, &self.st.date)?;
-                Ok(())
-            }
-            None => self.text(row, col, s, false),
-        }
-    }
-
-    pub(super) fn header(&mut self, row: RowNum, names: &[&str]) -> Result<(), XlsxError> {
-        for (c, name) in names.iter().enumerate() {
-            let st = self.st;
-            self.styled(row, c as ColNum, name, &st.header)?;
-            // Room for the autofilter's drop-down button.
-            self.seen(c as ColNum, text_width(name) + 3);
-        }
         Ok(())
     }
 
@@ -259,18 +204,138 @@ impl<'a> Sheet<'a> {
         self.table_setup(items.len() as RowNum, head.len() as ColNum)?;
         self.fit(wrapped)
     }
+}
+
+impl Cells for Sheet<'_> {
+    type Error = XlsxError;
+
+    fn seen(&mut self, col: ColNum, width: usize) {
+        let w = self.widths.entry(col).or_insert(0);
+        *w = (*w).max(width);
+    }
+
+    fn text(&mut self, row: RowNum, col: ColNum, s: &str, wrap: bool) -> Result<(), XlsxError> {
+        let v = cell_text(s);
+        self.seen(col, cell_width(&v));
+        let format = match (looks_like_formula(&v), wrap) {
+            (true, true) => &self.st.quoted_wrap,
+            (true, false) => &self.st.quoted,
+            (false, true) => &self.st.wrap,
+            (false, false) => {
+                self.ws.write_string(row, col, v)?;
+                return Ok(());
+            }
+        };
+        self.ws.write_string_with_format(row, col, v, format)?;
+        Ok(())
+    }
+
+    fn number(&mut self, row: RowNum, col: ColNum, n: f64) -> Result<(), XlsxError> {
+        self.seen(col, n.to_string().len());
+        self.ws.write_number(row, col, n)?;
+        Ok(())
+    }
+
+    fn date(&mut self, row: RowNum, col: ColNum, s: &str) -> Result<(), XlsxError> {
+        match excel_date(s) {
+            Some(d) => {
+                self.seen(col, 10);
+                self.ws
+                    .write_datetime_with_format(row, col, d, &self.st.date)?;
+                Ok(())
+            }
+            None => self.text(row, col, s, false),
+        }
+    }
+
+    fn label(&mut self, row: RowNum, col: ColNum, s: &str, style: Style) -> Result<(), XlsxError> {
+        let st = self.st;
+        self.styled(row, col, s, st.of(style))
+    }
+
+    fn note(&mut self, row: RowNum, col: ColNum, s: &str, style: Style) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(row, col, s, self.st.of(style))?;
+        Ok(())
+    }
+
+    fn percent(&mut self, row: RowNum, col: ColNum, n: f64) -> Result<(), XlsxError> {
+        self.ws
+            .write_number_with_format(row, col, n, &self.st.percent)?;
+        Ok(())
+    }
+}
+
+/// A format a cell is written in, by name: the library's [`Format`] ([`Styles::of`]),
+/// or the number the workbook gives it ([`Style::xf`]).
+#[derive(Clone, Copy)]
+pub(super) enum Style {
+    Header,
+    Bold,
+    /// A quota matrix's cell, by its status's place in the legend.
+    Grid(usize),
+}
+
+impl Style {
+    /// The format's number in the workbook, as a cell's XML names it (`s="3"`): its
+    /// place in [`Styles::all`], after the default format's 0.
+    pub(super) fn xf(self) -> u32 {
+        match self {
+            Style::Header => 1,
+            Style::Bold => xf::BOLD,
+            Style::Grid(i) => 10 + i.min(4) as u32,
+        }
+    }
+}
+
+impl Styles {
+    pub(super) fn of(&self, style: Style) -> &Format {
+        match style {
+            Style::Header => &self.header,
+            Style::Bold => &self.bold,
+            Style::Grid(i) => &self.grid[i.min(4)],
+        }
+    }
+}
+
+/// Where a sheet's cells go: a worksheet of the library ([`Sheet`]), or XML
+/// ([`super::xlsx_rows`]). Cells come in order: row by row, each row's from the left.
+pub(super) trait Cells {
+    type Error;
+    /// A column's text is `width` wide.
+    fn seen(&mut self, col: ColNum, width: usize);
+    /// Text from the data or a label: always a string cell, never a formula.
+    fn text(&mut self, row: RowNum, col: ColNum, s: &str, wrap: bool) -> Result<(), Self::Error>;
+    fn number(&mut self, row: RowNum, col: ColNum, n: f64) -> Result<(), Self::Error>;
+    /// A `YYYY-MM-DD` date as a date cell (text when it is not one).
+    fn date(&mut self, row: RowNum, col: ColNum, s: &str) -> Result<(), Self::Error>;
+    /// A label of ours in `style`, as it is.
+    fn label(&mut self, row: RowNum, col: ColNum, s: &str, style: Style)
+    -> Result<(), Self::Error>;
+    /// Text of ours in `style`, as it is, left out of the column's width: a title over
+    /// a block, a note under a table.
+    fn note(&mut self, row: RowNum, col: ColNum, s: &str, style: Style) -> Result<(), Self::Error>;
+    /// A rate, as a percentage, left out of the column's width.
+    fn percent(&mut self, row: RowNum, col: ColNum, n: f64) -> Result<(), Self::Error>;
+
+    fn header(&mut self, row: RowNum, names: &[&str]) -> Result<(), Self::Error> {
+        for (c, name) in names.iter().enumerate() {
+            self.label(row, c as ColNum, name, Style::Header)?;
+            // Room for the autofilter's drop-down button.
+            self.seen(c as ColNum, text_width(name) + 3);
+        }
+        Ok(())
+    }
 
     /// A block of a sheet with many: a bold title on `row`, the header under it.
     /// Returns the header's row.
-    pub(super) fn titled_header(
+    fn titled_header(
         &mut self,
         row: RowNum,
         title: &str,
         head: &[&str],
-    ) -> Result<RowNum, XlsxError> {
-        let st = self.st;
-        self.ws
-            .write_string_with_format(row, 0, escape_controls(title), &st.bold)?;
+    ) -> Result<RowNum, Self::Error> {
+        self.note(row, 0, &escape_controls(title), Style::Bold)?;
         self.header(row + 1, head)?;
         Ok(row + 1)
     }
@@ -278,8 +343,21 @@ impl<'a> Sheet<'a> {
 
 /// Text from the data as a cell holds it: control characters shown as escapes, and cut
 /// to Excel's limit of 32,767 UTF-16 units with a mark that it was.
-pub(super) fn cell_text(s: &str) -> String {
-    let mut v = escape_controls(s);
+pub(super) fn cell_text(s: &str) -> Cow<'_, str> {
+    // Only these bytes begin a character to escape: C0 controls and DEL, C1 controls
+    // (U+0080–U+009F: C2 80–9F), the bidirectional controls (U+202A–U+202E and
+    // U+2066–U+2069: E2 80/81 …). Most cells have none of them.
+    let suspect = s.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7F | 0xC2 | 0xE2)
+    });
+    let mut v = if suspect
+        && s.chars()
+            .any(|c| hidden(c) && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Cow::Owned(escape_controls(s))
+    } else {
+        Cow::Borrowed(s)
+    };
     // A UTF-16 unit is at least a byte: most cells need no count.
     if v.len() > MAX_CELL && v.encode_utf16().count() > MAX_CELL {
         let mut units = 0;
@@ -290,16 +368,43 @@ pub(super) fn cell_text(s: &str) -> String {
                 units > MAX_CELL - 1
             })
             .map_or(v.len(), |(i, _)| i);
-        v.truncate(end);
-        v.push('…');
+        let mut cut = v.into_owned();
+        cut.truncate(end);
+        cut.push('…');
+        v = Cow::Owned(cut);
     }
     v
 }
 
-/// The width a text cell asks of its column: its longest line's.
+/// The width a text cell asks of its column: its longest line's, counted up to
+/// [`WIDEST`] only (no column is made wider than 60: [`Sheet::fit`]).
 pub(super) fn cell_width(v: &str) -> usize {
-    v.lines().map(text_width).max().unwrap_or(0)
+    let bytes = v.as_bytes();
+    if bytes.iter().all(|&b| b < 0x80 && b != b'\n' && b != b'\r') {
+        // One line of ASCII: a column per byte.
+        return v.len().min(WIDEST);
+    }
+    let (mut widest, mut line) = (0, 0);
+    for (i, c) in v.char_indices() {
+        // Lines end at "\n" or "\r\n" (as `str::lines` has them).
+        if c == '\n' {
+            line = 0;
+            continue;
+        }
+        if c == '\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        line += crate::diag::char_width(c);
+        if line >= WIDEST {
+            return WIDEST;
+        }
+        widest = widest.max(line);
+    }
+    widest
 }
+
+/// Past this width a column's text is cut by [`Sheet::fit`]'s caps anyway.
+const WIDEST: usize = 64;
 
 /// What a table cut at Excel's row limit says under it: how many rows are missing.
 pub(super) fn cut_note(missing: usize, lang: Lang) -> String {
@@ -336,15 +441,37 @@ mod tests {
     #[test]
     fn long_text_is_cut_to_excels_limit_in_utf16_units() {
         // Characters outside the BMP take two units each: 20,000 of them are 40,000.
-        let v = cell_text(&"😀".repeat(20_000));
+        let s = "😀".repeat(20_000);
+        let v = cell_text(&s);
         assert_eq!(v.encode_utf16().count(), MAX_CELL);
         assert!(v.ends_with("😀…"));
-        let v = cell_text(&"名".repeat(MAX_CELL + 5));
+        let s = "名".repeat(MAX_CELL + 5);
+        let v = cell_text(&s);
         assert_eq!(v.chars().count(), MAX_CELL);
         assert!(v.ends_with('…'));
         // At the limit exactly: kept whole.
         let s = "a".repeat(MAX_CELL);
         assert_eq!(cell_text(&s), s);
+    }
+
+    #[test]
+    fn a_cells_width_is_its_longest_lines_up_to_the_widest_a_column_gets() {
+        let lines = |v: &str| v.lines().map(text_width).max().unwrap_or(0).min(WIDEST);
+        for v in [
+            "",
+            "abc",
+            "名字",
+            "a\r\nbcd",
+            "ab\r",
+            "a\rb",
+            "\n\n",
+            "第一行\n第二行更长一些\r\n三",
+            &"名".repeat(31),
+            &"名".repeat(32),
+            &"x".repeat(200),
+        ] {
+            assert_eq!(cell_width(v), lines(v), "{v:?}");
+        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ pub(super) struct Entry<'a> {
     pub(super) crc: u32,
     pub(super) len: u64,
     pub(super) unix_mode: Option<u32>,
-    /// The compressed data.
-    pub(super) data: &'a [u8],
+    /// The compressed data, in pieces end to end.
+    pub(super) data: &'a [&'a [u8]],
 }
 
 /// An archive being written.
@@ -52,7 +52,7 @@ impl<'w> ZipOut<'w> {
 
     /// Writes an entry, and keeps its central directory record for [`ZipOut::finish`].
     pub(super) fn add(&mut self, e: &Entry<'_>) -> io::Result<()> {
-        let csize = e.data.len() as u64;
+        let csize: u64 = e.data.iter().map(|d| d.len() as u64).sum();
         let big = e.len >= self.zip64_from || csize >= self.zip64_from;
         let at = self.offset;
         let far = at >= self.zip64_from;
@@ -85,7 +85,9 @@ impl<'w> ZipOut<'w> {
             local.extend(csize.to_le_bytes());
         }
         self.put(&local)?;
-        self.put(e.data)?;
+        for piece in e.data {
+            self.put(piece)?;
+        }
 
         // The central record's ZIP64 field holds only what does not fit, in this order.
         let mut extra = Vec::new();
@@ -196,7 +198,10 @@ mod tests {
             let data = if stored {
                 text.clone()
             } else {
-                crate::report::deflate::piece(text, 3, true).unwrap().data
+                crate::report::deflate::piece(text, 3, true)
+                    .unwrap()
+                    .data
+                    .concat()
             };
             z.add(&Entry {
                 name,
@@ -206,7 +211,7 @@ mod tests {
                 crc: crc32fast::hash(text),
                 len: text.len() as u64,
                 unix_mode: Some(0o100_644),
-                data: &data,
+                data: &[&data[..]],
             })
             .unwrap();
         }

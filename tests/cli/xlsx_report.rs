@@ -305,8 +305,10 @@ fn matrix_cells_are_coloured_by_status_under_a_legend() {
     };
     let all = sheets(&parts);
     let (_, breakdown) = all.iter().find(|(n, _)| n == "分项统计").unwrap();
-    // Shared strings: the cells hold indexes into them.
-    let strings: Vec<String> = parts["xl/sharedStrings.xml"]
+    // The sheet's strings are inline; shared strings, if any, are read too (a cell then
+    // holds an index into them).
+    let shared = parts.get("xl/sharedStrings.xml").map_or("", String::as_str);
+    let strings: Vec<String> = shared
         .split("<si>")
         .skip(1)
         .map(|si| {
@@ -334,8 +336,10 @@ fn matrix_cells_are_coloured_by_status_under_a_legend() {
             Event::Text(t) => {
                 if let Some((s, kind)) = current.take() {
                     let text = t.decode().unwrap().into_owned();
-                    if kind == "s" {
-                        cells.push((strings[text.parse::<usize>().unwrap()].clone(), s));
+                    match kind.as_str() {
+                        "s" => cells.push((strings[text.parse::<usize>().unwrap()].clone(), s)),
+                        "inlineStr" => cells.push((text, s)),
+                        _ => {}
                     }
                 }
             }
