@@ -95,8 +95,8 @@ fn build(
     rows_by: RowsBy,
     max_rows: usize,
 ) -> Result<(Vec<u8>, HashMap<usize, Rows>), XlsxError> {
-    // The rule sheets and the breakdown keep their rows in unnamed temporary files:
-    // make sure one can be opened before anything is built.
+    // Constant-memory sheets keep the rows the library writes in unnamed temporary
+    // files: make sure one can be opened before anything is built.
     tempfile::tempfile_in(std::env::temp_dir())?;
     let st = Styles::new();
     let mut wb = Workbook::new();
@@ -156,7 +156,8 @@ fn build(
     let mut rows: HashMap<usize, Rows> = HashMap::new();
     let mut rule_worksheets = Vec::with_capacity(rule_sheets.len());
     for sheet in &rule_sheets {
-        // Rows written in order and kept on disk, not in memory.
+        // Constant-memory mode: strings inline, as in the rows put in (and in the
+        // library's rows, when a test has it write them).
         let mut ws = wb.new_worksheet_with_constant_memory()?;
         ws.set_name(sheet)?;
         rule_worksheets.push(ws);
