@@ -118,23 +118,16 @@ pub(super) fn on_every_core<R>(
             });
         }
         let mut w = Pieces {
-            send: Some(send),
+            send,
             spent: &spent,
             buf: Vec::with_capacity(PIECE),
             count: 0,
         };
-        let r = fill(&mut w);
-        let sent = r
-            .as_ref()
-            .map_err(|_| ())
-            .and_then(|_| w.send().map_err(|_| ()));
+        // What is left after `fill` goes to a worker too.
+        let r = fill(&mut w).and_then(|r| w.send().map(|()| r));
         // The workers end when the channel is closed and empty.
         drop(w);
-        match (r, sent) {
-            (Ok(r), Ok(())) => Ok(r),
-            (Err(e), _) => Err(e),
-            (Ok(_), Err(())) => Err(io::Error::other("a compressing thread ended")),
-        }
+        r
     });
     let r = result?;
     let mut parts = done.into_inner().unwrap_or_else(PoisonError::into_inner);
@@ -148,7 +141,7 @@ pub(super) fn on_every_core<R>(
 
 /// The writer [`on_every_core`] hands out: cuts the text into pieces for the workers.
 pub(super) struct Pieces<'a> {
-    send: Option<mpsc::SyncSender<(usize, Vec<u8>)>>,
+    send: mpsc::SyncSender<(usize, Vec<u8>)>,
     spent: &'a Mutex<Vec<Vec<u8>>>,
     buf: Vec<u8>,
     count: usize,
@@ -167,15 +160,9 @@ impl Pieces<'_> {
             .and_then(|mut s| s.pop())
             .unwrap_or_else(|| Vec::with_capacity(PIECE));
         let text = std::mem::replace(&mut self.buf, fresh);
-        let sent = self
-            .send
-            .as_ref()
-            .map(|s| s.send((self.count, text)).is_ok());
+        let sent = self.send.send((self.count, text));
         self.count += 1;
-        match sent {
-            Some(true) => Ok(()),
-            _ => Err(io::Error::other("a compressing thread ended")),
-        }
+        sent.map_err(|_| io::Error::other("a compressing thread ended"))
     }
 }
 

@@ -239,12 +239,12 @@ impl<W: Write + ?Sized> Cells for XmlCells<'_, W> {
 }
 
 /// A number as the library writes it (Rust's shortest form: `2019`, `0.25`).
-fn number_text(n: f64) -> Cow<'static, str> {
+fn number_text(n: f64) -> String {
     // Whole numbers, most of them, without the float formatter (-0 is written "-0").
     if n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative()) {
-        Cow::Owned(itoa::Buffer::new().format(n as i64).to_owned())
+        itoa::Buffer::new().format(n as i64).to_owned()
     } else {
-        Cow::Owned(n.to_string())
+        n.to_string()
     }
 }
 
